@@ -1,0 +1,107 @@
+import type { Client } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
+import express, { type Request, type Response, type Router } from 'express';
+import { isOrderScope, orderEventDataSchema, storeHashOf, webhookPayloadSchema } from '../connectors/bigcommerce/webhook-payload';
+import { orderWorkflowId } from '../domain/ids';
+import { BcOrderId, BcStoreHash } from '../domain/search-attributes';
+import type { Logger } from '../lib/logger';
+import { orderEventSignal, orderSync } from '../workflows/order-sync';
+import { secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secret';
+
+export interface WebhookDeps {
+  client: Client;
+  connection: Connection;
+  logger: Logger;
+  webhookSecret: string;
+  storeHashes: ReadonlySet<string>;
+  workflowTaskQueue: string;
+  erpTaskQueue: string;
+  orderQuietPeriodMs: number;
+  /** How long to wait for Temporal before answering 503. BigCommerce's own timeout is undocumented. */
+  temporalTimeoutMs?: number;
+}
+
+/**
+ * `POST /webhooks/bigcommerce`: authenticate, validate, and hand the event to the order's workflow.
+ * The answer is 200 only once Temporal has durably accepted the signal: if we answered first and
+ * then failed, BigCommerce would consider the event delivered and it would be lost. 4xx answers
+ * are for input that can never succeed; 503 tells BigCommerce to retry later.
+ */
+export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
+  const router = express.Router();
+
+  router.post(
+    '/webhooks/bigcommerce',
+    (req, res, next) => {
+      // Before parsing: an unauthenticated caller gets nothing but a 401.
+      if (!secretMatches(req.get(WEBHOOK_SECRET_HEADER), deps.webhookSecret)) {
+        res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${WEBHOOK_SECRET_HEADER} header` });
+        return;
+      }
+      next();
+    },
+    express.json({ limit: '256kb', type: () => true }),
+    async (req: Request, res: Response) => {
+      const parsed = webhookPayloadSchema.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: 'invalid payload', reason: describeIssues(parsed.error.issues) });
+        return;
+      }
+      const payload = parsed.data;
+      const storeHash = storeHashOf(payload);
+      if (!deps.storeHashes.has(storeHash)) {
+        res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
+        return;
+      }
+      if (!isOrderScope(payload.scope) || payload.data.type !== 'order') {
+        // A valid event we do not act on yet. 2xx, or BigCommerce would retry and then deactivate the hook.
+        res.status(200).json({ accepted: false, ignored: `no handler for ${payload.scope} (${String(payload.data.type)})` });
+        return;
+      }
+      const data = orderEventDataSchema.safeParse(payload.data);
+      if (!data.success) {
+        res.status(400).json({ error: 'invalid payload', reason: describeIssues(data.error.issues, 'data') });
+        return;
+      }
+
+      const orderId = data.data.id;
+      const workflowId = orderWorkflowId(storeHash, orderId);
+      const log = deps.logger.child({ workflowId, scope: payload.scope, hash: payload.hash });
+      try {
+        const deadline = Date.now() + (deps.temporalTimeoutMs ?? 5_000);
+        const handle = await deps.connection.withDeadline(deadline, () =>
+          deps.client.workflow.signalWithStart(orderSync, {
+            workflowId,
+            taskQueue: deps.workflowTaskQueue,
+            args: [{ storeHash, orderId, erpTaskQueue: deps.erpTaskQueue, quietPeriodMs: deps.orderQuietPeriodMs }],
+            signal: orderEventSignal,
+            signalArgs: [{ scope: payload.scope, hash: payload.hash, createdAt: payload.created_at }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            typedSearchAttributes: [
+              { key: BcStoreHash, value: storeHash },
+              { key: BcOrderId, value: orderId },
+            ],
+            staticSummary: `BigCommerce order ${orderId} · store ${storeHash}`,
+          }),
+        );
+        log.info({ runId: handle.signaledRunId }, 'webhook accepted');
+        res.status(200).json({ accepted: true, workflowId, runId: handle.signaledRunId });
+      } catch (err) {
+        log.error({ err: errorSummary(err) }, 'Temporal did not accept the event; answering 503 so BigCommerce retries');
+        res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+      }
+    },
+  );
+  return router;
+}
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix?: string): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body'}: ${i.message}`)
+    .join('; ');
+}
+
+function errorSummary(err: unknown): { name: string; message: string } {
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'unknown', message: String(err) };
+}

@@ -1,0 +1,38 @@
+import type { Server } from 'node:http';
+import type { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config/env';
+import type { Logger } from '../lib/logger';
+import { createApiApp } from './app';
+
+export async function startApiServer(
+  config: Config,
+  deps: { client: Client; connection: Connection; logger: Logger; host?: string; port?: number },
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const app = createApiApp({
+    client: deps.client,
+    connection: deps.connection,
+    logger: deps.logger,
+    webhookSecret: config.api.webhookSecret,
+    storeHashes: new Set(config.stores.map((s) => s.storeHash)),
+    workflowTaskQueue: config.temporal.workflowTaskQueue,
+    erpTaskQueue: config.erp.taskQueue,
+    orderQuietPeriodMs: config.orders.quietPeriodMs,
+  });
+  const host = deps.host ?? config.api.host;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(deps.port ?? config.api.port, host);
+    s.once('listening', () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  return {
+    server,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, DEV_DEFAULTS, loadConfig } from '../config/env';
+import { createDemoOrders } from '../sandbox/demo-orders';
+
+const USAGE = `bcsync: keeps a BigCommerce store in sync with its ERP, on Temporal
+
+Usage:
+  bcsync dev [--demo] [--data-dir .data] [--temporal-port 7233] [--ui-port 8233]
+             [--bc-port 4010] [--erp-port 4020]
+      Everything locally: Temporal dev server (unless TEMPORAL_ADDRESS is set), sandboxes,
+      workers, API on API_PORT (3000); registers the sandbox webhooks. This is \`npm start\`.
+  bcsync worker        Production workers (TEMPORAL_ADDRESS, BC_*, ERP_* from the environment).
+  bcsync api           Production webhook API (same environment, plus WEBHOOK_SECRET, API_PORT).
+  bcsync sandbox [--host 127.0.0.1] [--bc-port 4010] [--erp-port 4020] [--store-hash sandbox]
+                 [--token sandbox-token] [--quota 150] [--window-ms 30000]
+                 [--webhook-time-scale 1] [--state-dir DIR]
+      The BigCommerce and ERP simulators alone.
+  bcsync hooks register --destination URL
+      Creates or repairs the store's webhooks so order events reach URL (BC_* and WEBHOOK_SECRET).
+  bcsync demo [--count 3]
+      Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'dev': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          demo: { type: 'boolean', default: false },
+          'data-dir': { type: 'string', default: '.data' },
+          'temporal-port': { type: 'string', default: process.env.TEMPORAL_PORT ?? '7233' },
+          'ui-port': { type: 'string', default: process.env.TEMPORAL_UI_PORT ?? '8233' },
+          'bc-port': { type: 'string', default: process.env.SANDBOX_BC_PORT ?? '4010' },
+          'erp-port': { type: 'string', default: process.env.SANDBOX_ERP_PORT ?? '4020' },
+        },
+      });
+      const { runDev } = await import('./dev');
+      await runDev({
+        demo: values.demo,
+        dataDir: path.resolve(values['data-dir']),
+        temporalPort: port(values['temporal-port']),
+        uiPort: port(values['ui-port']),
+        bcPort: port(values['bc-port']),
+        erpPort: port(values['erp-port']),
+      });
+      return;
+    }
+    case 'worker': {
+      const { runWorker } = await import('./worker');
+      await runWorker();
+      return;
+    }
+    case 'api': {
+      const { runApi } = await import('./api');
+      await runApi();
+      return;
+    }
+    case 'sandbox': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          host: { type: 'string', default: process.env.SANDBOX_HOST ?? '127.0.0.1' },
+          'bc-port': { type: 'string', default: process.env.SANDBOX_BC_PORT ?? '4010' },
+          'erp-port': { type: 'string', default: process.env.SANDBOX_ERP_PORT ?? '4020' },
+          'store-hash': { type: 'string', default: 'sandbox' },
+          token: { type: 'string', default: 'sandbox-token' },
+          quota: { type: 'string', default: '150' },
+          'window-ms': { type: 'string', default: '30000' },
+          'webhook-time-scale': { type: 'string', default: '1' },
+          'state-dir': { type: 'string' },
+        },
+      });
+      const { runSandbox } = await import('./sandbox');
+      await runSandbox({
+        host: values.host,
+        bcPort: port(values['bc-port']),
+        erpPort: port(values['erp-port']),
+        storeHash: values['store-hash'],
+        token: values.token,
+        quota: positive(values.quota, '--quota'),
+        windowMs: positive(values['window-ms'], '--window-ms'),
+        webhookTimeScale: positive(values['webhook-time-scale'], '--webhook-time-scale'),
+        stateDir: values['state-dir'],
+      });
+      return;
+    }
+    case 'hooks': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { destination: { type: 'string' } } });
+      if (positionals[0] !== 'register' || !values.destination) throw new UsageError('usage: bcsync hooks register --destination URL');
+      const config = loadConfig();
+      const { registerHooks } = await import('./register-hooks');
+      for (const store of config.stores) {
+        for (const r of await registerHooks(store, values.destination, config.api.webhookSecret)) {
+          console.log(`${store.storeHash}: ${r.scope} -> ${values.destination}: hook ${r.id} ${r.outcome}`);
+        }
+      }
+      return;
+    }
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { count: { type: 'string', default: '3' } } });
+      const env = { ...DEV_DEFAULTS, ...process.env };
+      const ids = await createDemoOrders({
+        apiUrl: env.BC_API_URL!,
+        storeHash: env.BC_STORE_HASH!,
+        accessToken: env.BC_ACCESS_TOKEN!,
+        count: positive(values.count, '--count'),
+        offset: Math.floor(Math.random() * 3),
+      });
+      console.log(`created sandbox orders ${ids.join(', ')}: find them in the Web UI with BcOrderId in (${ids.join(', ')})`);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+  }
+}
+
+class UsageError extends Error {}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`not a port: ${text}`);
+  return n;
+}
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got ${text}`);
+  return n;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

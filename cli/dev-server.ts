@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { findTemporalBinary, INSTALL_HINT } from './temporal-binary';
+
+export interface DevServerOptions {
+  /** SQLite file for persistent state; in memory when unset. */
+  dbFile?: string;
+  port?: number;
+  /** Web UI port; no UI when unset. */
+  uiPort?: number;
+  logLevel?: string;
+}
+
+/**
+ * The real Temporal server from the `temporal` CLI (`temporal server start-dev`), started through
+ * the SDK so it stops with us. Registers the search attributes the workflows set.
+ */
+export async function startDevServer(opts: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const executable = findTemporalBinary();
+  if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  try {
+    return await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        dbFilename: opts.dbFile,
+        port: opts.port,
+        ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : {}),
+        ip: '127.0.0.1',
+        searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+        log: { format: 'pretty', level: opts.logLevel ?? 'error' },
+        extraArgs: [
+          // As Temporal's own CI runs it: fast SQLite, no fsync per write. A dev server, not production.
+          '--sqlite-pragma', 'journal_mode=WAL',
+          '--sqlite-pragma', 'synchronous=OFF',
+          '--dynamic-config-value', 'frontend.namespaceRPS=10000',
+          '--dynamic-config-value', 'frontend.namespaceRPS.visibility=1000',
+        ],
+      },
+    });
+  } catch (err) {
+    if (executable.type === 'cached-download') {
+      throw new Error(`${INSTALL_HINT}\n(download error: ${err instanceof Error ? err.message : String(err)})`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DEV_DEFAULTS, loadConfig } from '../config/env';
+import { startApiServer } from '../api/server';
+import { createLogger } from '../lib/logger';
+import { createDemoOrders } from '../sandbox/demo-orders';
+import { startSandboxes } from '../sandbox/start-sandboxes';
+import { ensureSearchAttributes } from '../workers/search-attributes';
+import { startWorkers } from '../workers/start-workers';
+import { connectWorkerConnection, createLazyClient } from '../workers/temporal-connection';
+import { startDevServer } from './dev-server';
+import { registerHooks } from './register-hooks';
+
+export interface DevOptions {
+  demo: boolean;
+  dataDir: string;
+  temporalPort: number;
+  uiPort: number;
+  bcPort: number;
+  erpPort: number;
+}
+
+/**
+ * `npm start`: everything on one machine with no credentials. A Temporal dev server (unless
+ * TEMPORAL_ADDRESS points elsewhere), both sandboxes, the workers and the API; hooks registered.
+ */
+export async function runDev(opts: DevOptions): Promise<void> {
+  const started = Date.now();
+  const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, BC_API_URL: `http://127.0.0.1:${opts.bcPort}`, ERP_API_URL: `http://127.0.0.1:${opts.erpPort}`, ...process.env };
+  const logger = createLogger(env.LOG_LEVEL ?? 'info', 'bcsync-dev');
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping');
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.debug({ err }, 'cleanup step failed');
+      }
+    }
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    let temporal: TestWorkflowEnvironment | undefined;
+    let address = process.env.TEMPORAL_ADDRESS;
+    if (!address) {
+      logger.info('starting the Temporal dev server');
+      temporal = await startDevServer({ dbFile: path.join(opts.dataDir, 'temporal.db'), port: opts.temporalPort, uiPort: opts.uiPort });
+      address = temporal.address;
+      const t = temporal;
+      cleanups.push(() => t.teardown());
+    }
+    const config = loadConfig({ ...env, TEMPORAL_ADDRESS: address });
+
+    const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, stateDir: path.join(opts.dataDir, 'sandbox'), logger });
+    cleanups.push(() => sandboxes.close());
+
+    const adminConnection = await Connection.connect({ address });
+    cleanups.push(() => adminConnection.close());
+    await ensureSearchAttributes(adminConnection, config.temporal.namespace, logger);
+
+    const nativeConnection = await connectWorkerConnection(config.temporal);
+    const workers = await startWorkers(config, { connection: nativeConnection, logger });
+    cleanups.push(async () => {
+      await workers.shutdown();
+      await nativeConnection.close();
+    });
+    workers.done.catch((err) => {
+      logger.error({ err }, 'a worker stopped with an error');
+      void stop(1);
+    });
+
+    const { client, connection } = createLazyClient(config.temporal);
+    const api = await startApiServer(config, { client, connection, logger });
+    cleanups.push(() => connection.close());
+    cleanups.push(() => api.close());
+
+    const store = config.stores[0]!;
+    const hooks = await registerHooks(store, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
+
+    const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : '(your Temporal server\'s UI)';
+    console.log(
+      [
+        '',
+        `bcsync dev is up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  Temporal Web UI      ${ui}`,
+        `  Temporal gRPC        ${address}`,
+        `  API                  ${api.url}   (POST /webhooks/bigcommerce, GET /healthz, GET /readyz)`,
+        `  BigCommerce sandbox  ${sandboxes.bcUrl}/stores/${store.storeHash}   (X-Auth-Token: ${store.accessToken})`,
+        `  ERP sandbox          ${sandboxes.erpUrl}/services/rest/record/v1   (NetSuite record API shape)`,
+        `  Webhooks             ${hooks.map((h) => `${h.scope} -> ${api.url}/webhooks/bigcommerce (hook ${h.id}, ${h.outcome})`).join('; ')}`,
+        `  State                ${opts.dataDir}`,
+        '',
+        opts.demo ? 'Creating demo orders now.' : 'Create demo orders with `npm run demo` and watch them appear in the Web UI.',
+        'Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+
+    if (opts.demo) {
+      const ids = await createDemoOrders({ apiUrl: sandboxes.bcUrl, storeHash: store.storeHash, accessToken: store.accessToken, count: 3 });
+      logger.info({ orders: ids }, 'demo orders created');
+    }
+  } catch (err) {
+    logger.error(err instanceof Error ? err.message : String(err));
+    await stop(1);
+  }
+}

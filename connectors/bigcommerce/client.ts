@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import { httpRequest, NetworkError, type FetchLike, type HttpRequest } from '../http';
+import { BigCommerceError, kindForStatus, parseErrorBody } from './errors';
+import { readRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
+
+export interface BigCommerceClientOptions {
+  /** https://api.bigcommerce.com, or the sandbox's base URL. */
+  apiUrl: string;
+  storeHash: string;
+  accessToken: string;
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  /** Called after every response that carried rate headers: the quota governor listens here. */
+  onRateLimit?: (info: RateLimitInfo) => void;
+}
+
+export interface BcRequest {
+  method: HttpRequest['method'];
+  /** Path below /stores/{hash}, starting with /v2/ or /v3/. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+export interface BcResponse<T> {
+  status: number;
+  /** Undefined for 204 No Content (V2's answer for a page past the end of a list). */
+  data: T | undefined;
+  rateLimit: RateLimitInfo | undefined;
+}
+
+/**
+ * A thin typed client: authentication, URL building, status classification and response
+ * validation. It never retries: the activity decides, because only it knows whether the call is
+ * idempotent. Docs: https://developer.bigcommerce.com/docs/start/about
+ */
+export class BigCommerceClient {
+  readonly storeHash: string;
+  private readonly base: string;
+
+  constructor(private readonly options: BigCommerceClientOptions) {
+    this.storeHash = options.storeHash;
+    this.base = `${options.apiUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(options.storeHash)}`;
+  }
+
+  async request<S extends z.ZodType>(req: BcRequest, schema: S): Promise<BcResponse<z.output<S>>> {
+    const url = new URL(this.base + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    let res;
+    try {
+      res = await httpRequest(
+        {
+          method: req.method,
+          url: url.toString(),
+          headers: { 'x-auth-token': this.options.accessToken },
+          body: req.body,
+          timeoutMs: this.options.timeoutMs,
+        },
+        this.options.fetch,
+      );
+    } catch (err) {
+      if (err instanceof NetworkError) {
+        throw new BigCommerceError('network', err.message, { method: req.method, path: req.path }, { cause: err });
+      }
+      throw err;
+    }
+    const rateLimit = readRateLimitHeaders(res.headers);
+    if (rateLimit) this.options.onRateLimit?.(rateLimit);
+
+    if (res.status < 200 || res.status > 299) {
+      const kind = kindForStatus(res.status, rateLimit !== undefined);
+      const { message, fieldErrors } = parseErrorBody(res.body);
+      throw new BigCommerceError(kind, `${req.method} ${req.path} -> ${res.status}: ${message}`, {
+        status: res.status,
+        method: req.method,
+        path: req.path,
+        fieldErrors,
+        rateLimit,
+        retryAfterMs: kind === 'rate_limited' ? rateLimit?.resetMs : undefined,
+      });
+    }
+    if (res.status === 204 || res.body === undefined) return { status: res.status, data: undefined, rateLimit };
+
+    const parsed = schema.safeParse(res.body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
+      throw new BigCommerceError('bad_response', `${req.method} ${req.path}: unexpected response shape: ${issues}`, {
+        status: res.status,
+        method: req.method,
+        path: req.path,
+      });
+    }
+    return { status: res.status, data: parsed.data, rateLimit };
+  }
+}

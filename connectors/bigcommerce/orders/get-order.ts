@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Address, BcOrder, OrderLine, ShippingDestination } from '../../../domain/order';
+import type { BigCommerceClient } from '../client';
+import { BigCommerceError } from '../errors';
+import { bcMoney, bcRfc2822Date, nullableString } from '../schemas';
+
+// --- BigCommerce's shape (orders.v2.oas2.yml: order_Resp, orderProducts, shippingConsignment_Get) ---
+
+const bcAddress = z.object({
+  first_name: nullableString,
+  last_name: nullableString,
+  company: nullableString,
+  street_1: nullableString,
+  street_2: nullableString,
+  city: nullableString,
+  state: nullableString,
+  zip: nullableString,
+  country_iso2: nullableString,
+  phone: nullableString,
+  email: nullableString,
+});
+
+const bcOrderProduct = z.object({
+  id: z.number().int(),
+  product_id: z.number().int(),
+  variant_id: z.number().int().nullish(),
+  sku: nullableString,
+  name: z.string(),
+  quantity: z.number().int(),
+  price_ex_tax: bcMoney,
+  total_ex_tax: bcMoney,
+  total_tax: bcMoney,
+});
+
+const bcShippingConsignment = bcAddress.extend({
+  id: z.number().int(),
+  shipping_method: nullableString,
+  // Without `include=consignments.line_items` these are {url, resource} links: we always ask for
+  // the expanded form, so a link here means the request was built wrong.
+  line_items: z.array(bcOrderProduct).default([]),
+});
+
+const bcConsignmentsObject = z.object({
+  shipping: z.array(bcShippingConsignment).default([]),
+  pickups: z.array(z.object({ line_items: z.array(bcOrderProduct).default([]) })).default([]),
+  downloads: z.array(z.object({ line_items: z.array(bcOrderProduct).default([]) })).default([]),
+});
+
+export const bcOrderV2Schema = z.object({
+  id: z.number().int(),
+  customer_id: z.number().int(),
+  date_created: bcRfc2822Date,
+  date_modified: bcRfc2822Date,
+  status_id: z.number().int().min(0).max(14),
+  status: z.string(),
+  payment_status: nullableString,
+  payment_method: nullableString,
+  currency_code: z.string(),
+  subtotal_ex_tax: bcMoney,
+  shipping_cost_ex_tax: bcMoney,
+  handling_cost_ex_tax: bcMoney,
+  wrapping_cost_ex_tax: bcMoney,
+  discount_amount: bcMoney,
+  total_tax: bcMoney,
+  total_inc_tax: bcMoney,
+  customer_message: nullableString,
+  is_deleted: z.boolean().default(false),
+  billing_address: bcAddress,
+  // Since 2025-08-17 `consignment_structure=object` returns an object; older stores and the
+  // default structure return a one-element array. Accept both (FACTS.md section 6).
+  consignments: z.union([bcConsignmentsObject, z.array(bcConsignmentsObject).max(1)]),
+});
+export type BcOrderV2 = z.output<typeof bcOrderV2Schema>;
+
+// --- our model ---
+
+const toAddress = (a: z.output<typeof bcAddress>): Address => ({
+  firstName: a.first_name,
+  lastName: a.last_name,
+  company: a.company,
+  street1: a.street_1,
+  street2: a.street_2,
+  city: a.city,
+  state: a.state,
+  zip: a.zip,
+  countryIso2: a.country_iso2,
+  phone: a.phone,
+  email: a.email,
+});
+
+const toLine = (p: z.output<typeof bcOrderProduct>): OrderLine => ({
+  id: p.id,
+  productId: p.product_id,
+  variantId: p.variant_id ?? null,
+  sku: p.sku,
+  name: p.name,
+  quantity: p.quantity,
+  unitPriceExTax: p.price_ex_tax,
+  totalExTax: p.total_ex_tax,
+  totalTax: p.total_tax,
+});
+
+export function toBcOrder(raw: BcOrderV2): BcOrder {
+  const consignments = Array.isArray(raw.consignments)
+    ? (raw.consignments[0] ?? { shipping: [], pickups: [], downloads: [] })
+    : raw.consignments;
+  const shipping: ShippingDestination[] = consignments.shipping.map((c) => ({
+    id: c.id,
+    address: toAddress(c),
+    method: c.shipping_method,
+    lineIds: c.line_items.map((l) => l.id),
+  }));
+  const lines = new Map<number, OrderLine>();
+  for (const group of [...consignments.shipping, ...consignments.pickups, ...consignments.downloads]) {
+    for (const item of group.line_items) lines.set(item.id, toLine(item));
+  }
+  return {
+    id: raw.id,
+    statusId: raw.status_id,
+    status: raw.status,
+    paymentStatus: raw.payment_status,
+    paymentMethod: raw.payment_method,
+    customerId: raw.customer_id,
+    currency: raw.currency_code,
+    dateCreated: raw.date_created,
+    dateModified: raw.date_modified,
+    billingAddress: toAddress(raw.billing_address),
+    shipping,
+    lines: [...lines.values()].sort((a, b) => a.id - b.id),
+    subtotalExTax: raw.subtotal_ex_tax,
+    shippingExTax: raw.shipping_cost_ex_tax,
+    handlingExTax: raw.handling_cost_ex_tax,
+    wrappingExTax: raw.wrapping_cost_ex_tax,
+    discount: raw.discount_amount,
+    totalTax: raw.total_tax,
+    totalIncTax: raw.total_inc_tax,
+    customerMessage: raw.customer_message,
+    isDeleted: raw.is_deleted,
+  };
+}
+
+/**
+ * One call for the whole order: lines come expanded inside the consignments, so neither
+ * /products nor /shipping_addresses is needed (FACTS.md section 6, "Fewest calls").
+ * https://developer.bigcommerce.com/docs/rest-management/orders#get-an-order
+ */
+export async function getOrder(client: BigCommerceClient, orderId: number): Promise<BcOrder> {
+  const res = await client.request(
+    {
+      method: 'GET',
+      path: `/v2/orders/${orderId}`,
+      query: { include: 'consignments.line_items', consignment_structure: 'object' },
+    },
+    bcOrderV2Schema,
+  );
+  if (!res.data) {
+    throw new BigCommerceError('bad_response', `GET /v2/orders/${orderId} answered ${res.status} with no body`, {
+      status: res.status,
+    });
+  }
+  return toBcOrder(res.data);
+}

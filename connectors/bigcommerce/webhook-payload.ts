@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * The thin callback BigCommerce POSTs to a hook's destination (webhooks.v3.yml,
+ * webhook_callback_base; FACTS.md section 11). IDs only: the receiver must fetch current state.
+ */
+export const webhookPayloadSchema = z.object({
+  scope: z.string().regex(/^store\/[A-Za-z0-9_/*{}-]+$/, 'scope must look like store/<resource>/<event>'),
+  store_id: z.string().min(1),
+  producer: z.string().regex(/^stores\/[a-z0-9]+$/, 'producer must be stores/<store_hash>'),
+  hash: z.string().min(1),
+  created_at: z.number().int().nonnegative(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type WebhookPayload = z.output<typeof webhookPayloadSchema>;
+
+export const orderEventDataSchema = z.object({
+  type: z.literal('order'),
+  id: z.number().int().positive(),
+});
+
+export const storeHashOf = (payload: WebhookPayload): string => payload.producer.slice('stores/'.length);
+
+/**
+ * Order scopes at store level and per channel (store/channel/{id}/order/...). Refund and message
+ * events change the order too, so they wake its workflow like any other order event.
+ */
+export const isOrderScope = (scope: string): boolean => /^store\/(channel\/\d+\/)?order\//.test(scope);

@@ -1,0 +1,244 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { NetSuiteInputError, netSuiteError } from './netsuite-errors';
+import { freshErpData, type ErpCustomer, type ErpSalesOrder, type ErpSandboxData } from './state';
+
+export interface ErpSandboxOptions {
+  accessToken?: string;
+  data?: ErpSandboxData;
+  onChange?: (data: ErpSandboxData) => void;
+  now?: () => number;
+}
+
+export const DEFAULT_ERP_TOKEN = 'sandbox-erp-token';
+const RECORD_BASE = '/services/rest/record/v1';
+
+const ref = z.object({ id: z.string().optional(), externalId: z.string().optional() }).refine((r) => r.id || r.externalId, 'a reference needs id or externalId');
+
+const salesOrderBody = z.object({
+  externalId: z.string().optional(),
+  entity: ref,
+  item: z.object({
+    items: z
+      .array(
+        z.object({
+          item: ref,
+          description: z.string().optional(),
+          quantity: z.number().positive(),
+          rate: z.number(),
+          amount: z.number().optional(),
+          custcol_bcsync_line_id: z.string().optional(),
+        }),
+      )
+      .min(1, 'a sales order needs at least one item line'),
+  }),
+  shippingCost: z.number().nonnegative().optional(),
+  discountItem: ref.optional(),
+  discountRate: z.number().optional(),
+}).loose();
+
+const customerBody = z.object({
+  companyName: z.string().optional(),
+  email: z.string().optional(),
+  isPerson: z.boolean().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+}).loose();
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The ERP sandbox: NetSuite's REST record API shape for the records this product writes. Upsert by
+ * external id (`PUT .../eid:<id>` -> 204 + Location), reads with `expandSubResources`, NetSuite's
+ * error bodies, and the totals NetSuite computes itself.
+ */
+export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Express; data: ErpSandboxData } {
+  const data = options.data ?? freshErpData();
+  const token = options.accessToken ?? DEFAULT_ERP_TOKEN;
+  const now = options.now ?? Date.now;
+  const changed = () => options.onChange?.(data);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/__sandbox/summary', (_req, res) => {
+    res.json({ salesOrders: Object.keys(data.salesOrders).length, customers: Object.keys(data.customers).length, salesOrderWrites: data.salesOrderWrites });
+  });
+
+  const records = express.Router();
+  records.use((req, res, next) => {
+    if (req.get('authorization') !== `Bearer ${token}`) {
+      res.status(401).json(netSuiteError(401, 'Unauthorized', 'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.', 'INVALID_LOGIN'));
+      return;
+    }
+    next();
+  });
+  records.use(express.json({ limit: '10mb' }));
+
+  const location = (req: Request, type: string, id: string) => `${req.protocol}://${req.get('host')}${RECORD_BASE}/${type}/${id}`;
+
+  function findByKey<T extends { id: string; externalId: string }>(all: Record<string, T>, key: string): T | undefined {
+    if (key.startsWith('eid:')) {
+      const externalId = decodeURIComponent(key.slice(4));
+      return Object.values(all).find((r) => r.externalId === externalId);
+    }
+    return all[key];
+  }
+
+  function resolveCustomer(r: { id?: string; externalId?: string }): ErpCustomer {
+    const found = Object.values(data.customers).find((c) => (r.id && c.id === r.id) || (r.externalId && c.externalId === r.externalId));
+    if (!found) throw new NetSuiteInputError(400, 'Bad Request', 'USER_ERROR', `Invalid Field Value ${r.externalId ?? r.id} for the following field: entity`);
+    return found;
+  }
+
+  function resolveItem(r: { id?: string; externalId?: string }) {
+    const found = data.items.find((i) => (r.id && i.id === r.id) || (r.externalId && i.externalId === r.externalId));
+    if (!found) throw new NetSuiteInputError(400, 'Bad Request', 'USER_ERROR', `Invalid Field Value ${r.externalId ?? r.id} for the following field: item`);
+    return { id: found.id, externalId: found.externalId, refName: found.itemId };
+  }
+
+  function sendError(res: Response, err: unknown): void {
+    if (err instanceof NetSuiteInputError) {
+      res.status(err.status).json(err.body());
+      return;
+    }
+    throw err;
+  }
+
+  // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156335203191.html (upsert)
+  records.put('/salesOrder/:key', (req, res) => {
+    const key = String(req.params.key);
+    if (!key.startsWith('eid:')) {
+      res.status(405).json(netSuiteError(405, 'Method Not Allowed', 'Upsert with PUT requires an external id in the URL (eid:<externalId>).', 'METHOD_NOT_ALLOWED'));
+      return;
+    }
+    const externalId = decodeURIComponent(key.slice(4));
+    const parsed = salesOrderBody.safeParse(req.body);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      res.status(400).json(netSuiteError(400, 'Bad Request', `Error while accessing a resource. ${i?.path.join('.')}: ${i?.message}`, 'USER_ERROR'));
+      return;
+    }
+    const body = parsed.data;
+    if (body.externalId !== undefined && body.externalId !== externalId) {
+      res.status(400).json(netSuiteError(400, 'Bad Request', 'The externalId in the body differs from the one in the URL.', 'USER_ERROR'));
+      return;
+    }
+    try {
+      const customer = resolveCustomer(body.entity);
+      if (body.discountRate !== undefined && body.discountRate !== 0 && !body.discountItem) {
+        throw new NetSuiteInputError(400, 'Bad Request', 'USER_ERROR', 'Please enter a value for Discount Item.');
+      }
+      if (body.discountItem) resolveItem(body.discountItem);
+      const lines = body.item.items.map((l, i) => ({
+        line: i + 1,
+        item: resolveItem(l.item),
+        description: l.description,
+        quantity: l.quantity,
+        rate: l.rate,
+        amount: round2(l.amount ?? l.rate * l.quantity),
+        custcol_bcsync_line_id: l.custcol_bcsync_line_id,
+      }));
+      const { entity: _e, item: _i, externalId: _x, ...fields } = body;
+      const existing = findByKey(data.salesOrders, key);
+      const replace = String(req.query.replace ?? '').split(',').includes('item');
+      const t = now();
+      const record: ErpSalesOrder = existing ?? {
+        id: String(data.nextId++),
+        externalId,
+        tranId: '',
+        entity: { id: customer.id, externalId: customer.externalId, refName: customer.entityId },
+        fields: {},
+        lines: [],
+        createdMs: t,
+        modifiedMs: t,
+      };
+      if (!existing) record.tranId = `SO${record.id}`;
+      record.entity = { id: customer.id, externalId: customer.externalId, refName: customer.entityId };
+      record.fields = { ...record.fields, ...fields };
+      // Without ?replace=item NetSuite adds the request's lines to the sublist instead of replacing it.
+      record.lines = replace ? lines : [...record.lines, ...lines.map((l, i) => ({ ...l, line: record.lines.length + i + 1 }))];
+      record.modifiedMs = t;
+      data.salesOrders[record.id] = record;
+      data.salesOrderWrites[externalId] = (data.salesOrderWrites[externalId] ?? 0) + 1;
+      changed();
+      res.status(204).set('Location', location(req, 'salesOrder', record.id)).end();
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  records.get('/salesOrder/:key', (req, res) => {
+    const record = findByKey(data.salesOrders, String(req.params.key));
+    if (!record) {
+      res.status(404).json(netSuiteError(404, 'Not Found', `The record instance does not exist. Provide a valid record instance ID.`, 'NONEXISTENT_ID'));
+      return;
+    }
+    const self = location(req, 'salesOrder', record.id);
+    const subtotal = round2(record.lines.reduce((s, l) => s + l.amount, 0));
+    const discountTotal = round2(Number(record.fields.discountRate ?? 0));
+    const shippingCost = round2(Number(record.fields.shippingCost ?? 0));
+    const expand = req.query.expandSubResources === 'true';
+    res.json({
+      links: [{ rel: 'self', href: self }],
+      ...record.fields,
+      id: record.id,
+      externalId: record.externalId,
+      tranId: record.tranId,
+      entity: record.entity,
+      createdDate: new Date(record.createdMs).toISOString(),
+      lastModifiedDate: new Date(record.modifiedMs).toISOString(),
+      status: { id: 'B', refName: 'Pending Fulfillment' },
+      subtotal,
+      discountTotal,
+      shippingCost,
+      total: round2(subtotal + discountTotal + shippingCost),
+      item: expand
+        ? { links: [{ rel: 'self', href: `${self}/item` }], count: record.lines.length, items: record.lines, totalResults: record.lines.length }
+        : { links: [{ rel: 'self', href: `${self}/item` }] },
+    });
+  });
+
+  records.put('/customer/:key', (req, res) => {
+    const key = String(req.params.key);
+    if (!key.startsWith('eid:')) {
+      res.status(405).json(netSuiteError(405, 'Method Not Allowed', 'Upsert with PUT requires an external id in the URL (eid:<externalId>).', 'METHOD_NOT_ALLOWED'));
+      return;
+    }
+    const parsed = customerBody.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json(netSuiteError(400, 'Bad Request', parsed.error.issues[0]?.message ?? 'invalid', 'USER_ERROR'));
+      return;
+    }
+    const externalId = decodeURIComponent(key.slice(4));
+    const existing = findByKey(data.customers, key);
+    const name = parsed.data.companyName || [parsed.data.firstName, parsed.data.lastName].filter(Boolean).join(' ') || externalId;
+    const customer: ErpCustomer = existing ?? { id: String(data.nextId++), externalId, entityId: name };
+    Object.assign(customer, { companyName: parsed.data.companyName, email: parsed.data.email, entityId: name });
+    data.customers[customer.id] = customer;
+    changed();
+    res.status(204).set('Location', location(req, 'customer', customer.id)).end();
+  });
+
+  records.get('/customer/:key', (req, res) => {
+    const customer = findByKey(data.customers, String(req.params.key));
+    if (!customer) {
+      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
+      return;
+    }
+    res.json({ links: [{ rel: 'self', href: location(req, 'customer', customer.id) }], ...customer });
+  });
+
+  records.use((_req, res) => {
+    res.status(404).json(netSuiteError(404, 'Not Found', 'Record type or path not supported by the ERP sandbox.', 'INVALID_RCRD_TYPE'));
+  });
+
+  app.use(RECORD_BASE, records);
+  app.use(((err, _req, res, _next) => {
+    const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
+    res.status(status).json(netSuiteError(status, status === 500 ? 'Internal Server Error' : 'Bad Request', err?.type === 'entity.parse.failed' ? 'Invalid JSON in request body.' : String(err?.message), status === 500 ? 'UNEXPECTED_ERROR' : 'INVALID_CONTENT'));
+  }) as express.ErrorRequestHandler);
+
+  return { app, data };
+}

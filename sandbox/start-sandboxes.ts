@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Logger } from '../lib/logger';
+import { createBigCommerceSandbox, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
+import type { BcSandboxData } from './bigcommerce/state';
+import { createErpSandbox } from './erp/app';
+import type { ErpSandboxData } from './erp/state';
+
+export interface SandboxesOptions {
+  host?: string;
+  bcPort?: number;
+  erpPort?: number;
+  /** Folder to persist sandbox data in; in memory when unset. */
+  stateDir?: string;
+  bigcommerce?: Omit<BcSandboxOptions, 'data' | 'onChange'>;
+  erpAccessToken?: string;
+  logger?: Logger;
+}
+
+export interface RunningSandboxes {
+  bigcommerce: BcSandbox;
+  erp: { data: ErpSandboxData };
+  bcUrl: string;
+  erpUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts the BigCommerce and ERP simulators on their ports (0 = any free port, for tests). */
+export async function startSandboxes(opts: SandboxesOptions = {}): Promise<RunningSandboxes> {
+  const host = opts.host ?? '127.0.0.1';
+  const bcStore = opts.stateDir ? jsonStore<BcSandboxData>(path.join(opts.stateDir, 'bigcommerce.json')) : undefined;
+  const erpStore = opts.stateDir ? jsonStore<ErpSandboxData>(path.join(opts.stateDir, 'erp.json')) : undefined;
+
+  const bigcommerce = createBigCommerceSandbox({ ...opts.bigcommerce, data: bcStore?.load(), onChange: bcStore?.save });
+  const erp = createErpSandbox({ accessToken: opts.erpAccessToken, data: erpStore?.load(), onChange: erpStore?.save });
+
+  const bcServer = await listen(bigcommerce.app, host, opts.bcPort ?? 4010);
+  const erpServer = await listen(erp.app, host, opts.erpPort ?? 4020);
+  const url = (s: Server) => {
+    const a = s.address();
+    return typeof a === 'object' && a ? `http://${host}:${a.port}` : '';
+  };
+  return {
+    bigcommerce,
+    erp,
+    bcUrl: url(bcServer),
+    erpUrl: url(erpServer),
+    async close() {
+      bigcommerce.stop();
+      bcStore?.flush();
+      erpStore?.flush();
+      await Promise.all([close(bcServer), close(erpServer)]);
+    },
+  };
+}
+
+function listen(app: import('express').Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use (another bcsync running?)`) : err);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Debounced JSON persistence: the sandbox mutates in memory and writes at most every 200 ms. */
+function jsonStore<T>(file: string) {
+  let pending: T | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending === undefined) return;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(pending));
+    renameSync(`${file}.tmp`, file);
+    pending = undefined;
+  };
+  return {
+    load(): T | undefined {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    save: (data: T) => {
+      pending = data;
+      timer ??= setTimeout(flush, 200);
+    },
+    flush,
+  };
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createBigCommerceActivities } from '../activities/bigcommerce';
+import { createErpActivities } from '../activities/erp';
+import type { Config, StoreConfig } from '../config/env';
+import { BigCommerceClient } from '../connectors/bigcommerce/client';
+import { NetSuiteClient } from '../connectors/erp/netsuite/client';
+import { bigCommerceTaskQueue } from '../domain/ids';
+import type { Logger } from '../lib/logger';
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');
+
+/** Bundle once and hand the result to every worker (and test) that needs it: bundling takes seconds. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+/**
+ * The store's share of its quota as a dispatch rate. The Temporal server enforces it across every
+ * worker on the queue, so adding workers never adds BigCommerce calls.
+ */
+export function storeActivitiesPerSecond(store: StoreConfig): number {
+  return (store.quotaPerWindow * (1 - store.headroom)) / (store.windowMs / 1000);
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Resolves when every worker has stopped; rejects if one fails. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * One process, three kinds of worker: the workflow worker, one BigCommerce activity worker per
+ * store (rate-limited to that store's quota), and the ERP activity worker (capped at the ERP's
+ * concurrency limit).
+ */
+export async function startWorkers(
+  config: Config,
+  deps: { connection: NativeConnection; logger: Logger; workflowBundle?: WorkflowBundleWithSourceMap; fetch?: typeof fetch },
+): Promise<RunningWorkers> {
+  const { connection, logger } = deps;
+  const namespace = config.temporal.namespace;
+  const workers: Worker[] = [];
+
+  workers.push(
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: config.temporal.workflowTaskQueue,
+      ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    }),
+  );
+
+  for (const store of config.stores) {
+    const client = new BigCommerceClient({
+      apiUrl: store.apiUrl,
+      storeHash: store.storeHash,
+      accessToken: store.accessToken,
+      fetch: deps.fetch,
+    });
+    const rate = storeActivitiesPerSecond(store);
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace,
+        taskQueue: bigCommerceTaskQueue(store.storeHash),
+        activities: createBigCommerceActivities({ client }),
+        maxTaskQueueActivitiesPerSecond: rate,
+      }),
+    );
+    logger.info({ store: store.storeHash, plan: store.plan, activitiesPerSecond: Number(rate.toFixed(2)) }, 'BigCommerce worker ready');
+  }
+
+  const netsuite = new NetSuiteClient({ apiUrl: config.erp.apiUrl, accessToken: config.erp.accessToken, fetch: deps.fetch });
+  workers.push(
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: config.erp.taskQueue,
+      activities: createErpActivities({ netsuite }),
+      maxConcurrentActivityTaskExecutions: config.erp.concurrency,
+    }),
+  );
+
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  return {
+    workers,
+    done,
+    async shutdown() {
+      for (const w of workers) {
+        if (w.getState() === 'RUNNING') w.shutdown();
+      }
+      await done;
+    },
+  };
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};

@@ -1,0 +1,1 @@
+export { orderSync } from './order-sync';
