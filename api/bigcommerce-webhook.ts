@@ -102,6 +102,8 @@ function describeIssues(issues: readonly { path: readonly PropertyKey[]; message
     .join('; ');
 }
 
-function errorSummary(err: unknown): { name: string; message: string } {
-  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'unknown', message: String(err) };
+function errorSummary(err: unknown): { name: string; message: string; cause?: string } {
+  if (!(err instanceof Error)) return { name: 'unknown', message: String(err) };
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return { name: err.name, message: err.message, ...(cause ? { cause } : {}) };
 }

@@ -7,6 +7,7 @@ import { createLogger } from '../lib/logger';
 import { createDemoOrders } from '../sandbox/demo-orders';
 import { startSandboxes } from '../sandbox/start-sandboxes';
 import { ensureSearchAttributes } from '../workers/search-attributes';
+import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
 import { connectWorkerConnection, createLazyClient } from '../workers/temporal-connection';
 import { startDevServer } from './dev-server';
@@ -28,7 +29,8 @@ export interface DevOptions {
 export async function runDev(opts: DevOptions): Promise<void> {
   const started = Date.now();
   const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, BC_API_URL: `http://127.0.0.1:${opts.bcPort}`, ERP_API_URL: `http://127.0.0.1:${opts.erpPort}`, ...process.env };
-  const logger = createLogger(env.LOG_LEVEL ?? 'info', 'bcsync-dev');
+  const logger = createLogger(env.LOG_LEVEL ?? 'info', 'bcsync-dev', { pretty: process.stdout.isTTY });
+  installTemporalRuntime(logger);
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   let stopping = false;
   const stop = async (code: number) => {

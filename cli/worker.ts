@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../lib/logger';
 import { ensureSearchAttributes } from '../workers/search-attributes';
+import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
 import { connectWorkerConnection } from '../workers/temporal-connection';
 
@@ -9,6 +10,7 @@ import { connectWorkerConnection } from '../workers/temporal-connection';
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'bcsync-worker');
+  installTemporalRuntime(logger);
   const admin = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey });
   try {
     await ensureSearchAttributes(admin, config.temporal.namespace, logger);

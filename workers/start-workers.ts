@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createBigCommerceActivities } from '../activities/bigcommerce';
 import { createErpActivities } from '../activities/erp';
 import type { Config, StoreConfig } from '../config/env';
@@ -37,7 +37,7 @@ export interface RunningWorkers {
  */
 export async function startWorkers(
   config: Config,
-  deps: { connection: NativeConnection; logger: Logger; workflowBundle?: WorkflowBundleWithSourceMap; fetch?: typeof fetch },
+  deps: { connection: NativeConnection; logger: Logger; workflowBundle?: WorkerOptions['workflowBundle']; fetch?: typeof fetch },
 ): Promise<RunningWorkers> {
   const { connection, logger } = deps;
   const namespace = config.temporal.namespace;

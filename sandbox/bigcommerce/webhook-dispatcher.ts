@@ -16,6 +16,8 @@ export interface DeliveryRecord {
   hash: string;
   attempt: number;
   status: number | null;
+  /** The exact body sent, so a test or an engineer can replay a delivery. */
+  payload: Record<string, unknown>;
   error?: string;
   atMs: number;
 }
@@ -66,11 +68,11 @@ export class WebhookDispatcher {
     }
   }
 
-  private async attempt(hookId: number, payload: { scope: string; hash: string }, attempt: number): Promise<void> {
+  private async attempt(hookId: number, payload: { scope: string; hash: string } & Record<string, unknown>, attempt: number): Promise<void> {
     if (this.stopped) return;
     const hook = this.opts.hooks().find((h) => h.id === hookId);
     if (!hook || !hook.isActive) return;
-    const record: DeliveryRecord = { hookId, scope: payload.scope, hash: payload.hash, attempt, status: null, atMs: this.now() };
+    const record: DeliveryRecord = { hookId, scope: payload.scope, hash: payload.hash, attempt, status: null, payload, atMs: this.now() };
     this.inFlight++;
     try {
       const res = await (this.opts.fetch ?? fetch)(hook.destination, {

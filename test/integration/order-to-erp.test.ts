@@ -1,0 +1,131 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { WEBHOOK_SECRET_HEADER } from '../../api/webhook-secret';
+import { BcErpId, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/search-attributes';
+import { demoOrderBody } from '../../sandbox/demo-orders';
+import type { DeliveryRecord } from '../../sandbox/bigcommerce/webhook-dispatcher';
+import { orderStateQuery } from '../../workflows/order-sync';
+import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const erpRecord = async (externalId: string) => {
+  const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, {
+    headers: { authorization: 'Bearer sandbox-erp-token' },
+  });
+  return res.status === 200 ? ((await res.json()) as Record<string, any>) : undefined; // any: test reads a loose JSON record
+};
+
+const deliveriesFor = async (orderId: number): Promise<DeliveryRecord[]> => {
+  const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/deliveries`);
+  const body = (await res.json()) as { deliveries: DeliveryRecord[] };
+  return body.deliveries.filter((d) => (d.payload.data as { id?: number }).id === orderId);
+};
+
+describe('a BigCommerce order reaches the ERP through orderSync', () => {
+  it('creates the ERP sales order with the right externalId, lines and total, findable by search attributes', async () => {
+    const body = demoOrderBody(2); // three lines, a variant, shipping and a discount
+    const order = await stack.createOrder(body);
+    const externalId = `bc-${stack.storeHash}-${order.id}`;
+
+    const record = await eventually(() => erpRecord(externalId), `ERP sales order ${externalId}`);
+    expect(record.externalId).toBe(externalId);
+    expect(record.otherRefNum).toBe(String(order.id));
+    expect(record.entity.externalId).toBe(`bc-${stack.storeHash}-customer-${body.customer_id}`);
+
+    // Product lines: same SKUs, quantities and unit prices as BigCommerce's order products.
+    const bcOrder = await (
+      await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v2/orders/${order.id}?include=consignments.line_items&consignment_structure=object`, {
+        headers: { 'x-auth-token': 'test-token' },
+      })
+    ).json() as any; // any: raw V2 JSON
+    const bcLines = bcOrder.consignments.shipping[0].line_items as any[]; // any: raw V2 JSON
+    const productLines = record.item.items.filter((l: any) => l.custcol_bcsync_line_id !== 'tax'); // any: loose record
+    expect(productLines.map((l: any) => [l.item.externalId, l.quantity, l.rate])).toEqual(
+      bcLines.map((l) => [l.sku, l.quantity, Number(l.price_ex_tax)]),
+    );
+    expect(productLines.map((l: any) => l.item.externalId)).toEqual(['POLE-CF', 'MUG-TI', 'JKT-RDG-L']);
+    // The ERP computes its own total; it must equal what the customer paid in BigCommerce.
+    expect(record.total).toBeCloseTo(Number(bcOrder.total_inc_tax), 2);
+    expect(Number(bcOrder.total_inc_tax)).toBeGreaterThan(0);
+    expect(record.discountTotal).toBe(-10);
+
+    // The workflow, by id and by its search attributes.
+    const workflowId = `order:${stack.storeHash}:${order.id}`;
+    const handle = stack.client.workflow.getHandle(workflowId);
+    const description = await eventually(async () => {
+      const d = await handle.describe();
+      return d.typedSearchAttributes.get(BcSyncStatus) === 'Synced' ? d : undefined;
+    }, 'BcSyncStatus=Synced');
+    expect(description.type).toBe('orderSync');
+    expect(description.typedSearchAttributes.get(BcStoreHash)).toBe(stack.storeHash);
+    expect(description.typedSearchAttributes.get(BcOrderId)).toBe(order.id);
+    expect(description.typedSearchAttributes.get(BcErpId)).toBe(record.id);
+
+    const listed = await eventually(async () => {
+      const found = [];
+      for await (const wf of stack.client.workflow.list({ query: `BcStoreHash = "${stack.storeHash}" AND BcOrderId = ${order.id} AND BcSyncStatus = "Synced"` })) found.push(wf.workflowId);
+      return found.length > 0 ? found : undefined;
+    }, 'the workflow in a visibility query');
+    expect(listed).toEqual([workflowId]);
+  });
+
+  it('writes no second sales order when BigCommerce delivers the same webhook again, or a new event changes nothing', async () => {
+    const order = await stack.createOrder(demoOrderBody(0));
+    const externalId = `bc-${stack.storeHash}-${order.id}`;
+    const workflowId = `order:${stack.storeHash}:${order.id}`;
+    await eventually(() => erpRecord(externalId), `ERP sales order ${externalId}`);
+    const handle = stack.client.workflow.getHandle(workflowId);
+    await eventually(async () => ((await handle.query(orderStateQuery)).status === 'Synced' ? true : undefined), 'first pass');
+
+    const [delivery] = await deliveriesFor(order.id);
+    expect(delivery?.status).toBe(200);
+    const post = (payload: unknown) =>
+      fetch(`${stack.apiUrl}/webhooks/bigcommerce`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
+        body: JSON.stringify(payload),
+      });
+
+    // 1. The exact same delivery again (BigCommerce retries after a lost 200).
+    const again = await post(delivery!.payload);
+    expect(again.status).toBe(200);
+    const afterDuplicate = await eventually(async () => {
+      const s = await handle.query(orderStateQuery);
+      return s.duplicatesIgnored === 1 ? s : undefined;
+    }, 'the duplicate to be seen');
+    expect(afterDuplicate.passes).toBe(1);
+
+    // 2. A different event for an unchanged order: one more fetch, no ERP write.
+    const updated = await post({ ...delivery!.payload, scope: 'store/order/updated', hash: 'f'.repeat(40), created_at: Number(delivery!.payload.created_at) + 5 });
+    expect(updated.status).toBe(200);
+    const afterUpdate = await eventually(async () => {
+      const s = await handle.query(orderStateQuery);
+      return s.passes === 2 && s.status === 'Synced' ? s : undefined;
+    }, 'the second pass');
+    expect(afterUpdate.duplicatesIgnored).toBe(1);
+
+    const summary = (await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/summary`)).json()) as { salesOrderWrites: Record<string, number> };
+    expect(summary.salesOrderWrites[externalId]).toBe(1);
+
+    // The history this produced replays against the current workflow code.
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);
+    if (process.env.RECORD_HISTORIES) {
+      const dir = path.resolve(__dirname, '../histories');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'order-sync-created-duplicate-updated-sdk-1.24.0.json'), historyToJSON(history));
+    }
+  });
+});

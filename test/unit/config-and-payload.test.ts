@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_DEFAULTS, loadConfig, parseDurationMs } from '../../config/env';
+import { isOrderScope, webhookPayloadSchema } from '../../connectors/bigcommerce/webhook-payload';
+import { storeActivitiesPerSecond } from '../../workers/start-workers';
+
+describe('configuration', () => {
+  it('loads the dev defaults and derives the store quota from the plan', () => {
+    const config = loadConfig({ ...DEV_DEFAULTS });
+    expect(config.stores[0]).toMatchObject({ storeHash: 'sandbox', plan: 'standard', quotaPerWindow: 150, windowMs: 30_000, headroom: 0.1 });
+    // 150 per 30 s minus 10% headroom = 4.5 dispatches per second on the store's queue.
+    expect(storeActivitiesPerSecond(config.stores[0]!)).toBeCloseTo(4.5, 5);
+    expect(loadConfig({ ...DEV_DEFAULTS, BC_PLAN: 'pro', BC_QUOTA_HEADROOM: '0' }).stores[0]!.quotaPerWindow).toBe(450);
+  });
+
+  it('names every bad variable', () => {
+    const attempt = () => loadConfig({ BC_STORE_HASH: 'Bad Hash', ERP_API_URL: 'not a url', WEBHOOK_SECRET: 'short', BC_PLAN: 'enterprise' });
+    expect(attempt).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        attempt();
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    for (const name of ['BC_STORE_HASH', 'BC_ACCESS_TOKEN', 'ERP_API_URL', 'ERP_ACCESS_TOKEN', 'WEBHOOK_SECRET']) expect(message).toContain(name);
+  });
+
+  it('requires BC_QUOTA on the enterprise plan', () => {
+    expect(() => loadConfig({ ...DEV_DEFAULTS, BC_PLAN: 'enterprise' })).toThrow(/BC_QUOTA/);
+    expect(loadConfig({ ...DEV_DEFAULTS, BC_PLAN: 'enterprise', BC_QUOTA: '900' }).stores[0]!.quotaPerWindow).toBe(900);
+  });
+
+  it('parses durations', () => {
+    expect(parseDurationMs('90s')).toBe(90_000);
+    expect(parseDurationMs('1h')).toBe(3_600_000);
+    expect(() => parseDurationMs('1 hour')).toThrow();
+  });
+});
+
+describe('webhook payload', () => {
+  const valid = { scope: 'store/order/created', store_id: '1025646', data: { type: 'order', id: 250 }, hash: 'dd70c0976e06b67aaf671e73f49dcb79230ebf9d', created_at: 1561479335, producer: 'stores/abc123' };
+
+  it('accepts the documented callback', () => {
+    expect(webhookPayloadSchema.parse(valid)).toEqual(valid);
+  });
+
+  it('rejects a numeric store_id, a producer that is not a store and a missing created_at', () => {
+    expect(webhookPayloadSchema.safeParse({ ...valid, store_id: 1025646 }).success).toBe(false);
+    expect(webhookPayloadSchema.safeParse({ ...valid, producer: 'apps/1' }).success).toBe(false);
+    expect(webhookPayloadSchema.safeParse({ ...valid, created_at: undefined }).success).toBe(false);
+  });
+
+  it('knows order scopes, including channel-level ones', () => {
+    expect(isOrderScope('store/order/statusUpdated')).toBe(true);
+    expect(isOrderScope('store/channel/2/order/created')).toBe(true);
+    expect(isOrderScope('store/cart/created')).toBe(false);
+    expect(isOrderScope('store/product/updated')).toBe(false);
+  });
+});
