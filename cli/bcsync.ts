@@ -14,9 +14,11 @@ Usage:
   bcsync worker        Production workers (TEMPORAL_ADDRESS, BC_*, ERP_* from the environment).
   bcsync api           Production webhook API (same environment, plus WEBHOOK_SECRET, API_PORT).
   bcsync sandbox [--host 127.0.0.1] [--bc-port 4010] [--erp-port 4020] [--store-hash sandbox]
-                 [--token sandbox-token] [--quota 150] [--window-ms 30000]
-                 [--webhook-time-scale 1] [--state-dir DIR]
-      The BigCommerce and ERP simulators alone.
+                 [--access-token sandbox-token] [--client-secret sandbox-client-secret]
+                 [--plan standard|plus|pro|enterprise] [--quota N] [--window-ms 30000]
+                 [--rate-limit on|off] [--webhook-time-scale 1] [--data-dir DIR]
+      The BigCommerce and ERP simulators alone (sandbox/README.md). State is in memory
+      unless --data-dir is given.
   bcsync hooks register --destination URL
       Creates or repairs the store's webhooks so order events reach URL (BC_* and WEBHOOK_SECRET).
   bcsync demo [--count 3]
@@ -67,24 +69,32 @@ async function main(argv: string[]): Promise<void> {
           'bc-port': { type: 'string', default: process.env.SANDBOX_BC_PORT ?? '4010' },
           'erp-port': { type: 'string', default: process.env.SANDBOX_ERP_PORT ?? '4020' },
           'store-hash': { type: 'string', default: 'sandbox' },
-          token: { type: 'string', default: 'sandbox-token' },
-          quota: { type: 'string', default: '150' },
+          'access-token': { type: 'string', default: 'sandbox-token' },
+          'client-secret': { type: 'string', default: 'sandbox-client-secret' },
+          plan: { type: 'string', default: 'standard' },
+          quota: { type: 'string' },
           'window-ms': { type: 'string', default: '30000' },
+          'rate-limit': { type: 'string', default: 'on' },
           'webhook-time-scale': { type: 'string', default: '1' },
-          'state-dir': { type: 'string' },
+          'data-dir': { type: 'string' },
         },
       });
+      if (!['standard', 'plus', 'pro', 'enterprise'].includes(values.plan)) throw new UsageError(`--plan must be standard, plus, pro or enterprise, got ${values.plan}`);
+      if (!['on', 'off'].includes(values['rate-limit'])) throw new UsageError(`--rate-limit must be on or off`);
       const { runSandbox } = await import('./sandbox');
       await runSandbox({
         host: values.host,
         bcPort: port(values['bc-port']),
         erpPort: port(values['erp-port']),
         storeHash: values['store-hash'],
-        token: values.token,
-        quota: positive(values.quota, '--quota'),
+        accessToken: values['access-token'],
+        clientSecret: values['client-secret'],
+        plan: values.plan as 'standard' | 'plus' | 'pro' | 'enterprise',
+        quota: values.quota !== undefined ? positive(values.quota, '--quota') : undefined,
         windowMs: positive(values['window-ms'], '--window-ms'),
+        rateLimit: values['rate-limit'] === 'on',
         webhookTimeScale: positive(values['webhook-time-scale'], '--webhook-time-scale'),
-        stateDir: values['state-dir'],
+        dataDir: values['data-dir'],
       });
       return;
     }

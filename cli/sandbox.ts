@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { createLogger } from '../lib/logger';
+import { PLAN_QUOTAS } from '../sandbox/bigcommerce/rate-limiter';
 import { startSandboxes } from '../sandbox/start-sandboxes';
 
 export interface SandboxCliOptions {
@@ -6,31 +8,40 @@ export interface SandboxCliOptions {
   bcPort: number;
   erpPort: number;
   storeHash: string;
-  token: string;
-  quota: number;
+  accessToken: string;
+  clientSecret: string;
+  plan: 'standard' | 'plus' | 'pro' | 'enterprise';
+  quota?: number;
   windowMs: number;
+  rateLimit: boolean;
   webhookTimeScale: number;
-  stateDir?: string;
+  dataDir?: string;
 }
 
 /** `bcsync sandbox`: the BigCommerce and ERP simulators alone. */
 export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'bcsync-sandbox');
+  if (opts.plan === 'enterprise' && opts.quota === undefined) throw new Error('--plan enterprise needs --quota <requests per window>');
+  const quota = opts.quota ?? PLAN_QUOTAS[opts.plan as keyof typeof PLAN_QUOTAS];
   const sandboxes = await startSandboxes({
     host: opts.host,
     bcPort: opts.bcPort,
     erpPort: opts.erpPort,
-    stateDir: opts.stateDir,
+    stateDir: opts.dataDir ? path.resolve(opts.dataDir) : undefined,
     bigcommerce: {
       storeHash: opts.storeHash,
-      tokens: { [opts.token]: 'sandbox-client' },
-      quota: opts.quota,
+      clients: { [opts.accessToken]: { clientId: 'sandbox-client', clientSecret: opts.clientSecret } },
+      quota,
       windowMs: opts.windowMs,
+      rateLimit: opts.rateLimit,
       webhookTimeScale: opts.webhookTimeScale,
     },
     logger,
   });
-  logger.info({ bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`, erp: `${sandboxes.erpUrl}/services/rest/record/v1` }, 'sandboxes listening');
+  logger.info(
+    { bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`, erp: `${sandboxes.erpUrl}/services/rest/record/v1`, plan: opts.plan, quota, windowMs: opts.windowMs, rateLimit: opts.rateLimit, state: opts.dataDir ?? 'memory' },
+    'sandboxes listening',
+  );
   const stop = async () => {
     await sandboxes.close();
     process.exit(0);

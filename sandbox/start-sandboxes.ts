@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger';
 import { createBigCommerceSandbox, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
-import type { BcSandboxData } from './bigcommerce/state';
 import { createErpSandbox } from './erp/app';
 import type { ErpSandboxData } from './erp/state';
 
@@ -29,7 +28,7 @@ export interface RunningSandboxes {
 /** Starts the BigCommerce and ERP simulators on their ports (0 = any free port, for tests). */
 export async function startSandboxes(opts: SandboxesOptions = {}): Promise<RunningSandboxes> {
   const host = opts.host ?? '127.0.0.1';
-  const bcStore = opts.stateDir ? jsonStore<BcSandboxData>(path.join(opts.stateDir, 'bigcommerce.json')) : undefined;
+  const bcStore = opts.stateDir ? jsonStore<unknown>(path.join(opts.stateDir, 'bigcommerce.json')) : undefined;
   const erpStore = opts.stateDir ? jsonStore<ErpSandboxData>(path.join(opts.stateDir, 'erp.json')) : undefined;
 
   const bigcommerce = createBigCommerceSandbox({ ...opts.bigcommerce, data: bcStore?.load(), onChange: bcStore?.save });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findProduct, findVariant, optionLabel, variantPrice, variantsOf } from './catalog';
 import { parseMoneyInput, roundToCents } from './format';
 import type { BcSandboxData, SandboxAddress, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
 
@@ -85,7 +86,7 @@ export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRat
     const { shipping_method, ...rest } = a;
     return {
       ...(rest as SandboxAddress),
-      id: data.nextOrderAddressId + i,
+      id: data.nextIds.orderAddress + i,
       shippingMethod: shipping_method,
       // The whole shipping charge sits on the first destination, as a single-quote checkout does.
       costExUnits: i === 0 ? shippingExTotal : 0,
@@ -93,21 +94,23 @@ export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRat
     };
   });
 
-  const lines: SandboxOrderLine[] = body.products.map((p, i) => {
-    const lineId = data.nextOrderProductId + i;
+  const lines: SandboxOrderLine[] = body.products.map((p, i): SandboxOrderLine => {
+    const lineId = data.nextIds.orderProduct + i;
     const orderAddressId = shipping[0]!.id;
     if ('product_id' in p) {
-      const product = data.products.find((x) => x.id === p.product_id);
+      const product = findProduct(data, p.product_id);
       if (!product) throw new OrderInputError(400, `The product with ID ${p.product_id} could not be found.`);
-      let variant = null;
-      if (product.variants.length > 0) {
+      let variant;
+      if (product.base_variant_id !== null) {
+        variant = findVariant(data, product.base_variant_id);
+      } else {
         if (p.variant_id === undefined) {
           throw new OrderInputError(400, `The product with ID ${p.product_id} has variants: send variant_id or product_options.`);
         }
-        variant = product.variants.find((v) => v.id === p.variant_id) ?? null;
+        variant = variantsOf(data, product.id).find((v) => v.id === p.variant_id);
         if (!variant) throw new OrderInputError(400, `The variant with ID ${p.variant_id} does not belong to product ${p.product_id}.`);
       }
-      const catalogEx = variant?.priceUnits ?? product.priceUnits;
+      const catalogEx = parseMoneyInput(variant ? variantPrice(data, variant) : product.price);
       const ex = p.price_ex_tax !== undefined ? parseMoneyInput(p.price_ex_tax) : catalogEx;
       const inc = p.price_inc_tax !== undefined ? parseMoneyInput(p.price_inc_tax) : withTax(ex);
       return {
@@ -117,11 +120,16 @@ export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRat
         orderAddressId,
         name: p.name ?? product.name,
         sku: variant?.sku ?? product.sku,
+        type: product.type === 'digital' ? 'digital' : 'physical',
         quantity: p.quantity,
         priceExUnits: ex,
         priceIncUnits: inc,
         weight: product.weight,
-        optionLabel: variant?.optionLabel ?? null,
+        optionLabel: variant ? optionLabel(variant) : null,
+        quantityShipped: 0,
+        quantityRefunded: 0,
+        refundedUnits: 0,
+        discountUnits: 0,
       };
     }
     return {
@@ -131,11 +139,16 @@ export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRat
       orderAddressId,
       name: p.name,
       sku: p.sku,
+      type: 'physical',
       quantity: p.quantity,
       priceExUnits: parseMoneyInput(p.price_ex_tax),
       priceIncUnits: parseMoneyInput(p.price_inc_tax),
       weight: 0,
       optionLabel: null,
+      quantityShipped: 0,
+      quantityRefunded: 0,
+      refundedUnits: 0,
+      discountUnits: 0,
     };
   });
 
@@ -143,18 +156,21 @@ export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRat
   const handlingInc = body.handling_cost_inc_tax !== undefined ? parseMoneyInput(body.handling_cost_inc_tax) : withTax(handlingEx);
 
   const order: SandboxOrder = {
-    id: data.nextOrderId,
+    id: data.nextIds.order,
     customerId: body.customer_id,
     statusId: body.status_id,
     createdMs: opts.nowMs,
     modifiedMs: opts.nowMs,
+    shippedMs: null,
     billing: body.billing_address as SandboxAddress,
     shipping,
     lines,
     handlingExUnits: handlingEx,
     handlingIncUnits: handlingInc,
     discountUnits: body.discount_amount !== undefined ? parseMoneyInput(body.discount_amount) : 0,
+    couponDiscountUnits: 0,
     paymentMethod: body.payment_method,
+    paymentProviderId: '',
     paymentStatus: PAID_STATUSES.has(body.status_id) ? 'captured' : '',
     currency: body.default_currency_code ?? 'USD',
     customerMessage: body.customer_message,
@@ -164,10 +180,14 @@ export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRat
     channelId: body.channel_id,
     orderSource: 'external',
     isDeleted: false,
+    refundedUnits: 0,
+    customFields: [],
+    shipments: [],
+    payment: { providerId: 'testgateway', providerDescription: body.payment_method, offline: false, capturedUnits: 0 },
   };
-  data.nextOrderId += 1;
-  data.nextOrderProductId += lines.length;
-  data.nextOrderAddressId += shipping.length;
+  data.nextIds.order += 1;
+  data.nextIds.orderProduct += lines.length;
+  data.nextIds.orderAddress += shipping.length;
   data.orders[String(order.id)] = order;
   return order;
 }

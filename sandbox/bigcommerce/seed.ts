@@ -1,43 +1,202 @@
-/**
- * The catalog a fresh sandbox store starts with: a small outdoor-gear shop, with simple products
- * and one product with variants, so orders look like the real thing in the ERP and the Web UI.
- */
-export interface SandboxVariant {
-  id: number;
-  sku: string;
-  /** Ten-thousandths; null means the product's price. */
-  priceUnits: number | null;
-  optionLabel: string;
-}
+import type { BcSandboxData, V3Customer, V3Product, V3Variant } from './state';
 
-export interface SandboxProduct {
+/**
+ * What a fresh sandbox store holds: a small outdoor-gear shop with simple products, one product
+ * with size variants, one digital product, two warehouses, stock, three customers (one in a B2B
+ * group) and a wholesale price list. Enough for orders, inventory and catalog flows to look real.
+ */
+
+interface SeedProduct {
   id: number;
   name: string;
   sku: string;
-  priceUnits: number;
+  price: number;
   weight: number;
-  variants: SandboxVariant[];
+  type?: 'physical' | 'digital';
+  tracking: 'none' | 'product' | 'variant';
+  variants?: Array<{ id: number; sku: string; price: number | null; label: string }>;
+  baseVariantId?: number;
+  stock?: number;
 }
 
-export const SEED_PRODUCTS: SandboxProduct[] = [
-  { id: 111, name: 'Trailhead Daypack 22L', sku: 'PACK-22', priceUnits: 790_000, weight: 1.1, variants: [] },
-  { id: 112, name: 'Merino Hiking Socks', sku: 'SOCK-MER', priceUnits: 190_000, weight: 0.2, variants: [] },
+const PRODUCTS: SeedProduct[] = [
+  { id: 111, name: 'Trailhead Daypack 22L', sku: 'PACK-22', price: 79, weight: 1.1, tracking: 'product', baseVariantId: 1, stock: 120 },
+  { id: 112, name: 'Merino Hiking Socks', sku: 'SOCK-MER', price: 19, weight: 0.2, tracking: 'product', baseVariantId: 2, stock: 400 },
   {
     id: 113,
     name: 'Ridge Rain Jacket',
     sku: 'JKT-RDG',
-    priceUnits: 1_490_000,
+    price: 149,
     weight: 0.6,
+    tracking: 'variant',
     variants: [
-      { id: 201, sku: 'JKT-RDG-S', priceUnits: null, optionLabel: 'Size: S' },
-      { id: 202, sku: 'JKT-RDG-M', priceUnits: null, optionLabel: 'Size: M' },
-      { id: 203, sku: 'JKT-RDG-L', priceUnits: 1_540_000, optionLabel: 'Size: L' },
+      { id: 201, sku: 'JKT-RDG-S', price: null, label: 'S' },
+      { id: 202, sku: 'JKT-RDG-M', price: null, label: 'M' },
+      { id: 203, sku: 'JKT-RDG-L', price: 154, label: 'L' },
     ],
+    stock: 30,
   },
-  { id: 114, name: 'Titanium Camp Mug', sku: 'MUG-TI', priceUnits: 345_000, weight: 0.1, variants: [] },
-  { id: 115, name: 'Headlamp 400', sku: 'LAMP-400', priceUnits: 425_000, weight: 0.1, variants: [] },
-  { id: 116, name: 'Trekking Poles (pair)', sku: 'POLE-CF', priceUnits: 1_199_900, weight: 0.5, variants: [] },
+  { id: 114, name: 'Titanium Camp Mug', sku: 'MUG-TI', price: 34.5, weight: 0.1, tracking: 'product', baseVariantId: 4, stock: 75 },
+  { id: 115, name: 'Headlamp 400', sku: 'LAMP-400', price: 42.5, weight: 0.1, tracking: 'product', baseVariantId: 5, stock: 60 },
+  { id: 116, name: 'Trekking Poles (pair)', sku: 'POLE-CF', price: 119.99, weight: 0.5, tracking: 'product', baseVariantId: 6, stock: 25 },
+  { id: 117, name: 'Trail Map Bundle (PDF)', sku: 'MAP-PDF', price: 12, weight: 0, type: 'digital', tracking: 'none', baseVariantId: 7 },
 ];
 
 /** Every SKU a seeded order can carry: the ERP sandbox seeds its items from this list. */
-export const SEED_SKUS: string[] = SEED_PRODUCTS.flatMap((p) => (p.variants.length ? p.variants.map((v) => v.sku) : [p.sku]));
+export const SEED_SKUS: string[] = PRODUCTS.flatMap((p) => (p.variants ? p.variants.map((v) => v.sku) : [p.sku]));
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function productDefaults(p: Pick<V3Product, 'id' | 'name' | 'sku' | 'price' | 'weight' | 'type' | 'inventory_tracking'>, nowMs: number): V3Product {
+  return {
+    description: '',
+    width: 0,
+    depth: 0,
+    height: 0,
+    cost_price: 0,
+    retail_price: 0,
+    sale_price: 0,
+    map_price: 0,
+    tax_class_id: 0,
+    product_tax_code: '',
+    categories: [23],
+    brand_id: 0,
+    option_set_id: null,
+    option_set_display: 'right',
+    inventory_warning_level: 0,
+    reviews_rating_sum: 0,
+    reviews_count: 0,
+    total_sold: 0,
+    fixed_cost_shipping_price: 0,
+    is_free_shipping: false,
+    is_visible: true,
+    is_featured: false,
+    related_products: [-1],
+    warranty: '',
+    bin_picking_number: '',
+    layout_file: 'product.html',
+    upc: '',
+    mpn: '',
+    gtin: '',
+    search_keywords: '',
+    availability: 'available',
+    availability_description: '',
+    gift_wrapping_options_type: 'any',
+    gift_wrapping_options_list: [],
+    sort_order: 0,
+    condition: 'New',
+    is_condition_shown: false,
+    order_quantity_minimum: 0,
+    order_quantity_maximum: 0,
+    page_title: '',
+    meta_keywords: [],
+    meta_description: '',
+    view_count: 0,
+    preorder_release_date: null,
+    preorder_message: '',
+    is_preorder_only: false,
+    is_price_hidden: false,
+    price_hidden_label: '',
+    custom_url: { url: `/${p.sku.toLowerCase()}/`, is_customized: false },
+    open_graph_use_meta_description: true,
+    open_graph_use_product_name: true,
+    open_graph_use_image: true,
+    open_graph_type: 'product',
+    open_graph_title: '',
+    open_graph_description: '',
+    date_created: iso(nowMs),
+    date_modified: iso(nowMs),
+    base_variant_id: null,
+    ...p,
+  };
+}
+
+export function variantDefaults(v: Pick<V3Variant, 'id' | 'product_id' | 'sku' | 'price' | 'option_values'>): V3Variant {
+  return {
+    sku_id: v.id,
+    cost_price: 0,
+    sale_price: null,
+    retail_price: null,
+    map_price: null,
+    weight: null,
+    width: null,
+    height: null,
+    depth: null,
+    is_free_shipping: false,
+    fixed_cost_shipping_price: null,
+    purchasing_disabled: false,
+    purchasing_disabled_message: '',
+    image_url: '',
+    upc: '',
+    mpn: '',
+    gtin: '',
+    inventory_warning_level: 0,
+    bin_picking_number: '',
+    calculated_weight: 0,
+    ...v,
+  };
+}
+
+export function seedCatalog(data: BcSandboxData, nowMs: number): void {
+  data.locations['1'] = { id: 1, code: 'BC-LOCATION-1', label: 'Austin warehouse', description: 'Default location', managed_by_external_source: false, type_id: 'PHYSICAL', enabled: true, operating_hours: {}, time_zone: 'America/Chicago', address: { address1: '100 Congress Ave', address2: '', city: 'Austin', state: 'Texas', zip: '78701', email: '', phone: '', geo_coordinates: { latitude: 30.2639, longitude: -97.7446 }, country_code: 'US' }, storefront_visibility: true, special_hours: [], created_at: iso(nowMs), updated_at: iso(nowMs) };
+  data.locations['2'] = { id: 2, code: 'RENO-3PL', label: 'Reno 3PL', description: 'Third-party warehouse', managed_by_external_source: false, type_id: 'PHYSICAL', enabled: true, operating_hours: {}, time_zone: 'America/Los_Angeles', address: { address1: '1 Logistics Way', address2: '', city: 'Reno', state: 'Nevada', zip: '89502', email: '', phone: '', geo_coordinates: { latitude: 39.5296, longitude: -119.8138 }, country_code: 'US' }, storefront_visibility: false, special_hours: [], created_at: iso(nowMs), updated_at: iso(nowMs) };
+  data.nextIds.location = 3;
+
+  for (const p of PRODUCTS) {
+    data.products[String(p.id)] = productDefaults(
+      { id: p.id, name: p.name, sku: p.sku, price: p.price, weight: p.weight, type: p.type ?? 'physical', inventory_tracking: p.tracking },
+      nowMs,
+    );
+    const variants = p.variants
+      ? p.variants.map((v) => variantDefaults({ id: v.id, product_id: p.id, sku: v.sku, price: v.price, option_values: [{ id: 60 + v.id, label: v.label, option_id: 50, option_display_name: 'Size' }] }))
+      : [variantDefaults({ id: p.baseVariantId!, product_id: p.id, sku: p.sku, price: p.price, option_values: [] })];
+    if (!p.variants) data.products[String(p.id)]!.base_variant_id = p.baseVariantId!;
+    for (const v of variants) {
+      data.variants[String(v.id)] = v;
+      if (p.tracking !== 'none') {
+        // Most stock in Austin, some at the 3PL.
+        data.inventory[`1:${v.id}`] = { onHand: p.stock ?? 0, safetyStock: 2, warningLevel: 5, isInStock: true, binPickingNumber: '' };
+        data.inventory[`2:${v.id}`] = { onHand: Math.floor((p.stock ?? 0) / 3), safetyStock: 0, warningLevel: 0, isInStock: true, binPickingNumber: '' };
+      }
+    }
+  }
+  data.nextIds.product = 118;
+  data.nextIds.variant = 204;
+
+  const customer = (id: number, first: string, last: string, email: string, group: number, company = ''): V3Customer => ({
+    id,
+    email,
+    first_name: first,
+    last_name: last,
+    company,
+    phone: '',
+    registration_ip_address: '',
+    notes: '',
+    tax_exempt_category: '',
+    customer_group_id: group,
+    address_count: 0,
+    attribute_count: 0,
+    authentication: { force_password_reset: false },
+    addresses: [],
+    store_credit_amounts: [{ amount: 0 }],
+    accepts_product_review_abandoned_cart_emails: false,
+    origin_channel_id: 1,
+    channel_ids: [1],
+    date_created: iso(nowMs),
+    date_modified: iso(nowMs),
+  });
+  data.customers['11'] = customer(11, 'Jane', 'Doe', 'jane.doe@example.com', 0);
+  data.customers['27'] = customer(27, 'Amara', 'Okafor', 'amara@okafor.example', 2, 'Okafor Outfitters');
+  data.customers['31'] = customer(31, 'Kenji', 'Watanabe', 'kenji@summit-supply.example', 2, 'Summit Supply Co');
+  data.nextIds.customer = 32;
+
+  data.priceLists['1'] = {
+    id: 1,
+    name: 'Wholesale',
+    active: true,
+    date_created: iso(nowMs),
+    date_modified: iso(nowMs),
+    records: {},
+  };
+  data.nextIds.priceList = 2;
+}

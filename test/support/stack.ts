@@ -31,7 +31,7 @@ export interface Stack {
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const storeHash = `t${randomBytes(4).toString('hex')}`;
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, tokens: { 'test-token': 'test-client' } } });
+  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients: { 'test-token': { clientId: 'test-client', clientSecret: 'test-client-secret' } } } });
   const config = loadConfig({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_WORKFLOW_TASK_QUEUE: `bcsync.workflows.${storeHash}`,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { unixSeconds, v3Error } from '../format';
 import type { SandboxContext } from '../context';
 import type { SandboxHook } from '../state';
+import { DELIVERY_EXCEPTION_SCOPE } from '../webhook-dispatcher';
 
 /** Webhooks V3 (webhooks.v3.yml). Every hook belongs to the API account (client id) that made it. */
 
@@ -29,12 +30,27 @@ const serialize = (h: SandboxHook, storeHash: string) => ({
   updated_at: unixSeconds(h.updatedMs),
 });
 
+/**
+ * One `store/hook/deliveryException` hook per store + client, and its destination must differ from
+ * every other hook's (FACTS.md section 11).
+ */
+function deliveryExceptionProblem(hooks: SandboxHook[], scope: string, destination: string): string | undefined {
+  if (scope === DELIVERY_EXCEPTION_SCOPE && hooks.some((h) => h.scope === DELIVERY_EXCEPTION_SCOPE)) {
+    return 'Only one store/hook/deliveryException webhook is allowed per store and API account.';
+  }
+  const exception = hooks.find((h) => h.scope === DELIVERY_EXCEPTION_SCOPE);
+  if (scope === DELIVERY_EXCEPTION_SCOPE ? hooks.some((h) => h.destination === destination) : exception?.destination === destination) {
+    return 'The store/hook/deliveryException destination must differ from the destinations of all other webhooks.';
+  }
+  return undefined;
+}
+
 export function hooksRouter(ctx: SandboxContext): Router {
   const router = express.Router();
   const mine = (clientId: string) => Object.values(ctx.data.hooks).filter((h) => h.clientId === clientId);
 
   function destinationProblem(destination: string): string | undefined {
-    if (!ctx.strictHookDestinations) return undefined;
+    if (!ctx.settings.strictHookDestinations) return undefined;
     const url = new URL(destination);
     if (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443')) {
       return 'Destination must be served over HTTPS on port 443 (custom ports are not currently supported).';
@@ -55,6 +71,11 @@ export function hooksRouter(ctx: SandboxContext): Router {
       return;
     }
     const clientId = res.locals.clientId as string;
+    const exceptionProblem = deliveryExceptionProblem(mine(clientId), body.scope, body.destination);
+    if (exceptionProblem) {
+      res.status(422).json(v3Error(422, exceptionProblem, { scope: 'error.scope.invalid' }));
+      return;
+    }
     const sameScope = mine(clientId).filter((h) => h.scope === body.scope);
     if (sameScope.some((h) => h.destination === body.destination)) {
       res.status(422).json(v3Error(422, 'A webhook with this scope and destination already exists.', { scope: 'error.duplicate' }));
@@ -66,12 +87,13 @@ export function hooksRouter(ctx: SandboxContext): Router {
     }
     const now = ctx.now();
     const hook: SandboxHook = {
-      id: ctx.data.nextHookId++,
+      id: ctx.data.nextIds.hook++,
       clientId,
       scope: body.scope,
       destination: body.destination,
       headers: body.headers ?? null,
       isActive: body.is_active,
+      deactivatedMs: null,
       createdMs: now,
       updatedMs: now,
     };
@@ -109,6 +131,32 @@ export function hooksRouter(ctx: SandboxContext): Router {
     });
   });
 
+  // Admin info: notification emails, hook statuses (who deactivated them) and blocklisted domains.
+  router.get('/v3/hooks/admin', (req, res) => {
+    const clientId = res.locals.clientId as string;
+    let hooks = mine(clientId);
+    if (req.query.is_active !== undefined) hooks = hooks.filter((h) => String(h.isActive) === String(req.query.is_active));
+    res.json({
+      data: {
+        emails: ctx.data.hookAdminEmails[clientId] ?? [],
+        hooks_list: hooks.map((h) => ({ ...serialize(h, ctx.storeHash), status: h.isActive ? 'active' : h.deactivatedMs !== null ? 'deactivated' : 'inactive' })),
+        blocked_domains: ctx.dispatcher.blockedDomains(clientId),
+      },
+      meta: {},
+    });
+  });
+
+  router.put('/v3/hooks/admin', (req, res) => {
+    const parsed = z.object({ emails: z.array(z.email()) }).safeParse(req.body);
+    if (!parsed.success) {
+      res.status(422).json(v3Error(422, 'JSON data is missing or invalid', { emails: parsed.error.issues[0]?.message ?? 'invalid' }));
+      return;
+    }
+    ctx.data.hookAdminEmails[res.locals.clientId as string] = parsed.data.emails;
+    ctx.changed();
+    res.status(204).end();
+  });
+
   const findMine = (req: express.Request, res: express.Response): SandboxHook | undefined => {
     const hook = ctx.data.hooks[String(req.params.id)];
     if (!hook || hook.clientId !== res.locals.clientId) {
@@ -139,7 +187,10 @@ export function hooksRouter(ctx: SandboxContext): Router {
     }
     if (body.scope !== undefined) hook.scope = body.scope;
     if (body.destination !== undefined) hook.destination = body.destination;
-    if (body.is_active !== undefined) hook.isActive = body.is_active;
+    if (body.is_active !== undefined) {
+      hook.isActive = body.is_active;
+      if (body.is_active) hook.deactivatedMs = null;
+    }
     if (body.headers !== undefined) hook.headers = body.headers;
     hook.updatedMs = ctx.now();
     ctx.changed();

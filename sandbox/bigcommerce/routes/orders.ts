@@ -23,7 +23,7 @@ export function ordersRouter(ctx: SandboxContext): Router {
     }
     let order;
     try {
-      order = createOrder(ctx.data, parsed.data, { taxRate: ctx.taxRate, nowMs: ctx.now() });
+      order = createOrder(ctx.data, parsed.data, { taxRate: ctx.settings.taxRate, nowMs: ctx.now() });
     } catch (err) {
       if (err instanceof OrderInputError) {
         res.status(err.status).json(v2Error(err.status, err.message));
@@ -32,9 +32,9 @@ export function ordersRouter(ctx: SandboxContext): Router {
       throw err;
     }
     ctx.changed();
-    ctx.dispatcher.emit({ scope: 'store/order/created', data: { type: 'order', id: order.id } });
+    ctx.emit('store/order/created', { type: 'order', id: order.id });
     // The spec declares 200 for this POST while the status-code page says 201; BigCommerce answers 200 today.
-    res.status(ctx.orderCreateStatus).json(serializeOrder(order, serializeOptions(req)));
+    res.status(ctx.settings.orderCreateStatus).json(serializeOrder(order, serializeOptions(req)));
   });
 
   router.get('/v2/orders/:id', (req, res) => {

@@ -1,0 +1,150 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+/**
+ * Validates sandbox responses against BigCommerce's own OpenAPI specs in ../shared. Every
+ * (method, path, status) is looked up in the spec that serves it, and the JSON body is validated
+ * with ajv against the response schema declared there. The specs are read at test time and never
+ * copied into the project; a clone without ../shared skips these checks, loudly.
+ */
+export const SPEC_DIR = path.resolve(__dirname, '../../../shared/bigcommerce/openapi');
+export const specsAvailable = (): boolean => existsSync(SPEC_DIR);
+
+type Json = Record<string, unknown>;
+
+interface Operation {
+  file: string;
+  version: 'v2' | 'v3';
+  method: string;
+  template: string;
+  regex: RegExp;
+  params: number;
+  responses: Json;
+}
+
+export interface CheckResult {
+  operation: string | null; // "GET /v2/orders/{order_id} (orders.v2.oas2.yml)"
+  status: number;
+  outcome: 'valid' | 'invalid' | 'no-operation' | 'undocumented-status' | 'no-schema';
+  errors?: string[];
+}
+
+/**
+ * OpenAPI 3.0 -> JSON Schema: `nullable: true` becomes a union with null. And `oneOf` is read as
+ * `anyOf`: BigCommerce's specs use oneOf for alternatives that overlap (consignment `line_items` is
+ * "links or full products", and a full product also matches the link schema), so a strict oneOf
+ * rejects every correct response.
+ */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (k === 'example' || k === 'examples' || k === 'x-examples' || k === 'discriminator' || k === 'xml') continue;
+    out[k === 'oneOf' ? 'anyOf' : k] = toJsonSchema(v);
+  }
+  if (out.nullable === true) {
+    delete out.nullable;
+    return { anyOf: [out, { type: 'null' }] };
+  }
+  delete out.nullable;
+  return out;
+}
+
+export class SpecValidator {
+  private readonly ajv: Ajv;
+  private readonly operations: Operation[] = [];
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(dir: string = SPEC_DIR) {
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, allowUnionTypes: true });
+    addFormats(this.ajv);
+    for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'url']) this.ajv.addFormat(format, true);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))) {
+      const doc = parse(readFileSync(path.join(dir, file), 'utf8')) as Json;
+      const server = ((doc.servers as Json[] | undefined)?.[0]?.url as string | undefined) ?? '';
+      const version = server.endsWith('/v2') ? 'v2' : 'v3';
+      this.ajv.addSchema(toJsonSchema(doc) as Json, file);
+      for (const [template, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
+        for (const method of ['get', 'post', 'put', 'delete', 'patch']) {
+          const op = item[method] as Json | undefined;
+          if (!op) continue;
+          const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+          this.operations.push({
+            file,
+            version,
+            method: method.toUpperCase(),
+            template,
+            regex: new RegExp(`^${pattern}$`),
+            params: (template.match(/\{/g) ?? []).length,
+            responses: (op.responses ?? {}) as Json,
+          });
+        }
+      }
+      (this as unknown as { docs?: Map<string, Json> }).docs ??= new Map();
+      (this as unknown as { docs: Map<string, Json> }).docs.set(file, doc);
+    }
+    // Literal paths win over templated ones: /orders/count before /orders/{order_id}.
+    this.operations.sort((a, b) => a.params - b.params || b.template.length - a.template.length);
+  }
+
+  /** Every operation the specs declare, as "METHOD /vN/path". */
+  allOperations(): string[] {
+    return this.operations.map((o) => `${o.method} /${o.version}${o.template}`);
+  }
+
+  findOperation(method: string, urlPath: string): Operation | undefined {
+    const m = /^\/stores\/[^/]+\/(v2|v3)(\/.*)$/.exec(urlPath.split('?')[0]!);
+    if (!m) return undefined;
+    const [, version, rest] = m;
+    return this.operations.find((o) => o.version === version && o.method === method.toUpperCase() && o.regex.test(rest!));
+  }
+
+  check(method: string, urlPath: string, status: number, body: unknown): CheckResult {
+    const op = this.findOperation(method, urlPath);
+    if (!op) return { operation: null, status, outcome: 'no-operation' };
+    const name = `${op.method} /${op.version}${op.template}`;
+    const key = String(status);
+    const responseKey = key in op.responses ? key : `${key[0]}XX` in op.responses ? `${key[0]}XX` : 'default' in op.responses ? 'default' : undefined;
+    if (!responseKey) return { operation: name, status, outcome: 'undocumented-status' };
+
+    const cacheKey = `${op.file}|${op.method}|${op.template}|${responseKey}`;
+    let validate = this.compiled.get(cacheKey);
+    if (!validate) {
+      const pointer = this.schemaPointer(op, responseKey);
+      if (!pointer) return { operation: name, status, outcome: 'no-schema' };
+      validate = this.ajv.compile({ $ref: pointer });
+      this.compiled.set(cacheKey, validate);
+    }
+    if (validate(body)) return { operation: name, status, outcome: 'valid' };
+    return {
+      operation: name,
+      status,
+      outcome: 'invalid',
+      errors: (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`),
+    };
+  }
+
+  /** JSON pointer (into the registered spec) of the response schema; follows a `$ref` to components/responses. */
+  private schemaPointer(op: Operation, responseKey: string): string | undefined {
+    const docs = (this as unknown as { docs: Map<string, Json> }).docs;
+    const doc = docs.get(op.file)!;
+    const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+    let response = op.responses[responseKey] as Json;
+    let pointer = `#/paths/${esc(op.template)}/${op.method.toLowerCase()}/responses/${esc(responseKey)}`;
+    if (typeof response.$ref === 'string') {
+      pointer = response.$ref;
+      response = pointer
+        .slice(2)
+        .split('/')
+        .reduce<Json>((node, part) => node[part.replace(/~1/g, '/').replace(/~0/g, '~')] as Json, doc);
+    }
+    const content = response?.content as Record<string, Json> | undefined;
+    const mediaType = content && Object.keys(content).find((t) => t.includes('json'));
+    if (!mediaType || !content![mediaType]!.schema) return undefined;
+    return `${op.file}${pointer}/content/${esc(mediaType)}/schema`;
+  }
+}
