@@ -1,9 +1,15 @@
 import type { Router } from 'express';
 import type { SandboxContext } from '../context';
+import { catalogRouter } from './catalog';
+import { customersRouter } from './customers';
 import { hooksRouter } from './hooks';
+import { inventoryRouter } from './inventory';
 import { ordersRouter } from './orders';
+import { priceListsRouter } from './price-lists';
+import { refundsRouter } from './refunds';
+import { storeInfoRouter } from './store-info';
 
 /** Every BigCommerce API route the sandbox serves, mounted below /stores/<hash>. */
 export function storeRouters(ctx: SandboxContext): Router[] {
-  return [ordersRouter(ctx), hooksRouter(ctx)];
+  return [storeInfoRouter(ctx), ordersRouter(ctx), refundsRouter(ctx), catalogRouter(ctx), inventoryRouter(ctx), customersRouter(ctx), priceListsRouter(ctx), hooksRouter(ctx)];
 }
