@@ -24,23 +24,47 @@ export interface SandboxAddress {
   email: string;
 }
 
+/** A custom checkout form field on an address (orders.v2.oas2.yml: formFields). */
+export interface SandboxFormField {
+  name: string;
+  value: string | number | string[];
+}
+
 export interface SandboxShippingAddress extends SandboxAddress {
   /** The order-address id: consignment id and shipment `order_address_id`. */
   id: number;
   shippingMethod: string;
   costExUnits: number;
   costIncUnits: number;
+  formFields: SandboxFormField[];
+  /** Shipping already refunded for this address (SHIPPING refund items), ten-thousandths incl. tax. */
+  refundedUnits: number;
+}
+
+/** A discount on one order line (orderProductAppliedDiscounts); PUT on the line clears them. */
+export interface SandboxLineDiscount {
+  id: string;
+  name: string;
+  code: string | null;
+  target: 'order' | 'product';
+  /** Ex-tax amount for the whole line, ten-thousandths. */
+  units: number;
+  /** Counted in the order's `coupon_discount` as well as `discount_amount`. */
+  isCoupon: boolean;
 }
 
 export interface SandboxOrderLine {
   /** The order-product id. */
   id: number;
+  /** 0 for custom products and gift certificates. */
   productId: number;
   variantId: number | null;
+  /** The shipping address the line ships to; 0 for digital lines and gift certificates. */
   orderAddressId: number;
   name: string;
+  nameMerchant: string;
   sku: string;
-  /** physical | digital | giftcertificate */
+  upc: string;
   type: 'physical' | 'digital' | 'giftcertificate';
   quantity: number;
   /** Per unit, ten-thousandths. */
@@ -51,23 +75,26 @@ export interface SandboxOrderLine {
   quantityShipped: number;
   quantityRefunded: number;
   refundedUnits: number;
-  /** Discount applied to the line, ten-thousandths (coupon or automatic promotion). */
-  discountUnits: number;
+  discounts: SandboxLineDiscount[];
+  /** Stock taken for this line at this location (none for untracked products and custom lines). */
+  stockLocationId: number | null;
+  /** Gift certificates only: who receives it by email (consignments.email.gift_certificates). */
+  giftCertificate: { id: number; recipientEmail: string; recipientName: string; message: string } | null;
 }
 
 export interface SandboxShipment {
   id: number;
-  order_id: number;
-  customer_id: number;
-  order_address_id: number;
-  date_created: string; // RFC-2822, as V2 returns it
-  tracking_number: string;
-  shipping_method: string;
-  shipping_provider: string;
-  tracking_carrier: string;
-  tracking_link: string;
+  orderId: number;
+  orderAddressId: number;
+  createdMs: number;
+  trackingNumber: string;
+  shippingMethod: string;
+  shippingProvider: string;
+  trackingCarrier: string;
+  trackingLink: string;
   comments: string;
-  items: Array<{ order_product_id: number; product_id: number; quantity: number }>;
+  merchantShippingCostUnits: number;
+  items: Array<{ orderProductId: number; productId: number; quantity: number }>;
 }
 
 export interface SandboxOrder {
@@ -76,15 +103,15 @@ export interface SandboxOrder {
   statusId: number;
   createdMs: number;
   modifiedMs: number;
+  /** When the order became fully shipped (date_shipped). */
   shippedMs: number | null;
   billing: SandboxAddress;
+  billingFormFields: SandboxFormField[];
   shipping: SandboxShippingAddress[];
   lines: SandboxOrderLine[];
   handlingExUnits: number;
   handlingIncUnits: number;
-  /** Order-level discount (discount_amount), ten-thousandths. */
-  discountUnits: number;
-  couponDiscountUnits: number;
+  handlingRefundedUnits: number;
   paymentMethod: string;
   paymentProviderId: string;
   paymentStatus: string;
@@ -95,25 +122,31 @@ export interface SandboxOrder {
   externalSource: string | null;
   channelId: number;
   orderSource: string;
+  customerLocale: string;
+  ipAddress: string;
+  cartId: string;
   isDeleted: boolean;
+  /** Sum of refunds (ten-thousandths), whatever was refunded: products, shipping, handling, order amounts. */
   refundedUnits: number;
-  customFields: Array<{ name: string; value: string }>;
   shipments: SandboxShipment[];
   /** Where the money came from, for refund quotes: one payment per order in the sandbox. */
-  payment: { providerId: string; providerDescription: string; offline: boolean; capturedUnits: number };
+  payment: { providerId: string; providerDescription: string; offline: boolean };
 }
+
+export type RefundItemType = 'PRODUCT' | 'GIFT_WRAPPING' | 'SHIPPING' | 'HANDLING' | 'ORDER' | 'FEE';
 
 export interface SandboxRefund {
   id: number;
-  order_id: number;
-  user_id: number;
-  created: string; // ISO-8601
+  orderId: number;
+  userId: number;
+  createdMs: number;
   reason: string;
-  total_amount: number;
-  total_tax: number;
-  uses_merchant_override_values: boolean;
-  items: Array<{ item_type: string; item_id: number; quantity?: number; requested_amount?: string | number | null; reason?: string }>;
-  payments: Array<{ id: number; provider_id: string; amount: number; offline: boolean; is_declined: boolean; declined_message: string }>;
+  /** Ten-thousandths, always whole cents (V3 refunds are 2-decimal amounts). */
+  totalUnits: number;
+  taxUnits: number;
+  usesMerchantOverride: boolean;
+  items: Array<{ itemType: RefundItemType; itemId: number; quantity: number | null; requestedUnits: number | null; reason: string }>;
+  payments: Array<{ id: number; providerId: string; amountUnits: number; offline: boolean; isDeclined: boolean; declinedMessage: string; transactionId: string }>;
 }
 
 export interface SandboxHook {

@@ -16,7 +16,16 @@ const hookPost = z.object({
   is_active: z.boolean().default(true),
   headers: headersSchema.optional(),
 });
-const hookPut = hookPost.partial().refine((b) => Object.keys(b).length > 0, 'at least one field is required');
+// No defaults here: a PUT changes only what it sends, and must send something.
+const hookPut = z
+  .object({
+    scope: hookPost.shape.scope,
+    destination: hookPost.shape.destination,
+    is_active: z.boolean(),
+    headers: headersSchema,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'at least one field is required');
 
 const serialize = (h: SandboxHook, storeHash: string) => ({
   id: h.id,
