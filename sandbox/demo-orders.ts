@@ -37,6 +37,7 @@ export function demoOrderBody(i: number) {
     shipping_addresses: [{ ...address, shipping_method: i % 2 === 0 ? 'UPS Ground' : 'Free Shipping' }],
     products: BASKETS[i % BASKETS.length]!,
     shipping_cost_ex_tax: i % 2 === 0 ? 9.5 : 0,
+    shipping_cost_inc_tax: i % 2 === 0 ? 10.26 : 0, // 8% tax, as the sandbox store charges
     discount_amount: i % 3 === 2 ? 10 : 0,
     payment_method: 'Credit Card',
     customer_message: i % 3 === 1 ? 'Please leave at the back door.' : '',

@@ -19,3 +19,28 @@ export const variantPrice = (data: BcSandboxData, v: V3Variant): number => v.pri
 /** "Size: M" for a variant with options, null for a base variant. */
 export const optionLabel = (v: V3Variant): string | null =>
   v.option_values.length ? v.option_values.map((o) => `${o.option_display_name}: ${o.label}`).join(', ') : null;
+
+/** A variant without option values stands for a product that has no options (its base variant). */
+export const isBaseVariant = (v: V3Variant): boolean => v.option_values.length === 0;
+
+/** "The SKU is always unique regardless of the letter case for both products and variants" (product-variants_catalog.v3.yml). */
+const sameSku = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** The variant with this SKU, whatever its letter case. */
+export const findVariantBySkuAnyCase = (data: BcSandboxData, sku: string): V3Variant | undefined => Object.values(data.variants).find((v) => sameSku(v.sku, sku));
+
+/**
+ * Who already uses `sku`, ignoring `except` (the product being updated and its base variant, which
+ * share the product's SKU). Empty SKUs are not unique: products may have none.
+ */
+export function skuOwner(data: BcSandboxData, sku: string, except: { productId?: number; variantId?: number } = {}): string | undefined {
+  if (!sku.trim()) return undefined;
+  const product = Object.values(data.products).find((p) => p.id !== except.productId && sameSku(p.sku, sku));
+  if (product) return `product ${product.id}`;
+  const variant = Object.values(data.variants).find((v) => v.id !== except.variantId && !(isBaseVariant(v) && v.product_id === except.productId) && sameSku(v.sku, sku));
+  return variant ? `variant ${variant.id}` : undefined;
+}
+
+/** Product names are unique in a store (products_catalog.v3.yml 409), compared without letter case. */
+export const productNamed = (data: BcSandboxData, name: string, exceptId?: number): V3Product | undefined =>
+  Object.values(data.products).find((p) => p.id !== exceptId && p.name.trim().toLowerCase() === name.trim().toLowerCase());

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { findProduct, findVariant, optionLabel, variantPrice, variantsOf } from './catalog';
+import type { SandboxContext } from './context';
 import { parseMoneyInput, roundToCents } from './format';
-import type { BcSandboxData, SandboxAddress, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
+import { relativeProblem, applyStockChanges, type StockChange } from './inventory';
+import { unwritableField, zodMessage } from './order-fields';
+import { paymentFor } from './order-payment';
+import { isPaidStatus } from './order-statuses';
+import { distribute } from './order-totals';
+import type { BcSandboxData, SandboxAddress, SandboxFormField, SandboxLineDiscount, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
 
 /** What POST /v2/orders accepts (orders.v2.oas2.yml: order_Post). Money may be a number or a string. */
-const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]);
+export const moneyInput = z.union([z.number().nonnegative("can't be negative"), z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal")]);
 
-const address = z.object({
+export const formFieldSchema = z.strictObject({ name: z.string().min(1), value: z.union([z.number(), z.string(), z.array(z.string())]) });
+
+const addressShape = {
   first_name: z.string().default(''),
   last_name: z.string().default(''),
   company: z.string().default(''),
@@ -19,43 +27,72 @@ const address = z.object({
   country_iso2: z.string().default(''),
   phone: z.string().default(''),
   email: z.string().default(''),
+};
+
+/** billingAddress_Base: "The billing address must include the ZIP code ... two or more characters." */
+export const billingAddressSchema = z.strictObject({
+  ...addressShape,
+  zip: z.string().min(2, 'The ZIP code must be two or more characters.'),
+  form_fields: z.array(formFieldSchema).default([]),
 });
 
-const catalogProduct = z.object({
+export const shippingAddressSchema = z.strictObject({ ...addressShape, shipping_method: z.string().default(''), form_fields: z.array(formFieldSchema).default([]) });
+
+const productOption = z.looseObject({ id: z.number().int(), value: z.union([z.string(), z.number()]) });
+
+/** orderCatalogProduct_Post */
+export const catalogProductSchema = z.strictObject({
   product_id: z.number().int().positive(),
   variant_id: z.number().int().positive().optional(),
+  product_options: z.array(productOption).optional(),
   quantity: z.number().int().positive(),
-  price_ex_tax: money.optional(),
-  price_inc_tax: money.optional(),
-  name: z.string().optional(),
+  price_ex_tax: moneyInput.optional(),
+  price_inc_tax: moneyInput.optional(),
+  name: z.string().min(1).optional(),
+  name_customer: z.string().min(1).optional(),
+  name_merchant: z.string().min(1).optional(),
+  upc: z.string().max(255).optional(),
 });
 
-const customProduct = z.object({
-  name: z.string().min(1),
-  quantity: z.number().int().positive(),
-  price_ex_tax: money,
-  price_inc_tax: money,
-  sku: z.string().default(''),
-});
+/** orderCustomProduct_Post: one of name, name_customer, name_merchant is required. */
+export const customProductSchema = z
+  .strictObject({
+    name: z.string().min(1).max(250).optional(),
+    name_customer: z.string().min(1).optional(),
+    name_merchant: z.string().min(1).optional(),
+    quantity: z.number().int().positive(),
+    price_ex_tax: moneyInput,
+    price_inc_tax: moneyInput,
+    sku: z.string().default(''),
+    upc: z.string().max(255).default(''),
+  })
+  .refine((p) => p.name ?? p.name_customer ?? p.name_merchant, { message: 'name, name_customer or name_merchant is required', path: ['name'] });
 
-export const orderPostSchema = z.object({
-  billing_address: address,
-  products: z.array(z.union([catalogProduct, customProduct])).min(1),
-  shipping_addresses: z.array(address.extend({ shipping_method: z.string().default('') })).optional(),
+export const orderPostSchema = z.strictObject({
+  billing_address: billingAddressSchema,
+  // Parsed item by item (catalog or custom) so a 400 can name the exact field.
+  products: z.array(z.record(z.string(), z.unknown())).min(1),
+  shipping_addresses: z.array(shippingAddressSchema).optional(),
   customer_id: z.number().int().nonnegative().default(0),
   status_id: z.number().int().min(0).max(14).default(1),
-  shipping_cost_ex_tax: money.optional(),
-  shipping_cost_inc_tax: money.optional(),
-  handling_cost_ex_tax: money.optional(),
-  handling_cost_inc_tax: money.optional(),
-  discount_amount: money.optional(),
+  date_created: z.string().optional(),
+  shipping_cost_ex_tax: moneyInput.optional(),
+  shipping_cost_inc_tax: moneyInput.optional(),
+  handling_cost_ex_tax: moneyInput.optional(),
+  handling_cost_inc_tax: moneyInput.optional(),
+  discount_amount: moneyInput.optional(),
   payment_method: z.string().default('Manual'),
+  payment_provider_id: z.union([z.string(), z.number()]).optional(),
   customer_message: z.string().default(''),
-  staff_notes: z.string().default(''),
+  staff_notes: z.string().max(65535).default(''),
   external_order_id: z.string().optional(),
-  external_source: z.string().optional(),
+  external_source: z.string().nullable().optional(),
   channel_id: z.number().int().positive().default(1),
   default_currency_code: z.string().length(3).optional(),
+  customer_locale: z.string().regex(/^[a-z]{2,3}(-([A-Z]{2}|\d{3}))?$/, 'must look like en, asa, en-US or es-419').default('en'),
+  ip_address: z.string().max(30).optional(),
+  order_source: z.string().optional(),
+  fees: z.array(z.unknown()).max(0).optional(),
 });
 export type OrderPost = z.infer<typeof orderPostSchema>;
 
@@ -68,126 +105,351 @@ export class OrderInputError extends Error {
   }
 }
 
-/** Order statuses that mean "paid" for payment_status purposes. */
-const PAID_STATUSES = new Set([2, 3, 8, 9, 10, 11]);
+// --- the sandbox's own description of a new order, shared by the API and the generator ---
+
+export type NewOrderLine =
+  | {
+      kind: 'catalog';
+      productId: number;
+      variantId?: number;
+      optionValueIds?: number[];
+      quantity: number;
+      priceEx?: number;
+      priceInc?: number;
+      name?: string;
+      nameMerchant?: string;
+      upc?: string;
+      /** Index into `shipping`: which destination the line ships to (0 when unset). */
+      addressIndex?: number;
+      discounts?: SandboxLineDiscount[];
+    }
+  | { kind: 'custom'; name: string; nameMerchant?: string; quantity: number; priceEx: number; priceInc: number; sku: string; upc: string; addressIndex?: number }
+  | { kind: 'giftcertificate'; amountUnits: number; recipientEmail: string; recipientName: string; message: string };
+
+export interface NewOrder {
+  customerId: number;
+  statusId: number;
+  createdMs?: number;
+  billing: SandboxAddress;
+  billingFormFields: SandboxFormField[];
+  shipping: Array<SandboxAddress & { shippingMethod: string; formFields: SandboxFormField[]; costExUnits?: number; costIncUnits?: number }>;
+  lines: NewOrderLine[];
+  /** Whole-order shipping, put on the first destination when destinations carry no cost of their own. */
+  shippingExUnits?: number;
+  shippingIncUnits?: number;
+  handlingExUnits?: number;
+  handlingIncUnits?: number;
+  manualDiscountUnits: number;
+  coupon?: { id: number; code: string; name: string; units: number };
+  paymentMethod: string;
+  paymentProviderId: string;
+  customerMessage: string;
+  staffNotes: string;
+  externalOrderId: string | null;
+  externalSource: string | null;
+  channelId: number;
+  orderSource: string;
+  currency: string;
+  customerLocale: string;
+  ipAddress: string;
+  cartId: string;
+}
+
+const withTax = (exUnits: number, taxRate: number) => exUnits + roundToCents(exUnits * taxRate);
+const exFromInc = (incUnits: number, taxRate: number) => Math.round(incUnits / (1 + taxRate));
+
+/** Prices of a line: the catalog's unless given; the missing side derived at the store's tax rate. */
+function linePrices(catalogEx: number, ex: number | undefined, inc: number | undefined, taxRate: number) {
+  if (ex !== undefined && inc !== undefined) return { ex, inc };
+  if (ex !== undefined) return { ex, inc: withTax(ex, taxRate) };
+  if (inc !== undefined) return { ex: exFromInc(inc, taxRate), inc };
+  return { ex: catalogEx, inc: withTax(catalogEx, taxRate) };
+}
+
+type LineBody = Omit<SandboxOrderLine, 'id' | 'orderAddressId'>;
+
+/** A catalog line: product and variant resolved (by variant_id or product_options), catalog price unless overridden. */
+export function catalogLine(data: BcSandboxData, p: Extract<NewOrderLine, { kind: 'catalog' }>, taxRate: number): LineBody {
+  const product = findProduct(data, p.productId);
+  if (!product) throw new OrderInputError(400, `The product with ID ${p.productId} could not be found.`);
+  let variant;
+  if (product.base_variant_id !== null) {
+    variant = findVariant(data, product.base_variant_id);
+  } else if (p.variantId !== undefined) {
+    variant = variantsOf(data, product.id).find((v) => v.id === p.variantId);
+    if (!variant) throw new OrderInputError(400, `The variant with ID ${p.variantId} does not belong to product ${p.productId}.`);
+  } else if (p.optionValueIds?.length) {
+    variant = variantsOf(data, product.id).find((v) => v.option_values.every((ov) => p.optionValueIds!.includes(ov.id)));
+    if (!variant) throw new OrderInputError(400, `The product options sent do not match a variant of product ${p.productId}.`);
+  } else {
+    throw new OrderInputError(400, `The product with ID ${p.productId} has variants: send variant_id or product_options.`);
+  }
+  const catalogEx = parseMoneyInput(variant ? variantPrice(data, variant) : product.price);
+  const { ex, inc } = linePrices(catalogEx, p.priceEx, p.priceInc, taxRate);
+  const name = p.name ?? product.name;
+  return {
+    productId: product.id,
+    variantId: variant?.id ?? null,
+    name,
+    nameMerchant: p.nameMerchant ?? name,
+    sku: variant?.sku ?? product.sku,
+    upc: p.upc ?? '',
+    type: product.type === 'digital' ? 'digital' : 'physical',
+    quantity: p.quantity,
+    priceExUnits: ex,
+    priceIncUnits: inc,
+    weight: product.weight,
+    optionLabel: variant ? optionLabel(variant) : null,
+    quantityShipped: 0,
+    quantityRefunded: 0,
+    refundedUnits: 0,
+    discounts: p.discounts ?? [],
+    stockLocationId: null,
+    giftCertificate: null,
+  };
+}
+
+export function customLine(p: Extract<NewOrderLine, { kind: 'custom' }>): LineBody {
+  return {
+    productId: 0,
+    variantId: null,
+    name: p.name,
+    nameMerchant: p.nameMerchant ?? p.name,
+    sku: p.sku,
+    upc: p.upc,
+    type: 'physical',
+    quantity: p.quantity,
+    priceExUnits: p.priceEx,
+    priceIncUnits: p.priceInc,
+    weight: 0,
+    optionLabel: null,
+    quantityShipped: 0,
+    quantityRefunded: 0,
+    refundedUnits: 0,
+    discounts: [],
+    stockLocationId: null,
+    giftCertificate: null,
+  };
+}
+
+/** Gift certificates carry no tax and are delivered by email (consignments.email.gift_certificates). */
+function giftCertificateLine(p: Extract<NewOrderLine, { kind: 'giftcertificate' }>, lineId: number): LineBody {
+  return {
+    ...customLine({ kind: 'custom', name: `$${(p.amountUnits / 10_000).toFixed(2)} Gift Certificate`, quantity: 1, priceEx: p.amountUnits, priceInc: p.amountUnits, sku: '', upc: '' }),
+    type: 'giftcertificate',
+    giftCertificate: { id: lineId, recipientEmail: p.recipientEmail, recipientName: p.recipientName, message: p.message },
+  };
+}
 
 /**
- * Builds an order the way BigCommerce computes one: catalog prices unless overridden, tax per unit
- * in whole cents at the store's rate unless both prices are given, and the V2 totals from the parts.
+ * Builds an order the way BigCommerce computes one, without storing it or using up ids: catalog
+ * prices unless overridden, tax per unit in whole cents at the store's rate, an order discount
+ * spread over the lines, stock tracked at `stockLocationId`.
  */
-export function createOrder(data: BcSandboxData, body: OrderPost, opts: { taxRate: number; nowMs: number }): SandboxOrder {
-  const withTax = (exUnits: number) => exUnits + roundToCents(exUnits * opts.taxRate);
-
-  const shippingInputs = body.shipping_addresses?.length ? body.shipping_addresses : [{ ...body.billing_address, shipping_method: 'Free Shipping' }];
-  const shippingExTotal = body.shipping_cost_ex_tax !== undefined ? parseMoneyInput(body.shipping_cost_ex_tax) : 0;
-  const shippingIncTotal =
-    body.shipping_cost_inc_tax !== undefined ? parseMoneyInput(body.shipping_cost_inc_tax) : withTax(shippingExTotal);
-  const shipping: SandboxShippingAddress[] = shippingInputs.map((a, i) => {
-    const { shipping_method, ...rest } = a;
-    return {
-      ...(rest as SandboxAddress),
-      id: data.nextIds.orderAddress + i,
-      shippingMethod: shipping_method,
-      // The whole shipping charge sits on the first destination, as a single-quote checkout does.
-      costExUnits: i === 0 ? shippingExTotal : 0,
-      costIncUnits: i === 0 ? shippingIncTotal : 0,
-    };
+export function buildOrder(data: BcSandboxData, input: NewOrder, opts: { taxRate: number; nowMs: number; stockLocationId: number }): SandboxOrder {
+  const hasPhysical = input.lines.some((l) => l.kind === 'custom' || (l.kind === 'catalog' && findProduct(data, l.productId)?.type !== 'digital'));
+  // "If a shipping address is not provided, it defaults to the billing address"; a digital-only order has none.
+  const destinations = input.shipping.length ? input.shipping : hasPhysical ? [{ ...input.billing, shippingMethod: 'Free Shipping', formFields: [] }] : [];
+  const shippingEx = input.shippingExUnits ?? 0;
+  const shippingInc = input.shippingIncUnits ?? withTax(shippingEx, opts.taxRate);
+  const shipping: SandboxShippingAddress[] = destinations.map((a, i) => {
+    const { shippingMethod, formFields, costExUnits, costIncUnits, ...address } = a;
+    const ex = costExUnits ?? (i === 0 ? shippingEx : 0);
+    const inc = costIncUnits ?? (costExUnits !== undefined ? withTax(costExUnits, opts.taxRate) : i === 0 ? shippingInc : 0);
+    return { ...address, id: data.nextIds.orderAddress + i, shippingMethod, formFields, costExUnits: ex, costIncUnits: inc, refundedUnits: 0 };
   });
 
-  const lines: SandboxOrderLine[] = body.products.map((p, i): SandboxOrderLine => {
-    const lineId = data.nextIds.orderProduct + i;
-    const orderAddressId = shipping[0]!.id;
-    if ('product_id' in p) {
-      const product = findProduct(data, p.product_id);
-      if (!product) throw new OrderInputError(400, `The product with ID ${p.product_id} could not be found.`);
-      let variant;
-      if (product.base_variant_id !== null) {
-        variant = findVariant(data, product.base_variant_id);
-      } else {
-        if (p.variant_id === undefined) {
-          throw new OrderInputError(400, `The product with ID ${p.product_id} has variants: send variant_id or product_options.`);
-        }
-        variant = variantsOf(data, product.id).find((v) => v.id === p.variant_id);
-        if (!variant) throw new OrderInputError(400, `The variant with ID ${p.variant_id} does not belong to product ${p.product_id}.`);
-      }
-      const catalogEx = parseMoneyInput(variant ? variantPrice(data, variant) : product.price);
-      const ex = p.price_ex_tax !== undefined ? parseMoneyInput(p.price_ex_tax) : catalogEx;
-      const inc = p.price_inc_tax !== undefined ? parseMoneyInput(p.price_inc_tax) : withTax(ex);
-      return {
-        id: lineId,
-        productId: product.id,
-        variantId: variant?.id ?? null,
-        orderAddressId,
-        name: p.name ?? product.name,
-        sku: variant?.sku ?? product.sku,
-        type: product.type === 'digital' ? 'digital' : 'physical',
-        quantity: p.quantity,
-        priceExUnits: ex,
-        priceIncUnits: inc,
-        weight: product.weight,
-        optionLabel: variant ? optionLabel(variant) : null,
-        quantityShipped: 0,
-        quantityRefunded: 0,
-        refundedUnits: 0,
-        discountUnits: 0,
-      };
+  const lines: SandboxOrderLine[] = input.lines.map((l, i) => {
+    const id = data.nextIds.orderProduct + i;
+    const body = l.kind === 'catalog' ? catalogLine(data, l, opts.taxRate) : l.kind === 'custom' ? customLine(l) : giftCertificateLine(l, id);
+    let orderAddressId = 0;
+    if (body.type === 'physical') {
+      const index = l.kind === 'giftcertificate' ? 0 : (l.addressIndex ?? 0);
+      const destination = shipping[index];
+      if (!destination) throw new OrderInputError(400, `The line ${i} ships to shipping address ${index}, which the order does not have.`);
+      orderAddressId = destination.id;
     }
-    return {
-      id: lineId,
-      productId: 0,
-      variantId: null,
-      orderAddressId,
-      name: p.name,
-      sku: p.sku,
-      type: 'physical',
-      quantity: p.quantity,
-      priceExUnits: parseMoneyInput(p.price_ex_tax),
-      priceIncUnits: parseMoneyInput(p.price_inc_tax),
-      weight: 0,
-      optionLabel: null,
-      quantityShipped: 0,
-      quantityRefunded: 0,
-      refundedUnits: 0,
-      discountUnits: 0,
-    };
+    return { id, orderAddressId, ...body };
   });
 
-  const handlingEx = body.handling_cost_ex_tax !== undefined ? parseMoneyInput(body.handling_cost_ex_tax) : 0;
-  const handlingInc = body.handling_cost_inc_tax !== undefined ? parseMoneyInput(body.handling_cost_inc_tax) : withTax(handlingEx);
+  const discountable = lines.filter((l) => l.type !== 'giftcertificate');
+  const addOrderDiscount = (units: number, discount: Omit<SandboxLineDiscount, 'units'>) =>
+    distribute(discountable, units).forEach((share, i) => share > 0 && discountable[i]!.discounts.push({ ...discount, units: share }));
+  if (input.manualDiscountUnits > 0) addOrderDiscount(input.manualDiscountUnits, { id: 'manual-discount', name: 'Manual Discount', code: null, target: 'order', isCoupon: false });
+  if (input.coupon) addOrderDiscount(input.coupon.units, { id: String(input.coupon.id), name: input.coupon.name, code: input.coupon.code, target: 'order', isCoupon: true });
 
-  const order: SandboxOrder = {
+  const handlingEx = input.handlingExUnits ?? 0;
+  return {
     id: data.nextIds.order,
-    customerId: body.customer_id,
-    statusId: body.status_id,
-    createdMs: opts.nowMs,
+    customerId: input.customerId,
+    statusId: input.statusId,
+    createdMs: input.createdMs ?? opts.nowMs,
     modifiedMs: opts.nowMs,
     shippedMs: null,
-    billing: body.billing_address as SandboxAddress,
+    billing: input.billing,
+    billingFormFields: input.billingFormFields,
     shipping,
     lines,
     handlingExUnits: handlingEx,
-    handlingIncUnits: handlingInc,
-    discountUnits: body.discount_amount !== undefined ? parseMoneyInput(body.discount_amount) : 0,
-    couponDiscountUnits: 0,
+    handlingIncUnits: input.handlingIncUnits ?? withTax(handlingEx, opts.taxRate),
+    handlingRefundedUnits: 0,
+    paymentMethod: input.paymentMethod,
+    paymentProviderId: input.paymentProviderId,
+    paymentStatus: isPaidStatus(input.statusId) ? 'captured' : '',
+    currency: input.currency,
+    customerMessage: input.customerMessage,
+    staffNotes: input.staffNotes,
+    externalOrderId: input.externalOrderId,
+    externalSource: input.externalSource,
+    channelId: input.channelId,
+    orderSource: input.orderSource,
+    customerLocale: input.customerLocale,
+    ipAddress: input.ipAddress,
+    cartId: input.cartId,
+    isDeleted: false,
+    refundedUnits: 0,
+    shipments: [],
+    payment: paymentFor(input.paymentMethod),
+  };
+}
+
+/** The stock an order's lines take at the stock location: tracked catalog products only. */
+export function stockChangesFor(data: BcSandboxData, lines: SandboxOrderLine[], locationId: number, sign: 1 | -1 = -1): StockChange[] {
+  const byVariant = new Map<number, number>();
+  for (const l of lines) {
+    if (l.variantId === null || l.productId === 0) continue;
+    if (findProduct(data, l.productId)?.inventory_tracking === 'none') continue;
+    byVariant.set(l.variantId, (byVariant.get(l.variantId) ?? 0) + sign * l.quantity);
+  }
+  return [...byVariant].filter(([, value]) => value !== 0).map(([variantId, value]) => ({ locationId, variantId, value }));
+}
+
+/**
+ * Stock is checked before anything is stored: an order that would take a tracked variant below
+ * its safety stock at the order location is refused with 400 and changes nothing. (BigCommerce's
+ * storefront never sells below available-to-sell = on hand - safety stock; what the V2 API does is
+ * not documented, so the sandbox takes the strict side.)
+ */
+export function stockProblem(data: BcSandboxData, changes: StockChange[]): string | undefined {
+  for (const change of changes) {
+    if (change.value >= 0) continue;
+    const problem = relativeProblem(data, change);
+    if (problem) {
+      const variant = findVariant(data, change.variantId);
+      return `The quantity requested of SKU '${variant?.sku ?? change.variantId}' is not available. ${problem}`;
+    }
+  }
+  return undefined;
+}
+
+/** Stores a built order, takes its stock and fires `store/order/created` (and the inventory events). */
+export function placeOrder(ctx: SandboxContext, order: SandboxOrder): SandboxOrder {
+  const locationId = ctx.settings.orderStockLocationId;
+  const changes = stockChangesFor(ctx.data, order.lines, locationId);
+  const problem = stockProblem(ctx.data, changes);
+  if (problem) throw new OrderInputError(400, problem);
+  const tracked = new Set(changes.map((c) => c.variantId));
+  for (const l of order.lines) if (l.variantId !== null && tracked.has(l.variantId)) l.stockLocationId = locationId;
+  const data = ctx.data;
+  data.nextIds.order = order.id + 1;
+  data.nextIds.orderProduct = Math.max(data.nextIds.orderProduct, ...order.lines.map((l) => l.id + 1));
+  data.nextIds.orderAddress = Math.max(data.nextIds.orderAddress, ...order.shipping.map((s) => s.id + 1));
+  data.orders[String(order.id)] = order;
+  ctx.changed();
+  ctx.emit('store/order/created', { type: 'order', id: order.id });
+  if (changes.length) applyStockChanges(ctx, changes, 'relative', 'order');
+  return order;
+}
+
+/** Dates in requests: RFC-2822 or ISO-8601, as the V2 filters document. */
+export function parseDateInput(value: string): number | undefined {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const toAddress = (a: z.infer<typeof shippingAddressSchema> | z.infer<typeof billingAddressSchema>): SandboxAddress => ({
+  first_name: a.first_name,
+  last_name: a.last_name,
+  company: a.company,
+  street_1: a.street_1,
+  street_2: a.street_2,
+  city: a.city,
+  state: a.state,
+  zip: a.zip,
+  country: a.country,
+  country_iso2: a.country_iso2,
+  phone: a.phone,
+  email: a.email,
+});
+
+/** One `products` item of a POST or PUT, as a new line (catalog when it names a product_id). */
+export function parseNewLine(raw: Record<string, unknown>, path: string): NewOrderLine {
+  if ('product_id' in raw) {
+    const parsed = catalogProductSchema.safeParse(raw);
+    if (!parsed.success) throw new OrderInputError(400, zodMessage(parsed.error, path));
+    const p = parsed.data;
+    return {
+      kind: 'catalog',
+      productId: p.product_id,
+      variantId: p.variant_id,
+      optionValueIds: p.product_options?.map((o) => Number(o.value)).filter(Number.isInteger),
+      quantity: p.quantity,
+      priceEx: p.price_ex_tax !== undefined ? parseMoneyInput(p.price_ex_tax) : undefined,
+      priceInc: p.price_inc_tax !== undefined ? parseMoneyInput(p.price_inc_tax) : undefined,
+      name: p.name ?? p.name_customer,
+      nameMerchant: p.name_merchant,
+      upc: p.upc,
+    };
+  }
+  const parsed = customProductSchema.safeParse(raw);
+  if (!parsed.success) throw new OrderInputError(400, zodMessage(parsed.error, path));
+  const p = parsed.data;
+  const name = (p.name ?? p.name_customer ?? p.name_merchant)!;
+  return { kind: 'custom', name, nameMerchant: p.name_merchant, quantity: p.quantity, priceEx: parseMoneyInput(p.price_ex_tax), priceInc: parseMoneyInput(p.price_inc_tax), sku: p.sku, upc: p.upc };
+}
+
+/** POST /v2/orders body -> a new order, or OrderInputError with BigCommerce's V2 400 message. */
+export function orderFromPost(data: BcSandboxData, raw: unknown): NewOrder {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const problem = unwritableField(raw as Record<string, unknown>);
+    if (problem) throw new OrderInputError(400, problem);
+  }
+  const parsed = orderPostSchema.safeParse(raw);
+  if (!parsed.success) throw new OrderInputError(400, zodMessage(parsed.error));
+  const body = parsed.data;
+  if (body.customer_id > 0 && !data.customers[String(body.customer_id)]) throw new OrderInputError(400, `The customer with ID ${body.customer_id} does not exist.`);
+  let createdMs: number | undefined;
+  if (body.date_created !== undefined) {
+    createdMs = parseDateInput(body.date_created);
+    if (createdMs === undefined) throw new OrderInputError(400, `The field 'date_created' is invalid: expected an RFC-2822 date such as 'Tue, 20 Nov 2012 00:00:00 +0000'`);
+  }
+  const money = (v: string | number | undefined) => (v === undefined ? undefined : parseMoneyInput(v));
+  return {
+    customerId: body.customer_id,
+    statusId: body.status_id,
+    createdMs,
+    billing: toAddress(body.billing_address),
+    billingFormFields: body.billing_address.form_fields,
+    // "When adding shipping addresses during an order PUT or POST request, the API will allow you
+    // to add more than is necessary": the products of a V2 POST all ship to the first one.
+    shipping: (body.shipping_addresses ?? []).map((a) => ({ ...toAddress(a), shippingMethod: a.shipping_method, formFields: a.form_fields })),
+    lines: body.products.map((p, i) => parseNewLine(p, `products.${i}`)),
+    shippingExUnits: money(body.shipping_cost_ex_tax),
+    shippingIncUnits: money(body.shipping_cost_inc_tax),
+    handlingExUnits: money(body.handling_cost_ex_tax),
+    handlingIncUnits: money(body.handling_cost_inc_tax),
+    manualDiscountUnits: money(body.discount_amount) ?? 0,
     paymentMethod: body.payment_method,
-    paymentProviderId: '',
-    paymentStatus: PAID_STATUSES.has(body.status_id) ? 'captured' : '',
-    currency: body.default_currency_code ?? 'USD',
+    paymentProviderId: body.payment_provider_id !== undefined ? String(body.payment_provider_id) : '',
     customerMessage: body.customer_message,
     staffNotes: body.staff_notes,
     externalOrderId: body.external_order_id ?? null,
     externalSource: body.external_source ?? null,
     channelId: body.channel_id,
-    orderSource: 'external',
-    isDeleted: false,
-    refundedUnits: 0,
-    customFields: [],
-    shipments: [],
-    payment: { providerId: 'testgateway', providerDescription: body.payment_method, offline: false, capturedUnits: 0 },
+    orderSource: body.order_source ?? 'external',
+    currency: body.default_currency_code ?? 'USD',
+    customerLocale: body.customer_locale,
+    ipAddress: body.ip_address ?? '',
+    cartId: '',
   };
-  data.nextIds.order += 1;
-  data.nextIds.orderProduct += lines.length;
-  data.nextIds.orderAddress += shipping.length;
-  data.orders[String(order.id)] = order;
-  return order;
 }

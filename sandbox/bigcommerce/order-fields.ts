@@ -62,6 +62,9 @@ export const NOT_SIMULATED_ORDER_FIELDS = new Set([
   'ebay_order_id',
   'consignments',
   'external_merchant_id',
+  'geoip_country',
+  'geoip_country_iso2',
+  'ip_address_v6',
 ]);
 
 export const readOnlyMessage = (field: string) => `The field '${field}' cannot be written to. Please remove it from your request before trying again.`;

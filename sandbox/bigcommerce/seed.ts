@@ -1,4 +1,5 @@
-import type { BcSandboxData, V3Customer, V3Product, V3Variant } from './state';
+import { locationDefaults, productDefaults, variantDefaults } from './catalog-defaults';
+import type { BcSandboxData, V3Customer } from './state';
 
 /**
  * What a fresh sandbox store holds: a small outdoor-gear shop with simple products, one product
@@ -47,110 +48,41 @@ export const SEED_SKUS: string[] = PRODUCTS.flatMap((p) => (p.variants ? p.varia
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function productDefaults(p: Pick<V3Product, 'id' | 'name' | 'sku' | 'price' | 'weight' | 'type' | 'inventory_tracking'>, nowMs: number): V3Product {
-  return {
-    description: '',
-    width: 0,
-    depth: 0,
-    height: 0,
-    cost_price: 0,
-    retail_price: 0,
-    sale_price: 0,
-    map_price: 0,
-    tax_class_id: 0,
-    product_tax_code: '',
-    categories: [23],
-    brand_id: 0,
-    option_set_id: null,
-    option_set_display: 'right',
-    inventory_warning_level: 0,
-    reviews_rating_sum: 0,
-    reviews_count: 0,
-    total_sold: 0,
-    fixed_cost_shipping_price: 0,
-    is_free_shipping: false,
-    is_visible: true,
-    is_featured: false,
-    related_products: [-1],
-    warranty: '',
-    bin_picking_number: '',
-    layout_file: 'product.html',
-    upc: '',
-    mpn: '',
-    gtin: '',
-    search_keywords: '',
-    availability: 'available',
-    availability_description: '',
-    gift_wrapping_options_type: 'any',
-    gift_wrapping_options_list: [],
-    sort_order: 0,
-    condition: 'New',
-    is_condition_shown: false,
-    order_quantity_minimum: 0,
-    order_quantity_maximum: 0,
-    page_title: '',
-    meta_keywords: [],
-    meta_description: '',
-    view_count: 0,
-    preorder_release_date: null,
-    preorder_message: '',
-    is_preorder_only: false,
-    is_price_hidden: false,
-    price_hidden_label: '',
-    custom_url: { url: `/${p.sku.toLowerCase()}/`, is_customized: false },
-    open_graph_use_meta_description: true,
-    open_graph_use_product_name: true,
-    open_graph_use_image: true,
-    open_graph_type: 'product',
-    open_graph_title: '',
-    open_graph_description: '',
-    date_created: iso(nowMs),
-    date_modified: iso(nowMs),
-    base_variant_id: null,
-    ...p,
-  };
-}
-
-export function variantDefaults(v: Pick<V3Variant, 'id' | 'product_id' | 'sku' | 'price' | 'option_values'>): V3Variant {
-  return {
-    sku_id: v.id,
-    cost_price: 0,
-    sale_price: null,
-    retail_price: null,
-    map_price: null,
-    weight: null,
-    width: null,
-    height: null,
-    depth: null,
-    is_free_shipping: false,
-    fixed_cost_shipping_price: null,
-    purchasing_disabled: false,
-    purchasing_disabled_message: '',
-    image_url: '',
-    upc: '',
-    mpn: '',
-    gtin: '',
-    inventory_warning_level: 0,
-    bin_picking_number: '',
-    calculated_weight: 0,
-    ...v,
-  };
-}
-
 export function seedCatalog(data: BcSandboxData, nowMs: number): void {
-  data.locations['1'] = { id: 1, code: 'BC-LOCATION-1', label: 'Austin warehouse', description: 'Default location', managed_by_external_source: false, type_id: 'PHYSICAL', enabled: true, operating_hours: {}, time_zone: 'America/Chicago', address: { address1: '100 Congress Ave', address2: '', city: 'Austin', state: 'Texas', zip: '78701', email: '', phone: '', geo_coordinates: { latitude: 30.2639, longitude: -97.7446 }, country_code: 'US' }, storefront_visibility: true, special_hours: [], created_at: iso(nowMs), updated_at: iso(nowMs) };
-  data.locations['2'] = { id: 2, code: 'RENO-3PL', label: 'Reno 3PL', description: 'Third-party warehouse', managed_by_external_source: false, type_id: 'PHYSICAL', enabled: true, operating_hours: {}, time_zone: 'America/Los_Angeles', address: { address1: '1 Logistics Way', address2: '', city: 'Reno', state: 'Nevada', zip: '89502', email: '', phone: '', geo_coordinates: { latitude: 39.5296, longitude: -119.8138 }, country_code: 'US' }, storefront_visibility: false, special_hours: [], created_at: iso(nowMs), updated_at: iso(nowMs) };
+  // Location 1 is the store's default location: catalog stock writes land there (locations.v3.yml).
+  data.locations['1'] = locationDefaults(
+    {
+      id: 1,
+      code: 'BC-LOCATION-1',
+      label: 'Austin warehouse',
+      description: 'Default location',
+      time_zone: 'America/Chicago',
+      address: { address1: '100 Congress Ave', address2: '', city: 'Austin', state: 'Texas', zip: '78701', email: 'austin@example.com', phone: '512-555-0100', geo_coordinates: { latitude: 30.2639, longitude: -97.7446 }, country_code: 'US' },
+    },
+    nowMs,
+  );
+  data.locations['2'] = locationDefaults(
+    {
+      id: 2,
+      code: 'RENO-3PL',
+      label: 'Reno 3PL',
+      description: 'Third-party warehouse',
+      time_zone: 'America/Los_Angeles',
+      storefront_visibility: false,
+      address: { address1: '1 Logistics Way', address2: '', city: 'Reno', state: 'Nevada', zip: '89502', email: 'reno@example.com', phone: '775-555-0100', geo_coordinates: { latitude: 39.5296, longitude: -119.8138 }, country_code: 'US' },
+    },
+    nowMs,
+  );
   data.nextIds.location = 3;
 
   for (const p of PRODUCTS) {
-    data.products[String(p.id)] = productDefaults(
-      { id: p.id, name: p.name, sku: p.sku, price: p.price, weight: p.weight, type: p.type ?? 'physical', inventory_tracking: p.tracking },
-      nowMs,
-    );
+    const product = productDefaults({ id: p.id, name: p.name, sku: p.sku, price: p.price, weight: p.weight, type: p.type ?? 'physical', inventory_tracking: p.tracking }, nowMs);
+    product.categories = [23];
+    data.products[String(p.id)] = product;
     const variants = p.variants
       ? p.variants.map((v) => variantDefaults({ id: v.id, product_id: p.id, sku: v.sku, price: v.price, option_values: [{ id: 60 + v.id, label: v.label, option_id: 50, option_display_name: 'Size' }] }))
       : [variantDefaults({ id: p.baseVariantId!, product_id: p.id, sku: p.sku, price: p.price, option_values: [] })];
-    if (!p.variants) data.products[String(p.id)]!.base_variant_id = p.baseVariantId!;
+    if (!p.variants) product.base_variant_id = p.baseVariantId!;
     for (const v of variants) {
       data.variants[String(v.id)] = v;
       if (p.tracking !== 'none') {
@@ -174,10 +106,10 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
     notes: '',
     tax_exempt_category: '',
     customer_group_id: group,
-    address_count: 0,
-    attribute_count: 0,
     authentication: { force_password_reset: false },
     addresses: [],
+    attributes: [],
+    form_fields: [],
     store_credit_amounts: [{ amount: 0 }],
     accepts_product_review_abandoned_cart_emails: false,
     origin_channel_id: 1,
@@ -186,17 +118,36 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
     date_modified: iso(nowMs),
   });
   data.customers['11'] = customer(11, 'Jane', 'Doe', 'jane.doe@example.com', 0);
+  data.customers['11'].addresses.push({
+    id: 1,
+    customer_id: 11,
+    first_name: 'Jane',
+    last_name: 'Doe',
+    company: '',
+    address1: '12 Main St',
+    address2: '',
+    city: 'Austin',
+    state_or_province: 'Texas',
+    postal_code: '78701',
+    country_code: 'US',
+    country: 'United States',
+    phone: '',
+    address_type: 'residential',
+  });
+  data.nextIds.customerAddress = 2;
   data.customers['27'] = customer(27, 'Amara', 'Okafor', 'amara@okafor.example', 2, 'Okafor Outfitters');
   data.customers['31'] = customer(31, 'Kenji', 'Watanabe', 'kenji@summit-supply.example', 2, 'Summit Supply Co');
+  data.customers['31'].store_credit_amounts = [{ amount: 25 }];
   data.nextIds.customer = 32;
 
+  const record = (variantId: number, price: number) => ({ variant_id: variantId, currency: 'usd', price, bulk_pricing_tiers: [], date_created: iso(nowMs), date_modified: iso(nowMs) });
   data.priceLists['1'] = {
     id: 1,
     name: 'Wholesale',
     active: true,
     date_created: iso(nowMs),
     date_modified: iso(nowMs),
-    records: {},
+    records: { '1:usd': record(1, 59), '2:usd': record(2, 14), '202:usd': record(202, 119) },
   };
   data.nextIds.priceList = 2;
 }

@@ -173,32 +173,110 @@ export type V3Product = Record<string, unknown> & {
   inventory_tracking: 'none' | 'product' | 'variant';
   inventory_warning_level: number;
   is_visible: boolean;
+  /** 0 = no sale price; `calculated_price` is derived from price and sale_price, never stored. */
+  sale_price: number;
+  categories: number[];
+  custom_fields: Array<{ id: number; name: string; value: string }>;
+  images: V3ProductImage[];
+  bulk_pricing_rules: Array<{ id: number; quantity_min: number; quantity_max: number; type: 'price' | 'percent' | 'fixed'; amount: number }>;
   date_created: string; // ISO-8601
   date_modified: string;
-  /** The one variant of a product without options; null for products with options. */
+  /** The one variant of a product without options; null for products with options. Maintained by the sandbox, never taken from input. */
   base_variant_id: number | null;
 };
 
-/** A V3 variant (product-variants_catalog.v3.yml: productVariant_Full), minus inventory_level. */
+/** products_catalog.v3.yml productImage_Full; the url_* sizes all point at image_url in the sandbox. */
+export interface V3ProductImage {
+  id: number;
+  product_id: number;
+  image_url: string;
+  is_thumbnail: boolean;
+  sort_order: number;
+  description: string;
+  date_modified: string;
+}
+
+/**
+ * A V3 variant (product-variants_catalog.v3.yml: productVariant_Full), minus the computed
+ * inventory_level, calculated_price and calculated_weight. A base variant (no option values) stands
+ * for a product without options; its `sku_id` is null, as it has no V2 SKU.
+ */
 export type V3Variant = Record<string, unknown> & {
   id: number;
   product_id: number;
   sku: string;
+  sku_id: number | null;
   /** null = the product's price. */
   price: number | null;
-  option_values: Array<{ id: number; label: string; option_id: number; option_display_name: string }>;
+  sale_price: number | null;
+  weight: number | null;
+  upc: string;
+  option_values: V3OptionValue[];
 };
 
+export interface V3OptionValue {
+  id: number;
+  label: string;
+  option_id: number;
+  option_display_name: string;
+}
+
+/** Stock of one inventory item at one location (inventory.v3.yml). */
 export interface InventoryLevel {
   onHand: number;
   safetyStock: number;
   warningLevel: number;
+  /** A setting, "available for purchase independent of quantity": stock changes leave it alone. */
   isInStock: boolean;
   binPickingNumber: string;
 }
 
-export type V3Location = Record<string, unknown> & { id: number; code: string; label: string; enabled: boolean; type_id: string };
-export type V3Customer = Record<string, unknown> & { id: number; email: string; first_name: string; last_name: string; date_modified: string };
+/** locations.v3.yml LocationResponse. */
+export type V3Location = Record<string, unknown> & {
+  id: number;
+  code: string;
+  label: string;
+  enabled: boolean;
+  type_id: 'PHYSICAL' | 'VIRTUAL';
+  managed_by_external_source: boolean;
+  storefront_visibility: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+/** customers.v3.yml address_Full. */
+export type V3CustomerAddress = Record<string, unknown> & { id: number; customer_id: number; first_name: string; last_name: string; address1: string; city: string; country_code: string };
+
+/** customers.v3.yml customer_Full; sub-resources (addresses, store credit, attributes, form fields) are returned only with `include`. */
+export type V3Customer = Record<string, unknown> & {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  customer_group_id: number;
+  addresses: V3CustomerAddress[];
+  attributes: Array<{ id: number; attribute_id: number; attribute_value: string; customer_id: number; date_created: string; date_modified: string }>;
+  form_fields: Array<{ name: string; value: string | number | string[]; customer_id: number }>;
+  store_credit_amounts: Array<{ amount: number }>;
+  date_created: string;
+  date_modified: string;
+};
+
+/** price_lists.v3.yml Price Record; product_id, sku and calculated_price are derived when read. */
+export interface V3PriceRecord {
+  variant_id: number;
+  /** Lower case, as the spec's examples show it ("usd"). */
+  currency: string;
+  price: number;
+  sale_price?: number;
+  retail_price?: number;
+  map_price?: number;
+  bulk_pricing_tiers: Array<{ quantity_min: number; quantity_max: number | null; type: 'fixed' | 'price' | 'percent'; amount: number }>;
+  date_created: string;
+  date_modified: string;
+}
+
 export interface V3PriceList {
   id: number;
   name: string;
@@ -206,11 +284,11 @@ export interface V3PriceList {
   date_created: string;
   date_modified: string;
   /** key `${variant_id}:${currency}` */
-  records: Record<string, Record<string, unknown> & { variant_id: number; currency: string; price: number }>;
+  records: Record<string, V3PriceRecord>;
 }
 
 export interface BcSandboxData {
-  schemaVersion: 2;
+  schemaVersion: 3;
   nextIds: Record<
     'order' | 'orderProduct' | 'orderAddress' | 'hook' | 'shipment' | 'refund' | 'refundPayment' | 'product' | 'variant' | 'customer' | 'customerAddress' | 'location' | 'priceList' | 'transaction',
     number
@@ -231,7 +309,7 @@ export interface BcSandboxData {
 
 export function freshData(nowMs: number = Date.now()): BcSandboxData {
   const data: BcSandboxData = {
-    schemaVersion: 2,
+    schemaVersion: 3,
     nextIds: {
       order: 100,
       orderProduct: 1,
@@ -263,9 +341,9 @@ export function freshData(nowMs: number = Date.now()): BcSandboxData {
   return data;
 }
 
-/** Data saved by an older sandbox (before schemaVersion 2) is not migrated: it starts fresh. */
+/** Data saved by an older sandbox (another schemaVersion) is not migrated: it starts fresh. */
 export function loadOrFresh(saved: unknown, nowMs: number = Date.now()): BcSandboxData {
-  if (saved && typeof saved === 'object' && (saved as { schemaVersion?: unknown }).schemaVersion === 2) return saved as BcSandboxData;
+  if (saved && typeof saved === 'object' && (saved as { schemaVersion?: unknown }).schemaVersion === 3) return saved as BcSandboxData;
   return freshData(nowMs);
 }
 

@@ -46,6 +46,14 @@ function toJsonSchema(node: unknown): unknown {
     if (k === 'example' || k === 'examples' || k === 'x-examples' || k === 'discriminator' || k === 'xml') continue;
     out[k === 'oneOf' ? 'anyOf' : k] = toJsonSchema(v);
   }
+  // OpenAPI 3.0 writes exclusive bounds as booleans beside minimum/maximum; JSON Schema wants the bound itself.
+  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+    if (typeof out[flag] !== 'boolean') continue;
+    if (out[flag] === true && typeof out[bound] === 'number') {
+      out[flag] = out[bound];
+      delete out[bound];
+    } else delete out[flag];
+  }
   if (out.nullable === true) {
     delete out.nullable;
     return { anyOf: [out, { type: 'null' }] };
@@ -65,7 +73,38 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     fix: (node) => delete node.minItems,
     why: 'GET /v3/hooks lists only the calling client\'s hooks; a client with none gets `data: []`, which `minItems: 1` would reject',
   },
+  {
+    file: 'products_catalog.v3.yml',
+    pointer: '/components/schemas/product_Full/allOf/2/properties/base_variant_id',
+    fix: (node) => (node.nullable = true),
+    why: 'described as "`null` for complex products" but typed integer without `nullable`',
+  },
+  {
+    file: 'products_catalog.v3.yml',
+    pointer: '/components/schemas/product_Full/allOf/2/properties/option_set_id',
+    fix: (node) => (node.nullable = true),
+    why: 'products made through V3 have `option_set_id: null` (bigcommerce/api issue #88), typed integer without `nullable`',
+  },
+  {
+    file: 'inventory.v3.yml',
+    pointer: '/components/schemas/ItemResponse/properties/identity/properties/sku_id',
+    fix: (node) => (node.nullable = true),
+    why: 'described as "`null` if the item is a base variant" but typed integer without `nullable`',
+  },
+  {
+    file: 'product-variants_catalog.v3.yml',
+    pointer: '/paths/~1catalog~1variants',
+    fix: (node) => xNullableToNullable(node),
+    why: 'GET/PUT /catalog/variants use Swagger 2 `x-nullable`, which OpenAPI 3 ignores; productVariant_Full marks the same fields `nullable: true`',
+  },
 ];
+
+function xNullableToNullable(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as Json;
+  if (n['x-nullable'] === true) n.nullable = true;
+  for (const v of Object.values(n)) xNullableToNullable(v);
+}
 
 function applyErrata(file: string, doc: Json): void {
   for (const e of SPEC_ERRATA.filter((x) => x.file === file)) {
