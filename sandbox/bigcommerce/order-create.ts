@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressFields } from './order-serialize';
 import { findProduct, findVariant, optionLabel, variantPrice, variantsOf } from './catalog';
 import type { SandboxContext } from './context';
 import { parseMoneyInput, roundToCents } from './format';
@@ -367,20 +368,8 @@ export function parseDateInput(value: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-const toAddress = (a: z.infer<typeof shippingAddressSchema> | z.infer<typeof billingAddressSchema>): SandboxAddress => ({
-  first_name: a.first_name,
-  last_name: a.last_name,
-  company: a.company,
-  street_1: a.street_1,
-  street_2: a.street_2,
-  city: a.city,
-  state: a.state,
-  zip: a.zip,
-  country: a.country,
-  country_iso2: a.country_iso2,
-  phone: a.phone,
-  email: a.email,
-});
+/** Request addresses carry exactly the stored fields (the schemas default every one). */
+const toAddress = (a: z.infer<typeof shippingAddressSchema> | z.infer<typeof billingAddressSchema>): SandboxAddress => addressFields(a);
 
 /** One `products` item of a POST or PUT, as a new line (catalog when it names a product_id). */
 export function parseNewLine(raw: Record<string, unknown>, path: string): NewOrderLine {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seededRandom } from '../random';
 import { findProduct, variantsOf } from './catalog';
 import type { SandboxContext } from './context';
 import { getLevel } from './inventory';
@@ -33,16 +34,6 @@ export const generateSchema = z.strictObject({
 });
 export type GenerateOptions = z.infer<typeof generateSchema>;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PEOPLE: Array<SandboxAddress & { customerId: number }> = [
   { customerId: 11, first_name: 'Jane', last_name: 'Doe', company: '', street_1: '555 East Street', street_2: '', city: 'Austin', state: 'Texas', zip: '78108', country: 'United States', country_iso2: 'US', phone: '5125550100', email: 'jane.doe@example.com' },
@@ -66,7 +57,7 @@ const METHODS = [
 let runs = 0;
 
 export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): number[] {
-  const random = seeded(opts.seed ?? Date.now() + runs++);
+  const random = seededRandom(opts.seed ?? Date.now() + runs++);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const chance = (forced: boolean | undefined, p: number) => forced ?? random() < p;
   const locationId = ctx.settings.orderStockLocationId;
