@@ -12,7 +12,7 @@ export function createBigCommerceActivities(deps: { client: BigCommerceClient })
   return {
     async fetchOrder(orderId: number): Promise<BcOrder> {
       try {
-        return await getOrder(deps.client, orderId);
+        return await getOrder(deps.client, orderId, { signal: Context.current().cancellationSignal });
       } catch (err) {
         throw bigCommerceFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
       }

@@ -38,6 +38,11 @@ export function bigCommerceFailure(err: unknown, ctx: FailureContext): unknown {
     const resetMs = err.details.retryAfterMs ?? 1_000;
     return ApplicationFailure.create({ type, message: err.message, nextRetryDelay: resetMs + Math.floor(Math.random() * 250) });
   }
+  if (err.kind === 'platform_load') {
+    // No headers to say how long: back off exponentially (the pacer has paused the whole store too).
+    const backoff = err.details.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** Math.max(0, ctx.attempt - 1));
+    return ApplicationFailure.create({ type, message: err.message, nextRetryDelay: backoff });
+  }
   const permanent = BC_PERMANENT.has(err.kind) || (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
   return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details: [{ status: err.details.status, fieldErrors: err.details.fieldErrors }] });
 }

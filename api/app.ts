@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../lib/logger';
+import { metricsRegistry } from '../lib/metrics';
 import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce-webhook';
 
 export type ApiDeps = WebhookDeps;
@@ -20,6 +21,11 @@ export function createApiApp(deps: ApiDeps): Express {
     } catch {
       res.status(503).json({ status: 'not ready', temporal: 'unreachable' });
     }
+  });
+
+  /** Prometheus text: this process's metrics (in `bcsync dev` that includes the workers'). */
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
   app.use(bigCommerceWebhookRouter(deps));

@@ -5,6 +5,7 @@ import { isOrderScope, orderEventDataSchema, storeHashOf, webhookPayloadSchema }
 import { orderWorkflowId } from '../domain/ids';
 import { BcOrderId, BcStoreHash } from '../domain/search-attributes';
 import type { Logger } from '../lib/logger';
+import { webhooksReceived } from '../lib/metrics';
 import { orderEventSignal, orderSync } from '../workflows/order-sync';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
@@ -35,6 +36,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
     (req, res, next) => {
       // Before parsing: an unauthenticated caller gets nothing but a 401.
       if (!secretMatches(req.get(WEBHOOK_SECRET_HEADER), deps.webhookSecret)) {
+        webhooksReceived.inc({ outcome: 'unauthorized' });
         res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${WEBHOOK_SECRET_HEADER} header` });
         return;
       }
@@ -44,22 +46,26 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
     async (req: Request, res: Response) => {
       const parsed = webhookPayloadSchema.safeParse(req.body);
       if (!parsed.success) {
+        webhooksReceived.inc({ outcome: 'invalid' });
         res.status(400).json({ error: 'invalid payload', reason: describeIssues(parsed.error.issues) });
         return;
       }
       const payload = parsed.data;
       const storeHash = storeHashOf(payload);
       if (!deps.storeHashes.has(storeHash)) {
+        webhooksReceived.inc({ outcome: 'unknown_store' });
         res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
         return;
       }
       if (!isOrderScope(payload.scope) || payload.data.type !== 'order') {
         // A valid event we do not act on yet. 2xx, or BigCommerce would retry and then deactivate the hook.
+        webhooksReceived.inc({ outcome: 'ignored' });
         res.status(200).json({ accepted: false, ignored: `no handler for ${payload.scope} (${String(payload.data.type)})` });
         return;
       }
       const data = orderEventDataSchema.safeParse(payload.data);
       if (!data.success) {
+        webhooksReceived.inc({ outcome: 'invalid' });
         res.status(400).json({ error: 'invalid payload', reason: describeIssues(data.error.issues, 'data') });
         return;
       }
@@ -85,9 +91,11 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
           }),
         );
         log.info({ runId: handle.signaledRunId }, 'webhook accepted');
+        webhooksReceived.inc({ outcome: 'accepted' });
         res.status(200).json({ accepted: true, workflowId, runId: handle.signaledRunId });
       } catch (err) {
         log.error({ err: errorSummary(err) }, 'Temporal did not accept the event; answering 503 so BigCommerce retries');
+        webhooksReceived.inc({ outcome: 'temporal_unavailable' });
         res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
       }
     },

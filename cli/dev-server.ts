@@ -36,6 +36,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<TestW
           '--sqlite-pragma', 'synchronous=OFF',
           '--dynamic-config-value', 'frontend.namespaceRPS=10000',
           '--dynamic-config-value', 'frontend.namespaceRPS.visibility=1000',
+          // One partition per task queue: a BigCommerce queue's rate limit and task priorities are
+          // exact only on a single partition (the default 4 split the rate four ways).
+          '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+          '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
         ],
       },
     });

@@ -1,5 +1,7 @@
 import { Connection } from '@temporalio/client';
+import { createServer } from 'node:http';
 import { loadConfig } from '../config/env';
+import { metricsRegistry } from '../lib/metrics';
 import { createLogger } from '../lib/logger';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { installTemporalRuntime } from '../workers/runtime';
@@ -20,6 +22,18 @@ export async function runWorker(): Promise<void> {
   const connection = await connectWorkerConnection(config.temporal);
   const workers = await startWorkers(config, { connection, logger });
   logger.info({ taskQueues: workers.workers.map((w) => w.options.taskQueue) }, 'workers running');
+  const metrics = config.metricsPort
+    ? createServer(async (req, res) => {
+        if (req.url !== '/metrics') {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        res.setHeader('content-type', metricsRegistry.contentType);
+        res.end(await metricsRegistry.metrics());
+      }).listen(config.metricsPort, config.api.host, () => logger.info({ port: config.metricsPort }, 'worker metrics on /metrics'))
+    : undefined;
   await workers.done;
+  metrics?.close();
   await connection.close();
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -23,6 +24,18 @@ export function parseDurationMs(text: string): number {
 
 const boolFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+const storeHash = z.string().regex(/^[a-z0-9]+$/, 'a BigCommerce store hash is lowercase letters and digits');
+
+const storeEntry = z.object({
+  storeHash,
+  accessToken: z.string().min(1),
+  plan: z.enum(['standard', 'plus', 'pro', 'enterprise']).optional(),
+  quota: z.number().int().positive().optional(),
+  windowMs: z.number().int().positive().optional(),
+  headroom: z.number().min(0).max(0.9).optional(),
+  apiUrl: z.url().optional(),
+});
+
 export const envSchema = z
   .object({
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -35,8 +48,13 @@ export const envSchema = z
     TEMPORAL_WORKFLOW_TASK_QUEUE: z.string().min(1).default('bcsync.workflows'),
 
     BC_API_URL: z.url().default('https://api.bigcommerce.com'),
-    BC_STORE_HASH: z.string().regex(/^[a-z0-9]+$/, 'a BigCommerce store hash is lowercase letters and digits'),
-    BC_ACCESS_TOKEN: z.string().min(1),
+    /** One store; for several, BC_STORES or BC_STORES_FILE instead. */
+    BC_STORE_HASH: storeHash.optional(),
+    BC_ACCESS_TOKEN: z.string().min(1).optional(),
+    /** JSON array of stores: [{"storeHash","accessToken","plan"?,"quota"?,"headroom"?,"windowMs"?,"apiUrl"?}]. */
+    BC_STORES: z.string().min(1).optional(),
+    /** The same JSON array in a file (e.g. a mounted secret). */
+    BC_STORES_FILE: z.string().min(1).optional(),
     BC_PLAN: z.enum(['standard', 'plus', 'pro', 'enterprise']).default('standard'),
     /** Requests per window; required for the enterprise plan, overrides the plan's quota otherwise. */
     BC_QUOTA: z.coerce.number().int().positive().optional(),
@@ -51,6 +69,8 @@ export const envSchema = z
     ERP_TASK_QUEUE: z.string().min(1).default('erp.netsuite'),
 
     API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** `bcsync worker` serves Prometheus metrics here (0 = off); the API serves its own on /metrics. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     /** 0.0.0.0 in a container; loopback by default so a laptop does not expose the API. */
     API_HOST: z.string().min(1).default('127.0.0.1'),
     /** Shared secret BigCommerce sends in the X-Bcsync-Secret header of every webhook we registered. */
@@ -59,10 +79,22 @@ export const envSchema = z
     ORDER_QUIET_PERIOD: durationMs.default(parseDurationMs('1h')),
   })
   .superRefine((env, ctx) => {
-    if (env.BC_PLAN === 'enterprise' && env.BC_QUOTA === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['BC_QUOTA'], message: 'BC_QUOTA is required when BC_PLAN=enterprise' });
-    }
+    for (const issue of storeSourceIssues(env)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   });
+
+/**
+ * Which store variables are missing. Also run on the raw environment when other variables fail,
+ * so one start-up error names every problem at once.
+ */
+function storeSourceIssues(env: Record<string, unknown>): { path: string; message: string }[] {
+  const multi = env.BC_STORES !== undefined || env.BC_STORES_FILE !== undefined;
+  if (multi) return [];
+  const issues = [];
+  if (env.BC_STORE_HASH === undefined) issues.push({ path: 'BC_STORE_HASH', message: 'BC_STORE_HASH is required (or BC_STORES / BC_STORES_FILE)' });
+  if (env.BC_ACCESS_TOKEN === undefined) issues.push({ path: 'BC_ACCESS_TOKEN', message: 'BC_ACCESS_TOKEN is required (or BC_STORES / BC_STORES_FILE)' });
+  if ((env.BC_PLAN ?? 'standard') === 'enterprise' && env.BC_QUOTA === undefined) issues.push({ path: 'BC_QUOTA', message: 'BC_QUOTA is required when BC_PLAN=enterprise' });
+  return issues;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -82,6 +114,7 @@ export interface Config {
   stores: StoreConfig[];
   erp: { apiUrl: string; accessToken: string; concurrency: number; taskQueue: string };
   api: { port: number; host: string; webhookSecret: string };
+  metricsPort: number;
   orders: { quietPeriodMs: number };
 }
 
@@ -92,12 +125,15 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    for (const extra of storeSourceIssues(source)) if (!issues.some((i) => i.startsWith(`${extra.path}:`))) issues.push(`${extra.path}: ${extra.message}`);
+    throw new ConfigError(issues);
   }
   const env = parsed.data;
+  const stores = loadStores(env, readFile);
   return {
     logLevel: env.LOG_LEVEL,
     temporal: {
@@ -107,17 +143,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tls: env.TEMPORAL_TLS ?? env.TEMPORAL_API_KEY !== undefined,
       workflowTaskQueue: env.TEMPORAL_WORKFLOW_TASK_QUEUE,
     },
-    stores: [
-      {
-        storeHash: env.BC_STORE_HASH,
-        accessToken: env.BC_ACCESS_TOKEN,
-        apiUrl: env.BC_API_URL,
-        plan: env.BC_PLAN,
-        quotaPerWindow: env.BC_QUOTA ?? PLAN_QUOTAS[env.BC_PLAN as keyof typeof PLAN_QUOTAS],
-        windowMs: env.BC_RATE_WINDOW_MS,
-        headroom: env.BC_QUOTA_HEADROOM,
-      },
-    ],
+    stores,
     erp: {
       apiUrl: env.ERP_API_URL,
       accessToken: env.ERP_ACCESS_TOKEN,
@@ -125,8 +151,59 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: env.ERP_TASK_QUEUE,
     },
     api: { port: env.API_PORT, host: env.API_HOST, webhookSecret: env.WEBHOOK_SECRET },
+    metricsPort: env.METRICS_PORT,
     orders: { quietPeriodMs: env.ORDER_QUIET_PERIOD },
   };
+}
+
+/**
+ * The stores to sync: BC_STORES (JSON) or BC_STORES_FILE, else the single BC_STORE_HASH store.
+ * Per-store values left out fall back to the BC_* variables.
+ */
+function loadStores(env: Env, readFile: (path: string) => string): StoreConfig[] {
+  const source = env.BC_STORES ?? (env.BC_STORES_FILE !== undefined ? readStoresFile(env.BC_STORES_FILE, readFile) : undefined);
+  const entries =
+    source === undefined
+      ? [{ storeHash: env.BC_STORE_HASH!, accessToken: env.BC_ACCESS_TOKEN!, plan: env.BC_PLAN, quota: env.BC_QUOTA }]
+      : parseStores(source, env.BC_STORES !== undefined ? 'BC_STORES' : 'BC_STORES_FILE');
+  const seen = new Set<string>();
+  return entries.map((e, i) => {
+    if (seen.has(e.storeHash)) throw new ConfigError([`store ${i}: store hash ${e.storeHash} is listed twice`]);
+    seen.add(e.storeHash);
+    const plan = e.plan ?? env.BC_PLAN;
+    const quota = e.quota ?? (plan === 'enterprise' ? undefined : PLAN_QUOTAS[plan]);
+    if (quota === undefined) throw new ConfigError([`store ${e.storeHash}: the enterprise plan needs a quota`]);
+    return {
+      storeHash: e.storeHash,
+      accessToken: e.accessToken,
+      apiUrl: e.apiUrl ?? env.BC_API_URL,
+      plan,
+      quotaPerWindow: quota,
+      windowMs: e.windowMs ?? env.BC_RATE_WINDOW_MS,
+      headroom: e.headroom ?? env.BC_QUOTA_HEADROOM,
+    };
+  });
+}
+
+function readStoresFile(path: string, readFile: (path: string) => string): string {
+  try {
+    return readFile(path);
+  } catch (err) {
+    throw new ConfigError([`BC_STORES_FILE: cannot read ${path}: ${(err as Error).message}`]);
+  }
+}
+
+function parseStores(source: string, name: string): z.infer<typeof storeEntry>[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(source);
+  } catch {
+    throw new ConfigError([`${name}: not valid JSON`]);
+  }
+  const parsed = z.array(storeEntry).min(1).safeParse(json);
+  // Issue messages name fields, never values: the array holds access tokens.
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${name}[${i.path.join('.')}]: ${i.message}`));
+  return parsed.data;
 }
 
 /** The values `bcsync dev` runs with: the sandboxes on their default ports, no credentials needed. */

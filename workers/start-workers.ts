@@ -4,9 +4,12 @@ import { createBigCommerceActivities } from '../activities/bigcommerce';
 import { createErpActivities } from '../activities/erp';
 import type { Config, StoreConfig } from '../config/env';
 import { BigCommerceClient } from '../connectors/bigcommerce/client';
+import { QuotaPacer } from '../connectors/bigcommerce/quota-pacer';
 import { NetSuiteClient } from '../connectors/erp/netsuite/client';
 import { bigCommerceTaskQueue } from '../domain/ids';
 import type { Logger } from '../lib/logger';
+import { bcCalls, bcPacerWait, bcQuotaLeft, bcQuotaResetMs, bcRateLimited } from '../lib/metrics';
+import { activityMetricsInterceptor } from './activity-metrics';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');
 
@@ -21,6 +24,30 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
  */
 export function storeActivitiesPerSecond(store: StoreConfig): number {
   return (store.quotaPerWindow * (1 - store.headroom)) / (store.windowMs / 1000);
+}
+
+/**
+ * One client per store and process, with its quota pacer and metrics. Every activity of the store
+ * in this process shares the pacer, so each call knows what the previous one learned.
+ */
+export function createStoreClient(store: StoreConfig, fetchImpl?: typeof fetch): BigCommerceClient {
+  const labels = { store: store.storeHash };
+  return new BigCommerceClient({
+    apiUrl: store.apiUrl,
+    storeHash: store.storeHash,
+    accessToken: store.accessToken,
+    fetch: fetchImpl,
+    pacer: new QuotaPacer({ reserve: Math.max(1, Math.ceil(store.quotaPerWindow * store.headroom)) }),
+    onRateLimit: (info) => {
+      bcQuotaLeft.set(labels, info.left);
+      bcQuotaResetMs.set(labels, info.resetMs);
+    },
+    onCall: ({ method, route, status, waitedMs, rateHeaders }) => {
+      bcCalls.inc({ ...labels, method, route, status: String(status) });
+      bcPacerWait.observe(labels, waitedMs / 1000);
+      if (status === 429) bcRateLimited.inc({ ...labels, kind: rateHeaders ? 'rate_limited' : 'platform_load' });
+    },
+  });
 }
 
 export interface RunningWorkers {
@@ -53,12 +80,7 @@ export async function startWorkers(
   );
 
   for (const store of config.stores) {
-    const client = new BigCommerceClient({
-      apiUrl: store.apiUrl,
-      storeHash: store.storeHash,
-      accessToken: store.accessToken,
-      fetch: deps.fetch,
-    });
+    const client = createStoreClient(store, deps.fetch);
     const rate = storeActivitiesPerSecond(store);
     workers.push(
       await Worker.create({
@@ -66,7 +88,9 @@ export async function startWorkers(
         namespace,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
         activities: createBigCommerceActivities({ client }),
+        // Global across every worker of this queue, enforced by the server: the store's quota.
         maxTaskQueueActivitiesPerSecond: rate,
+        interceptors: { activity: [activityMetricsInterceptor] },
       }),
     );
     logger.info({ store: store.storeHash, plan: store.plan, activitiesPerSecond: Number(rate.toFixed(2)) }, 'BigCommerce worker ready');
@@ -80,6 +104,7 @@ export async function startWorkers(
       taskQueue: config.erp.taskQueue,
       activities: createErpActivities({ netsuite }),
       maxConcurrentActivityTaskExecutions: config.erp.concurrency,
+      interceptors: { activity: [activityMetricsInterceptor] },
     }),
   );
 

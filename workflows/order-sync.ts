@@ -16,6 +16,7 @@ import type { ErpActivities } from '../activities/erp';
 import { fingerprint } from '../domain/fingerprint';
 import { bigCommerceTaskQueue, erpSalesOrderExternalId } from '../domain/ids';
 import { mapOrderToSalesOrder } from '../domain/map-order-to-sales-order';
+import { PRIORITY } from '../domain/priorities';
 import type { OrderEvent } from '../domain/order-event';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus, type SyncStatus } from '../domain/search-attributes';
 
@@ -84,8 +85,10 @@ export async function orderSync(input: OrderSyncInput): Promise<OrderSyncState> 
 
   const bigcommerce = proxyActivities<BigCommerceActivities>({
     taskQueue: bigCommerceTaskQueue(storeHash),
-    startToCloseTimeout: '30s',
+    // Room for the quota pacer's wait (at most a rate-limit window or a platform-load backoff) plus the call.
+    startToCloseTimeout: '2m',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    priority: PRIORITY.orders,
     summary: `fetch BigCommerce order ${orderId}`,
   });
   const erp = proxyActivities<ErpActivities>({

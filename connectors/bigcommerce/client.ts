@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { httpRequest, NetworkError, type FetchLike, type HttpRequest } from '../http';
 import { BigCommerceError, kindForStatus, parseErrorBody } from './errors';
+import { acquire, type QuotaPacer } from './quota-pacer';
 import { readRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
 
 export interface BigCommerceClientOptions {
@@ -10,8 +11,12 @@ export interface BigCommerceClientOptions {
   accessToken: string;
   timeoutMs?: number;
   fetch?: FetchLike;
-  /** Called after every response that carried rate headers: the quota governor listens here. */
+  /** Adaptive pacing from the rate headers; every call waits for it before it is sent. */
+  pacer?: QuotaPacer;
+  /** Called after every response that carried rate headers. */
   onRateLimit?: (info: RateLimitInfo) => void;
+  /** Called after every call, for metrics. `status` 0 = no HTTP answer. */
+  onCall?: (call: { method: string; route: string; status: number; waitedMs: number; rateHeaders: boolean }) => void;
 }
 
 export interface BcRequest {
@@ -20,6 +25,10 @@ export interface BcRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Route template for metrics, e.g. /v2/orders/{id}; derived from the path when unset. */
+  route?: string;
+  /** Aborts a wait for the pacer (an activity's cancellation). */
+  signal?: AbortSignal;
 }
 
 export interface BcResponse<T> {
@@ -43,11 +52,19 @@ export class BigCommerceClient {
     this.base = `${options.apiUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(options.storeHash)}`;
   }
 
+  /**
+   * One call. Waits for the pacer first (when there is one), and tells it what the answer said, so
+   * the next call of any activity in this process knows the store's quota. Never retries.
+   */
   async request<S extends z.ZodType>(req: BcRequest, schema: S): Promise<BcResponse<z.output<S>>> {
     const url = new URL(this.base + req.path);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    const route = req.route ?? req.path.replace(/\/\d+(?=\/|$)/g, '/{id}');
+    const waitStart = Date.now();
+    const seq = this.options.pacer ? await acquire(this.options.pacer, req.signal) : 0;
+    const waitedMs = Date.now() - waitStart;
     let res;
     try {
       res = await httpRequest(
@@ -61,6 +78,8 @@ export class BigCommerceClient {
         this.options.fetch,
       );
     } catch (err) {
+      this.options.pacer?.abandoned();
+      this.options.onCall?.({ method: req.method, route, status: 0, waitedMs, rateHeaders: false });
       if (err instanceof NetworkError) {
         throw new BigCommerceError('network', err.message, { method: req.method, path: req.path }, { cause: err });
       }
@@ -68,6 +87,15 @@ export class BigCommerceClient {
     }
     const rateLimit = readRateLimitHeaders(res.headers);
     if (rateLimit) this.options.onRateLimit?.(rateLimit);
+    this.options.onCall?.({ method: req.method, route, status: res.status, waitedMs, rateHeaders: rateLimit !== undefined });
+    let platformBackoffMs: number | undefined;
+    const pacer = this.options.pacer;
+    if (pacer) {
+      if (res.status === 429 && rateLimit) pacer.rateLimited(seq, rateLimit);
+      else if (res.status === 429) platformBackoffMs = pacer.platformLoad();
+      else if (rateLimit) pacer.observe(seq, rateLimit);
+      else pacer.abandoned();
+    }
 
     if (res.status < 200 || res.status > 299) {
       const kind = kindForStatus(res.status, rateLimit !== undefined);
@@ -78,7 +106,7 @@ export class BigCommerceClient {
         path: req.path,
         fieldErrors,
         rateLimit,
-        retryAfterMs: kind === 'rate_limited' ? rateLimit?.resetMs : undefined,
+        retryAfterMs: kind === 'rate_limited' ? rateLimit?.resetMs : kind === 'platform_load' ? platformBackoffMs : undefined,
       });
     }
     if (res.status === 204 || res.body === undefined) return { status: res.status, data: undefined, rateLimit };

@@ -35,7 +35,7 @@ export class BigCommerceError extends Error {
       path?: string;
       fieldErrors?: BcFieldError[];
       rateLimit?: RateLimitInfo;
-      /** For rate_limited: how long until the window resets. */
+      /** rate_limited: until the window resets; platform_load: the pacer's store-wide backoff. */
       retryAfterMs?: number;
     } = {},
     options?: { cause?: unknown },

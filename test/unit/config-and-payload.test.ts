@@ -58,3 +58,40 @@ describe('webhook payload', () => {
     expect(isOrderScope('store/product/updated')).toBe(false);
   });
 });
+
+describe('several stores', () => {
+  const base = { ...DEV_DEFAULTS, BC_STORE_HASH: undefined, BC_ACCESS_TOKEN: undefined };
+
+  it('reads BC_STORES, with per-store plan, quota and headroom falling back to the BC_* values', () => {
+    const config = loadConfig({
+      ...base,
+      BC_QUOTA_HEADROOM: '0.2',
+      BC_STORES: JSON.stringify([
+        { storeHash: 'abc123', accessToken: 't1', plan: 'pro' },
+        { storeHash: 'def456', accessToken: 't2', plan: 'enterprise', quota: 900, headroom: 0 },
+      ]),
+    });
+    expect(config.stores.map((s) => [s.storeHash, s.plan, s.quotaPerWindow, s.headroom])).toEqual([
+      ['abc123', 'pro', 450, 0.2],
+      ['def456', 'enterprise', 900, 0],
+    ]);
+  });
+
+  it('reads BC_STORES_FILE, and refuses duplicates, an enterprise store without quota, and bad JSON without echoing tokens', () => {
+    const files: Record<string, string> = { '/secrets/stores.json': JSON.stringify([{ storeHash: 'abc123', accessToken: 'secret-token' }]) };
+    expect(loadConfig({ ...base, BC_STORES_FILE: '/secrets/stores.json' }, (p) => files[p]!).stores[0]!.storeHash).toBe('abc123');
+    expect(() => loadConfig({ ...base, BC_STORES: JSON.stringify([{ storeHash: 'a', accessToken: 'x' }, { storeHash: 'a', accessToken: 'y' }]) })).toThrow(/listed twice/);
+    expect(() => loadConfig({ ...base, BC_STORES: JSON.stringify([{ storeHash: 'a', accessToken: 'x', plan: 'enterprise' }]) })).toThrow(/needs a quota/);
+    expect(() => loadConfig({ ...base, BC_STORES: '[{' })).toThrow(/not valid JSON/);
+    const err = (() => {
+      try {
+        loadConfig({ ...base, BC_STORES: JSON.stringify([{ storeHash: 'Not Valid', accessToken: 'secret-token' }]) });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(err).toMatch(/BC_STORES\[0\.storeHash\]/);
+    expect(err).not.toContain('secret-token');
+  });
+});

@@ -144,12 +144,14 @@ export function toBcOrder(raw: BcOrderV2): BcOrder {
  * /products nor /shipping_addresses is needed (FACTS.md section 6, "Fewest calls").
  * https://developer.bigcommerce.com/docs/rest-management/orders#get-an-order
  */
-export async function getOrder(client: BigCommerceClient, orderId: number): Promise<BcOrder> {
+export async function getOrder(client: BigCommerceClient, orderId: number, opts: { signal?: AbortSignal } = {}): Promise<BcOrder> {
   const res = await client.request(
     {
       method: 'GET',
       path: `/v2/orders/${orderId}`,
+      route: '/v2/orders/{id}',
       query: { include: 'consignments.line_items', consignment_structure: 'object' },
+      signal: opts.signal,
     },
     bcOrderV2Schema,
   );

@@ -1,0 +1,178 @@
+import type { RateLimitInfo } from './rate-limit-headers';
+
+/**
+ * Adaptive pacing for one store, per process: slows our calls down *before* a 429 when other apps
+ * (or other worker processes) are spending the store's shared quota (FACTS.md section 2).
+ *
+ * The Temporal task queue already caps our dispatch rate at the plan's quota; this adds what a
+ * fixed rate cannot know. From the rate headers of every response it tracks, for the current
+ * window: how much is left, how many of our own calls started since that reading, and how fast
+ * everybody else is spending. A call may start when
+ *   - the projected "left" stays above a small reserve, and
+ *   - our calls are spread so that what we leave for the rest of the window covers the others'
+ *     pace until the reset.
+ * Otherwise it waits, at most until the window resets. A 429 pauses every call until the reset;
+ * a platform-load 429 (no headers) pauses with exponential backoff.
+ *
+ * Pure logic over an injected clock: no timers, no I/O, unit-tested with a fake clock.
+ */
+export interface PacerOptions {
+  /** Requests left untouched in every window, for safety against readings in flight. */
+  reserve?: number;
+  now?: () => number;
+  random?: () => number;
+  /** Platform-load backoff: base and cap, ms. */
+  platformBackoffMs?: { base: number; cap: number };
+}
+
+interface Reading {
+  left: number;
+  quota: number;
+  windowMs: number;
+  resetAt: number;
+  at: number;
+  /** Our call counter when the request that produced this reading was started. */
+  seq: number;
+}
+
+export class QuotaPacer {
+  private seq = 0;
+  private inFlight = 0;
+  private reading: Reading | undefined;
+  /** Our call counter at the first reading of the current window. */
+  private windowSeqStart = 0;
+  /** Others' spend, requests per ms, from the last window with enough elapsed time. */
+  private othersPerMs = 0;
+  private lastStartAt = Number.NEGATIVE_INFINITY;
+  private pausedUntil = 0;
+  private platformStrikes = 0;
+  private readonly reserve: number;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly backoff: { base: number; cap: number };
+
+  constructor(opts: PacerOptions = {}) {
+    this.reserve = opts.reserve ?? 1;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.backoff = opts.platformBackoffMs ?? { base: 1_000, cap: 30_000 };
+  }
+
+  /** How long the next call must wait before it starts; 0 means now. */
+  delayMs(): number {
+    const now = this.now();
+    if (now < this.pausedUntil) return this.pausedUntil - now;
+    const r = this.reading;
+    // No reading for this window yet: probe with one call at a time until a response tells us where we stand.
+    if (!r || now >= r.resetAt) return this.inFlight > 0 ? 20 : 0;
+
+    const ours = this.seq - r.seq;
+    const projectedLeft = r.left - ours - this.othersPerMs * (now - r.at);
+    const untilReset = r.resetAt - now;
+    if (projectedLeft <= this.reserve) return untilReset + this.jitter();
+    const allowance = projectedLeft - this.othersPerMs * untilReset - this.reserve;
+    if (allowance < 1) return untilReset + this.jitter();
+    const spacing = untilReset / allowance;
+    return Math.max(0, Math.ceil(this.lastStartAt + spacing - now));
+  }
+
+  /** Call right before sending; returns the call's sequence number for `observe`. */
+  start(): number {
+    this.inFlight++;
+    this.lastStartAt = this.now();
+    return ++this.seq;
+  }
+
+  /** Every response with rate headers, 2xx or not. */
+  observe(seq: number, info: RateLimitInfo): void {
+    this.finish();
+    this.platformStrikes = 0;
+    const now = this.now();
+    const resetAt = now + info.resetMs;
+    const prev = this.reading;
+    // A new window shows as a reset time well past the current one; within a window keep the
+    // lowest "left" (responses to concurrent calls arrive out of order).
+    const newWindow = !prev || resetAt > prev.resetAt + Math.min(1_000, info.windowMs / 4) || now >= prev.resetAt;
+    if (newWindow) {
+      if (prev) this.learnOthers(prev);
+      this.windowSeqStart = seq - 1;
+      this.reading = { left: info.left, quota: info.quota, windowMs: info.windowMs, resetAt, at: now, seq };
+      return;
+    }
+    if (info.left <= prev.left) this.reading = { left: info.left, quota: info.quota, windowMs: info.windowMs, resetAt: Math.min(resetAt, prev.resetAt), at: now, seq };
+    // Halfway through a window the readings say enough to update the others' pace already.
+    if (now - (this.reading!.resetAt - this.reading!.windowMs) >= this.reading!.windowMs / 2) this.learnOthers(this.reading!);
+  }
+
+  /** A 429 with headers: nothing may start until the window resets. */
+  rateLimited(seq: number, info: RateLimitInfo): void {
+    this.observe(seq, { ...info, left: 0 });
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + info.resetMs + this.jitter());
+  }
+
+  /** A 429 without headers: the platform is under load; back off exponentially, store-wide. */
+  platformLoad(): number {
+    this.finish();
+    const delay = Math.min(this.backoff.cap, this.backoff.base * 2 ** this.platformStrikes) + this.jitter();
+    this.platformStrikes++;
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + delay);
+    return delay;
+  }
+
+  /** A call that ended without rate headers (network error, timeout). */
+  abandoned(): void {
+    this.finish();
+  }
+
+  /** What the pacer believes now: for metrics and tests. */
+  snapshot(): { left: number | undefined; resetInMs: number | undefined; othersPerSecond: number; inFlight: number; pausedForMs: number } {
+    const now = this.now();
+    return {
+      left: this.reading && now < this.reading.resetAt ? this.reading.left : undefined,
+      resetInMs: this.reading && now < this.reading.resetAt ? this.reading.resetAt - now : undefined,
+      othersPerSecond: this.othersPerMs * 1000,
+      inFlight: this.inFlight,
+      pausedForMs: Math.max(0, this.pausedUntil - now),
+    };
+  }
+
+  /**
+   * Others' pace from a finished window's last reading: what was spent minus what we spent, over
+   * the time that had passed. Readings taken early in a window say too little to change the estimate.
+   */
+  private learnOthers(last: Reading): void {
+    const windowStart = last.resetAt - last.windowMs;
+    const elapsed = last.at - windowStart;
+    if (elapsed < last.windowMs * 0.25) return;
+    const ours = last.seq - this.windowSeqStart;
+    const others = Math.max(0, last.quota - last.left - ours);
+    this.othersPerMs = others / elapsed;
+  }
+
+  private finish(): void {
+    if (this.inFlight > 0) this.inFlight--;
+  }
+
+  private jitter(): number {
+    return Math.floor(this.random() * 50);
+  }
+}
+
+/** Waits until the pacer lets a call start. The signal aborts the wait (activity cancellation). */
+export async function acquire(pacer: QuotaPacer, signal?: AbortSignal): Promise<number> {
+  for (;;) {
+    const wait = pacer.delayMs();
+    if (wait <= 0) return pacer.start();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, wait);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason ?? new Error('aborted'));
+        },
+        { once: true },
+      );
+    });
+  }
+}
