@@ -71,7 +71,10 @@ export class QuotaPacer {
     const untilReset = r.resetAt - now;
     if (projectedLeft <= this.reserve) return untilReset + this.jitter();
     const allowance = projectedLeft - this.othersPerMs * untilReset - this.reserve;
-    if (allowance < 1) return untilReset + this.jitter();
+    // The others look set to use the rest of the window; but that estimate comes from the past. A
+    // call every tenth of a window refreshes the readings, so a wrong estimate (other workers that
+    // have since slowed down, say) cannot stall us for more than a window.
+    if (allowance < 1) return Math.min(untilReset + this.jitter(), Math.max(0, Math.ceil(this.lastStartAt + r.windowMs / 10 - now)));
     const spacing = untilReset / allowance;
     return Math.max(0, Math.ceil(this.lastStartAt + spacing - now));
   }
@@ -164,15 +167,15 @@ export async function acquire(pacer: QuotaPacer, signal?: AbortSignal): Promise<
     const wait = pacer.delayMs();
     if (wait <= 0) return pacer.start();
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, wait);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(signal.reason ?? new Error('aborted'));
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -126,7 +126,7 @@ export function createBigCommerceSandbox(options: BcSandboxOptions = {}): BcSand
     }
     res.locals.clientId = client.clientId;
     // Every authenticated request costs one unit of the store's shared quota, 429s included.
-    const { outcome, state } = limiter.take();
+    const { outcome, state } = limiter.take(client.clientId);
     if (outcome === 'platform_load') {
       // "A 429 without these headers ... indicates the platform experiences high load."
       res.status(429).json(v3Error(429, 'Too many requests'));

@@ -28,6 +28,8 @@ export class StoreRateLimiter {
   pressure: QuotaPressure = { otherAppsShare: 0, platformLoadRate: 0 };
   /** Counters for /__sandbox/rate-limit: what the store saw, by outcome. */
   readonly stats = { allowed: 0, limited: 0, platformLoad: 0, windows: 0 };
+  /** When set, every request is logged with its client and window (benchmarks read it). */
+  log: Array<{ atMs: number; clientId: string; outcome: 'allowed' | 'limited' | 'platform_load'; windowStart: number }> | undefined;
 
   constructor(
     public quota: number,
@@ -37,7 +39,13 @@ export class StoreRateLimiter {
   ) {}
 
   /** Counts one request. `platformLoad` 429s are decided before the quota is touched. */
-  take(): { outcome: 'allowed' | 'limited' | 'platform_load'; state: RateLimitState } {
+  take(clientId = ''): { outcome: 'allowed' | 'limited' | 'platform_load'; state: RateLimitState } {
+    const result = this.decide();
+    this.log?.push({ atMs: this.now(), clientId, outcome: result.outcome, windowStart: this.windowStart });
+    return result;
+  }
+
+  private decide(): { outcome: 'allowed' | 'limited' | 'platform_load'; state: RateLimitState } {
     if (this.pressure.platformLoadRate > 0 && this.random() < this.pressure.platformLoadRate) {
       this.stats.platformLoad++;
       return { outcome: 'platform_load', state: this.state() };

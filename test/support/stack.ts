@@ -15,6 +15,8 @@ export interface Stack {
   config: Config;
   storeHash: string;
   sandboxes: RunningSandboxes;
+  /** Sandboxes of the extra stores, by store hash. */
+  extraStores: Array<{ hash: string; sandboxes: RunningSandboxes }>;
   workers: RunningWorkers;
   client: Client;
   connection: Connection;
@@ -29,15 +31,25 @@ export interface Stack {
  * the sandbox's hook pointing at the API. Each stack gets its own store hash, so workflow ids and
  * task queues never collide with another test's.
  */
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, opts: { extraStores?: number } = {}): Promise<Stack> {
   const storeHash = `t${randomBytes(4).toString('hex')}`;
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients: { 'test-token': { clientId: 'test-client', clientSecret: 'test-client-secret' } } } });
+  const clients = { 'test-token': { clientId: 'test-client', clientSecret: 'test-client-secret' } };
+  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients } });
+  // More stores: each its own BigCommerce sandbox (its ERP sandbox unused: all stores share the first ERP).
+  const extra = await Promise.all(
+    Array.from({ length: opts.extraStores ?? 0 }, async (_, i) => {
+      const hash = `${storeHash}x${i}`;
+      return { hash, sandboxes: await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: hash, clients } }) };
+    }),
+  );
+  const stores = extra.length
+    ? { BC_STORES: JSON.stringify([{ storeHash, accessToken: 'test-token', apiUrl: sandboxes.bcUrl }, ...extra.map((e) => ({ storeHash: e.hash, accessToken: 'test-token', apiUrl: e.sandboxes.bcUrl, plan: 'pro' }))]) }
+    : { BC_STORE_HASH: storeHash, BC_ACCESS_TOKEN: 'test-token' };
   const config = loadConfig({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_WORKFLOW_TASK_QUEUE: `bcsync.workflows.${storeHash}`,
     BC_API_URL: sandboxes.bcUrl,
-    BC_STORE_HASH: storeHash,
-    BC_ACCESS_TOKEN: 'test-token',
+    ...stores,
     ERP_API_URL: sandboxes.erpUrl,
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_TASK_QUEUE: `erp.${storeHash}`,
@@ -53,12 +65,13 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
-  await registerHooks(config.stores[0]!, `${api.url}/webhooks/bigcommerce`, TEST_SECRET);
+  for (const store of config.stores) await registerHooks(store, `${api.url}/webhooks/bigcommerce`, TEST_SECRET);
 
   return {
     config,
     storeHash,
     sandboxes,
+    extraStores: extra,
     workers,
     client,
     connection,
@@ -79,6 +92,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       await nativeConnection.close();
       await connection.close();
       await sandboxes.close();
+      for (const e of extra) await e.sandboxes.close();
     },
   };
 }

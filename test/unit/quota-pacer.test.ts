@@ -7,7 +7,7 @@ import { seededRandom } from '../../sandbox/random';
  * apps spending at a steady pace, our calls taking `latencyMs` each, and a Temporal-like dispatcher
  * offering us at most `dispatchPerSecond` calls. The pacer decides when each offered call starts.
  */
-function simulate(opts: { quota: number; windowMs: number; othersShare: number; dispatchPerSecond: number; latencyMs: number; durationMs: number; paced?: boolean }) {
+function simulate(opts: { quota: number; windowMs: number; othersShare: number; dispatchPerSecond: number; latencyMs: number; durationMs: number; paced?: boolean; othersShareAt?: (now: number) => number }) {
   let now = 0;
   const pacer = new QuotaPacer({ now: () => now, random: seededRandom(1) });
   const paced = opts.paced ?? true;
@@ -35,7 +35,7 @@ function simulate(opts: { quota: number; windowMs: number; othersShare: number; 
 
   for (now = 0; now < opts.durationMs; now++) {
     // other apps
-    othersCredit += othersPerMs;
+    othersCredit += opts.othersShareAt ? (opts.quota * opts.othersShareAt(now)) / opts.windowMs : othersPerMs;
     while (othersCredit >= 1) {
       othersCredit--;
       const r = take();
@@ -92,9 +92,70 @@ describe('QuotaPacer', () => {
     expect(r.others429).toBeLessThanOrEqual(150);
   });
 
+  it('recovers the full pace when the other apps go quiet (a stale estimate must not stall it)', () => {
+    // Others spend 90% for two windows, then nothing; judge the last 20 windows only.
+    const r = simulate({ quota: 150, windowMs: 3_000, othersShare: 0, dispatchPerSecond: 50, latencyMs: 40, durationMs: 66_000, othersShareAt: (t) => (t < 6_000 ? 0.9 : 0) });
+    expect(r.ours429).toBe(0);
+    expect(r.ours).toBeGreaterThanOrEqual(0.9 * 150 * 20);
+  });
+
   it('a naive caller at the same dispatch rate gets 429s under the same pressure (the simulation can fail)', () => {
     const r = simulate({ quota: 150, windowMs: 3_000, othersShare: 0.4, dispatchPerSecond: 50, latencyMs: 40, durationMs: 30_000, paced: false });
     expect(r.ours429).toBeGreaterThan(50);
+  });
+
+  it('four processes on one store, one taking most of the first window: full use, no 429, no stall', () => {
+    let now = 0;
+    const quota = 150;
+    const windowMs = 3_000;
+    const pacers = Array.from({ length: 4 }, () => new QuotaPacer({ now: () => now, random: () => 0.5 }));
+    let windowStart = 0;
+    let used = 0;
+    let ours = 0;
+    let limited = 0;
+    let lateWindowCalls = 0;
+    const pending: Array<{ w: number; doneAt: number; seq: number; ok: boolean; left: number; resetMs: number }> = [];
+    const offered = [0, 0, 0, 0];
+    let credit = 0;
+    let turn = 0;
+    for (now = 0; now < 60_000; now++) {
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const p = pending[i]!;
+        if (p.doneAt > now) continue;
+        pending.splice(i, 1);
+        const info = { left: p.left, resetMs: Math.max(0, p.resetMs - 40), quota, windowMs };
+        if (p.ok) pacers[p.w]!.observe(p.seq, info);
+        else pacers[p.w]!.rateLimited(p.seq, info);
+      }
+      credit += 50 / 1000;
+      while (credit >= 1) {
+        credit--;
+        // The first window process 0 polls first and takes 9 tasks in 10 (the others see it spend
+        // nearly the whole quota); then all four share evenly.
+        turn++;
+        offered[now < 3_000 ? (turn % 10 === 0 ? 1 + (turn % 3) : 0) : turn % 4]!++;
+      }
+      for (let w = 0; w < 4; w++) {
+        while (offered[w]! > 0 && pacers[w]!.delayMs() === 0) {
+          offered[w]!--;
+          const seq = pacers[w]!.start();
+          if (now >= windowStart + windowMs) {
+            windowStart += Math.floor((now - windowStart) / windowMs) * windowMs;
+            used = 0;
+          }
+          const ok = used < quota;
+          if (ok) used++;
+          if (ok) ours++;
+          else limited++;
+          if (ok && now >= 30_000) lateWindowCalls++;
+          pending.push({ w, doneAt: now + 40, seq, ok, left: quota - used, resetMs: windowStart + windowMs - now });
+        }
+      }
+    }
+    expect(limited).toBe(0);
+    expect(ours / (quota * 20)).toBeGreaterThanOrEqual(0.9);
+    // The second half alone: still at full pace, not stalled on a stale estimate of the others.
+    expect(lateWindowCalls / (quota * 10)).toBeGreaterThanOrEqual(0.9);
   });
 
   it('after a 429 nothing starts until the window resets', () => {

@@ -1,0 +1,20 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { BigCommerceActivities } from '../../activities/bigcommerce';
+import { bigCommerceTaskQueue } from '../../domain/ids';
+import { PRIORITY } from '../../domain/priorities';
+
+export * from '../../workflows';
+
+/**
+ * Bench-only: catalog-like batch work on the store's queue, one fetch per item at batch priority,
+ * to load the queue while orders arrive (bench "priority").
+ */
+export async function batchFetch(storeHash: string, orderIds: number[], priority: 'batch' | 'default'): Promise<number> {
+  const { fetchOrder } = proxyActivities<BigCommerceActivities>({
+    taskQueue: bigCommerceTaskQueue(storeHash),
+    startToCloseTimeout: '2m',
+    ...(priority === 'batch' ? { priority: PRIORITY.batch } : {}),
+  });
+  await Promise.all(orderIds.map((id) => fetchOrder(id)));
+  return orderIds.length;
+}
