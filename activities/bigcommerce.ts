@@ -12,7 +12,8 @@ export function createBigCommerceActivities(deps: { client: BigCommerceClient })
   return {
     async fetchOrder(orderId: number): Promise<BcOrder> {
       try {
-        return await getOrder(deps.client, orderId, { signal: Context.current().cancellationSignal });
+        const { cancellationSignal, info } = Context.current();
+        return await getOrder(deps.client, orderId, { signal: cancellationSignal, priority: info.priority?.priorityKey });
       } catch (err) {
         throw bigCommerceFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
       }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { httpRequest, NetworkError, type FetchLike, type HttpRequest } from '../http';
 import { BigCommerceError, kindForStatus, parseErrorBody } from './errors';
-import { acquire, type QuotaPacer } from './quota-pacer';
+import { PacerGate, type QuotaPacer } from './quota-pacer';
 import { readRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
 
 export interface BigCommerceClientOptions {
@@ -29,6 +29,8 @@ export interface BcRequest {
   route?: string;
   /** Aborts a wait for the pacer (an activity's cancellation). */
   signal?: AbortSignal;
+  /** Temporal priority key of the calling activity: among calls waiting for quota, lower goes first. */
+  priority?: number;
 }
 
 export interface BcResponse<T> {
@@ -46,9 +48,11 @@ export interface BcResponse<T> {
 export class BigCommerceClient {
   readonly storeHash: string;
   private readonly base: string;
+  private readonly gate: PacerGate | undefined;
 
   constructor(private readonly options: BigCommerceClientOptions) {
     this.storeHash = options.storeHash;
+    this.gate = options.pacer ? new PacerGate(options.pacer) : undefined;
     this.base = `${options.apiUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(options.storeHash)}`;
   }
 
@@ -63,7 +67,7 @@ export class BigCommerceClient {
     }
     const route = req.route ?? req.path.replace(/\/\d+(?=\/|$)/g, '/{id}');
     const waitStart = Date.now();
-    const seq = this.options.pacer ? await acquire(this.options.pacer, req.signal) : 0;
+    const seq = this.gate ? await this.gate.acquire(req.priority, req.signal) : 0;
     const waitedMs = Date.now() - waitStart;
     let res;
     try {
@@ -79,6 +83,7 @@ export class BigCommerceClient {
       );
     } catch (err) {
       this.options.pacer?.abandoned();
+      this.gate?.poke();
       this.options.onCall?.({ method: req.method, route, status: 0, waitedMs, rateHeaders: false });
       if (err instanceof NetworkError) {
         throw new BigCommerceError('network', err.message, { method: req.method, path: req.path }, { cause: err });
@@ -95,6 +100,7 @@ export class BigCommerceClient {
       else if (res.status === 429) platformBackoffMs = pacer.platformLoad();
       else if (rateLimit) pacer.observe(seq, rateLimit);
       else pacer.abandoned();
+      this.gate?.poke();
     }
 
     if (res.status < 200 || res.status > 299) {

@@ -161,21 +161,65 @@ export class QuotaPacer {
   }
 }
 
-/** Waits until the pacer lets a call start. The signal aborts the wait (activity cancellation). */
-export async function acquire(pacer: QuotaPacer, signal?: AbortSignal): Promise<number> {
-  for (;;) {
-    const wait = pacer.delayMs();
-    if (wait <= 0) return pacer.start();
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason ?? new Error('aborted'));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, wait);
-      signal?.addEventListener('abort', onAbort, { once: true });
+interface Waiter {
+  priority: number;
+  arrival: number;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * The queue in front of a pacer: calls that must wait are released one by one, most urgent first
+ * (Temporal priority key: 1 before 5), then in arrival order. Without it, an order's fetch that
+ * lands in a worker behind catalog calls already waiting for the window to reset would wait
+ * behind them, whatever its task priority was in the Temporal queue.
+ */
+export class PacerGate {
+  private readonly waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private arrivals = 0;
+
+  constructor(readonly pacer: QuotaPacer) {}
+
+  /** Resolves with the call's sequence number once it may be sent. */
+  acquire(priority = 3, signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
+    if (this.waiters.length === 0 && this.pacer.delayMs() <= 0) return Promise.resolve(this.pacer.start());
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = { priority, arrival: this.arrivals++, resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal.reason ?? new Error('aborted'));
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      const at = this.waiters.findIndex((w) => w.priority > priority);
+      this.waiters.splice(at === -1 ? this.waiters.length : at, 0, waiter);
+      this.poke();
     });
+  }
+
+  /** Re-evaluate now: after a response changed what the pacer knows, or a waiter arrived. */
+  poke(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.waiters.length > 0) {
+      const wait = this.pacer.delayMs();
+      if (wait > 0) {
+        this.timer = setTimeout(() => this.poke(), wait);
+        return;
+      }
+      const next = this.waiters.shift()!;
+      if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
+      next.resolve(this.pacer.start());
+    }
+  }
+
+  get waiting(): number {
+    return this.waiters.length;
   }
 }

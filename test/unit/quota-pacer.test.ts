@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaPacer } from '../../connectors/bigcommerce/quota-pacer';
+import { PacerGate, QuotaPacer } from '../../connectors/bigcommerce/quota-pacer';
 import { seededRandom } from '../../sandbox/random';
 
 /**
@@ -198,5 +198,24 @@ describe('QuotaPacer', () => {
     expect(pacer.delayMs()).toBe(172);
     now = 200;
     expect(pacer.delayMs()).toBe(0);
+  });
+});
+
+describe('PacerGate', () => {
+  it('releases waiting calls most urgent first, then in arrival order, and drops aborted ones', async () => {
+    let seq = 0;
+    const stub = { delay: 60_000, delayMs() { return this.delay; }, start() { return ++seq; } };
+    const gate = new PacerGate(stub as unknown as QuotaPacer);
+    const released: string[] = [];
+    const wait = (name: string, priority: number, signal?: AbortSignal) => gate.acquire(priority, signal).then(() => released.push(name), () => released.push(`${name} aborted`));
+    const abort = new AbortController();
+    const all = [wait('catalog-1', 4), wait('catalog-2', 4), wait('order', 1), wait('reconcile', 2, abort.signal), wait('default', 3)];
+    expect(gate.waiting).toBe(5);
+    abort.abort();
+    stub.delay = 0;
+    gate.poke();
+    await Promise.all(all);
+    expect(released).toEqual(['reconcile aborted', 'order', 'default', 'catalog-1', 'catalog-2']);
+    expect(gate.waiting).toBe(0);
   });
 });

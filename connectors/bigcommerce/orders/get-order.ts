@@ -144,7 +144,7 @@ export function toBcOrder(raw: BcOrderV2): BcOrder {
  * /products nor /shipping_addresses is needed (FACTS.md section 6, "Fewest calls").
  * https://developer.bigcommerce.com/docs/rest-management/orders#get-an-order
  */
-export async function getOrder(client: BigCommerceClient, orderId: number, opts: { signal?: AbortSignal } = {}): Promise<BcOrder> {
+export async function getOrder(client: BigCommerceClient, orderId: number, opts: { signal?: AbortSignal; priority?: number } = {}): Promise<BcOrder> {
   const res = await client.request(
     {
       method: 'GET',
@@ -152,6 +152,7 @@ export async function getOrder(client: BigCommerceClient, orderId: number, opts:
       route: '/v2/orders/{id}',
       query: { include: 'consignments.line_items', consignment_structure: 'object' },
       signal: opts.signal,
+      priority: opts.priority,
     },
     bcOrderV2Schema,
   );
