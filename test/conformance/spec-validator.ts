@@ -10,7 +10,9 @@ import { parse } from 'yaml';
  * with ajv against the response schema declared there. The specs are read at test time and never
  * copied into the project; a clone without ../shared skips these checks, loudly.
  */
-export const SPEC_DIR = path.resolve(__dirname, '../../../shared/bigcommerce/openapi');
+/** `../shared` beside the repository, or wherever BCSYNC_SHARED_DIR points. */
+export const SHARED_DIR = process.env.BCSYNC_SHARED_DIR ?? path.resolve(__dirname, '../../../shared');
+export const SPEC_DIR = path.join(SHARED_DIR, 'bigcommerce/openapi');
 export const specsAvailable = (): boolean => existsSync(SPEC_DIR);
 
 type Json = Record<string, unknown>;
