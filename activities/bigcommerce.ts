@@ -1,24 +1,89 @@
 import { Context } from '@temporalio/activity';
 import type { BigCommerceClient } from '../connectors/bigcommerce/client';
-import { getOrder } from '../connectors/bigcommerce/orders/get-order';
+import { getOrder, getOrderSnapshot, type OrderSnapshot } from '../connectors/bigcommerce/orders/get-order';
+import { ensureOrderMetafield } from '../connectors/bigcommerce/orders/metafields';
+import { ensureShipment, listShipments } from '../connectors/bigcommerce/orders/shipments';
+import { updateOrderStatus } from '../connectors/bigcommerce/orders/update-order';
+import type { OmsShipment } from '../domain/oms-shipment';
 import type { BcOrder } from '../domain/order';
+import { shipmentForBigCommerce } from '../domain/shipment-for-bigcommerce';
 import { bigCommerceFailure } from './failures';
+
+/** The namespace and key under which the ERP's id is kept on each order. */
+export const ERP_ID_METAFIELD = { namespace: 'bcsync', key: 'erp_sales_order_id' };
 
 /**
  * Activities that call BigCommerce. A worker registers one set per store, bound to that store's
  * client, on the store's task queue (`bigcommerce.<storeHash>`), whose dispatch rate is the quota.
  */
 export function createBigCommerceActivities(deps: { client: BigCommerceClient }) {
+  const call = () => {
+    const { cancellationSignal, info } = Context.current();
+    return { signal: cancellationSignal, priority: info.priority?.priorityKey, attempt: info.attempt };
+  };
+  const guard = async <T>(idempotent: boolean, fn: (opts: { signal: AbortSignal; priority?: number }) => Promise<T>): Promise<T> => {
+    const opts = call();
+    try {
+      return await fn(opts);
+    } catch (err) {
+      throw bigCommerceFailure(err, { idempotent, attempt: opts.attempt });
+    }
+  };
+
   return {
+    /** The first orderSync's read (kept for histories that still replay it). */
     async fetchOrder(orderId: number): Promise<BcOrder> {
-      try {
-        const { cancellationSignal, info } = Context.current();
-        return await getOrder(deps.client, orderId, { signal: cancellationSignal, priority: info.priority?.priorityKey });
-      } catch (err) {
-        throw bigCommerceFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
-      }
+      return guard(true, (opts) => getOrder(deps.client, orderId, opts));
+    },
+
+    /** The order and BigCommerce's clock at the read: one call, lines included. */
+    async fetchOrderSnapshot(orderId: number): Promise<OrderSnapshot> {
+      return guard(true, (opts) => getOrderSnapshot(deps.client, orderId, opts));
+    },
+
+    /** The ERP's id on the order, as a metafield (no order change, no webhook back to us). */
+    async writeBackErpId(orderId: number, erpId: string): Promise<{ outcome: string }> {
+      // POST is safe to repeat here: a second create of the same key is a 409 the connector settles.
+      return guard(true, (opts) => ensureOrderMetafield(deps.client, orderId, { ...ERP_ID_METAFIELD, value: erpId, description: 'ERP sales order internal id, written by bigcommerce-sync' }, opts));
+    },
+
+    /** Sets the order's status with a staff note (compensation holds, and lifting them). */
+    async setOrderStatus(orderId: number, statusId: number, staffNote: string): Promise<OrderSnapshot> {
+      return guard(true, async (opts) => {
+        await updateOrderStatus(deps.client, orderId, { statusId, staffNotes: staffNote }, opts);
+        // Re-read in the next second, so the echo of our own change is recognised as already seen.
+        return readInNextSecond(deps.client, orderId, opts);
+      });
+    },
+
+    /**
+     * Creates in BigCommerce every OMS shipment it does not have yet, then reads the order back. The
+     * read happens in the next second of BigCommerce's clock, so the order events our own shipments
+     * cause are older than the read, and the workflow need not read again when they arrive.
+     */
+    async copyShipments(orderId: number, order: BcOrder, shipments: OmsShipment[]): Promise<{ copied: Record<string, number>; order: BcOrder; readAtS: number }> {
+      return guard(true, async (opts) => {
+        const existing = await listShipments(deps.client, orderId, opts);
+        const copied: Record<string, number> = {};
+        for (const s of shipments) {
+          const planned = shipmentForBigCommerce(order, s);
+          if (!planned) continue;
+          // ensureShipment looks for its marker first, so a retry after a lost answer creates nothing twice.
+          const { shipment } = await ensureShipment(deps.client, orderId, planned, { ...opts, existing });
+          existing.push(shipment);
+          copied[String(s.shipmentId)] = shipment.id;
+        }
+        const snapshot = await readInNextSecond(deps.client, orderId, opts);
+        return { copied, order: snapshot.order, readAtS: snapshot.readAtS };
+      });
     },
   };
+}
+
+async function readInNextSecond(client: BigCommerceClient, orderId: number, opts: { signal: AbortSignal; priority?: number }): Promise<OrderSnapshot> {
+  const wait = 1_000 - (Date.now() % 1_000) + 20;
+  await new Promise((resolve) => setTimeout(resolve, wait));
+  return getOrderSnapshot(client, orderId, opts);
 }
 
 export type BigCommerceActivities = ReturnType<typeof createBigCommerceActivities>;

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { NetSuiteClient } from '../connectors/erp/netsuite/client';
+import { closeSalesOrder } from '../connectors/erp/netsuite/close-sales-order';
 import { upsertCustomer } from '../connectors/erp/netsuite/upsert-customer';
 import { upsertSalesOrder, type NetSuiteChargeItems } from '../connectors/erp/netsuite/upsert-sales-order';
 import type { SalesOrder } from '../domain/sales-order';
@@ -7,18 +8,28 @@ import { erpFailure } from './failures';
 
 /** Activities that write to the ERP; they run on the ERP's queue, capped at its concurrency limit. */
 export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItems?: NetSuiteChargeItems }) {
+  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw erpFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
+    }
+  };
   return {
     /**
      * Customer, then sales order, both upserts by external id: repeating the activity after a
-     * timeout updates the same two records.
+     * timeout updates the same two records. Upserting a closed order reopens its lines.
      */
     async upsertSalesOrder(order: SalesOrder): Promise<{ internalId: string }> {
-      try {
+      return guard(async () => {
         await upsertCustomer(deps.netsuite, order.customer);
-        return await upsertSalesOrder(deps.netsuite, order, deps.chargeItems);
-      } catch (err) {
-        throw erpFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
-      }
+        return upsertSalesOrder(deps.netsuite, order, deps.chargeItems);
+      });
+    },
+
+    /** Closes every line of the order (cancellation, or compensation). Idempotent. */
+    async closeSalesOrder(externalId: string): Promise<{ closed: boolean; existed: boolean }> {
+      return guard(() => closeSalesOrder(deps.netsuite, externalId));
     },
   };
 }

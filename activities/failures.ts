@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { BigCommerceError, type BcErrorKind } from '../connectors/bigcommerce/errors';
 import { ErpError, type ErpErrorKind } from '../connectors/erp/netsuite/errors';
+import { OmsError, type OmsErrorKind } from '../connectors/oms/shipstation/errors';
 
 /**
  * Connector errors -> Temporal failures. The failure `type` is what the workflow, the retry
@@ -72,4 +73,28 @@ export function erpFailure(err: unknown, ctx: FailureContext): unknown {
     (err.kind === 'auth' && ctx.attempt >= ERP_AUTH_ATTEMPTS) ||
     (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
   return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details: [{ status: err.details.status, errorCode: err.details.errorCode }] });
+}
+
+const OMS_TYPES: Record<OmsErrorKind, string> = {
+  validation: 'OmsValidation',
+  locked: 'OmsLocked',
+  auth: 'OmsAuth',
+  not_found: 'OmsNotFound',
+  rate_limited: 'OmsRateLimited',
+  server: 'OmsServerError',
+  network: 'OmsNetwork',
+  bad_response: 'OmsBadResponse',
+  untrusted_url: 'OmsUntrustedUrl',
+};
+
+export function omsFailure(err: unknown, ctx: FailureContext): unknown {
+  if (!(err instanceof OmsError)) return err;
+  const type = OMS_TYPES[err.kind];
+  if (err.kind === 'rate_limited') {
+    return ApplicationFailure.create({ type, message: err.message, nextRetryDelay: (err.details.retryAfterMs ?? 60_000) + Math.floor(Math.random() * 500) });
+  }
+  // The 3PL refused the order (unknown SKU, bad address), or it is locked (shipped, cancelled):
+  // the same request will be refused again; a person or a changed order must act.
+  const permanent = ['validation', 'locked', 'auth', 'not_found', 'bad_response', 'untrusted_url'].includes(err.kind) || (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
+  return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details: [{ status: err.details.status, orderStatus: err.details.orderStatus }] });
 }

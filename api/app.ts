@@ -1,9 +1,12 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { ShipStationClient } from '../connectors/oms/shipstation/client';
 import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
 import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce-webhook';
+import { omsWebhookRouter } from './oms-webhook';
+import { opsRouter } from './ops';
 
-export type ApiDeps = WebhookDeps;
+export type ApiDeps = WebhookDeps & { oms?: ShipStationClient };
 
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();
@@ -29,6 +32,8 @@ export function createApiApp(deps: ApiDeps): Express {
   });
 
   app.use(bigCommerceWebhookRouter(deps));
+  app.use(omsWebhookRouter(deps));
+  app.use(opsRouter(deps));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -1,23 +1,19 @@
-import type { Client } from '@temporalio/client';
-import type { Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config/env';
 import express, { type Request, type Response, type Router } from 'express';
 import { isOrderScope, orderEventDataSchema, storeHashOf, webhookPayloadSchema } from '../connectors/bigcommerce/webhook-payload';
 import { orderWorkflowId } from '../domain/ids';
-import { BcOrderId, BcStoreHash } from '../domain/search-attributes';
 import type { Logger } from '../lib/logger';
 import { webhooksReceived } from '../lib/metrics';
-import { orderEventSignal, orderSync } from '../workflows/order-sync';
+import { orderEventSignal } from '../workflows/order-sync';
+import { signalOrder } from './order-workflow';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
 export interface WebhookDeps {
   client: Client;
   connection: Connection;
   logger: Logger;
-  webhookSecret: string;
-  storeHashes: ReadonlySet<string>;
-  workflowTaskQueue: string;
-  erpTaskQueue: string;
-  orderQuietPeriodMs: number;
+  config: Config;
   /** How long to wait for Temporal before answering 503. BigCommerce's own timeout is undocumented. */
   temporalTimeoutMs?: number;
 }
@@ -30,12 +26,13 @@ export interface WebhookDeps {
  */
 export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
+  const storeHashes = new Set(deps.config.stores.map((s) => s.storeHash));
 
   router.post(
     '/webhooks/bigcommerce',
     (req, res, next) => {
       // Before parsing: an unauthenticated caller gets nothing but a 401.
-      if (!secretMatches(req.get(WEBHOOK_SECRET_HEADER), deps.webhookSecret)) {
+      if (!secretMatches(req.get(WEBHOOK_SECRET_HEADER), deps.config.api.webhookSecret)) {
         webhooksReceived.inc({ outcome: 'unauthorized' });
         res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${WEBHOOK_SECRET_HEADER} header` });
         return;
@@ -52,7 +49,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       }
       const payload = parsed.data;
       const storeHash = storeHashOf(payload);
-      if (!deps.storeHashes.has(storeHash)) {
+      if (!storeHashes.has(storeHash)) {
         webhooksReceived.inc({ outcome: 'unknown_store' });
         res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
         return;
@@ -75,24 +72,12 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       const log = deps.logger.child({ workflowId, scope: payload.scope, hash: payload.hash });
       try {
         const deadline = Date.now() + (deps.temporalTimeoutMs ?? 5_000);
-        const handle = await deps.connection.withDeadline(deadline, () =>
-          deps.client.workflow.signalWithStart(orderSync, {
-            workflowId,
-            taskQueue: deps.workflowTaskQueue,
-            args: [{ storeHash, orderId, erpTaskQueue: deps.erpTaskQueue, quietPeriodMs: deps.orderQuietPeriodMs }],
-            signal: orderEventSignal,
-            signalArgs: [{ scope: payload.scope, hash: payload.hash, createdAt: payload.created_at }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [
-              { key: BcStoreHash, value: storeHash },
-              { key: BcOrderId, value: orderId },
-            ],
-            staticSummary: `BigCommerce order ${orderId} · store ${storeHash}`,
-          }),
+        const started = await deps.connection.withDeadline(deadline, () =>
+          signalOrder(deps.client, deps.config, storeHash, orderId, orderEventSignal, [{ scope: payload.scope, hash: payload.hash, createdAt: payload.created_at }]),
         );
-        log.info({ runId: handle.signaledRunId }, 'webhook accepted');
+        log.info({ runId: started.runId }, 'webhook accepted');
         webhooksReceived.inc({ outcome: 'accepted' });
-        res.status(200).json({ accepted: true, workflowId, runId: handle.signaledRunId });
+        res.status(200).json({ accepted: true, workflowId, runId: started.runId });
       } catch (err) {
         log.error({ err: errorSummary(err) }, 'Temporal did not accept the event; answering 503 so BigCommerce retries');
         webhooksReceived.inc({ outcome: 'temporal_unavailable' });

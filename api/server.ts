@@ -2,22 +2,14 @@ import type { Server } from 'node:http';
 import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../lib/logger';
+import { createOmsClient } from '../config/clients';
 import { createApiApp } from './app';
 
 export async function startApiServer(
   config: Config,
   deps: { client: Client; connection: Connection; logger: Logger; host?: string; port?: number },
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const app = createApiApp({
-    client: deps.client,
-    connection: deps.connection,
-    logger: deps.logger,
-    webhookSecret: config.api.webhookSecret,
-    storeHashes: new Set(config.stores.map((s) => s.storeHash)),
-    workflowTaskQueue: config.temporal.workflowTaskQueue,
-    erpTaskQueue: config.erp.taskQueue,
-    orderQuietPeriodMs: config.orders.quietPeriodMs,
-  });
+  const app = createApiApp({ client: deps.client, connection: deps.connection, logger: deps.logger, config, oms: createOmsClient(config) });
   const host = deps.host ?? config.api.host;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(deps.port ?? config.api.port, host);

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { startDevServer } from '../cli/dev-server';
 import { loadConfig, type Config } from '../config/env';
+import { orderWorkflowInput } from '../api/order-workflow';
 import { orderWorkflowId } from '../domain/ids';
 import { createLogger } from '../lib/logger';
 import type { BcSandbox } from '../sandbox/bigcommerce/app';
@@ -38,6 +39,7 @@ async function setupStore(storeHash: string, temporalAddress: string, orders: nu
   const sandboxes = await startSandboxes({
     bcPort: 0,
     erpPort: 0,
+    oms: { quota: 100_000 },
     bigcommerce: {
       storeHash,
       quota: QUOTA,
@@ -66,6 +68,12 @@ async function setupStore(storeHash: string, temporalAddress: string, orders: nu
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_CONCURRENCY: '50',
     ERP_TASK_QUEUE: `erp.${storeHash}`,
+    OMS_API_URL: sandboxes.omsUrl,
+    OMS_API_KEY: 'sandbox-oms-key',
+    OMS_API_SECRET: 'sandbox-oms-secret',
+    OMS_TASK_QUEUE: `oms.${storeHash}`,
+    OMS_RATE_PER_MINUTE: '100000',
+    OMS_WEBHOOK_TOKEN: 'bench-oms-token-0123456789',
     WEBHOOK_SECRET: 'bench-secret-0123456789',
     ORDER_QUIET_PERIOD: '10m',
   });
@@ -82,7 +90,7 @@ async function startOrders(client: Client, store: Store, ids: number[] = store.o
         await client.workflow.signalWithStart('orderSync', {
           workflowId: orderWorkflowId(store.storeHash, orderId),
           taskQueue: store.config.temporal.workflowTaskQueue,
-          args: [{ storeHash: store.storeHash, orderId, erpTaskQueue: store.config.erp.taskQueue, quietPeriodMs: 600_000 }],
+          args: [orderWorkflowInput(store.config, store.storeHash, orderId)],
           signal: orderEventSignal,
           signalArgs: [{ scope: 'store/order/created', hash: `bench-${orderId}`, createdAt: Math.floor(Date.now() / 1000) }],
         });
@@ -214,6 +222,12 @@ function configEnv(store: Store): Record<string, string> {
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_CONCURRENCY: '50',
     ERP_TASK_QUEUE: c.erp.taskQueue,
+    OMS_API_URL: c.oms.apiUrl,
+    OMS_API_KEY: 'sandbox-oms-key',
+    OMS_API_SECRET: 'sandbox-oms-secret',
+    OMS_TASK_QUEUE: c.oms.taskQueue,
+    OMS_RATE_PER_MINUTE: '100000',
+    OMS_WEBHOOK_TOKEN: 'bench-oms-token-0123456789',
     WEBHOOK_SECRET: 'bench-secret-0123456789',
   };
 }

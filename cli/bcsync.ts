@@ -8,19 +8,25 @@ const USAGE = `bcsync: keeps a BigCommerce store in sync with its ERP, on Tempor
 
 Usage:
   bcsync dev [--demo] [--data-dir .data] [--temporal-port 7233] [--ui-port 8233]
-             [--bc-port 4010] [--erp-port 4020]
+             [--bc-port 4010] [--erp-port 4020] [--oms-port 4030]
       Everything locally: Temporal dev server (unless TEMPORAL_ADDRESS is set), sandboxes,
       workers, API on API_PORT (3000); registers the sandbox webhooks. This is \`npm start\`.
   bcsync worker        Production workers (TEMPORAL_ADDRESS, BC_*, ERP_* from the environment).
   bcsync api           Production webhook API (same environment, plus WEBHOOK_SECRET, API_PORT).
-  bcsync sandbox [--host 127.0.0.1] [--bc-port 4010] [--erp-port 4020] [--store-hash sandbox]
-                 [--access-token sandbox-token] [--client-secret sandbox-client-secret]
+  bcsync sandbox [--host 127.0.0.1] [--bc-port 4010] [--erp-port 4020] [--oms-port 4030]
+                 [--store-hash sandbox] [--access-token sandbox-token]
+                 [--client-secret sandbox-client-secret]
                  [--plan standard|plus|pro|enterprise] [--quota N] [--window-ms 30000]
                  [--rate-limit on|off] [--webhook-time-scale 1] [--data-dir DIR]
-      The BigCommerce and ERP simulators alone (sandbox/README.md). State is in memory
+      The BigCommerce, ERP and OMS simulators alone (sandbox/README.md). State is in memory
       unless --data-dir is given.
-  bcsync hooks register --destination URL
-      Creates or repairs the store's webhooks so order events reach URL (BC_* and WEBHOOK_SECRET).
+  bcsync hooks register --destination URL [--oms-destination URL]
+      Creates or repairs the store's webhooks so order events reach URL (BC_* and WEBHOOK_SECRET),
+      and the OMS's SHIP_NOTIFY webhook to the OMS URL (OMS_*, OMS_WEBHOOK_TOKEN).
+  bcsync attention list [--store HASH] [--json]
+      Orders parked as NeedsAttention, with their problem (TEMPORAL_ADDRESS).
+  bcsync retry|skip|resolve <workflowId> [--sku-map OLD=NEW,...] [--note text]
+      Decide on a parked order: retry (with SKU corrections), skip it, or mark it resolved.
   bcsync demo [--count 3]
       Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
 `;
@@ -38,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
           'ui-port': { type: 'string', default: process.env.TEMPORAL_UI_PORT ?? '8233' },
           'bc-port': { type: 'string', default: process.env.SANDBOX_BC_PORT ?? '4010' },
           'erp-port': { type: 'string', default: process.env.SANDBOX_ERP_PORT ?? '4020' },
+          'oms-port': { type: 'string', default: process.env.SANDBOX_OMS_PORT ?? '4030' },
         },
       });
       const { runDev } = await import('./dev');
@@ -48,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
         uiPort: port(values['ui-port']),
         bcPort: port(values['bc-port']),
         erpPort: port(values['erp-port']),
+        omsPort: port(values['oms-port']),
       });
       return;
     }
@@ -68,6 +76,7 @@ async function main(argv: string[]): Promise<void> {
           host: { type: 'string', default: process.env.SANDBOX_HOST ?? '127.0.0.1' },
           'bc-port': { type: 'string', default: process.env.SANDBOX_BC_PORT ?? '4010' },
           'erp-port': { type: 'string', default: process.env.SANDBOX_ERP_PORT ?? '4020' },
+          'oms-port': { type: 'string', default: process.env.SANDBOX_OMS_PORT ?? '4030' },
           'store-hash': { type: 'string', default: 'sandbox' },
           'access-token': { type: 'string', default: 'sandbox-token' },
           'client-secret': { type: 'string', default: 'sandbox-client-secret' },
@@ -86,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
         host: values.host,
         bcPort: port(values['bc-port']),
         erpPort: port(values['erp-port']),
+        omsPort: port(values['oms-port']),
         storeHash: values['store-hash'],
         accessToken: values['access-token'],
         clientSecret: values['client-secret'],
@@ -99,15 +109,38 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'hooks': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { destination: { type: 'string' } } });
-      if (positionals[0] !== 'register' || !values.destination) throw new UsageError('usage: bcsync hooks register --destination URL');
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { destination: { type: 'string' }, 'oms-destination': { type: 'string' } } });
+      if (positionals[0] !== 'register' || !values.destination) throw new UsageError('usage: bcsync hooks register --destination URL [--oms-destination URL]');
       const config = loadConfig();
-      const { registerHooks } = await import('./register-hooks');
+      const { registerHooks, registerOmsWebhook } = await import('./register-hooks');
       for (const store of config.stores) {
         for (const r of await registerHooks(store, values.destination, config.api.webhookSecret)) {
           console.log(`${store.storeHash}: ${r.scope} -> ${values.destination}: hook ${r.id} ${r.outcome}`);
         }
       }
+      if (values['oms-destination']) {
+        const r = await registerOmsWebhook(config, values['oms-destination']);
+        console.log(`OMS: SHIP_NOTIFY -> ${values['oms-destination']}: webhook ${r.webhookId} ${r.outcome}`);
+      }
+      return;
+    }
+    case 'attention': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { store: { type: 'string' }, json: { type: 'boolean', default: false } } });
+      if (positionals[0] !== 'list') throw new UsageError('usage: bcsync attention list [--store HASH] [--json]');
+      const { runAttentionList } = await import('./ops');
+      await runAttentionList({ store: values.store, json: values.json });
+      return;
+    }
+    case 'retry':
+    case 'skip':
+    case 'resolve': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'sku-map': { type: 'string' }, note: { type: 'string' } } });
+      const workflowId = positionals[0];
+      if (!workflowId) throw new UsageError(`usage: bcsync ${command} <workflowId> ${command === 'retry' ? '[--sku-map OLD=NEW,...] ' : ''}[--note text]`);
+      const { runDecision, parseSkuMap } = await import('./ops');
+      const skuMap = parseSkuMap(values['sku-map']);
+      if (skuMap && command !== 'retry') throw new UsageError('--sku-map goes with retry only');
+      await runDecision(workflowId, { action: command, ...(skuMap ? { skuMap } : {}), ...(values.note ? { note: values.note } : {}) });
       return;
     }
     case 'demo': {

@@ -11,7 +11,7 @@ import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
 import { connectWorkerConnection, createLazyClient } from '../workers/temporal-connection';
 import { startDevServer } from './dev-server';
-import { registerHooks } from './register-hooks';
+import { registerHooks, registerOmsWebhook } from './register-hooks';
 
 export interface DevOptions {
   demo: boolean;
@@ -20,6 +20,7 @@ export interface DevOptions {
   uiPort: number;
   bcPort: number;
   erpPort: number;
+  omsPort: number;
 }
 
 /**
@@ -28,7 +29,13 @@ export interface DevOptions {
  */
 export async function runDev(opts: DevOptions): Promise<void> {
   const started = Date.now();
-  const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, BC_API_URL: `http://127.0.0.1:${opts.bcPort}`, ERP_API_URL: `http://127.0.0.1:${opts.erpPort}`, ...process.env };
+  const env: NodeJS.ProcessEnv = {
+    ...DEV_DEFAULTS,
+    BC_API_URL: `http://127.0.0.1:${opts.bcPort}`,
+    ERP_API_URL: `http://127.0.0.1:${opts.erpPort}`,
+    OMS_API_URL: `http://127.0.0.1:${opts.omsPort}`,
+    ...process.env,
+  };
   const logger = createLogger(env.LOG_LEVEL ?? 'info', 'bcsync-dev', { pretty: process.stdout.isTTY });
   installTemporalRuntime(logger);
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -61,7 +68,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
     }
     const config = loadConfig({ ...env, TEMPORAL_ADDRESS: address });
 
-    const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, stateDir: path.join(opts.dataDir, 'sandbox'), logger });
+    const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, omsPort: opts.omsPort, stateDir: path.join(opts.dataDir, 'sandbox'), logger });
     cleanups.push(() => sandboxes.close());
 
     const adminConnection = await Connection.connect({ address });
@@ -86,6 +93,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
 
     const store = config.stores[0]!;
     const hooks = await registerHooks(store, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
+    const omsHook = await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
 
     const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : '(your Temporal server\'s UI)';
     console.log(
@@ -97,7 +105,10 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  API                  ${api.url}   (POST /webhooks/bigcommerce, GET /healthz, GET /readyz)`,
         `  BigCommerce sandbox  ${sandboxes.bcUrl}/stores/${store.storeHash}   (X-Auth-Token: ${store.accessToken})`,
         `  ERP sandbox          ${sandboxes.erpUrl}/services/rest/record/v1   (NetSuite record API shape)`,
-        `  Webhooks             ${hooks.map((h) => `${h.scope} -> ${api.url}/webhooks/bigcommerce (hook ${h.id}, ${h.outcome})`).join('; ')}`,
+        `  OMS sandbox          ${sandboxes.omsUrl}   (ShipStation V1 shape, Basic ${config.oms.apiKey}:...)`,
+        `  BigCommerce hooks    ${hooks.filter((h) => h.outcome !== 'removed').map((h) => h.scope).join(', ')} -> ${api.url}/webhooks/bigcommerce`,
+        `  OMS webhook          SHIP_NOTIFY -> ${api.url}/webhooks/oms (${omsHook.outcome})`,
+        `  Ops API              ${api.url}/ops/attention   (Authorization: Bearer ${config.api.opsToken ? '<OPS_TOKEN>' : 'disabled'})`,
         `  State                ${opts.dataDir}`,
         '',
         opts.demo ? 'Creating demo orders now.' : 'Create demo orders with `npm run demo` and watch them appear in the Web UI.',

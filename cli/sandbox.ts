@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { createLogger } from '../lib/logger';
 import { PLAN_QUOTAS } from '../sandbox/bigcommerce/rate-limiter';
+import { DEFAULT_OMS_API_KEY } from '../sandbox/oms/app';
 import { startSandboxes } from '../sandbox/start-sandboxes';
 
 export interface SandboxCliOptions {
   host: string;
   bcPort: number;
   erpPort: number;
+  omsPort: number;
   storeHash: string;
   accessToken: string;
   clientSecret: string;
@@ -18,7 +20,7 @@ export interface SandboxCliOptions {
   dataDir?: string;
 }
 
-/** `bcsync sandbox`: the BigCommerce and ERP simulators alone. */
+/** `bcsync sandbox`: the BigCommerce, ERP and OMS simulators alone. */
 export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'bcsync-sandbox');
   if (opts.plan === 'enterprise' && opts.quota === undefined) throw new Error('--plan enterprise needs --quota <requests per window>');
@@ -27,6 +29,7 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
     host: opts.host,
     bcPort: opts.bcPort,
     erpPort: opts.erpPort,
+    omsPort: opts.omsPort,
     stateDir: opts.dataDir ? path.resolve(opts.dataDir) : undefined,
     bigcommerce: {
       storeHash: opts.storeHash,
@@ -39,7 +42,7 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
     logger,
   });
   logger.info(
-    { bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`, erp: `${sandboxes.erpUrl}/services/rest/record/v1`, plan: opts.plan, quota, windowMs: opts.windowMs, rateLimit: opts.rateLimit, state: opts.dataDir ?? 'memory' },
+    { bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`, erp: `${sandboxes.erpUrl}/services/rest/record/v1`, oms: `${sandboxes.omsUrl} (ShipStation V1 shape, Basic auth key ${DEFAULT_OMS_API_KEY})`, plan: opts.plan, quota, windowMs: opts.windowMs, rateLimit: opts.rateLimit, state: opts.dataDir ?? 'memory' },
     'sandboxes listening',
   );
   const stop = async () => {

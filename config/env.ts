@@ -68,6 +68,18 @@ export const envSchema = z
     ERP_CONCURRENCY: z.coerce.number().int().positive().default(5),
     ERP_TASK_QUEUE: z.string().min(1).default('erp.netsuite'),
 
+    /** The OMS/3PL, in ShipStation V1's shape: base URL and the API key and secret (HTTP Basic). */
+    OMS_API_URL: z.url(),
+    OMS_API_KEY: z.string().min(1),
+    OMS_API_SECRET: z.string().min(1),
+    /** ShipStation V1 allows 40 requests per minute per key. */
+    OMS_RATE_PER_MINUTE: z.coerce.number().positive().default(40),
+    OMS_TASK_QUEUE: z.string().min(1).default('oms.shipstation'),
+    /** ShipStation webhooks carry no signature: the target URL we register carries this token instead. */
+    OMS_WEBHOOK_TOKEN: z.string().min(16, 'OMS_WEBHOOK_TOKEN must be at least 16 characters'),
+    /** Bearer token for /ops/... (the ops API). Unset: the ops API answers 503. */
+    OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters').optional(),
+
     API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     /** `bcsync worker` serves Prometheus metrics here (0 = off); the API serves its own on /metrics. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -77,6 +89,10 @@ export const envSchema = z
     WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters'),
     /** How long an order workflow waits for another event before it completes. */
     ORDER_QUIET_PERIOD: durationMs.default(parseDurationMs('1h')),
+    /** How long a step keeps retrying a transient failure (an outage) before the order parks. */
+    ORDER_RETRY_WINDOW: durationMs.default(parseDurationMs('10m')),
+    /** A parked order whose cause was transient tries again by itself after this. */
+    ORDER_PARK_RETRY: durationMs.default(parseDurationMs('15m')),
   })
   .superRefine((env, ctx) => {
     for (const issue of storeSourceIssues(env)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
@@ -113,9 +129,10 @@ export interface Config {
   temporal: { address: string; namespace: string; apiKey?: string; tls: boolean; workflowTaskQueue: string };
   stores: StoreConfig[];
   erp: { apiUrl: string; accessToken: string; concurrency: number; taskQueue: string };
-  api: { port: number; host: string; webhookSecret: string };
+  oms: { apiUrl: string; apiKey: string; apiSecret: string; ratePerMinute: number; taskQueue: string; webhookToken: string };
+  api: { port: number; host: string; webhookSecret: string; opsToken?: string };
   metricsPort: number;
-  orders: { quietPeriodMs: number };
+  orders: { quietPeriodMs: number; retryWindowMs: number; parkRetryMs: number };
 }
 
 export class ConfigError extends Error {
@@ -150,9 +167,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       concurrency: env.ERP_CONCURRENCY,
       taskQueue: env.ERP_TASK_QUEUE,
     },
-    api: { port: env.API_PORT, host: env.API_HOST, webhookSecret: env.WEBHOOK_SECRET },
+    oms: {
+      apiUrl: env.OMS_API_URL,
+      apiKey: env.OMS_API_KEY,
+      apiSecret: env.OMS_API_SECRET,
+      ratePerMinute: env.OMS_RATE_PER_MINUTE,
+      taskQueue: env.OMS_TASK_QUEUE,
+      webhookToken: env.OMS_WEBHOOK_TOKEN,
+    },
+    api: { port: env.API_PORT, host: env.API_HOST, webhookSecret: env.WEBHOOK_SECRET, opsToken: env.OPS_TOKEN },
     metricsPort: env.METRICS_PORT,
-    orders: { quietPeriodMs: env.ORDER_QUIET_PERIOD },
+    orders: { quietPeriodMs: env.ORDER_QUIET_PERIOD, retryWindowMs: env.ORDER_RETRY_WINDOW, parkRetryMs: env.ORDER_PARK_RETRY },
   };
 }
 
@@ -214,5 +239,10 @@ export const DEV_DEFAULTS: Readonly<Record<string, string>> = {
   BC_PLAN: 'standard',
   ERP_API_URL: 'http://127.0.0.1:4020',
   ERP_ACCESS_TOKEN: 'sandbox-erp-token',
+  OMS_API_URL: 'http://127.0.0.1:4030',
+  OMS_API_KEY: 'sandbox-oms-key',
+  OMS_API_SECRET: 'sandbox-oms-secret',
+  OMS_WEBHOOK_TOKEN: 'dev-oms-webhook-token-change-me',
+  OPS_TOKEN: 'dev-ops-token-change-me',
   WEBHOOK_SECRET: 'dev-webhook-secret-change-me',
 };

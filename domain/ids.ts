@@ -8,5 +8,8 @@ export const orderWorkflowId = (storeHash: string, orderId: number): string => `
 /** The ERP sales order's externalId: letters, digits, `_` and `-` only, as NetSuite requires. */
 export const erpSalesOrderExternalId = (storeHash: string, orderId: number): string => `bc-${storeHash}-${orderId}`;
 
+/** The OMS order's key (ShipStation `orderKey`): createorder upserts by it, so every retry hits one order. */
+export const omsOrderKey = (storeHash: string, orderId: number): string => `bc-${storeHash}-${orderId}`;
+
 /** Every BigCommerce call of a store runs on this activity queue, whose dispatch rate is the store's quota. */
 export const bigCommerceTaskQueue = (storeHash: string): string => `bigcommerce.${storeHash}`;

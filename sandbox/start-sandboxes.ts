@@ -5,51 +5,71 @@ import type { Logger } from '../lib/logger';
 import { createBigCommerceSandbox, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
 import { createErpSandbox } from './erp/app';
 import type { ErpSandboxData } from './erp/state';
+import { createOmsSandbox, type OmsSandbox, type OmsSandboxOptions } from './oms/app';
+import type { OmsSandboxData } from './oms/state';
 
 export interface SandboxesOptions {
   host?: string;
   bcPort?: number;
   erpPort?: number;
+  /**
+   * OMS (ShipStation V1 shape) port, 4030 by default. When the BigCommerce port is 0 (a test
+   * asking for any free port) the OMS takes any free port too, so callers that predate the OMS
+   * sandbox never collide on 4030.
+   */
+  omsPort?: number;
   /** Folder to persist sandbox data in; in memory when unset. */
   stateDir?: string;
   bigcommerce?: Omit<BcSandboxOptions, 'data' | 'onChange'>;
   erpAccessToken?: string;
+  oms?: Omit<OmsSandboxOptions, 'data' | 'onChange' | 'publicUrl'>;
   logger?: Logger;
 }
 
 export interface RunningSandboxes {
   bigcommerce: BcSandbox;
   erp: { data: ErpSandboxData };
+  oms: OmsSandbox;
   bcUrl: string;
   erpUrl: string;
+  omsUrl: string;
   close(): Promise<void>;
 }
 
-/** Starts the BigCommerce and ERP simulators on their ports (0 = any free port, for tests). */
+/** Starts the BigCommerce, ERP and OMS simulators on their ports (0 = any free port, for tests). */
 export async function startSandboxes(opts: SandboxesOptions = {}): Promise<RunningSandboxes> {
   const host = opts.host ?? '127.0.0.1';
   const bcStore = opts.stateDir ? jsonStore<unknown>(path.join(opts.stateDir, 'bigcommerce.json')) : undefined;
   const erpStore = opts.stateDir ? jsonStore<ErpSandboxData>(path.join(opts.stateDir, 'erp.json')) : undefined;
+  const omsStore = opts.stateDir ? jsonStore<OmsSandboxData>(path.join(opts.stateDir, 'oms.json')) : undefined;
 
   const bigcommerce = createBigCommerceSandbox({ ...opts.bigcommerce, data: bcStore?.load(), onChange: bcStore?.save });
+  const oms = createOmsSandbox({ ...opts.oms, data: omsStore?.load(), onChange: omsStore?.save });
   const erp = createErpSandbox({ accessToken: opts.erpAccessToken, data: erpStore?.load(), onChange: erpStore?.save });
 
   const bcServer = await listen(bigcommerce.app, host, opts.bcPort ?? 4010);
   const erpServer = await listen(erp.app, host, opts.erpPort ?? 4020);
+  const omsServer = await listen(oms.app, host, opts.omsPort ?? (opts.bcPort === 0 ? 0 : 4030));
   const url = (s: Server) => {
     const a = s.address();
     return typeof a === 'object' && a ? `http://${host}:${a.port}` : '';
   };
+  // SHIP_NOTIFY resource URLs must point where clients reach the sandbox, not at a request's Host.
+  oms.setPublicUrl(url(omsServer));
   return {
     bigcommerce,
     erp,
+    oms,
     bcUrl: url(bcServer),
     erpUrl: url(erpServer),
+    omsUrl: url(omsServer),
     async close() {
       bigcommerce.stop();
+      oms.stop();
       bcStore?.flush();
       erpStore?.flush();
-      await Promise.all([close(bcServer), close(erpServer)]);
+      omsStore?.flush();
+      await Promise.all([close(bcServer), close(erpServer), close(omsServer)]);
     },
   };
 }

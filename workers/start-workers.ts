@@ -2,13 +2,14 @@ import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createBigCommerceActivities } from '../activities/bigcommerce';
 import { createErpActivities } from '../activities/erp';
+import { createOmsActivities } from '../activities/oms';
 import type { Config, StoreConfig } from '../config/env';
-import { BigCommerceClient } from '../connectors/bigcommerce/client';
-import { QuotaPacer } from '../connectors/bigcommerce/quota-pacer';
+
 import { NetSuiteClient } from '../connectors/erp/netsuite/client';
+
 import { bigCommerceTaskQueue } from '../domain/ids';
 import type { Logger } from '../lib/logger';
-import { bcCalls, bcPacerWait, bcQuotaLeft, bcQuotaResetMs, bcRateLimited } from '../lib/metrics';
+import { createOmsClient, createStoreClient } from '../config/clients';
 import { activityMetricsInterceptor } from './activity-metrics';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');
@@ -24,30 +25,6 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
  */
 export function storeActivitiesPerSecond(store: StoreConfig): number {
   return (store.quotaPerWindow * (1 - store.headroom)) / (store.windowMs / 1000);
-}
-
-/**
- * One client per store and process, with its quota pacer and metrics. Every activity of the store
- * in this process shares the pacer, so each call knows what the previous one learned.
- */
-export function createStoreClient(store: StoreConfig, fetchImpl?: typeof fetch): BigCommerceClient {
-  const labels = { store: store.storeHash };
-  return new BigCommerceClient({
-    apiUrl: store.apiUrl,
-    storeHash: store.storeHash,
-    accessToken: store.accessToken,
-    fetch: fetchImpl,
-    pacer: new QuotaPacer({ reserve: Math.max(1, Math.ceil(store.quotaPerWindow * store.headroom)) }),
-    onRateLimit: (info) => {
-      bcQuotaLeft.set(labels, info.left);
-      bcQuotaResetMs.set(labels, info.resetMs);
-    },
-    onCall: ({ method, route, status, waitedMs, rateHeaders }) => {
-      bcCalls.inc({ ...labels, method, route, status: String(status) });
-      bcPacerWait.observe(labels, waitedMs / 1000);
-      if (status === 429) bcRateLimited.inc({ ...labels, kind: rateHeaders ? 'rate_limited' : 'platform_load' });
-    },
-  });
 }
 
 export interface RunningWorkers {
@@ -104,6 +81,18 @@ export async function startWorkers(
       taskQueue: config.erp.taskQueue,
       activities: createErpActivities({ netsuite }),
       maxConcurrentActivityTaskExecutions: config.erp.concurrency,
+      interceptors: { activity: [activityMetricsInterceptor] },
+    }),
+  );
+
+  // The OMS queue's dispatch rate is the OMS's own limit (ShipStation: 40 a minute per key).
+  workers.push(
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: config.oms.taskQueue,
+      activities: createOmsActivities({ client: createOmsClient(config, deps.fetch) }),
+      maxTaskQueueActivitiesPerSecond: config.oms.ratePerMinute / 60,
       interceptors: { activity: [activityMetricsInterceptor] },
     }),
   );

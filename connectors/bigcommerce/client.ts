@@ -38,6 +38,8 @@ export interface BcResponse<T> {
   /** Undefined for 204 No Content (V2's answer for a page past the end of a list). */
   data: T | undefined;
   rateLimit: RateLimitInfo | undefined;
+  /** BigCommerce's own clock at the answer (the `Date` header), Unix seconds; undefined without one. */
+  serverTimeS: number | undefined;
 }
 
 /**
@@ -115,7 +117,9 @@ export class BigCommerceClient {
         retryAfterMs: kind === 'rate_limited' ? rateLimit?.resetMs : kind === 'platform_load' ? platformBackoffMs : undefined,
       });
     }
-    if (res.status === 204 || res.body === undefined) return { status: res.status, data: undefined, rateLimit };
+    const dateHeader = Date.parse(res.headers.get('date') ?? '');
+    const serverTimeS = Number.isNaN(dateHeader) ? undefined : Math.floor(dateHeader / 1000);
+    if (res.status === 204 || res.body === undefined) return { status: res.status, data: undefined, rateLimit, serverTimeS };
 
     const parsed = schema.safeParse(res.body);
     if (!parsed.success) {
@@ -129,6 +133,6 @@ export class BigCommerceClient {
         path: req.path,
       });
     }
-    return { status: res.status, data: parsed.data, rateLimit };
+    return { status: res.status, data: parsed.data, rateLimit, serverTimeS };
   }
 }

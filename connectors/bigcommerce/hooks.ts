@@ -68,6 +68,11 @@ export async function updateHook(
   return res.data.data;
 }
 
+/** https://developer.bigcommerce.com/docs/rest-management/webhooks#delete-a-webhook (answers 200 with the hook). */
+export async function deleteHook(client: BigCommerceClient, id: number): Promise<void> {
+  await client.request({ method: 'DELETE', path: `/v3/hooks/${id}` }, hookEnvelope);
+}
+
 export type EnsureHookOutcome = 'created' | 'reactivated' | 'updated' | 'unchanged';
 
 /**

@@ -39,7 +39,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
     ctx.reset();
     ctx.faults.clear();
     ctx.limiter.pressure = { otherAppsShare: 0, platformLoadRate: 0 };
-    ctx.dispatcher.faults = { duplicateRate: 0, delayMs: [0, 0], dropRate: 0 };
+    ctx.dispatcher.faults = { duplicateRate: 0, copies: 1, delayMs: [0, 0], dropRate: 0 };
     res.json({ reset: true });
   });
 
@@ -115,6 +115,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   const webhookFaultsBody = z
     .object({
       duplicateRate: z.number().min(0).max(1),
+      copies: z.number().int().min(1).max(10),
       delayMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, 'delayMs is [min, max]'),
       dropRate: z.number().min(0).max(1),
     })

@@ -288,9 +288,9 @@ export interface V3PriceList {
 }
 
 export interface BcSandboxData {
-  schemaVersion: 3;
+  schemaVersion: 4;
   nextIds: Record<
-    'order' | 'orderProduct' | 'orderAddress' | 'hook' | 'shipment' | 'refund' | 'refundPayment' | 'product' | 'variant' | 'customer' | 'customerAddress' | 'location' | 'priceList' | 'transaction',
+    'order' | 'orderProduct' | 'orderAddress' | 'hook' | 'shipment' | 'refund' | 'refundPayment' | 'product' | 'variant' | 'customer' | 'customerAddress' | 'location' | 'priceList' | 'transaction' | 'metafield',
     number
   >;
   products: Record<string, V3Product>;
@@ -305,11 +305,26 @@ export interface BcSandboxData {
   hooks: Record<string, SandboxHook>;
   /** Per API client: who is emailed when a hook is deactivated or a domain blocklisted. */
   hookAdminEmails: Record<string, string[]>;
+  /** Order metafields (orders.v3.yml), by id; unique per client + namespace + key + order. */
+  orderMetafields: Record<string, SandboxMetafield>;
+}
+
+export interface SandboxMetafield {
+  id: number;
+  order_id: number;
+  namespace: string;
+  key: string;
+  value: string;
+  description: string;
+  permission_set: 'app_only' | 'read' | 'write' | 'read_and_sf_access' | 'write_and_sf_access';
+  owner_client_id: string;
+  date_created: string;
+  date_modified: string;
 }
 
 export function freshData(nowMs: number = Date.now()): BcSandboxData {
   const data: BcSandboxData = {
-    schemaVersion: 3,
+    schemaVersion: 4,
     nextIds: {
       order: 100,
       orderProduct: 1,
@@ -325,6 +340,7 @@ export function freshData(nowMs: number = Date.now()): BcSandboxData {
       location: 1,
       priceList: 1,
       transaction: 1,
+      metafield: 1,
     },
     products: {},
     variants: {},
@@ -336,6 +352,7 @@ export function freshData(nowMs: number = Date.now()): BcSandboxData {
     refunds: {},
     hooks: {},
     hookAdminEmails: {},
+    orderMetafields: {},
   };
   seedCatalog(data, nowMs);
   return data;
@@ -343,7 +360,7 @@ export function freshData(nowMs: number = Date.now()): BcSandboxData {
 
 /** Data saved by an older sandbox (another schemaVersion) is not migrated: it starts fresh. */
 export function loadOrFresh(saved: unknown, nowMs: number = Date.now()): BcSandboxData {
-  if (saved && typeof saved === 'object' && (saved as { schemaVersion?: unknown }).schemaVersion === 3) return saved as BcSandboxData;
+  if (saved && typeof saved === 'object' && (saved as { schemaVersion?: unknown }).schemaVersion === 4) return saved as BcSandboxData;
   return freshData(nowMs);
 }
 

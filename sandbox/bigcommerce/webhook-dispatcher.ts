@@ -58,6 +58,8 @@ export interface Notification {
 export interface WebhookFaults {
   /** Probability that a delivery is sent twice (same hash, same webhook-id). */
   duplicateRate: number;
+  /** Every event delivered this many times (same hash, same webhook-id); with a delay they arrive shuffled. */
+  copies: number;
   /** Each delivery waits a random time in [min, max] ms before it is sent: events overtake each other. */
   delayMs: [number, number];
   /** Probability that an event is never delivered to a hook at all. */
@@ -101,7 +103,7 @@ interface DomainStats {
 export class WebhookDispatcher {
   readonly deliveries: DeliveryRecord[] = [];
   readonly notifications: Notification[] = [];
-  faults: WebhookFaults = { duplicateRate: 0, delayMs: [0, 0], dropRate: 0 };
+  faults: WebhookFaults = { duplicateRate: 0, copies: 1, delayMs: [0, 0], dropRate: 0 };
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly domains = new Map<string, DomainStats>();
   private readonly lastRetryNotice = new Map<string, number>();
@@ -132,6 +134,7 @@ export class WebhookDispatcher {
       if (hook.scope === DELIVERY_EXCEPTION_SCOPE && scope !== DELIVERY_EXCEPTION_SCOPE) continue;
       if (this.faults.dropRate > 0 && this.random() < this.faults.dropRate) continue;
       this.schedule(hook.id, payload, webhookId, 0, this.faultDelay());
+      for (let copy = 1; copy < this.faults.copies; copy++) this.schedule(hook.id, payload, webhookId, 0, this.faultDelay(), true);
       if (this.faults.duplicateRate > 0 && this.random() < this.faults.duplicateRate) {
         this.schedule(hook.id, payload, webhookId, 0, this.faultDelay(), true);
       }

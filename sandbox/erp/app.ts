@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { ErpGovernance } from './governance';
 import { NetSuiteInputError, netSuiteError } from './netsuite-errors';
 import { freshErpData, type ErpCustomer, type ErpSalesOrder, type ErpSandboxData } from './state';
 
@@ -8,6 +9,7 @@ export interface ErpSandboxOptions {
   data?: ErpSandboxData;
   onChange?: (data: ErpSandboxData) => void;
   now?: () => number;
+  random?: () => number;
 }
 
 export const DEFAULT_ERP_TOKEN = 'sandbox-erp-token';
@@ -52,19 +54,28 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * external id (`PUT .../eid:<id>` -> 204 + Location), reads with `expandSubResources`, NetSuite's
  * error bodies, and the totals NetSuite computes itself.
  */
-export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Express; data: ErpSandboxData } {
+export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Express; data: ErpSandboxData; governance: ErpGovernance } {
   const data = options.data ?? freshErpData();
   const token = options.accessToken ?? DEFAULT_ERP_TOKEN;
   const now = options.now ?? Date.now;
   const changed = () => options.onChange?.(data);
+  const governance = new ErpGovernance(options.random);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.get('/__sandbox/summary', (_req, res) => {
-    res.json({ salesOrders: Object.keys(data.salesOrders).length, customers: Object.keys(data.customers).length, salesOrderWrites: data.salesOrderWrites });
+    const orders = Object.values(data.salesOrders);
+    res.json({
+      salesOrders: orders.length,
+      closedSalesOrders: orders.filter((o) => o.lines.length > 0 && o.lines.every((l) => l.isClosed)).length,
+      customers: Object.keys(data.customers).length,
+      salesOrderWrites: data.salesOrderWrites,
+      governance: { ...governance.settings, stats: governance.stats },
+    });
   });
+  app.use('/__sandbox', erpControls(governance));
 
   const records = express.Router();
   records.use((req, res, next) => {
@@ -74,6 +85,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
     }
     next();
   });
+  records.use(governance.middleware());
   records.use(express.json({ limit: '10mb' }));
 
   const location = (req: Request, type: string, id: string) => `${req.protocol}://${req.get('host')}${RECORD_BASE}/${type}/${id}`;
@@ -169,6 +181,38 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
     }
   });
 
+  // PATCH changes only what it sends; item lines are addressed by `line`. Closing an order is
+  // closing every line (FACTS.md section 2: the status itself is not writable).
+  records.patch('/salesOrder/:key', (req, res) => {
+    const record = findByKey(data.salesOrders, String(req.params.key));
+    if (!record) {
+      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
+      return;
+    }
+    const parsed = z
+      .object({ item: z.object({ items: z.array(z.object({ line: z.number().int().positive(), isClosed: z.boolean().optional() }).loose()) }).optional(), memo: z.string().optional() })
+      .loose()
+      .safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json(netSuiteError(400, 'Bad Request', parsed.error.issues[0]?.message ?? 'invalid', 'USER_ERROR'));
+      return;
+    }
+    const { item, ...fields } = parsed.data;
+    for (const change of item?.items ?? []) {
+      const line = record.lines.find((l) => l.line === change.line);
+      if (!line) {
+        res.status(400).json(netSuiteError(400, 'Bad Request', `Invalid line ${change.line} for the following field: item`, 'USER_ERROR'));
+        return;
+      }
+      if (change.isClosed !== undefined) line.isClosed = change.isClosed;
+    }
+    record.fields = { ...record.fields, ...fields };
+    record.modifiedMs = now();
+    data.salesOrderWrites[record.externalId] = (data.salesOrderWrites[record.externalId] ?? 0) + 1;
+    changed();
+    res.status(204).set('Location', location(req, 'salesOrder', record.id)).end();
+  });
+
   records.get('/salesOrder/:key', (req, res) => {
     const record = findByKey(data.salesOrders, String(req.params.key));
     if (!record) {
@@ -189,7 +233,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
       entity: record.entity,
       createdDate: new Date(record.createdMs).toISOString(),
       lastModifiedDate: new Date(record.modifiedMs).toISOString(),
-      status: { id: 'B', refName: 'Pending Fulfillment' },
+      status: record.lines.length > 0 && record.lines.every((l) => l.isClosed) ? { id: 'H', refName: 'Closed' } : { id: 'B', refName: 'Pending Fulfillment' },
       subtotal,
       discountTotal,
       shippingCost,
@@ -240,5 +284,49 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
     res.status(status).json(netSuiteError(status, status === 500 ? 'Internal Server Error' : 'Bad Request', err?.type === 'entity.parse.failed' ? 'Invalid JSON in request body.' : String(err?.message), status === 500 ? 'UNEXPECTED_ERROR' : 'INVALID_CONTENT'));
   }) as express.ErrorRequestHandler);
 
-  return { app, data };
+  return { app, data, governance };
+}
+
+/** `/__sandbox/settings`, `/__sandbox/outage`, `/__sandbox/faults`: rehearse NetSuite at its worst. */
+function erpControls(governance: ErpGovernance): express.Router {
+  const router = express.Router();
+  router.use(express.json());
+  const bad = (res: Response, e: z.ZodError) => res.status(400).json({ error: 'invalid control request', reason: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+  router.get('/settings', (_req, res) => {
+    res.json(governance.settings);
+  });
+  router.put('/settings', (req, res) => {
+    const parsed = z
+      .strictObject({ concurrencyLimit: z.number().int().min(0), processingMs: z.number().int().min(0).max(60_000), errorRate: z.number().min(0).max(1), outage: z.boolean() })
+      .partial()
+      .safeParse(req.body);
+    if (!parsed.success) return void bad(res, parsed.error);
+    Object.assign(governance.settings, parsed.data);
+    res.json(governance.settings);
+  });
+  router.put('/outage', (req, res) => {
+    const parsed = z.strictObject({ down: z.boolean() }).safeParse(req.body);
+    if (!parsed.success) return void bad(res, parsed.error);
+    governance.settings.outage = parsed.data.down;
+    res.json({ outage: governance.settings.outage });
+  });
+  router.get('/faults', (_req, res) => {
+    res.json({ faults: governance.faults.list() });
+  });
+  router.post('/faults', (req, res) => {
+    const parsed = z
+      .object({ method: z.string().default('*'), path: z.string().min(1), status: z.number().int().min(100).max(599).optional(), body: z.unknown().optional(), latencyMs: z.number().int().min(0).optional(), times: z.number().int().positive().optional(), rate: z.number().min(0).max(1).optional() })
+      .safeParse(req.body);
+    if (!parsed.success) return void bad(res, parsed.error);
+    try {
+      res.status(201).json(governance.faults.add(parsed.data));
+    } catch (err) {
+      res.status(400).json({ error: 'invalid control request', reason: (err as Error).message });
+    }
+  });
+  router.delete('/faults', (_req, res) => {
+    governance.faults.clear();
+    res.status(204).end();
+  });
+  return router;
 }

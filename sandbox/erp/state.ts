@@ -24,6 +24,8 @@ export interface ErpSalesOrderLine {
   rate: number;
   amount: number;
   custcol_bcsync_line_id?: string;
+  /** NetSuite closes an order by closing every line; status is not writable. */
+  isClosed?: boolean;
 }
 
 export interface ErpSalesOrder {

@@ -20,6 +20,10 @@ export const IN_SCOPE_OPERATIONS = [
   'POST /v2/orders/{order_id}/shipments',
   'GET /v2/orders/{order_id}/shipments/{shipment_id}',
   'GET /v2/order_statuses',
+  // order metafields V3
+  'GET /v3/orders/{order_id}/metafields',
+  'POST /v3/orders/{order_id}/metafields',
+  'PUT /v3/orders/{order_id}/metafields/{metafield_id}',
   // refunds V3
   'POST /v3/orders/{order_id}/payment_actions/refund_quotes',
   'POST /v3/orders/{order_id}/payment_actions/refunds',

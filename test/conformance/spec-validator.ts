@@ -14,12 +14,17 @@ import { parse } from 'yaml';
 export const SHARED_DIR = process.env.BCSYNC_SHARED_DIR ?? path.resolve(__dirname, '../../../shared');
 export const SPEC_DIR = path.join(SHARED_DIR, 'bigcommerce/openapi');
 export const specsAvailable = (): boolean => existsSync(SPEC_DIR);
+/** ShipStation V1 (third-party authored, mirrors ShipStation's text; FACTS.md section 3). */
+export const SHIPSTATION_V1_SPEC = path.join(SHARED_DIR, 'connectors/openapi/shipstation-v1/openapi.yaml');
+export const SHIPSTATION_V1_SPEC_ID = 'shipstation-v1/openapi.yaml';
+export const shipStationSpecAvailable = (): boolean => existsSync(SHIPSTATION_V1_SPEC);
 
 type Json = Record<string, unknown>;
 
 interface Operation {
   file: string;
-  version: 'v2' | 'v3';
+  /** What the request path has before the spec's path template: "/v2" or "/v3" for BigCommerce, "" for specs at the root. */
+  prefix: string;
   method: string;
   template: string;
   regex: RegExp;
@@ -28,7 +33,7 @@ interface Operation {
 }
 
 export interface CheckResult {
-  operation: string | null; // "GET /v2/orders/{order_id} (orders.v2.oas2.yml)"
+  operation: string | null; // "GET /v2/orders/{order_id}", "POST /orders/createorder"
   status: number;
   outcome: 'valid' | 'invalid' | 'no-operation' | 'undocumented-status' | 'no-schema';
   errors?: string[];
@@ -99,7 +104,105 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     fix: (node) => xNullableToNullable(node),
     why: 'GET/PUT /catalog/variants use Swagger 2 `x-nullable`, which OpenAPI 3 ignores; productVariant_Full marks the same fields `nullable: true`',
   },
+  // ShipStation V1 (third-party spec, generated from ShipStation's example responses): where one
+  // example happened to have a value, the schema made the field required and non-nullable; where
+  // it had null, the field became a nullable string. ShipStation returns null for every optional
+  // field an object does not have.
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) =>
+      nullableProps(schemas, ['CreateOrUpdateOrderresponse', 'GetOrderresponse', 'Order'], [
+        'paymentDate', 'shipByDate', 'customerUsername', 'customerEmail', 'customerNotes', 'internalNotes', 'giftMessage', 'paymentMethod',
+        'requestedShippingService', 'carrierCode', 'serviceCode', 'packageCode', 'confirmation', 'shipDate', 'dimensions',
+      ]),
+    why: 'the create/update order page documents these Order fields as optional, and ShipStation answers null for the ones an order lacks (the Order schema itself has `giftMessage`/`paymentMethod` nullable, from an example where they were null)',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) => nullableProps(schemas, ['GetOrderresponse', 'Order'], ['customerId']),
+    why: 'API-created orders have no customer record yet: the createorder response schema makes `customerId` nullable and its example is `customerId: null`; the same order read back is typed integer only',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) => retypeProps(schemas, ['CreateOrUpdateOrderresponse', 'GetOrderresponse', 'Order'], ['taxAmount', 'shippingAmount'], 'number'),
+    why: 'money typed `integer, int32` because an example had 5 and 10; the Order schema types `taxAmount` as number with example 27.99, and the docs say number',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) => {
+      nullableProps(schemas, ['ShipTo2', 'ShipTo6', 'ShipTo9'], ['company', 'street1', 'street2', 'city', 'state', 'postalCode', 'country', 'phone', 'residential']);
+      nullableProps(schemas, ['ShipTo2', 'ShipTo6'], ['addressVerified']);
+      retypeProps(schemas, ['ShipTo9'], ['residential'], 'boolean');
+    },
+    why: 'the Address model marks no field required and ShipStation returns null for unset ones (the BillTo schema, from an example with nulls, has every field nullable); `residential` is a boolean in the Address model and in ShipTo2/ShipTo6, a nullable string in ShipTo9',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) => {
+      nullableProps(schemas, ['Item', 'Item2', 'Item4'], ['lineItemKey', 'sku', 'name', 'imageUrl', 'weight', 'taxAmount', 'shippingAmount', 'warehouseLocation', 'productId', 'fulfillmentSku', 'upc']);
+      retypeProps(schemas, ['Item', 'Item2', 'Item4'], ['taxAmount', 'shippingAmount'], 'number');
+      retypeProps(schemas, ['Item2'], ['productId'], 'integer');
+    },
+    why: 'the OrderItem model documents these as optional (null when unset; Item4 has lineItemKey/taxAmount/upc nullable from an example with nulls); item tax and shipping are money (number, example 2.5), not strings or integers; `productId` is ShipStation\'s integer product id (Item, Item4), not a string',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) => {
+      nullableProps(schemas, ['InsuranceOptions'], ['provider']);
+      nullableProps(schemas, ['AdvancedOptions', 'AdvancedOptions4'], ['customField1', 'customField2', 'customField3', 'source']);
+      nullableProps(schemas, ['InternationalOptions4'], ['contents', 'customsItems', 'nonDelivery']);
+    },
+    why: 'the same objects are nullable elsewhere in this spec (InsuranceOptions4.provider, AdvancedOptions4.customField3/source, InternationalOptions.*, all from examples with nulls): unset options are null',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas',
+    fix: (schemas) => {
+      nullableProps(schemas, ['Shipment'], ['shipmentItems']);
+      nullableProps(schemas, ['ShipmentItem'], ['sku', 'name']);
+      retypeProps(schemas, ['ShipmentItem'], ['unitPrice'], 'number');
+    },
+    why: 'shipment items are null unless the request sets includeShipmentItems=true (the parameter\'s own description; FACTS.md section 3); a unit price is money (number), typed integer because the example was 1',
+  },
+  {
+    file: SHIPSTATION_V1_SPEC_ID,
+    pointer: '/components/schemas/Webhook/properties/StoreID',
+    fix: (node) => (node.nullable = true),
+    why: 'a webhook subscribed without `store_id` fires for every store and has no StoreID; the subscribe request schema makes `store_id` nullable',
+  },
 ];
+
+/** Marks properties of component schemas nullable; throws when one is missing (the spec changed). */
+function nullableProps(schemas: Json, names: string[], props: string[]): void {
+  for (const [, prop] of schemaProps(schemas, names, props)) prop.nullable = true;
+}
+
+/** Corrects the JSON type of properties of component schemas (formats like int32 go with the old type). */
+function retypeProps(schemas: Json, names: string[], props: string[], type: string): void {
+  for (const [, prop] of schemaProps(schemas, names, props)) {
+    prop.type = type;
+    delete prop.format;
+  }
+}
+
+function schemaProps(schemas: Json, names: string[], props: string[]): Array<[string, Json]> {
+  const out: Array<[string, Json]> = [];
+  for (const name of names) {
+    const properties = (schemas[name] as Json | undefined)?.properties as Record<string, Json> | undefined;
+    for (const p of props) {
+      const prop = properties?.[p];
+      if (!prop) throw new Error(`spec erratum no longer applies (the spec changed?): ${name}.${p}`);
+      out.push([`${name}.${p}`, prop]);
+    }
+  }
+  return out;
+}
 
 function xNullableToNullable(node: unknown): void {
   if (!node || typeof node !== 'object') return;
@@ -119,20 +222,65 @@ function applyErrata(file: string, doc: Json): void {
   }
 }
 
+/** One spec file to load; `id` names it in errata, in ajv and in results. */
+export interface SpecFile {
+  path: string;
+  id: string;
+}
+
+/** How to read a set of specs: which files, and how request paths map onto their path templates. */
+export interface SpecSet {
+  files: SpecFile[];
+  /** A spec's operation prefix, from the parsed document ("/v2" for a BigCommerce V2 spec, "" at the root). */
+  prefixOf: (doc: Json, id: string) => string;
+  /** A request path (no query) -> the prefix it is served under and the path the spec templates describe. */
+  route: (urlPath: string) => { prefix: string; path: string } | undefined;
+}
+
+/** BigCommerce: every spec in `dir`; requests under /stores/<hash>/v2|v3. */
+export function bigCommerceSpecSet(dir: string = SPEC_DIR): SpecSet {
+  return {
+    files: readdirSync(dir)
+      .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+      .map((f) => ({ path: path.join(dir, f), id: f })),
+    prefixOf: (doc) => {
+      const server = ((doc.servers as Json[] | undefined)?.[0]?.url as string | undefined) ?? '';
+      return server.endsWith('/v2') ? '/v2' : '/v3';
+    },
+    route: (urlPath) => {
+      const m = /^\/stores\/[^/]+\/(v2|v3)(\/.*)$/.exec(urlPath);
+      return m ? { prefix: `/${m[1]}`, path: m[2]! } : undefined;
+    },
+  };
+}
+
+/** ShipStation V1: one OpenAPI 3 file, paths at the API root (https://ssapi.shipstation.com/orders/...). */
+export function shipStationV1SpecSet(file: string = SHIPSTATION_V1_SPEC): SpecSet {
+  return { files: [{ path: file, id: SHIPSTATION_V1_SPEC_ID }], prefixOf: () => '', route: (urlPath) => ({ prefix: '', path: urlPath }) };
+}
+
+/** A validator for any set of OpenAPI 3 specs (BigCommerce's Swagger-2-style files included). */
+export function createSpecValidator(set: SpecSet): SpecValidator {
+  return new SpecValidator(set);
+}
+
 export class SpecValidator {
   private readonly ajv: Ajv;
   private readonly operations: Operation[] = [];
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly route: SpecSet['route'];
 
-  constructor(dir: string = SPEC_DIR) {
+  /** A folder of BigCommerce specs (the default: ../shared/bigcommerce/openapi), or any spec set. */
+  constructor(source: string | SpecSet = SPEC_DIR) {
+    const set = typeof source === 'string' ? bigCommerceSpecSet(source) : source;
+    this.route = set.route;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, allowUnionTypes: true });
     addFormats(this.ajv);
     for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'url']) this.ajv.addFormat(format, true);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))) {
-      const doc = parse(readFileSync(path.join(dir, file), 'utf8')) as Json;
+    for (const { path: filePath, id: file } of set.files) {
+      const doc = parse(readFileSync(filePath, 'utf8')) as Json;
       applyErrata(file, doc);
-      const server = ((doc.servers as Json[] | undefined)?.[0]?.url as string | undefined) ?? '';
-      const version = server.endsWith('/v2') ? 'v2' : 'v3';
+      const prefix = set.prefixOf(doc, file);
       this.ajv.addSchema(toJsonSchema(doc) as Json, file);
       for (const [template, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
         for (const method of ['get', 'post', 'put', 'delete', 'patch']) {
@@ -141,7 +289,7 @@ export class SpecValidator {
           const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
           this.operations.push({
             file,
-            version,
+            prefix,
             method: method.toUpperCase(),
             template,
             regex: new RegExp(`^${pattern}$`),
@@ -157,22 +305,21 @@ export class SpecValidator {
     this.operations.sort((a, b) => a.params - b.params || b.template.length - a.template.length);
   }
 
-  /** Every operation the specs declare, as "METHOD /vN/path". */
+  /** Every operation the specs declare, as "METHOD /vN/path" (BigCommerce) or "METHOD /path" (specs at the root). */
   allOperations(): string[] {
-    return this.operations.map((o) => `${o.method} /${o.version}${o.template}`);
+    return this.operations.map((o) => `${o.method} ${o.prefix}${o.template}`);
   }
 
   findOperation(method: string, urlPath: string): Operation | undefined {
-    const m = /^\/stores\/[^/]+\/(v2|v3)(\/.*)$/.exec(urlPath.split('?')[0]!);
-    if (!m) return undefined;
-    const [, version, rest] = m;
-    return this.operations.find((o) => o.version === version && o.method === method.toUpperCase() && o.regex.test(rest!));
+    const routed = this.route(urlPath.split('?')[0]!);
+    if (!routed) return undefined;
+    return this.operations.find((o) => o.prefix === routed.prefix && o.method === method.toUpperCase() && o.regex.test(routed.path));
   }
 
   check(method: string, urlPath: string, status: number, body: unknown): CheckResult {
     const op = this.findOperation(method, urlPath);
     if (!op) return { operation: null, status, outcome: 'no-operation' };
-    const name = `${op.method} /${op.version}${op.template}`;
+    const name = `${op.method} ${op.prefix}${op.template}`;
     const key = String(status);
     const responseKey = key in op.responses ? key : `${key[0]}XX` in op.responses ? `${key[0]}XX` : 'default' in op.responses ? 'default' : undefined;
     if (!responseKey) return { operation: name, status, outcome: 'undocumented-status' };

@@ -236,7 +236,13 @@ describe('webhook delivery', () => {
     await emit(s, 'store/order/created', { type: 'order', id: 99 });
     await new Promise((res) => setTimeout(res, 200));
     expect(r.received).toHaveLength(0);
-    expect((await (await fetch(`${s.bcUrl}/__sandbox/webhook-faults`)).json())).toEqual({ duplicateRate: 0, delayMs: [0, 0], dropRate: 1 });
+    expect((await (await fetch(`${s.bcUrl}/__sandbox/webhook-faults`)).json())).toEqual({ duplicateRate: 0, copies: 1, delayMs: [0, 0], dropRate: 1 });
+
+    r.received.length = 0;
+    await faults({ dropRate: 0, copies: 3 });
+    await emit(s, 'store/order/created', { type: 'order', id: 100 });
+    await eventually(() => (r.received.length === 3 ? true : undefined), 'three copies of one event');
+    expect(new Set(r.received.map((x) => x.body.hash)).size).toBe(1);
   });
 });
 

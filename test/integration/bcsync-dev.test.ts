@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REQUIRED_SCOPES } from '../../cli/register-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually } from '../support/stack';
 
@@ -43,11 +44,11 @@ afterAll(() => {
 describe('`bcsync dev` (what `npm start` runs)', () => {
   it('brings up the Web UI, the API and both sandboxes within 60 s, syncs an order, and Ctrl-C stops every child', async () => {
     expect(existsSync(CLI), `${CLI} is missing: npm test builds it first (npm run build)`).toBe(true);
-    const [temporalPort, uiPort, apiPort, bcPort, erpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [temporalPort, uiPort, apiPort, bcPort, erpPort, omsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bcsync-dev-'));
     const started = Date.now();
     // Its own process group, so the SIGINT below reaches the whole tree as a terminal's Ctrl-C does.
-    child = spawn(process.execPath, [CLI, 'dev', '--data-dir', dataDir, '--temporal-port', `${temporalPort}`, '--ui-port', `${uiPort}`, '--bc-port', `${bcPort}`, '--erp-port', `${erpPort}`], {
+    child = spawn(process.execPath, [CLI, 'dev', '--data-dir', dataDir, '--temporal-port', `${temporalPort}`, '--ui-port', `${uiPort}`, '--bc-port', `${bcPort}`, '--erp-port', `${erpPort}`, '--oms-port', `${omsPort}`], {
       env: { ...process.env, API_PORT: `${apiPort}`, TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,8 +66,11 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     expect(await answers(`http://127.0.0.1:${uiPort}/`)).toBe(200);
     expect(await answers(`http://127.0.0.1:${apiPort}/healthz`)).toBe(200);
     expect(await answers(`http://127.0.0.1:${apiPort}/readyz`)).toBe(200);
-    const summary = (await (await fetch(`http://127.0.0.1:${bcPort}/__sandbox/summary`)).json()) as { hooks: Array<{ destination: string; isActive: boolean }> };
-    expect(summary.hooks).toEqual([expect.objectContaining({ destination: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`, isActive: true })]);
+    const summary = (await (await fetch(`http://127.0.0.1:${bcPort}/__sandbox/summary`)).json()) as { hooks: Array<{ scope: string; destination: string; isActive: boolean }> };
+    expect(summary.hooks.map((h: { scope?: string }) => h.scope).sort()).toEqual([...REQUIRED_SCOPES].sort());
+    for (const hook of summary.hooks) expect(hook).toMatchObject({ destination: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`, isActive: true });
+    const omsHooks = (await (await fetch(`http://127.0.0.1:${omsPort}/webhooks`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })).json()) as { webhooks: Array<{ HookType: string; Url: string }> };
+    expect(omsHooks.webhooks).toEqual([expect.objectContaining({ HookType: 'SHIP_NOTIFY', Url: expect.stringContaining(`http://127.0.0.1:${apiPort}/webhooks/oms?token=`) })]);
 
     const res = await fetch(`http://127.0.0.1:${bcPort}/stores/sandbox/v2/orders`, {
       method: 'POST',
@@ -83,7 +87,7 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
     expect(code).toBe(0);
     await eventually(() => (groupAlive(child!.pid!) ? undefined : true), 'every process of the group to exit', 10_000);
-    for (const port of [temporalPort, uiPort, apiPort, bcPort, erpPort]) expect(await answers(`http://127.0.0.1:${port}/`)).toBeUndefined();
+    for (const port of [temporalPort, uiPort, apiPort, bcPort, erpPort, omsPort]) expect(await answers(`http://127.0.0.1:${port}/`)).toBeUndefined();
   }, 120_000);
 });
 

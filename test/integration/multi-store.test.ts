@@ -36,7 +36,7 @@ describe('several stores in one process', () => {
       expect(metrics).toMatch(new RegExp(`bcsync_bigcommerce_calls_total\\{store="${hash}",method="GET",route="/v2/orders/\\{id\\}",status="200"\\} [1-9]`));
       expect(metrics).toMatch(new RegExp(`bcsync_bigcommerce_quota_left\\{store="${hash}"\\} \\d+`));
     }
-    expect(metrics).toMatch(/bcsync_activity_schedule_to_start_seconds_count\{task_queue="bigcommerce\.[^"]+",activity="fetchOrder"\} [1-9]/);
+    expect(metrics).toMatch(/bcsync_activity_schedule_to_start_seconds_count\{task_queue="bigcommerce\.[^"]+",activity="fetchOrderSnapshot"\} [1-9]/);
     expect(metrics).toMatch(/bcsync_webhooks_total\{outcome="accepted"\} [1-9]/);
   });
 });

@@ -125,7 +125,7 @@ describe('a BigCommerce order reaches the ERP through orderSync', () => {
     if (process.env.RECORD_HISTORIES) {
       const dir = path.resolve(__dirname, '../histories');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'order-sync-created-duplicate-updated-sdk-1.24.0.json'), historyToJSON(history));
+      writeFileSync(path.join(dir, 'order-sync-v2-created-duplicate-updated-sdk-1.24.0.json'), historyToJSON(history));
     }
   });
 });

@@ -4,12 +4,14 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { startApiServer } from '../../api/server';
 import { loadConfig, type Config } from '../../config/env';
-import { registerHooks } from '../../cli/register-hooks';
+import { registerHooks, registerOmsWebhook } from '../../cli/register-hooks';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
 import { logger } from './setup';
 
 export const TEST_SECRET = 'test-webhook-secret-0123456789';
+export const TEST_OMS_TOKEN = 'test-oms-token-0123456789';
+export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
 
 export interface Stack {
   config: Config;
@@ -34,7 +36,7 @@ export interface Stack {
 export async function startStack(overrides: Record<string, string> = {}, opts: { extraStores?: number } = {}): Promise<Stack> {
   const storeHash = `t${randomBytes(4).toString('hex')}`;
   const clients = { 'test-token': { clientId: 'test-client', clientSecret: 'test-client-secret' } };
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients } });
+  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients }, oms: { quota: 6000 } });
   // More stores: each its own BigCommerce sandbox (its ERP sandbox unused: all stores share the first ERP).
   const extra = await Promise.all(
     Array.from({ length: opts.extraStores ?? 0 }, async (_, i) => {
@@ -53,6 +55,14 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     ERP_API_URL: sandboxes.erpUrl,
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_TASK_QUEUE: `erp.${storeHash}`,
+    OMS_API_URL: sandboxes.omsUrl,
+    OMS_API_KEY: 'sandbox-oms-key',
+    OMS_API_SECRET: 'sandbox-oms-secret',
+    OMS_TASK_QUEUE: `oms.${storeHash}`,
+    // The sandbox's own limit is 40 a minute: a test run would wait for it; the sandbox is told the same below.
+    OMS_RATE_PER_MINUTE: '6000',
+    OMS_WEBHOOK_TOKEN: TEST_OMS_TOKEN,
+    OPS_TOKEN: TEST_OPS_TOKEN,
     WEBHOOK_SECRET: TEST_SECRET,
     ...overrides,
   });
@@ -66,6 +76,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
   for (const store of config.stores) await registerHooks(store, `${api.url}/webhooks/bigcommerce`, TEST_SECRET);
+  await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
 
   return {
     config,

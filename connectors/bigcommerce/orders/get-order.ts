@@ -144,7 +144,20 @@ export function toBcOrder(raw: BcOrderV2): BcOrder {
  * /products nor /shipping_addresses is needed (FACTS.md section 6, "Fewest calls").
  * https://developer.bigcommerce.com/docs/rest-management/orders#get-an-order
  */
+export interface OrderSnapshot {
+  order: BcOrder;
+  /**
+   * BigCommerce's clock when it answered, Unix seconds. Every change made in an earlier second is in
+   * `order`, so an event whose `created_at` is earlier than this needs no new read.
+   */
+  readAtS: number;
+}
+
 export async function getOrder(client: BigCommerceClient, orderId: number, opts: { signal?: AbortSignal; priority?: number } = {}): Promise<BcOrder> {
+  return (await getOrderSnapshot(client, orderId, opts)).order;
+}
+
+export async function getOrderSnapshot(client: BigCommerceClient, orderId: number, opts: { signal?: AbortSignal; priority?: number } = {}): Promise<OrderSnapshot> {
   const res = await client.request(
     {
       method: 'GET',
@@ -161,5 +174,6 @@ export async function getOrder(client: BigCommerceClient, orderId: number, opts:
       status: res.status,
     });
   }
-  return toBcOrder(res.data);
+  // Without a Date header, the read counts as of the second before now: never too new.
+  return { order: toBcOrder(res.data), readAtS: res.serverTimeS ?? Math.floor(Date.now() / 1000) - 1 };
 }

@@ -18,6 +18,7 @@ export const netSuiteSalesOrderSchema = z.object({
   discountTotal: z.number().default(0),
   shippingCost: z.number().default(0),
   total: z.number(),
+  status: z.object({ id: z.string(), refName: z.string().optional() }).optional(),
   item: z.object({
     items: z.array(
       z.object({
@@ -28,6 +29,7 @@ export const netSuiteSalesOrderSchema = z.object({
         rate: z.number(),
         amount: z.number(),
         custcol_bcsync_line_id: z.string().optional(),
+        isClosed: z.boolean().optional(),
       }),
     ),
   }),

@@ -4,6 +4,7 @@ import { catalogRouter } from './catalog';
 import { customersRouter } from './customers';
 import { hooksRouter } from './hooks';
 import { inventoryRouter } from './inventory';
+import { orderMetafieldsRouter } from './order-metafields';
 import { ordersRouter } from './orders';
 import { priceListsRouter } from './price-lists';
 import { refundsRouter } from './refunds';
@@ -11,5 +12,5 @@ import { storeInfoRouter } from './store-info';
 
 /** Every BigCommerce API route the sandbox serves, mounted below /stores/<hash>. */
 export function storeRouters(ctx: SandboxContext): Router[] {
-  return [storeInfoRouter(ctx), ordersRouter(ctx), refundsRouter(ctx), catalogRouter(ctx), inventoryRouter(ctx), customersRouter(ctx), priceListsRouter(ctx), hooksRouter(ctx)];
+  return [storeInfoRouter(ctx), ordersRouter(ctx), orderMetafieldsRouter(ctx), refundsRouter(ctx), catalogRouter(ctx), inventoryRouter(ctx), customersRouter(ctx), priceListsRouter(ctx), hooksRouter(ctx)];
 }

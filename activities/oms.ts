@@ -1,0 +1,40 @@
+import { Context } from '@temporalio/activity';
+import { cancelOmsOrder } from '../connectors/oms/shipstation/cancel-order';
+import type { ShipStationClient } from '../connectors/oms/shipstation/client';
+import { upsertOmsOrder } from '../connectors/oms/shipstation/upsert-order';
+import type { OmsOrder } from '../domain/oms-order';
+import { omsFailure } from './failures';
+
+/**
+ * Activities that write to the OMS (ShipStation V1 shape). They run on the OMS queue, whose
+ * dispatch rate is the OMS's own limit (40 calls a minute per key), with the client's pacer on top.
+ */
+export function createOmsActivities(deps: { client: ShipStationClient }) {
+  const guard = async <T>(fn: (opts: { signal: AbortSignal; priority?: number }) => Promise<T>): Promise<T> => {
+    const { cancellationSignal, info } = Context.current();
+    try {
+      return await fn({ signal: cancellationSignal, priority: info.priority?.priorityKey });
+    } catch (err) {
+      // createorder with an orderKey is an upsert: safe to repeat after a timeout.
+      throw omsFailure(err, { idempotent: true, attempt: info.attempt });
+    }
+  };
+  return {
+    async upsertOmsOrder(order: OmsOrder): Promise<{ orderId: number; orderStatus: string }> {
+      return guard(async () => {
+        const r = await upsertOmsOrder(deps.client, order);
+        return { orderId: r.orderId, orderStatus: r.orderStatus };
+      });
+    },
+
+    /** Cancelled already counts as done; a shipped order is refused (goods left: a person decides). */
+    async cancelOmsOrder(order: OmsOrder): Promise<{ orderId: number; orderStatus: string }> {
+      return guard(async () => {
+        const r = await cancelOmsOrder(deps.client, order);
+        return { orderId: r.orderId, orderStatus: r.orderStatus };
+      });
+    },
+  };
+}
+
+export type OmsActivities = ReturnType<typeof createOmsActivities>;

@@ -1,0 +1,63 @@
+import type { Client, Connection } from '@temporalio/client';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config/env';
+import { orderWorkflowId } from '../domain/ids';
+import type { Logger } from '../lib/logger';
+import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '../ops/attention';
+import { secretMatches } from './webhook-secret';
+
+/**
+ * The ops API: what ops can also do in the Web UI, for scripts and tools. Bearer token OPS_TOKEN.
+ * - GET  /ops/attention[?store=&limit=&details=1]  parked orders
+ * - POST /ops/orders/:store/:orderId/retry|skip|resolve  {skuMap?, note?}
+ */
+export function opsRouter(deps: { client: Client; connection: Connection; logger: Logger; config: Config }): Router {
+  const router = express.Router();
+  router.use('/ops', (req, res, next) => {
+    const token = deps.config.api.opsToken;
+    if (!token) return void res.status(503).json({ error: 'ops API disabled', reason: 'set OPS_TOKEN to enable it' });
+    const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    if (!secretMatches(presented, token)) return void res.status(401).json({ error: 'unauthorized', reason: 'missing or wrong bearer token' });
+    next();
+  });
+  router.use('/ops', express.json());
+
+  const within = <T>(fn: () => Promise<T>) => deps.connection.withDeadline(Date.now() + 15_000, fn);
+
+  router.get('/ops/attention', async (req, res) => {
+    const q = z.object({ store: z.string().regex(/^[a-z0-9]+$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100), details: z.enum(['0', '1']).optional() }).safeParse(req.query);
+    if (!q.success) return void res.status(400).json({ error: 'bad request', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    try {
+      const items = await within(() => listAttention(deps.client, { storeHash: q.data.store, limit: q.data.limit, details: q.data.details === '1' }));
+      res.json({ count: items.length, items });
+    } catch (err) {
+      deps.logger.error({ err }, 'listing parked orders failed');
+      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+    }
+  });
+
+  const decisionBody = z.object({ skuMap: z.record(z.string().min(1), z.string().min(1)).optional(), note: z.string().max(500).optional() }).strict();
+  router.post('/ops/orders/:store/:orderId/:action', async (req, res) => {
+    const action = z.enum(['retry', 'skip', 'resolve']).safeParse(req.params.action);
+    const orderId = Number(req.params.orderId);
+    if (!action.success || !/^[a-z0-9]+$/.test(req.params.store) || !Number.isInteger(orderId) || orderId <= 0) {
+      return void res.status(404).json({ error: 'not found', reason: 'POST /ops/orders/<store>/<orderId>/retry|skip|resolve' });
+    }
+    const body = decisionBody.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (body.data.skuMap && action.data !== 'retry') return void res.status(400).json({ error: 'bad request', reason: 'skuMap goes with retry only' });
+    const workflowId = orderWorkflowId(req.params.store, orderId);
+    try {
+      const result = await within(() => decide(deps.client, workflowId, { action: action.data, ...body.data }));
+      deps.logger.info({ workflowId, action: action.data }, 'ops decision applied');
+      res.json({ workflowId, ...result });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running workflow ${workflowId}` });
+      if (err instanceof DecisionRejected) return void res.status(409).json({ error: 'rejected', reason: err.message });
+      deps.logger.error({ err, workflowId }, 'ops decision failed');
+      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import { PacerGate, type QuotaPacer } from '../../bigcommerce/quota-pacer';
+import type { RateLimitInfo } from '../../bigcommerce/rate-limit-headers';
+import { httpRequest, NetworkError, type FetchLike, type HttpRequest } from '../../http';
+import { kindForStatus, OmsError, parseShipStationError } from './errors';
+import { readShipStationRateHeaders, SHIPSTATION_WINDOW_MS } from './rate-limit-headers';
+
+export interface ShipStationClientOptions {
+  /** https://ssapi.shipstation.com, or the OMS sandbox's base URL. */
+  apiUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  /**
+   * Adaptive pacing from ShipStation's rate headers (40 requests per minute per key + secret,
+   * shared by every process using the key); every call waits for it before it is sent.
+   */
+  pacer?: QuotaPacer;
+  /** The rate window, for the pacer: ShipStation's is a minute. */
+  rateWindowMs?: number;
+}
+
+export interface SsRequest {
+  method: HttpRequest['method'];
+  /** Path below the API root, e.g. /orders/createorder. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Aborts a wait for the pacer (an activity's cancellation). */
+  signal?: AbortSignal;
+  /** Among calls waiting for quota, lower goes first (Temporal priority key). */
+  priority?: number;
+}
+
+export interface SsResponse<T> {
+  status: number;
+  /** Undefined when ShipStation answered without a body (DELETE /webhooks/{id}). */
+  data: T | undefined;
+  rateLimit: RateLimitInfo | undefined;
+}
+
+/**
+ * A thin typed ShipStation V1 client: HTTP Basic auth (key as user, secret as password), status
+ * classification, rate headers, response validation. It never retries: the activity decides,
+ * because only it knows whether the call is idempotent. The secret never appears in an error or a
+ * log line: only the Authorization header carries it.
+ * Docs: https://docs.shipstation.com/apis/shipstation-v1/docs/start-here/requirements
+ */
+export class ShipStationClient {
+  /** scheme://host[:port] of the API: webhook resource URLs must point here. */
+  readonly apiOrigin: string;
+  /** The API root's path ('' for ssapi.shipstation.com), for the same check. */
+  readonly apiBasePath: string;
+  private readonly authorization: string;
+  private readonly gate: PacerGate | undefined;
+
+  constructor(private readonly options: ShipStationClientOptions) {
+    const url = new URL(options.apiUrl);
+    this.apiOrigin = url.origin;
+    this.apiBasePath = url.pathname.replace(/\/+$/, '');
+    this.authorization = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`, 'utf8').toString('base64')}`;
+    this.gate = options.pacer ? new PacerGate(options.pacer) : undefined;
+  }
+
+  /** One call to a path of the API. Never retries. */
+  async request<S extends z.ZodType>(req: SsRequest, schema: S): Promise<SsResponse<z.output<S>>> {
+    const url = new URL(this.apiOrigin + this.apiBasePath + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return this.send(req, url, schema);
+  }
+
+  /**
+   * A GET of an absolute URL ShipStation handed out (a webhook's resource_url). The caller checks
+   * that it points at this API (shipments-from-notification.ts): the credentials go with it.
+   */
+  async getUrl<S extends z.ZodType>(url: URL, schema: S, opts: { signal?: AbortSignal; priority?: number } = {}): Promise<SsResponse<z.output<S>>> {
+    if (url.origin !== this.apiOrigin) throw new OmsError('untrusted_url', `refusing to send ShipStation credentials to ${url.origin}`);
+    return this.send({ method: 'GET', path: url.pathname, ...opts }, url, schema);
+  }
+
+  private async send<S extends z.ZodType>(req: SsRequest, url: URL, schema: S): Promise<SsResponse<z.output<S>>> {
+    const seq = this.gate ? await this.gate.acquire(req.priority, req.signal) : 0;
+    const pacer = this.options.pacer;
+    let res;
+    try {
+      res = await httpRequest(
+        { method: req.method, url: url.toString(), headers: { authorization: this.authorization }, body: req.body, timeoutMs: this.options.timeoutMs },
+        this.options.fetch,
+      );
+    } catch (err) {
+      pacer?.abandoned();
+      this.gate?.poke();
+      if (err instanceof NetworkError) throw new OmsError('network', err.message, { method: req.method, path: req.path }, { cause: err });
+      throw err;
+    }
+    const rateLimit = readShipStationRateHeaders(res.headers, this.options.rateWindowMs ?? SHIPSTATION_WINDOW_MS);
+    let backoffMs: number | undefined;
+    if (pacer) {
+      if (res.status === 429 && rateLimit) pacer.rateLimited(seq, rateLimit);
+      // A 429 without the headers should not happen (ShipStation sends them on every response);
+      // if a proxy strips them, back off exponentially rather than hammer.
+      else if (res.status === 429) backoffMs = pacer.platformLoad();
+      else if (rateLimit) pacer.observe(seq, rateLimit);
+      else pacer.abandoned();
+      this.gate?.poke();
+    }
+
+    if (res.status < 200 || res.status > 299) {
+      const kind = kindForStatus(res.status);
+      throw new OmsError(kind, `ShipStation ${req.method} ${req.path} -> ${res.status}: ${parseShipStationError(res.body)}`, {
+        status: res.status,
+        method: req.method,
+        path: req.path,
+        rateLimit,
+        // "If your app exceeds the limit ... wait X-Rate-Limit-Reset seconds"; a minute if absent.
+        retryAfterMs: kind === 'rate_limited' ? (rateLimit?.resetMs ?? backoffMs ?? SHIPSTATION_WINDOW_MS) : undefined,
+      });
+    }
+    if (res.body === undefined) return { status: res.status, data: undefined, rateLimit };
+    const parsed = schema.safeParse(res.body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
+      throw new OmsError('bad_response', `ShipStation ${req.method} ${req.path}: unexpected response shape: ${issues}`, { status: res.status, method: req.method, path: req.path });
+    }
+    return { status: res.status, data: parsed.data, rateLimit };
+  }
+}

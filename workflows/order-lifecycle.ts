@@ -1,0 +1,439 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { BigCommerceActivities } from '../activities/bigcommerce';
+import type { ErpActivities } from '../activities/erp';
+import type { OmsActivities } from '../activities/oms';
+import { fingerprint } from '../domain/fingerprint';
+import { bigCommerceTaskQueue, erpSalesOrderExternalId } from '../domain/ids';
+import { mapOrderToOmsOrder } from '../domain/map-order-to-oms-order';
+import { mapOrderToSalesOrder } from '../domain/map-order-to-sales-order';
+import { fromUnits, toUnits } from '../domain/money';
+import type { OmsOrder } from '../domain/oms-order';
+import type { OmsShipment } from '../domain/oms-shipment';
+import type { BcOrder } from '../domain/order';
+import type { OrderEvent } from '../domain/order-event';
+import { erpContent, isCancelled, isIncomplete, isTerminal, STATUS, wantsFulfilment } from '../domain/order-lifecycle';
+import { PRIORITY } from '../domain/priorities';
+import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
+
+export interface OrderLifecycleInput {
+  storeHash: string;
+  orderId: number;
+  erpTaskQueue: string;
+  omsTaskQueue: string;
+  /** A terminal order's run completes after this long without events. */
+  quietPeriodMs: number;
+  /** How long an activity keeps retrying a transient failure before the order parks. */
+  retryWindowMs: number;
+  /** A parked order whose cause was transient (an outage) tries again by itself after this. */
+  parkRetryMs: number;
+  carried?: OrderLifecycleState;
+}
+
+export type LifecycleStatus = 'Waiting' | 'Synced' | 'NeedsAttention' | 'Resolved' | 'Skipped';
+
+export interface Problem {
+  type: string;
+  message: string;
+  step: 'fetch' | 'erp' | 'oms' | 'writeBack' | 'shipments' | 'cancel' | 'compensation';
+  /** An outage or exhausted retries: worth trying again by itself. Otherwise it waits for a person. */
+  transient: boolean;
+}
+
+export interface Decision {
+  action: 'retry' | 'skip' | 'resolve';
+  /** With `retry`: the OMS's SKU for a store SKU it does not know, e.g. {"STORE-SKU": "3PL-SKU"}. */
+  skuMap?: Record<string, string>;
+  note?: string;
+}
+
+export interface OrderLifecycleState {
+  status: LifecycleStatus;
+  order: BcOrder | null;
+  /** BigCommerce's clock at our last read (s): events from earlier seconds are already in `order`. */
+  lastReadAtS: number;
+  erp: { id: string | null; fingerprint: string | null; closed: boolean };
+  oms: { fingerprint: string | null; status: string | null; order: OmsOrder | null };
+  erpIdWrittenBack: boolean;
+  /** OMS shipment id -> BigCommerce shipment id. */
+  shipmentsCopied: Record<string, number>;
+  pendingShipments: OmsShipment[];
+  /** We put the order on Manual Verification Required (compensation); its status before that. */
+  hold: { previousStatusId: number } | null;
+  problem: Problem | null;
+  skuMap: Record<string, string>;
+  passes: number;
+  duplicatesIgnored: number;
+  fetchesSaved: number;
+  lastEvent: OrderEvent | null;
+  lastDecision: (Decision & { at: string }) | null;
+  recentHashes: string[];
+  pending: OrderEvent[];
+}
+
+export const orderEventSignal = defineSignal<[OrderEvent]>('orderEvent');
+/** The OMS shipped (part of) the order: the shipments as the OMS reports them now. */
+export const omsShipmentsSignal = defineSignal<[{ shipments: OmsShipment[] }]>('omsShipments');
+/** Ops decide on a parked order. The same decision as a signal (Web UI) or an update (API, CLI). */
+export const decideSignal = defineSignal<[Decision]>('decide');
+export const decideUpdate = defineUpdate<{ status: LifecycleStatus; problem: Problem | null }, [Decision]>('decide');
+export const orderStateQuery = defineQuery<OrderLifecycleState>('state');
+
+const HASHES_KEPT = 200;
+const MAX_HISTORY_EVENTS = 2_000;
+
+function initialState(): OrderLifecycleState {
+  return {
+    status: 'Waiting',
+    order: null,
+    lastReadAtS: 0,
+    erp: { id: null, fingerprint: null, closed: false },
+    oms: { fingerprint: null, status: null, order: null },
+    erpIdWrittenBack: false,
+    shipmentsCopied: {},
+    pendingShipments: [],
+    hold: null,
+    problem: null,
+    skuMap: {},
+    passes: 0,
+    duplicatesIgnored: 0,
+    fetchesSaved: 0,
+    lastEvent: null,
+    lastDecision: null,
+    recentHashes: [],
+    pending: [],
+  };
+}
+
+/**
+ * One BigCommerce order, its whole life (`order:<storeHash>:<orderId>`): into the ERP and the OMS
+ * exactly once, following payment, cancellation and shipment, compensating a half-done sync, and
+ * parking for ops instead of failing.
+ *
+ * Each pass: read the order (unless every new event is older than our last read), then act on the
+ * difference from what was last synced: ERP upsert, ERP id written back, OMS upsert once paid,
+ * close and cancel once cancelled, shipments copied back from the OMS. Every step is idempotent.
+ */
+export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderLifecycleState> {
+  const { storeHash, orderId } = input;
+  const state = input.carried ?? initialState();
+  const seen = new Set(state.recentHashes);
+  const decisions: Decision[] = [];
+  const externalId = erpSalesOrderExternalId(storeHash, orderId);
+
+  setHandler(orderEventSignal, (event) => {
+    if (seen.has(event.hash)) {
+      state.duplicatesIgnored++;
+      return;
+    }
+    seen.add(event.hash);
+    state.recentHashes.push(event.hash);
+    if (state.recentHashes.length > HASHES_KEPT) seen.delete(state.recentHashes.shift()!);
+    state.pending.push(event);
+  });
+  setHandler(omsShipmentsSignal, ({ shipments }) => {
+    for (const s of shipments) {
+      if (s.voided || state.shipmentsCopied[String(s.shipmentId)] !== undefined) continue;
+      const i = state.pendingShipments.findIndex((p) => p.shipmentId === s.shipmentId);
+      if (i >= 0) state.pendingShipments[i] = s;
+      else state.pendingShipments.push(s);
+    }
+  });
+  const decide = (d: Decision) => {
+    decisions.push(d);
+  };
+  setHandler(decideSignal, decide);
+  setHandler(
+    decideUpdate,
+    async (d) => {
+      decide(d);
+      // Answer once the decision has been acted on: the caller sees where it led.
+      await condition(() => !decisions.includes(d));
+      return { status: state.status, problem: state.problem };
+    },
+    {
+      validator: (d) => {
+        if (!['retry', 'skip', 'resolve'].includes(d.action)) throw new Error(`unknown decision ${String(d.action)}: retry, skip or resolve`);
+        if (d.action === 'resolve' && !state.problem) throw new Error('nothing to resolve: the order is not parked');
+      },
+    },
+  );
+  setHandler(orderStateQuery, () => state);
+
+  const retry = (ms: number): Pick<ActivityOptions, 'scheduleToCloseTimeout' | 'retry'> => ({
+    // Retry transient failures for the window, then park (a person or the park timer takes over).
+    scheduleToCloseTimeout: ms,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });
+  const bcOptions: ActivityOptions = { taskQueue: bigCommerceTaskQueue(storeHash), startToCloseTimeout: '2m', priority: PRIORITY.orders, ...retry(input.retryWindowMs) };
+  const bc = {
+    fetch: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `fetch BigCommerce order ${orderId}` }),
+    writeBack: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `write ERP id back to order ${orderId}` }),
+    shipments: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `copy OMS shipments to order ${orderId}` }),
+    status: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `set the status of order ${orderId}` }),
+  };
+  const erpOptions: ActivityOptions = { taskQueue: input.erpTaskQueue, startToCloseTimeout: '60s', ...retry(input.retryWindowMs) };
+  const erp = {
+    upsert: proxyActivities<ErpActivities>({ ...erpOptions, summary: `upsert ERP sales order ${externalId}` }),
+    close: proxyActivities<ErpActivities>({ ...erpOptions, summary: `close ERP sales order ${externalId}` }),
+  };
+  const omsOptions: ActivityOptions = { taskQueue: input.omsTaskQueue, startToCloseTimeout: '2m', ...retry(input.retryWindowMs) };
+  const oms = {
+    upsert: proxyActivities<OmsActivities>({ ...omsOptions, summary: `upsert OMS order ${externalId}` }),
+    cancel: proxyActivities<OmsActivities>({ ...omsOptions, summary: `cancel OMS order ${externalId}` }),
+  };
+
+  // Search attributes: one upsert only when something ops filter on changes (each one is billed).
+  let shown = { status: '', errorType: '', erpId: '' };
+  function publish(): void {
+    const next = { status: state.status === 'Waiting' ? '' : state.status, errorType: state.problem?.type ?? '', erpId: state.erp.id ?? '' };
+    if (next.status !== shown.status || next.errorType !== shown.errorType || next.erpId !== shown.erpId) {
+      upsertSearchAttributes([
+        { key: BcSyncStatus, value: next.status || null },
+        { key: BcErrorType, value: next.errorType || null },
+        { key: BcErpId, value: next.erpId || null },
+      ]);
+      shown = next;
+    }
+    showDetails();
+  }
+
+  if (!workflowInfo().typedSearchAttributes.get(BcOrderId)) {
+    upsertSearchAttributes([
+      { key: BcStoreHash, value: storeHash },
+      { key: BcOrderId, value: orderId },
+    ]);
+  }
+  if (input.carried) shown = { status: state.status === 'Waiting' ? '' : state.status, errorType: state.problem?.type ?? '', erpId: state.erp.id ?? '' };
+
+  /** Runs one step; a failure that retrying cannot fix (or retries exhausted) becomes a Problem. */
+  async function step<T>(name: Problem['step'], fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; problem: Problem }> {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      const problem = asProblem(name, err);
+      if (!problem) throw err;
+      return { ok: false, problem };
+    }
+  }
+
+  async function read(): Promise<boolean> {
+    const r = await step('fetch', () => bc.fetch.fetchOrderSnapshot(orderId));
+    if (!r.ok) return park(r.problem);
+    state.order = r.value.order;
+    state.lastReadAtS = Math.max(state.lastReadAtS, r.value.readAtS);
+    return true;
+  }
+
+  function park(problem: Problem): false {
+    state.problem = problem;
+    state.status = 'NeedsAttention';
+    return false;
+  }
+
+  /** Undo what the ERP has, hold the order in BigCommerce for a person, and park. */
+  async function compensate(problem: Problem): Promise<false> {
+    await CancellationScope.nonCancellable(async () => {
+      if (state.erp.id && !state.erp.closed) {
+        const closed = await step('compensation', () => erp.close.closeSalesOrder(externalId));
+        if (closed.ok) state.erp.closed = true;
+      }
+      const order = state.order;
+      if (order && order.statusId !== STATUS.manualVerificationRequired) {
+        const note = `bcsync: not sent to fulfilment: ${problem.type}: ${problem.message}`.slice(0, 1000);
+        const held = await step('compensation', () => bc.status.setOrderStatus(orderId, STATUS.manualVerificationRequired, note));
+        if (held.ok) {
+          state.hold = { previousStatusId: order.statusId };
+          state.order = held.value.order;
+          state.lastReadAtS = Math.max(state.lastReadAtS, held.value.readAtS);
+        }
+      }
+    });
+    return park(problem);
+  }
+
+  /** One pass over the order; true when everything the order needs is in place. */
+  async function syncPass(forceRead: boolean): Promise<boolean> {
+    state.passes++;
+    const events = state.pending.splice(0);
+    if (events.length) state.lastEvent = events[events.length - 1]!;
+    // Events from seconds before our last read are already in what we read: no call needed.
+    const needRead = forceRead || !state.order || events.some((e) => e.createdAt >= state.lastReadAtS);
+    if (needRead) {
+      if (!(await read())) return false;
+    } else if (events.length) {
+      state.fetchesSaved++;
+    }
+    const order = state.order!;
+    if (isIncomplete(order.statusId)) return true;
+
+    if (isCancelled(order.statusId)) {
+      if (state.erp.id && !state.erp.closed) {
+        const r = await step('cancel', () => erp.close.closeSalesOrder(externalId));
+        if (!r.ok) return park(r.problem);
+        state.erp.closed = true;
+      }
+      if (state.oms.order && state.oms.status !== 'cancelled') {
+        const r = await step('cancel', () => oms.cancel.cancelOmsOrder(state.oms.order!));
+        if (!r.ok) return park(r.problem);
+        state.oms.status = 'cancelled';
+      }
+      return true;
+    }
+    // Our own hold: nothing moves until ops decide (retry lifts it).
+    if (state.hold && order.statusId === STATUS.manualVerificationRequired) return !state.problem;
+
+    const salesOrder = mapOrderToSalesOrder(storeHash, order);
+    const erpPrint = fingerprint(erpContent(salesOrder));
+    if (erpPrint !== state.erp.fingerprint || state.erp.closed) {
+      const r = await step('erp', () => erp.upsert.upsertSalesOrder(salesOrder));
+      if (!r.ok) return park(r.problem);
+      state.erp = { id: r.value.internalId, fingerprint: erpPrint, closed: false };
+    }
+    if (!state.erpIdWrittenBack && state.erp.id) {
+      const r = await step('writeBack', () => bc.writeBack.writeBackErpId(orderId, state.erp.id!));
+      if (!r.ok) return park(r.problem);
+      state.erpIdWrittenBack = true;
+    }
+
+    if (wantsFulfilment(order.statusId) || state.oms.order) {
+      const omsOrder = mapOrderToOmsOrder(storeHash, order, { skuMap: state.skuMap });
+      const omsPrint = fingerprint(omsOrder);
+      const locked = state.oms.status === 'shipped' || state.oms.status === 'cancelled';
+      if (omsPrint !== state.oms.fingerprint && !locked && omsOrder.items.length > 0) {
+        const r = await step('oms', () => oms.upsert.upsertOmsOrder(omsOrder));
+        if (!r.ok) return r.problem.transient ? park(r.problem) : compensate(r.problem);
+        state.oms = { fingerprint: omsPrint, status: r.value.orderStatus, order: omsOrder };
+      }
+    }
+
+    if (state.hold) {
+      // A retry got everything through: give the order back its status.
+      const r = await step('compensation', () => bc.status.setOrderStatus(orderId, state.hold!.previousStatusId, `bcsync: synced after ops decision`));
+      if (!r.ok) return park(r.problem);
+      state.hold = null;
+      state.order = r.value.order;
+      state.lastReadAtS = Math.max(state.lastReadAtS, r.value.readAtS);
+    }
+
+    if (state.pendingShipments.length) {
+      const shipments = state.pendingShipments.slice();
+      const r = await step('shipments', () => bc.shipments.copyShipments(orderId, state.order!, shipments));
+      if (!r.ok) return park(r.problem);
+      for (const [omsId, bcId] of Object.entries(r.value.copied)) state.shipmentsCopied[omsId] = bcId;
+      state.pendingShipments = state.pendingShipments.filter((s) => state.shipmentsCopied[String(s.shipmentId)] === undefined);
+      state.order = r.value.order;
+      state.lastReadAtS = Math.max(state.lastReadAtS, r.value.readAtS);
+    }
+    return true;
+  }
+
+  async function run(forceRead: boolean): Promise<void> {
+    if (await syncPass(forceRead)) {
+      // A pass that got everything through resolves whatever was parked: nobody has to close it.
+      state.problem = null;
+      state.status = 'Synced';
+    }
+    publish();
+  }
+
+  function showDetails(): void {
+    const o = state.order;
+    const lines = [
+      `**BigCommerce order ${orderId}** (store \`${storeHash}\`)${o ? ` · ${o.billingAddress.firstName} ${o.billingAddress.lastName} · ${o.currency} ${fromUnits(toUnits(o.totalIncTax)).slice(0, -2)} · ${o.status}` : ''}`,
+      `- Sync: **${state.status}**${state.erp.id ? ` · ERP sales order ${state.erp.id}${state.erp.closed ? ' (closed)' : ''}` : ''}${state.oms.status ? ` · OMS ${state.oms.status}` : ''}`,
+      `- Passes ${state.passes} · duplicates ignored ${state.duplicatesIgnored} · reads saved ${state.fetchesSaved} · shipments copied ${Object.keys(state.shipmentsCopied).length}`,
+    ];
+    if (state.lastEvent) lines.push(`- Last event: \`${state.lastEvent.scope}\` at ${new Date(state.lastEvent.createdAt * 1000).toISOString()}`);
+    if (state.hold) lines.push(`- On hold in BigCommerce (Manual Verification Required); was status ${state.hold.previousStatusId}`);
+    if (state.problem) {
+      lines.push(
+        `- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`,
+        state.problem.transient
+          ? `- Tries again by itself in ${Math.round(input.parkRetryMs / 1000)} s; or decide now: signal \`decide\` with \`{"action":"retry"}\`, \`{"action":"skip"}\` or \`{"action":"resolve"}\``
+          : `- Decide: signal \`decide\` with \`{"action":"retry"}\` (with corrections: \`{"action":"retry","skuMap":{"OLD-SKU":"NEW-SKU"}}\`), \`{"action":"skip"}\` or \`{"action":"resolve"}\``,
+      );
+    }
+    if (state.lastDecision) lines.push(`- Last decision: ${state.lastDecision.action} at ${state.lastDecision.at}${state.lastDecision.note ? ` (${state.lastDecision.note})` : ''}`);
+    setCurrentDetails(lines.join('\n'));
+  }
+
+  publish();
+  for (;;) {
+    const terminalAndQuiet = () => state.pending.length > 0 || state.pendingShipments.length > 0 || decisions.length > 0;
+    const order = state.order;
+    if (state.problem?.transient) {
+      // Parked on an outage: try again by itself after a while, or sooner on an event or a decision.
+      const woke = await condition(terminalAndQuiet, input.parkRetryMs);
+      if (!woke) {
+        await run(true);
+        continue;
+      }
+    } else if (!state.problem && order && isTerminal(order.statusId) && state.pendingShipments.length === 0) {
+      const woke = await condition(terminalAndQuiet, input.quietPeriodMs);
+      if (!woke) break;
+    } else {
+      // Not finished (or waiting for a person): no timer, just wait for the next thing to happen.
+      await condition(terminalAndQuiet);
+    }
+
+    const d = decisions[0];
+    if (d) {
+      state.lastDecision = { ...d, at: new Date().toISOString() };
+      if (d.action === 'skip') {
+        state.status = 'Skipped';
+        state.problem = null;
+        decisions.shift();
+        publish();
+        break;
+      }
+      if (d.action === 'resolve') {
+        state.status = 'Resolved';
+        state.problem = null;
+        decisions.shift();
+        publish();
+        continue;
+      }
+      state.skuMap = { ...state.skuMap, ...(d.skuMap ?? {}) };
+      state.problem = null;
+      await run(true);
+      decisions.shift();
+      continue;
+    }
+    await run(false);
+
+    const info = workflowInfo();
+    if ((info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) && decisions.length === 0) {
+      return await continueAsNew<typeof orderLifecycle>({ ...input, carried: state });
+    }
+  }
+  return state;
+}
+
+/** A failure retrying cannot fix, or retries exhausted, described for ops; undefined for anything else. */
+function asProblem(step: Problem['step'], err: unknown): Problem | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    return { type: cause.type ?? 'ActivityFailed', message: cause.message, step, transient: !cause.nonRetryable };
+  }
+  // The retry window closed on a failure that kept happening: an outage, not bad data. Name the
+  // last failure when Temporal kept it.
+  const last = cause?.cause;
+  if (last instanceof ApplicationFailure) return { type: last.type ?? 'ActivityFailed', message: `${last.message} (retried for the whole retry window)`, step, transient: true };
+  return { type: 'RetryWindowExhausted', message: cause?.message ?? err.message, step, transient: true };
+}
