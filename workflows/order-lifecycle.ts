@@ -136,13 +136,16 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
   const externalId = erpSalesOrderExternalId(storeHash, orderId);
 
   setHandler(orderEventSignal, (event) => {
-    if (seen.has(event.hash)) {
-      state.duplicatesIgnored++;
-      return;
+    // A repeated hash is counted, but not simply dropped: two different changes in the same second
+    // can share a hash (it covers scope, ids and the second). Whether an event costs a read is
+    // decided by its time against our last read, which settles real duplicates (they come later)
+    // for free and still catches a same-second change.
+    if (seen.has(event.hash)) state.duplicatesIgnored++;
+    else {
+      seen.add(event.hash);
+      state.recentHashes.push(event.hash);
+      if (state.recentHashes.length > HASHES_KEPT) seen.delete(state.recentHashes.shift()!);
     }
-    seen.add(event.hash);
-    state.recentHashes.push(event.hash);
-    if (state.recentHashes.length > HASHES_KEPT) seen.delete(state.recentHashes.shift()!);
     state.pending.push(event);
   });
   setHandler(omsShipmentsSignal, ({ shipments }) => {
@@ -266,8 +269,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     return park(problem);
   }
 
-  /** One pass over the order; true when everything the order needs is in place. */
-  async function syncPass(forceRead: boolean): Promise<boolean> {
+  /**
+   * One pass over the order; true when everything the order needs is in place. `decided`: a person
+   * asked for it (retry), which also goes through our own hold.
+   */
+  async function syncPass(forceRead: boolean, decided = false): Promise<boolean> {
     state.passes++;
     const events = state.pending.splice(0);
     if (events.length) state.lastEvent = events[events.length - 1]!;
@@ -278,10 +284,10 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     } else if (events.length) {
       state.fetchesSaved++;
     }
-    const order = state.order!;
-    if (isIncomplete(order.statusId)) return true;
+    const current = state.order!;
+    if (isIncomplete(current.statusId)) return true;
 
-    if (isCancelled(order.statusId)) {
+    if (isCancelled(current.statusId)) {
       if (state.erp.id && !state.erp.closed) {
         const r = await step('cancel', () => erp.close.closeSalesOrder(externalId));
         if (!r.ok) return park(r.problem);
@@ -294,8 +300,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       }
       return true;
     }
-    // Our own hold: nothing moves until ops decide (retry lifts it).
-    if (state.hold && order.statusId === STATUS.manualVerificationRequired) return !state.problem;
+    // Our own hold: nothing moves until ops decide. A retry goes through it, syncing the order as it
+    // was before we held it (the hold is ours, not the merchant's).
+    const ourHold = state.hold !== null && current.statusId === STATUS.manualVerificationRequired;
+    if (ourHold && !decided) return false;
+    const order = ourHold ? { ...current, statusId: state.hold!.previousStatusId } : current;
 
     const salesOrder = mapOrderToSalesOrder(storeHash, order);
     const erpPrint = fingerprint(erpContent(salesOrder));
@@ -342,8 +351,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     return true;
   }
 
-  async function run(forceRead: boolean): Promise<void> {
-    if (await syncPass(forceRead)) {
+  async function run(forceRead: boolean, decided = false): Promise<void> {
+    if (await syncPass(forceRead, decided)) {
       // A pass that got everything through resolves whatever was parked: nobody has to close it.
       state.problem = null;
       state.status = 'Synced';
@@ -410,7 +419,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       }
       state.skuMap = { ...state.skuMap, ...(d.skuMap ?? {}) };
       state.problem = null;
-      await run(true);
+      await run(true, true);
       decisions.shift();
       continue;
     }
