@@ -11,7 +11,8 @@ export type ActionBreakdown = Record<string, number>;
  *   signal delivered with the start is not counted again;
  * - every signal received: 1; every accepted update: 1;
  * - every activity attempt (started or retried): 1 (the history keeps the last attempt's number);
- * - every timer: 1; every search-attribute upsert: 1 (attributes given at start are free);
+ * - every timer: 1; every search-attribute upsert: 1 (attributes given at start are free, and so is
+ *   the TemporalChangeVersion attribute a patch sets);
  * - markers: patch (versioning) markers are exempt; other markers count 1 per workflow task;
  * - child workflow: 2; signal to another workflow: 1.
  * Queries and heartbeats are billed but are not in the history; none are used here.
@@ -36,9 +37,13 @@ export function billableActions(history: temporal.api.history.v1.IHistory): Acti
       case T.EVENT_TYPE_TIMER_STARTED:
         add('timer');
         break;
-      case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        // The versioning attribute a patch sets (TemporalChangeVersion) is exempt.
+        const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        if (fields.length > 0 && fields.every((f) => f === 'TemporalChangeVersion')) break;
         add('search attribute upsert');
         break;
+      }
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
         add('update');
         break;
