@@ -30,6 +30,8 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
     bcPort: opts.bcPort,
     erpPort: opts.erpPort,
     omsPort: opts.omsPort,
+    // In a container the sandbox listens on 0.0.0.0 but is reached by its service name.
+    omsPublicUrl: process.env.SANDBOX_OMS_PUBLIC_URL,
     stateDir: opts.dataDir ? path.resolve(opts.dataDir) : undefined,
     bigcommerce: {
       storeHash: opts.storeHash,

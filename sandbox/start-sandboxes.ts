@@ -18,6 +18,8 @@ export interface SandboxesOptions {
    * sandbox never collide on 4030.
    */
   omsPort?: number;
+  /** Where clients reach the OMS sandbox (SHIP_NOTIFY resource URLs point there); default its listen address. */
+  omsPublicUrl?: string;
   /** Folder to persist sandbox data in; in memory when unset. */
   stateDir?: string;
   bigcommerce?: Omit<BcSandboxOptions, 'data' | 'onChange'>;
@@ -55,7 +57,7 @@ export async function startSandboxes(opts: SandboxesOptions = {}): Promise<Runni
     return typeof a === 'object' && a ? `http://${host}:${a.port}` : '';
   };
   // SHIP_NOTIFY resource URLs must point where clients reach the sandbox, not at a request's Host.
-  oms.setPublicUrl(url(omsServer));
+  oms.setPublicUrl(opts.omsPublicUrl ?? url(omsServer));
   return {
     bigcommerce,
     erp,
