@@ -7,6 +7,10 @@ import { updateOrderStatus } from '../connectors/bigcommerce/orders/update-order
 import type { OmsShipment } from '../domain/oms-shipment';
 import type { BcOrder } from '../domain/order';
 import { shipmentForBigCommerce } from '../domain/shipment-for-bigcommerce';
+import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/hooks-repair';
+import { listOrdersPage } from '../connectors/bigcommerce/orders/list-orders';
+import type { RequiredHook } from '../domain/required-hooks';
+import { hookRepairs, reconcileOrdersSignalled } from '../lib/metrics';
 import { bigCommerceFailure } from './failures';
 
 /** The namespace and key under which the ERP's id is kept on each order. */
@@ -16,7 +20,15 @@ export const ERP_ID_METAFIELD = { namespace: 'bcsync', key: 'erp_sales_order_id'
  * Activities that call BigCommerce. A worker registers one set per store, bound to that store's
  * client, on the store's task queue (`bigcommerce.<storeHash>`), whose dispatch rate is the quota.
  */
-export function createBigCommerceActivities(deps: { client: BigCommerceClient }) {
+export interface BigCommerceActivityDeps {
+  client: BigCommerceClient;
+  /** Hands listed orders to their workflows (reconciliation); absent where no Temporal client is wired. */
+  signalOrders?: (storeHash: string, orders: OrderSnapshot[]) => Promise<void>;
+  /** The required hooks and our secret header, for the health check. */
+  hooks?: { required: RequiredHook[]; headers: Record<string, string> };
+}
+
+export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
   const call = () => {
     const { cancellationSignal, info } = Context.current();
     return { signal: cancellationSignal, priority: info.priority?.priorityKey, attempt: info.attempt };
@@ -54,6 +66,28 @@ export function createBigCommerceActivities(deps: { client: BigCommerceClient })
         // Re-read in the next second, so the echo of our own change is recognised as already seen.
         return readInNextSecond(deps.client, orderId, opts);
       });
+    },
+
+    /**
+     * One page of reconciliation: the orders changed in the window (oldest change first, lines
+     * included), each handed to its workflow as read. One BigCommerce call for up to 250 orders.
+     */
+    async reconcilePage(window: { fromS: number; untilS: number; page: number }): Promise<{ listed: number; full: boolean; lastModifiedS: number }> {
+      const limit = 250;
+      const { orders, readAtS } = await guard(true, (opts) => listOrdersPage(deps.client, window, { ...opts, page: window.page, limit }));
+      if (!deps.signalOrders) throw new Error('reconcilePage needs a Temporal client to hand orders to their workflows');
+      await deps.signalOrders(deps.client.storeHash, orders.map((order) => ({ order, readAtS })));
+      reconcileOrdersSignalled.inc({ store: deps.client.storeHash }, orders.length);
+      const last = orders[orders.length - 1];
+      return { listed: orders.length, full: orders.length === limit, lastModifiedS: last ? Math.floor(Date.parse(last.dateModified) / 1000) : window.fromS };
+    },
+
+    /** Compares the store's hooks with the required set and repairs what is wrong (webhook health). */
+    async checkHooks(): Promise<{ checks: HookCheck[]; removed: number[] }> {
+      if (!deps.hooks) throw new Error('checkHooks needs the required hooks (HOOKS_DESTINATION)');
+      const result = await guard(true, () => checkAndRepairHooks(deps.client, deps.hooks!.required, deps.hooks!.headers));
+      for (const c of result.checks) if (c.repaired) hookRepairs.inc({ store: deps.client.storeHash, was: c.was });
+      return result;
     },
 
     /**

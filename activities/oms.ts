@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { cancelOmsOrder } from '../connectors/oms/shipstation/cancel-order';
 import type { ShipStationClient } from '../connectors/oms/shipstation/client';
+import { OmsError } from '../connectors/oms/shipstation/errors';
 import { upsertOmsOrder } from '../connectors/oms/shipstation/upsert-order';
 import type { OmsOrder } from '../domain/oms-order';
 import { omsFailure } from './failures';
@@ -20,10 +21,19 @@ export function createOmsActivities(deps: { client: ShipStationClient }) {
     }
   };
   return {
+    /**
+     * A shipped or cancelled order is locked in the OMS: that is its state, not a failure, and the
+     * workflow decides what it means (shipped: nothing left to send; cancelled: ask a person).
+     */
     async upsertOmsOrder(order: OmsOrder): Promise<{ orderId: number; orderStatus: string }> {
       return guard(async () => {
-        const r = await upsertOmsOrder(deps.client, order);
-        return { orderId: r.orderId, orderStatus: r.orderStatus };
+        try {
+          const r = await upsertOmsOrder(deps.client, order);
+          return { orderId: r.orderId, orderStatus: r.orderStatus };
+        } catch (err) {
+          if (err instanceof OmsError && err.kind === 'locked' && err.details.orderStatus) return { orderId: err.details.orderId ?? 0, orderStatus: err.details.orderStatus };
+          throw err;
+        }
       });
     },
 

@@ -3,6 +3,7 @@ import type { ShipStationClient } from '../connectors/oms/shipstation/client';
 import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
 import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce-webhook';
+import { deliveryExceptionRouter } from './delivery-exception';
 import { omsWebhookRouter } from './oms-webhook';
 import { opsRouter } from './ops';
 
@@ -31,6 +32,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.set('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
+  app.use(deliveryExceptionRouter(deps));
   app.use(bigCommerceWebhookRouter(deps));
   app.use(omsWebhookRouter(deps));
   app.use(opsRouter(deps));

@@ -5,12 +5,14 @@ import type { Config } from '../config/env';
 import { orderWorkflowId } from '../domain/ids';
 import type { Logger } from '../lib/logger';
 import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '../ops/attention';
+import { requestReconcile } from '../ops/reconcile';
 import { secretMatches } from './webhook-secret';
 
 /**
  * The ops API: what ops can also do in the Web UI, for scripts and tools. Bearer token OPS_TOKEN.
  * - GET  /ops/attention[?store=&limit=&details=1]  parked orders
  * - POST /ops/orders/:store/:orderId/retry|skip|resolve  {skuMap?, note?}
+ * - POST /ops/reconcile  {store, since?}
  */
 export function opsRouter(deps: { client: Client; connection: Connection; logger: Logger; config: Config }): Router {
   const router = express.Router();
@@ -56,6 +58,20 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running workflow ${workflowId}` });
       if (err instanceof DecisionRejected) return void res.status(409).json({ error: 'rejected', reason: err.message });
       deps.logger.error({ err, workflowId }, 'ops decision failed');
+      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+    }
+  });
+  // POST /ops/reconcile {store, since?}: reconcile a store now, from `since` (ISO-8601) or its watermark.
+  router.post('/ops/reconcile', async (req, res) => {
+    const body = z.object({ store: z.string().regex(/^[a-z0-9]+$/), since: z.iso.datetime({ offset: true }).optional() }).strict().safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!deps.config.stores.some((s) => s.storeHash === body.data.store)) return void res.status(404).json({ error: 'not found', reason: `no store ${body.data.store}` });
+    try {
+      const sinceS = body.data.since ? Math.floor(Date.parse(body.data.since) / 1000) : undefined;
+      const workflowId = await within(() => requestReconcile(deps.client, deps.config, body.data.store, { sinceS, reason: 'ops API' }));
+      res.status(202).json({ workflowId, since: body.data.since ?? 'watermark' });
+    } catch (err) {
+      deps.logger.error({ err }, 'requesting a reconciliation failed');
       res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
     }
   });

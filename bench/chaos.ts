@@ -13,6 +13,7 @@ import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxe
 import { seededRandom } from '../sandbox/random';
 import { bundleWorkflows } from '../workers/start-workers';
 import { installTemporalRuntime } from '../workers/runtime';
+import { orderStateQuery } from '../workflows/order-sync';
 import { billableActions, total, type ActionBreakdown } from './support/billable-actions';
 
 /**
@@ -152,14 +153,41 @@ async function checkOrder(s: Stack, id: number): Promise<'ok' | 'lost' | 'mismat
 
 async function settle(s: Stack, ids: number[], timeoutMs: number): Promise<Record<string, number>> {
   const deadline = Date.now() + timeoutMs;
-  let last: Record<string, number> = {};
   for (;;) {
     const counts: Record<string, number> = { ok: 0, lost: 0, mismatched: 0, pending: 0 };
-    for (const id of ids) counts[await checkOrder(s, id)]!++;
-    last = counts;
-    if (counts.ok === ids.length || Date.now() > deadline) return last;
+    const bad: Array<[number, string]> = [];
+    for (const id of ids) {
+      const verdict = await checkOrder(s, id);
+      counts[verdict]!++;
+      if (verdict !== 'ok') bad.push([id, verdict]);
+    }
+    if (counts.ok === ids.length) return counts;
+    if (Date.now() > deadline) {
+      // A failure is only useful with its why: say where each order that did not settle stands.
+      for (const [id, verdict] of bad.slice(0, 20)) console.log(`  order ${id} ${verdict}: ${await explain(s, id)}`);
+      return counts;
+    }
     await sleep(2_000);
   }
+}
+
+async function explain(s: Stack, id: number): Promise<string> {
+  const order = await bcOrder(s, id);
+  const parts = [`BigCommerce status ${order.status_id}`, `ERP ${erpOrders(s).some((o) => o.externalId === externalId(id)) ? 'has it' : 'missing'}`];
+  const oms = omsOrders(s).find((o) => o.orderKey === externalId(id));
+  parts.push(`OMS ${oms ? oms.orderStatus : 'missing'}`);
+  try {
+    const handle = s.client.workflow.getHandle(orderWorkflowId(STORE, id));
+    const d = await handle.describe();
+    parts.push(`workflow ${d.status.name}`);
+    if (d.status.name === 'RUNNING') {
+      const st = await handle.query(orderStateQuery);
+      parts.push(`sync ${st.status}`, `problem ${JSON.stringify(st.problem)}`, `pending events ${st.pending.length}`, `pending shipments ${st.pendingShipments.length}`, `passes ${st.passes}`);
+    }
+  } catch (err) {
+    parts.push(`workflow: ${(err as Error).message}`);
+  }
+  return parts.join(', ');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -186,7 +214,7 @@ async function crashes(s: Stack, worker: WorkerProcess) {
   for (const id of cancelled) await setStatus(s, id, 5);
   while (worker.kills < MIN_KILLS) await sleep(1_000);
   await monkey.stop();
-  const result = await settle(s, ids, 600_000);
+  const result = await settle(s, ids, 240_000);
   const erpRecords = erpOrders(s).filter((o) => ids.some((id) => o.externalId === externalId(id)));
   const omsRecords = omsOrders(s).filter((o) => ids.some((id) => o.orderKey === externalId(id)));
   let bcShipmentExtra = 0;

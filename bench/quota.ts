@@ -129,7 +129,7 @@ async function governed(label: string, temporalAddress: string, client: Client, 
   const store = await setupStore(`bench${label}`, temporalAddress, ORDERS, otherAppsShare);
   await startOrders(client, store); // the whole backlog is waiting before any worker runs
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const workers = await startWorkers(store.config, { connection, logger, workflowBundle: { codePath: bundlePath } });
+  const workers = await startWorkers(store.config, { connection, logger, client, workflowBundle: { codePath: bundlePath } });
   const synced = await waitForErp(store, ORDERS, 600_000);
   await workers.shutdown();
   await connection.close();
@@ -238,7 +238,7 @@ async function priority(temporalAddress: string, client: Client, bundlePath: str
   const batchIds = store.orderIds.slice(0, 600);
   const orderIds = store.orderIds.slice(600);
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const workers = await startWorkers(store.config, { connection, logger, workflowBundle: { codePath: bundlePath } });
+  const workers = await startWorkers(store.config, { connection, logger, client, workflowBundle: { codePath: bundlePath } });
   const batches = Array.from({ length: 20 }, (_, i) =>
     client.workflow.execute('batchFetch', { workflowId: `batch-${store.storeHash}-${i}`, taskQueue: store.config.temporal.workflowTaskQueue, args: [store.storeHash, batchIds.slice(i * 30, i * 30 + 30), mode] }),
   );

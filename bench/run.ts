@@ -6,6 +6,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   sandbox: () => import('./sandbox-throughput').then((m) => m.main()),
   quota: () => import('./quota').then((m) => m.main()),
   chaos: () => import('./chaos').then((m) => m.main()),
+  outage: () => import('./outage').then((m) => m.main()),
 };
 
 const name = process.argv[2];

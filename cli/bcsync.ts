@@ -20,13 +20,16 @@ Usage:
                  [--rate-limit on|off] [--webhook-time-scale 1] [--data-dir DIR]
       The BigCommerce, ERP and OMS simulators alone (sandbox/README.md). State is in memory
       unless --data-dir is given.
-  bcsync hooks register --destination URL [--oms-destination URL]
-      Creates or repairs the store's webhooks so order events reach URL (BC_* and WEBHOOK_SECRET),
+  bcsync hooks register --destination URL [--exception-destination URL] [--oms-destination URL]
+      Creates or repairs the store's webhooks so order events reach URL and delivery exceptions
+      URL/exceptions (BC_* and WEBHOOK_SECRET),
       and the OMS's SHIP_NOTIFY webhook to the OMS URL (OMS_*, OMS_WEBHOOK_TOKEN).
   bcsync attention list [--store HASH] [--json]
       Orders parked as NeedsAttention, with their problem (TEMPORAL_ADDRESS).
   bcsync retry|skip|resolve <workflowId> [--sku-map OLD=NEW,...] [--note text]
       Decide on a parked order: retry (with SKU corrections), skip it, or mark it resolved.
+  bcsync reconcile [--since 2026-11-27T10:00:00Z] [--store HASH]
+      Reconcile now: hand every order changed since then (default: the watermark) to its workflow.
   bcsync demo [--count 3]
       Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
 `;
@@ -109,13 +112,18 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'hooks': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { destination: { type: 'string' }, 'oms-destination': { type: 'string' } } });
-      if (positionals[0] !== 'register' || !values.destination) throw new UsageError('usage: bcsync hooks register --destination URL [--oms-destination URL]');
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { destination: { type: 'string' }, 'exception-destination': { type: 'string' }, 'oms-destination': { type: 'string' } },
+      });
+      if (positionals[0] !== 'register' || !values.destination) throw new UsageError('usage: bcsync hooks register --destination URL [--exception-destination URL] [--oms-destination URL]');
       const config = loadConfig();
       const { registerHooks, registerOmsWebhook } = await import('./register-hooks');
+      const exceptions = values['exception-destination'] ?? `${values.destination.replace(/\/+$/, '')}/exceptions`;
       for (const store of config.stores) {
-        for (const r of await registerHooks(store, values.destination, config.api.webhookSecret)) {
-          console.log(`${store.storeHash}: ${r.scope} -> ${values.destination}: hook ${r.id} ${r.outcome}`);
+        for (const r of await registerHooks(store, values.destination, config.api.webhookSecret, exceptions)) {
+          console.log(`${store.storeHash}: ${r.scope} -> ${r.destination}: hook ${r.hookId} ${r.was === 'ok' ? 'ok' : `${r.was}, repaired`}`);
         }
       }
       if (values['oms-destination']) {
@@ -141,6 +149,27 @@ async function main(argv: string[]): Promise<void> {
       const skuMap = parseSkuMap(values['sku-map']);
       if (skuMap && command !== 'retry') throw new UsageError('--sku-map goes with retry only');
       await runDecision(workflowId, { action: command, ...(skuMap ? { skuMap } : {}), ...(values.note ? { note: values.note } : {}) });
+      return;
+    }
+    case 'reconcile': {
+      const { values } = parseArgs({ args: rest, options: { since: { type: 'string' }, store: { type: 'string' } } });
+      const config = loadConfig();
+      const sinceMs = values.since !== undefined ? Date.parse(values.since) : undefined;
+      if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new UsageError(`--since takes a date and time, e.g. 2026-11-27T10:00:00Z; got ${values.since}`);
+      const stores = values.store ? config.stores.filter((s) => s.storeHash === values.store) : config.stores;
+      if (stores.length === 0) throw new UsageError(`no store ${values.store} in the configuration`);
+      const { Client, Connection } = await import('@temporalio/client');
+      const { requestReconcile } = await import('../ops/reconcile');
+      const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey });
+      try {
+        const client = new Client({ connection, namespace: config.temporal.namespace });
+        for (const s of stores) {
+          const id = await requestReconcile(client, config, s.storeHash, { sinceS: sinceMs !== undefined ? Math.floor(sinceMs / 1000) : undefined, reason: 'CLI' });
+          console.log(`${id}: reconciling store ${s.storeHash} from ${values.since ?? 'its watermark'}`);
+        }
+      } finally {
+        await connection.close();
+      }
       return;
     }
     case 'demo': {

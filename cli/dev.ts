@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEV_DEFAULTS, loadConfig } from '../config/env';
 import { startApiServer } from '../api/server';
@@ -8,6 +8,7 @@ import { createDemoOrders } from '../sandbox/demo-orders';
 import { startSandboxes } from '../sandbox/start-sandboxes';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { installTemporalRuntime } from '../workers/runtime';
+import { ensureSchedules } from '../workers/schedules';
 import { startWorkers } from '../workers/start-workers';
 import { connectWorkerConnection, createLazyClient } from '../workers/temporal-connection';
 import { startDevServer } from './dev-server';
@@ -66,7 +67,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
       const t = temporal;
       cleanups.push(() => t.teardown());
     }
-    const config = loadConfig({ ...env, TEMPORAL_ADDRESS: address });
+    const apiPort = env.API_PORT ?? '3000';
+    const config = loadConfig({ HOOKS_DESTINATION: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`, ...env, TEMPORAL_ADDRESS: address });
 
     const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, omsPort: opts.omsPort, stateDir: path.join(opts.dataDir, 'sandbox'), logger });
     cleanups.push(() => sandboxes.close());
@@ -75,8 +77,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
     cleanups.push(() => adminConnection.close());
     await ensureSearchAttributes(adminConnection, config.temporal.namespace, logger);
 
+    const adminClient = new Client({ connection: adminConnection, namespace: config.temporal.namespace });
     const nativeConnection = await connectWorkerConnection(config.temporal);
-    const workers = await startWorkers(config, { connection: nativeConnection, logger });
+    const workers = await startWorkers(config, { connection: nativeConnection, logger, client: adminClient });
     cleanups.push(async () => {
       await workers.shutdown();
       await nativeConnection.close();
@@ -92,7 +95,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
     cleanups.push(() => api.close());
 
     const store = config.stores[0]!;
-    const hooks = await registerHooks(store, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
+    const hooks = await registerHooks(store, config.health.destination!, config.api.webhookSecret, config.health.exceptionDestination);
+    const schedules = await ensureSchedules(adminClient, config, logger);
     const omsHook = await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
 
     const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : '(your Temporal server\'s UI)';
@@ -106,8 +110,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  BigCommerce sandbox  ${sandboxes.bcUrl}/stores/${store.storeHash}   (X-Auth-Token: ${store.accessToken})`,
         `  ERP sandbox          ${sandboxes.erpUrl}/services/rest/record/v1   (NetSuite record API shape)`,
         `  OMS sandbox          ${sandboxes.omsUrl}   (ShipStation V1 shape, Basic ${config.oms.apiKey}:...)`,
-        `  BigCommerce hooks    ${hooks.filter((h) => h.outcome !== 'removed').map((h) => h.scope).join(', ')} -> ${api.url}/webhooks/bigcommerce`,
+        `  BigCommerce hooks    ${hooks.map((h) => `${h.scope}${h.was === 'ok' ? '' : ` (${h.was}, repaired)`}`).join(', ')} -> ${api.url}/webhooks/bigcommerce[/exceptions]`,
         `  OMS webhook          SHIP_NOTIFY -> ${api.url}/webhooks/oms (${omsHook.outcome})`,
+        `  Schedules            ${schedules.map((s) => s.id).join(', ')}   (Web UI: Schedules)`,
         `  Ops API              ${api.url}/ops/attention   (Authorization: Bearer ${config.api.opsToken ? '<OPS_TOKEN>' : 'disabled'})`,
         `  State                ${opts.dataDir}`,
         '',

@@ -2,37 +2,21 @@ import { createOmsClient } from '../config/clients';
 import type { Config, StoreConfig } from '../config/env';
 import { ensureWebhook } from '../connectors/oms/shipstation/webhooks';
 import { BigCommerceClient } from '../connectors/bigcommerce/client';
-import { deleteHook, ensureHook, listHooks, type EnsureHookOutcome } from '../connectors/bigcommerce/hooks';
+import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/hooks-repair';
+import { requiredHooks } from '../domain/required-hooks';
 import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
 
-/**
- * The scopes this product consumes. Named one by one rather than `store/order/*`: a status change
- * fires both `statusUpdated` and `updated`, and the wildcard would wake the order's workflow twice
- * (each signal is a billed Temporal action) for one change. `updated` covers status changes.
- */
-export const REQUIRED_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/archived', 'store/order/refund/created'];
+export { ORDER_SCOPES as REQUIRED_SCOPES } from '../domain/required-hooks';
 
 /**
- * Creates, reactivates or fixes the store's hooks so each required scope reaches `destination`, and
- * removes our own hooks at that destination for scopes no longer required (other apps' hooks and
- * other destinations are left alone).
+ * Creates, reactivates or fixes the store's hooks so each required scope reaches `destination`
+ * (and delivery exceptions `exceptionDestination`), and removes our own hooks at those
+ * destinations for scopes no longer required. The same repair the webhook-health schedule runs.
  */
-export async function registerHooks(
-  store: StoreConfig,
-  destination: string,
-  webhookSecret: string,
-): Promise<{ scope: string; id: number; outcome: EnsureHookOutcome | 'removed' }[]> {
+export async function registerHooks(store: StoreConfig, destination: string, webhookSecret: string, exceptionDestination?: string): Promise<HookCheck[]> {
   const client = new BigCommerceClient({ apiUrl: store.apiUrl, storeHash: store.storeHash, accessToken: store.accessToken });
-  const results: { scope: string; id: number; outcome: EnsureHookOutcome | 'removed' }[] = [];
-  for (const scope of REQUIRED_SCOPES) {
-    const { hook, outcome } = await ensureHook(client, { scope, destination, headers: { [WEBHOOK_SECRET_HEADER]: webhookSecret } });
-    results.push({ scope, id: hook.id, outcome });
-  }
-  for (const stale of (await listHooks(client, { destination })).filter((h) => !REQUIRED_SCOPES.includes(h.scope))) {
-    await deleteHook(client, stale.id);
-    results.push({ scope: stale.scope, id: stale.id, outcome: 'removed' });
-  }
-  return results;
+  const { checks } = await checkAndRepairHooks(client, requiredHooks(destination, exceptionDestination), { [WEBHOOK_SECRET_HEADER]: webhookSecret });
+  return checks;
 }
 
 /**

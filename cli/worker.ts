@@ -1,8 +1,9 @@
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createServer } from 'node:http';
 import { loadConfig } from '../config/env';
 import { metricsRegistry } from '../lib/metrics';
 import { createLogger } from '../lib/logger';
+import { ensureSchedules } from '../workers/schedules';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
@@ -14,13 +15,11 @@ export async function runWorker(): Promise<void> {
   const logger = createLogger(config.logLevel, 'bcsync-worker');
   installTemporalRuntime(logger);
   const admin = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey });
-  try {
-    await ensureSearchAttributes(admin, config.temporal.namespace, logger);
-  } finally {
-    await admin.close();
-  }
+  const client = new Client({ connection: admin, namespace: config.temporal.namespace });
+  await ensureSearchAttributes(admin, config.temporal.namespace, logger);
+  await ensureSchedules(client, config, logger);
   const connection = await connectWorkerConnection(config.temporal);
-  const workers = await startWorkers(config, { connection, logger });
+  const workers = await startWorkers(config, { connection, logger, client });
   logger.info({ taskQueues: workers.workers.map((w) => w.options.taskQueue) }, 'workers running');
   const metrics = config.metricsPort
     ? createServer(async (req, res) => {
@@ -36,4 +35,5 @@ export async function runWorker(): Promise<void> {
   await workers.done;
   metrics?.close();
   await connection.close();
+  await admin.close();
 }

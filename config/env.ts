@@ -80,6 +80,33 @@ export const envSchema = z
     /** Bearer token for /ops/... (the ops API). Unset: the ops API answers 503. */
     OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters').optional(),
 
+    /**
+     * Where BigCommerce must deliver our webhooks: the public URL of POST /webhooks/bigcommerce. The
+     * webhook-health schedule checks the store's hooks against it. Unset: no health checks.
+     */
+    HOOKS_DESTINATION: z.url().optional(),
+    /** `store/hook/deliveryException` must go to a destination no other hook uses. */
+    HOOKS_EXCEPTION_DESTINATION: z.url().optional(),
+    HEALTH_INTERVAL: durationMs.default(parseDurationMs('5m')),
+    RECONCILE_INTERVAL: durationMs.default(parseDurationMs('15m')),
+    /** Each reconciliation re-reads this much before its watermark: changes land late, clocks differ. */
+    RECONCILE_OVERLAP: durationMs.default(parseDurationMs('5m')),
+    /** Where a store's very first reconciliation starts. */
+    RECONCILE_INITIAL_LOOKBACK: durationMs.default(parseDurationMs('1h')),
+    ALERT_INTERVAL: durationMs.default(parseDurationMs('1m')),
+    /** Slack-compatible incoming webhook (`{text}` JSON); alerts also go to the log. */
+    ALERT_WEBHOOK_URL: z.url().optional(),
+    /** The same alert is not sent again within this time. */
+    ALERT_COOLDOWN: durationMs.default(parseDurationMs('1h')),
+    /** Alert when at least this many orders are parked (NeedsAttention). */
+    ALERT_PARKED_THRESHOLD: z.coerce.number().int().positive().default(1),
+    /** Alert when at least this many workflows failed since the last check. */
+    ALERT_FAILED_THRESHOLD: z.coerce.number().int().positive().default(1),
+    /** Alert when BigCommerce answered at least this many 429s per minute since the last check. */
+    ALERT_429_PER_MINUTE: z.coerce.number().positive().default(5),
+    /** Other processes' /metrics to add up for the 429 rate (comma-separated URLs). */
+    METRICS_SCRAPE_URLS: z.string().optional(),
+
     API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     /** `bcsync worker` serves Prometheus metrics here (0 = off); the API serves its own on /metrics. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -133,6 +160,17 @@ export interface Config {
   api: { port: number; host: string; webhookSecret: string; opsToken?: string };
   metricsPort: number;
   orders: { quietPeriodMs: number; retryWindowMs: number; parkRetryMs: number };
+  health: { destination?: string; exceptionDestination?: string; intervalMs: number };
+  reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
+  alerts: {
+    intervalMs: number;
+    webhookUrl?: string;
+    cooldownMs: number;
+    parkedThreshold: number;
+    failedThreshold: number;
+    rateLimitedPerMinute: number;
+    scrapeUrls: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -178,6 +216,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
     api: { port: env.API_PORT, host: env.API_HOST, webhookSecret: env.WEBHOOK_SECRET, opsToken: env.OPS_TOKEN },
     metricsPort: env.METRICS_PORT,
     orders: { quietPeriodMs: env.ORDER_QUIET_PERIOD, retryWindowMs: env.ORDER_RETRY_WINDOW, parkRetryMs: env.ORDER_PARK_RETRY },
+    health: {
+      destination: env.HOOKS_DESTINATION,
+      exceptionDestination: env.HOOKS_EXCEPTION_DESTINATION ?? (env.HOOKS_DESTINATION ? `${env.HOOKS_DESTINATION.replace(/\/+$/, '')}/exceptions` : undefined),
+      intervalMs: env.HEALTH_INTERVAL,
+    },
+    reconcile: { intervalMs: env.RECONCILE_INTERVAL, overlapMs: env.RECONCILE_OVERLAP, initialLookbackMs: env.RECONCILE_INITIAL_LOOKBACK },
+    alerts: {
+      intervalMs: env.ALERT_INTERVAL,
+      webhookUrl: env.ALERT_WEBHOOK_URL,
+      cooldownMs: env.ALERT_COOLDOWN,
+      parkedThreshold: env.ALERT_PARKED_THRESHOLD,
+      failedThreshold: env.ALERT_FAILED_THRESHOLD,
+      rateLimitedPerMinute: env.ALERT_429_PER_MINUTE,
+      scrapeUrls: (env.METRICS_SCRAPE_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+    },
   };
 }
 

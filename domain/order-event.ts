@@ -1,8 +1,15 @@
-/** What the API passes to an order's workflow for each BigCommerce webhook: a trigger, never data. */
+import type { BcOrder } from './order';
+
+/** What wakes an order's workflow: a trigger, or (from reconciliation) a fresh read of the order. */
 export interface OrderEvent {
   scope: string;
-  /** BigCommerce's payload hash: identical when the same event is delivered twice. */
+  /** BigCommerce's payload hash (same on a duplicate delivery); reconciliation makes its own. */
   hash: string;
-  /** Event time, Unix seconds, as BigCommerce sent it. */
+  /** When the change happened, Unix seconds (BigCommerce's `created_at`, or the order's date_modified). */
   createdAt: number;
+  /**
+   * The order as a listing just read it, and BigCommerce's clock at that read. Reconciliation
+   * reads orders a page at a time; passing what it read spares each order its own read.
+   */
+  snapshot?: { order: BcOrder; readAtS: number };
 }

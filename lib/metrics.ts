@@ -50,3 +50,21 @@ export const webhooksReceived = new Counter({
   help: 'BigCommerce webhooks received, by outcome',
   labelNames: ['outcome'] as const,
 });
+
+export const hookRepairs = new Counter({
+  name: 'bcsync_webhook_repairs_total',
+  help: 'Store hooks found missing, inactive or with wrong headers, and repaired',
+  labelNames: ['store', 'was'] as const,
+});
+
+export const reconcileOrdersSignalled = new Counter({
+  name: 'bcsync_reconcile_orders_total',
+  help: 'Orders handed to their workflows by reconciliation',
+  labelNames: ['store'] as const,
+});
+
+export const alertsSent = new Counter({
+  name: 'bcsync_alerts_sent_total',
+  help: 'Alerts delivered (after de-duplication and cool-down)',
+  labelNames: ['severity'] as const,
+});

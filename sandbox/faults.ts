@@ -17,6 +17,11 @@ export interface Fault {
   status?: number;
   body?: unknown;
   latencyMs?: number;
+  /**
+   * The request is carried out, and then its answer is replaced by `status` (a commit whose answer
+   * was lost on the way back: the caller cannot tell it from a failure).
+   */
+  lostAnswer?: boolean;
   /** Fire at most this many times (unlimited when unset). */
   times?: number;
   /** Probability in [0, 1] (always when unset). */
@@ -64,6 +69,18 @@ export class FaultRegistry {
       if (!fault) return next();
       const act = () => {
         if (fault.status === undefined) return next();
+        if (fault.lostAnswer) {
+          const status = fault.status;
+          const end = res.end.bind(res);
+          // Whatever the handler answers is dropped for the fault's status; only headers survive.
+          res.end = ((..._args: unknown[]) => {
+            res.status(status);
+            res.removeHeader('content-length');
+            res.removeHeader('content-type');
+            return end();
+          }) as typeof res.end;
+          return next();
+        }
         res.status(fault.status);
         if (fault.body === undefined) res.end();
         else res.json(fault.body);

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createBigCommerceActivities } from '../activities/bigcommerce';
+import { createControlActivities } from '../activities/control';
+import { signalOrder } from '../api/order-workflow';
+import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
+import type { OrderSnapshot } from '../connectors/bigcommerce/orders/get-order';
+import type { OrderEvent } from '../domain/order-event';
+import { requiredHooks } from '../domain/required-hooks';
+import { orderEventSignal } from '../workflows/order-sync';
 import { createErpActivities } from '../activities/erp';
 import { createOmsActivities } from '../activities/oms';
 import type { Config, StoreConfig } from '../config/env';
@@ -41,7 +49,14 @@ export interface RunningWorkers {
  */
 export async function startWorkers(
   config: Config,
-  deps: { connection: NativeConnection; logger: Logger; workflowBundle?: WorkerOptions['workflowBundle']; fetch?: typeof fetch },
+  deps: {
+    connection: NativeConnection;
+    logger: Logger;
+    /** Activities that talk to Temporal (reconciliation handing orders over, alerts) need a client. */
+    client: Client;
+    workflowBundle?: WorkerOptions['workflowBundle'];
+    fetch?: typeof fetch;
+  },
 ): Promise<RunningWorkers> {
   const { connection, logger } = deps;
   const namespace = config.temporal.namespace;
@@ -53,8 +68,19 @@ export async function startWorkers(
       namespace,
       taskQueue: config.temporal.workflowTaskQueue,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+      activities: createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }),
     }),
   );
+  const signalOrders = async (storeHash: string, orders: OrderSnapshot[]) => {
+    for (const { order, readAtS } of orders) {
+      const modifiedS = Math.floor(Date.parse(order.dateModified) / 1000);
+      const event: OrderEvent = { scope: 'bcsync/reconcile', hash: `reconcile:${order.id}:${modifiedS}`, createdAt: modifiedS, snapshot: { order, readAtS } };
+      await signalOrder(deps.client, config, storeHash, order.id, orderEventSignal, [event]);
+    }
+  };
+  const hooks = config.health.destination
+    ? { required: requiredHooks(config.health.destination, config.health.exceptionDestination), headers: { [WEBHOOK_SECRET_HEADER]: config.api.webhookSecret } }
+    : undefined;
 
   for (const store of config.stores) {
     const client = createStoreClient(store, deps.fetch);
@@ -64,7 +90,7 @@ export async function startWorkers(
         connection,
         namespace,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
-        activities: createBigCommerceActivities({ client }),
+        activities: createBigCommerceActivities({ client, signalOrders, hooks }),
         // Global across every worker of this queue, enforced by the server: the store's quota.
         maxTaskQueueActivitiesPerSecond: rate,
         interceptors: { activity: [activityMetricsInterceptor] },

@@ -1,1 +1,4 @@
 export { orderSync } from './order-sync';
+export { reconcile } from './reconcile';
+export { webhookHealth, reconcileTick } from './webhook-health';
+export { alertDispatcher, alertMonitor } from './alerts';

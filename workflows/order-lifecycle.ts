@@ -7,6 +7,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -66,8 +67,13 @@ export interface OrderLifecycleState {
   order: BcOrder | null;
   /** BigCommerce's clock at our last read (s): events from earlier seconds are already in `order`. */
   lastReadAtS: number;
-  erp: { id: string | null; fingerprint: string | null; closed: boolean };
-  oms: { fingerprint: string | null; status: string | null; order: OmsOrder | null };
+  /**
+   * `unconfirmed`: a write went out and its outcome is unknown (the worker died, the retry window
+   * closed): the ERP may have the order without our knowing its id.
+   */
+  erp: { id: string | null; fingerprint: string | null; closed: boolean; unconfirmed?: boolean };
+  /** `unconfirmed`: the order last sent to the OMS without an answer (it may exist there). */
+  oms: { fingerprint: string | null; status: string | null; order: OmsOrder | null; unconfirmed?: OmsOrder | null };
   erpIdWrittenBack: boolean;
   /** OMS shipment id -> BigCommerce shipment id. */
   shipmentsCopied: Record<string, number>;
@@ -94,6 +100,7 @@ export const decideUpdate = defineUpdate<{ status: LifecycleStatus; problem: Pro
 export const orderStateQuery = defineQuery<OrderLifecycleState>('state');
 
 const HASHES_KEPT = 200;
+const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';
 const MAX_HISTORY_EVENTS = 2_000;
 
 function initialState(): OrderLifecycleState {
@@ -276,7 +283,14 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
   async function syncPass(forceRead: boolean, decided = false): Promise<boolean> {
     state.passes++;
     const events = state.pending.splice(0);
-    if (events.length) state.lastEvent = events[events.length - 1]!;
+    if (events.length) state.lastEvent = { ...events[events.length - 1]!, snapshot: undefined };
+    // A fresher read than ours, made by reconciliation's listing: take it as our read.
+    for (const e of events) {
+      if (e.snapshot && e.snapshot.readAtS >= state.lastReadAtS) {
+        state.order = e.snapshot.order;
+        state.lastReadAtS = e.snapshot.readAtS;
+      }
+    }
     // Events from seconds before our last read are already in what we read: no call needed.
     const needRead = forceRead || !state.order || events.some((e) => e.createdAt >= state.lastReadAtS);
     if (needRead) {
@@ -288,13 +302,18 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     if (isIncomplete(current.statusId)) return true;
 
     if (isCancelled(current.statusId)) {
-      if (state.erp.id && !state.erp.closed) {
+      // A write whose answer we never got may still have landed: undo it too (closing and
+      // cancelling are idempotent and harmless on an order that is not there). Behind a patch:
+      // runs that already went past such a cancellation without undoing replay as they ran.
+      const erpMayHaveIt = state.erp.id !== null || (state.erp.unconfirmed === true && patched(UNDO_UNCONFIRMED_PATCH));
+      const omsTarget = state.oms.order ?? (state.oms.unconfirmed && patched(UNDO_UNCONFIRMED_PATCH) ? state.oms.unconfirmed : null);
+      if (erpMayHaveIt && !state.erp.closed) {
         const r = await step('cancel', () => erp.close.closeSalesOrder(externalId));
         if (!r.ok) return park(r.problem);
         state.erp.closed = true;
       }
-      if (state.oms.order && state.oms.status !== 'cancelled') {
-        const r = await step('cancel', () => oms.cancel.cancelOmsOrder(state.oms.order!));
+      if (omsTarget && state.oms.status !== 'cancelled') {
+        const r = await step('cancel', () => oms.cancel.cancelOmsOrder(omsTarget));
         if (!r.ok) return park(r.problem);
         state.oms.status = 'cancelled';
       }
@@ -309,9 +328,14 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     const salesOrder = mapOrderToSalesOrder(storeHash, order);
     const erpPrint = fingerprint(erpContent(salesOrder));
     if (erpPrint !== state.erp.fingerprint || state.erp.closed) {
+      state.erp.unconfirmed = true;
       const r = await step('erp', () => erp.upsert.upsertSalesOrder(salesOrder));
-      if (!r.ok) return park(r.problem);
-      state.erp = { id: r.value.internalId, fingerprint: erpPrint, closed: false };
+      if (!r.ok) {
+        // Refused (validation): nothing landed. Transient: it may have.
+        if (!r.problem.transient) state.erp.unconfirmed = false;
+        return park(r.problem);
+      }
+      state.erp = { id: r.value.internalId, fingerprint: erpPrint, closed: false, unconfirmed: false };
     }
     if (!state.erpIdWrittenBack && state.erp.id) {
       const r = await step('writeBack', () => bc.writeBack.writeBackErpId(orderId, state.erp.id!));
@@ -324,9 +348,18 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       const omsPrint = fingerprint(omsOrder);
       const locked = state.oms.status === 'shipped' || state.oms.status === 'cancelled';
       if (omsPrint !== state.oms.fingerprint && !locked && omsOrder.items.length > 0) {
+        state.oms.unconfirmed = omsOrder;
         const r = await step('oms', () => oms.upsert.upsertOmsOrder(omsOrder));
-        if (!r.ok) return r.problem.transient ? park(r.problem) : compensate(r.problem);
-        state.oms = { fingerprint: omsPrint, status: r.value.orderStatus, order: omsOrder };
+        if (!r.ok) {
+          if (r.problem.transient) return park(r.problem);
+          state.oms.unconfirmed = null;
+          return compensate(r.problem);
+        }
+        if (r.value.orderStatus === 'cancelled' && omsOrder.status !== 'cancelled') {
+          // Cancelled in the OMS but not in BigCommerce: goods will not ship. A person decides.
+          return park({ type: 'OmsLocked', message: `the OMS order is cancelled while BigCommerce's is ${order.status}`, step: 'oms', transient: false });
+        }
+        state.oms = { fingerprint: omsPrint, status: r.value.orderStatus, order: omsOrder, unconfirmed: null };
       }
     }
 
@@ -381,6 +414,13 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     setCurrentDetails(lines.join('\n'));
   }
 
+  /**
+   * Nothing more expected. An abandoned checkout (Incomplete) too: without this its run stayed open
+   * for good, one per abandoned cart; if the shopper comes back, the next event starts a new run.
+   * Behind a patch: runs already waiting on an incomplete order, without a timer, replay as before.
+   */
+  const isFinished = (statusId: number): boolean => isTerminal(statusId) || (isIncomplete(statusId) && patched('incomplete-order-ends'));
+
   publish();
   for (;;) {
     const terminalAndQuiet = () => state.pending.length > 0 || state.pendingShipments.length > 0 || decisions.length > 0;
@@ -392,7 +432,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
         await run(true);
         continue;
       }
-    } else if (!state.problem && order && isTerminal(order.statusId) && state.pendingShipments.length === 0) {
+    } else if (!state.problem && order && isFinished(order.statusId) && state.pendingShipments.length === 0) {
       const woke = await condition(terminalAndQuiet, input.quietPeriodMs);
       if (!woke) break;
     } else {

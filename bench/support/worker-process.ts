@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
 import { createLogger } from '../../lib/logger';
@@ -10,7 +11,9 @@ async function main() {
   installTemporalRuntime(logger);
   const config = loadConfig(process.env);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const workers = await startWorkers(config, { connection, logger, workflowBundle: { codePath: process.env.BENCH_BUNDLE! } });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const workers = await startWorkers(config, { connection, logger, client, workflowBundle: { codePath: process.env.BENCH_BUNDLE! } });
   process.send!({ ready: true });
   process.on('message', async (m) => {
     if ((m as { stop?: boolean }).stop) {

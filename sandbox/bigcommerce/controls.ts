@@ -94,6 +94,8 @@ export function controlsRouter(ctx: SandboxContext): Router {
     latencyMs: z.number().int().min(0).max(120_000).optional(),
     times: z.number().int().positive().optional(),
     rate: z.number().min(0).max(1).optional(),
+    /** Carry the request out, then answer `status` anyway (a lost answer). */
+    lostAnswer: z.boolean().optional(),
   });
   router.get('/faults', (_req, res) => {
     res.json({ faults: ctx.faults.list() });

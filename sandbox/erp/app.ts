@@ -315,7 +315,7 @@ function erpControls(governance: ErpGovernance): express.Router {
   });
   router.post('/faults', (req, res) => {
     const parsed = z
-      .object({ method: z.string().default('*'), path: z.string().min(1), status: z.number().int().min(100).max(599).optional(), body: z.unknown().optional(), latencyMs: z.number().int().min(0).optional(), times: z.number().int().positive().optional(), rate: z.number().min(0).max(1).optional() })
+      .object({ method: z.string().default('*'), path: z.string().min(1), status: z.number().int().min(100).max(599).optional(), body: z.unknown().optional(), latencyMs: z.number().int().min(0).optional(), times: z.number().int().positive().optional(), rate: z.number().min(0).max(1).optional(), lostAnswer: z.boolean().optional() })
       .safeParse(req.body);
     if (!parsed.success) return void bad(res, parsed.error);
     try {

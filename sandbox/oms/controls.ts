@@ -76,6 +76,8 @@ export function omsControlsRouter(ctx: OmsContext): Router {
     latencyMs: z.number().int().min(0).max(120_000).optional(),
     times: z.number().int().positive().optional(),
     rate: z.number().min(0).max(1).optional(),
+    /** Carry the request out, then answer `status` anyway (a lost answer). */
+    lostAnswer: z.boolean().optional(),
   });
   router.get('/faults', (_req, res) => {
     res.json({ faults: ctx.faults.list() });

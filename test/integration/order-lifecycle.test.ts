@@ -92,6 +92,22 @@ describe('the order lifecycle: created, paid, shipped', () => {
   });
 });
 
+describe('abandoned checkouts', () => {
+  it('an Incomplete order syncs nothing and its run ends when quiet; a completed checkout starts a new run that syncs', async () => {
+    const order = await stack.createOrder({ ...demoOrderBody(2), status_id: 0 });
+    const { externalId, workflowId } = ids(order.id);
+    const handle = stack.client.workflow.getHandle(workflowId);
+    await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), 'the run of the abandoned checkout to end', 20_000);
+    expect(await erpOrder(externalId)).toBeUndefined();
+    const firstRun = (await handle.describe()).runId;
+    await recordHistory(stack.client.workflow.getHandle(workflowId, firstRun), 'order-sync-v2-abandoned-checkout-ends');
+
+    expect((await bcControl(`/orders/${order.id}/status`, { status_id: 11 })).status).toBe(200);
+    await eventually(() => erpOrder(externalId), 'the ERP sales order once the checkout completed');
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+  });
+});
+
 describe('compensation and ops decisions', () => {
   beforeAll(async () => {
     // The 3PL does not know the titanium mug by the store's SKU.
@@ -174,6 +190,34 @@ describe('compensation and ops decisions', () => {
     expect(skipped.stdout).toMatch(/skip -> Skipped/);
     await eventually(async () => ((await stack.client.workflow.getHandle(ids(b.id).workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 'the skipped run to end');
     await expect(run(process.execPath, [CLI, 'retry', 'order:nosuch:1', '--sku-map', 'bad'], { env })).rejects.toThrow(/OLD=NEW/);
+  });
+
+  it('a cancellation undoes writes whose answers were lost: the ERP and the OMS may have the order though we never heard', async () => {
+    const fault = (url: string, body: unknown) => fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const clearFaults = (url: string) => fetch(`${url}/__sandbox/faults`, { method: 'DELETE' });
+
+    // The ERP commits the sales order but the answer never comes back (a 503 after the commit).
+    expect((await fault(stack.sandboxes.erpUrl, { method: 'PUT', path: '^/salesOrder/', status: 503, lostAnswer: true })).status).toBe(201);
+    const a = await stack.createOrder(demoOrderBody(0));
+    await parked(a.id);
+    expect((await erpOrder(ids(a.id).externalId))?.status?.id).not.toBe('H'); // there, open, unknown to the workflow
+    expect((await state(ids(a.id).workflowId)).erp.id).toBeNull();
+    expect((await bcControl(`/orders/${a.id}/status`, { status_id: 5 })).status).toBe(200);
+    await eventually(async () => ((await erpOrder(ids(a.id).externalId))?.status?.id === 'H' ? true : undefined), 'the unconfirmed ERP order closed');
+    await eventually(async () => ((await state(ids(a.id).workflowId)).status === 'Synced' ? true : undefined), 'the cancelled order synced');
+    await recordHistory(stack.client.workflow.getHandle(ids(a.id).workflowId), 'order-sync-v2-cancel-closes-unconfirmed-erp-order');
+    await clearFaults(stack.sandboxes.erpUrl);
+
+    // The same with the OMS: the order lands, the answer is lost.
+    expect((await fault(stack.sandboxes.omsUrl, { method: 'POST', path: '^/orders/createorder$', status: 503, lostAnswer: true })).status).toBe(201);
+    const b = await stack.createOrder(demoOrderBody(1));
+    await parked(b.id);
+    expect((await omsOrders()).find((o: Json) => o.orderKey === ids(b.id).externalId)?.orderStatus).toBe('awaiting_shipment');
+    expect((await state(ids(b.id).workflowId)).oms.order).toBeNull();
+    expect((await bcControl(`/orders/${b.id}/status`, { status_id: 5 })).status).toBe(200);
+    await clearFaults(stack.sandboxes.omsUrl);
+    await eventually(async () => ((await omsOrders()).find((o: Json) => o.orderKey === ids(b.id).externalId)?.orderStatus === 'cancelled' ? true : undefined), 'the unconfirmed OMS order cancelled');
+    await eventually(async () => ((await state(ids(b.id).workflowId)).status === 'Synced' ? true : undefined), 'the cancelled order synced');
   });
 
   it('parks through an ERP outage longer than the retry window and resolves by itself after recovery', async () => {

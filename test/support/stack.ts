@@ -47,7 +47,10 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
   const stores = extra.length
     ? { BC_STORES: JSON.stringify([{ storeHash, accessToken: 'test-token', apiUrl: sandboxes.bcUrl }, ...extra.map((e) => ({ storeHash: e.hash, accessToken: 'test-token', apiUrl: e.sandboxes.bcUrl, plan: 'pro' }))]) }
     : { BC_STORE_HASH: storeHash, BC_ACCESS_TOKEN: 'test-token' };
+  // The API's port is chosen first: the webhook-health check needs our destination in the config.
+  const apiPort = await freePort();
   const config = loadConfig({
+    HOOKS_DESTINATION: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_WORKFLOW_TASK_QUEUE: `bcsync.workflows.${storeHash}`,
     BC_API_URL: sandboxes.bcUrl,
@@ -67,15 +70,16 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     ...overrides,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   const workers = await startWorkers(config, {
     connection: nativeConnection,
     logger,
+    client,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
-  for (const store of config.stores) await registerHooks(store, `${api.url}/webhooks/bigcommerce`, TEST_SECRET);
+  const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: apiPort });
+  for (const store of config.stores) await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination);
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
 
   return {
@@ -122,4 +126,14 @@ export async function eventually<T>(fn: () => Promise<T | undefined> | T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }

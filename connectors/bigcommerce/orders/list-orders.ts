@@ -1,5 +1,6 @@
 import type { BcOrder } from '../../../domain/order';
 import type { BigCommerceClient } from '../client';
+import { z } from 'zod';
 import { paginateV2 } from '../pagination';
 import { bcOrderV2Schema, toBcOrder } from './get-order';
 
@@ -38,4 +39,35 @@ export async function* listOrders(client: BigCommerceClient, filter: ListOrdersF
     { limit: opts.limit },
   );
   for await (const page of pages) yield page.map(toBcOrder);
+}
+
+/**
+ * One page of orders changed in a time window, oldest change first, lines included, with
+ * BigCommerce's clock at the read. A 204 (past the last page) is an empty page.
+ */
+export async function listOrdersPage(
+  client: BigCommerceClient,
+  window: { fromS: number; untilS: number },
+  opts: { page: number; limit?: number; signal?: AbortSignal; priority?: number },
+): Promise<{ orders: BcOrder[]; readAtS: number }> {
+  const res = await client.request(
+    {
+      method: 'GET',
+      path: '/v2/orders',
+      route: '/v2/orders',
+      query: {
+        min_date_modified: new Date(window.fromS * 1000).toISOString(),
+        max_date_modified: new Date(window.untilS * 1000).toISOString(),
+        sort: 'date_modified:asc',
+        include: 'consignments.line_items',
+        consignment_structure: 'object',
+        page: opts.page,
+        limit: opts.limit ?? 250,
+      },
+      signal: opts.signal,
+      priority: opts.priority,
+    },
+    z.array(bcOrderV2Schema),
+  );
+  return { orders: (res.data ?? []).map(toBcOrder), readAtS: res.serverTimeS ?? Math.floor(Date.now() / 1000) - 1 };
 }

@@ -1,0 +1,67 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/env';
+import type { Logger } from '../lib/logger';
+import { alertsSent } from '../lib/metrics';
+import type { Alert } from '../domain/alert';
+import { collect429PerMinute } from '../ops/rate-limited-rate';
+import { alertSignal, ALERT_DISPATCHER_ID, alertDispatcher } from '../workflows/alerts';
+import { requestReconcile } from '../ops/reconcile';
+
+/**
+ * Activities that talk to Temporal itself or to alert channels, not to a store: waking the
+ * store's reconciliation, raising alerts, delivering them, reading the counts alerts are made of.
+ * They run on the workflow task queue (no external rate limit applies).
+ */
+export function createControlActivities(deps: { client: Client; config: Config; logger: Logger; fetch?: typeof fetch }) {
+  const { client, config, logger } = deps;
+  return {
+    /** Signal-with-start the store's reconciliation (one per store, holding its watermark). */
+    async requestReconcile(storeHash: string, request: { sinceS?: number; reason: string }): Promise<void> {
+      await requestReconcile(client, config, storeHash, request);
+    },
+
+    /** Hands alerts to the dispatcher, which owns de-duplication and cool-down. */
+    async raiseAlerts(alerts: Alert[]): Promise<void> {
+      for (const alert of alerts) {
+        await client.workflow.signalWithStart(alertDispatcher, {
+          workflowId: ALERT_DISPATCHER_ID,
+          taskQueue: config.temporal.workflowTaskQueue,
+          args: [{ cooldownMs: config.alerts.cooldownMs }],
+          signal: alertSignal,
+          signalArgs: [alert],
+          staticSummary: 'Alert dispatcher: de-duplicates alerts and sends them to the configured channels',
+        });
+      }
+    },
+
+    /** To the log always, and to the Slack-compatible webhook when one is configured. */
+    async deliverAlert(alert: Alert): Promise<{ channels: string[] }> {
+      const level = alert.severity === 'critical' ? 'error' : 'warn';
+      logger[level]({ alert: { key: alert.key, severity: alert.severity } }, `ALERT ${alert.title}: ${alert.text}`);
+      const channels = ['log'];
+      if (config.alerts.webhookUrl) {
+        const res = await (deps.fetch ?? fetch)(config.alerts.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `*[${alert.severity.toUpperCase()}] ${alert.title}*\n${alert.text}` }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        // A channel that refuses is retried by Temporal: an alert is worth the wait.
+        if (!res.ok) throw new Error(`alert webhook answered ${res.status}`);
+        channels.push('webhook');
+      }
+      alertsSent.inc({ severity: alert.severity });
+      return { channels };
+    },
+
+    /** The figures alerts are made of: parked orders, recent failures, the 429 rate. */
+    async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number }> {
+      const sinceIso = new Date(sinceMs).toISOString();
+      const parked = await client.workflow.count(`WorkflowType = "orderSync" AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
+      const failed = await client.workflow.count(`ExecutionStatus = "Failed" AND CloseTime > "${sinceIso}"`);
+      return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch) };
+    },
+  };
+}
+
+export type ControlActivities = ReturnType<typeof createControlActivities>;
