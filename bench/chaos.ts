@@ -308,7 +308,7 @@ export async function main(): Promise<void> {
   const sandboxes = await startSandboxes({
     bcPort: 0,
     erpPort: 0,
-    bigcommerce: { storeHash: STORE, rateLimit: false, clients: { 'chaos-token': { clientId: 'chaos', clientSecret: 'chaos-secret' } } },
+    bigcommerce: { storeHash: STORE, quota: 100_000, rateLimit: false, clients: { 'chaos-token': { clientId: 'chaos', clientSecret: 'chaos-secret' } } },
     oms: { quota: 1_000_000 },
   });
   for (const level of Object.values(sandboxes.bigcommerce.ctx.data.inventory)) level.onHand = 10_000_000;

@@ -83,7 +83,7 @@ export async function startWorkers(
     : undefined;
 
   for (const store of config.stores) {
-    const client = createStoreClient(store, deps.fetch);
+    const client = createStoreClient(store, deps.fetch, deps.logger);
     const rate = storeActivitiesPerSecond(store);
     workers.push(
       await Worker.create({

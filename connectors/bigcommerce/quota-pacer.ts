@@ -17,8 +17,14 @@ import type { RateLimitInfo } from './rate-limit-headers';
  * Pure logic over an injected clock: no timers, no I/O, unit-tested with a fake clock.
  */
 export interface PacerOptions {
-  /** Requests left untouched in every window, for safety against readings in flight. */
+  /** Requests left untouched in every window, at least, for safety against readings in flight. */
   reserve?: number;
+  /**
+   * Share of the quota left untouched for the store's other apps (the headroom), applied to the
+   * quota BigCommerce reports in its headers, not the configured one: a configured quota larger
+   * than the store's real one must not turn the whole real quota into "reserve" and stall us.
+   */
+  reserveShare?: number;
   now?: () => number;
   random?: () => number;
   /** Platform-load backoff: base and cap, ms. */
@@ -47,12 +53,14 @@ export class QuotaPacer {
   private pausedUntil = 0;
   private platformStrikes = 0;
   private readonly reserve: number;
+  private readonly reserveShare: number;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly backoff: { base: number; cap: number };
 
   constructor(opts: PacerOptions = {}) {
     this.reserve = opts.reserve ?? 1;
+    this.reserveShare = opts.reserveShare ?? 0;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.backoff = opts.platformBackoffMs ?? { base: 1_000, cap: 30_000 };
@@ -67,10 +75,11 @@ export class QuotaPacer {
     if (!r || now >= r.resetAt) return this.inFlight > 0 ? 20 : 0;
 
     const ours = this.seq - r.seq;
+    const reserve = Math.max(this.reserve, Math.ceil(r.quota * this.reserveShare));
     const projectedLeft = r.left - ours - this.othersPerMs * (now - r.at);
     const untilReset = r.resetAt - now;
-    if (projectedLeft <= this.reserve) return untilReset + this.jitter();
-    const allowance = projectedLeft - this.othersPerMs * untilReset - this.reserve;
+    if (projectedLeft <= reserve) return untilReset + this.jitter();
+    const allowance = projectedLeft - this.othersPerMs * untilReset - reserve;
     // The others look set to use the rest of the window; but that estimate comes from the past. A
     // call every tenth of a window refreshes the readings, so a wrong estimate (other workers that
     // have since slowed down, say) cannot stall us for more than a window.

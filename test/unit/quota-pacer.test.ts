@@ -199,6 +199,22 @@ describe('QuotaPacer', () => {
     now = 200;
     expect(pacer.delayMs()).toBe(0);
   });
+
+  it('keeps its headroom as a share of the quota BigCommerce reports, so a configured quota larger than the real one cannot stall it', () => {
+    let now = 0;
+    // As config/clients.ts builds it: 10% headroom, whatever BC_QUOTA says (100,000 here, wrongly).
+    const pacer = new QuotaPacer({ now: () => now, reserve: 1, reserveShare: 0.1 });
+    const seq = pacer.start();
+    now = 10;
+    pacer.observe(seq, { left: 149, resetMs: 29_990, quota: 150, windowMs: 30_000 });
+    // Reserve 15 of the real 150: 133 calls over the window, one every ~225 ms; not "wait for the reset".
+    expect(pacer.delayMs()).toBeGreaterThan(0);
+    expect(pacer.delayMs()).toBeLessThan(300);
+    // Down to the reserve: now it waits for the reset.
+    now = 20;
+    pacer.observe(pacer.start(), { left: 15, resetMs: 29_980, quota: 150, windowMs: 30_000 });
+    expect(pacer.delayMs()).toBeGreaterThanOrEqual(29_980 - 10);
+  });
 });
 
 describe('PacerGate', () => {
