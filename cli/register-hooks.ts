@@ -6,7 +6,6 @@ import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/h
 import { requiredHooks } from '../domain/required-hooks';
 import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
 
-export { ORDER_SCOPES as REQUIRED_SCOPES } from '../domain/required-hooks';
 
 /**
  * Creates, reactivates or fixes the store's hooks so each required scope reaches `destination`

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REQUIRED_SCOPES } from '../../cli/register-hooks';
+import { DELIVERY_EXCEPTION_SCOPE, ORDER_SCOPES } from '../../domain/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually } from '../support/stack';
 
@@ -67,8 +68,20 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     expect(await answers(`http://127.0.0.1:${apiPort}/healthz`)).toBe(200);
     expect(await answers(`http://127.0.0.1:${apiPort}/readyz`)).toBe(200);
     const summary = (await (await fetch(`http://127.0.0.1:${bcPort}/__sandbox/summary`)).json()) as { hooks: Array<{ scope: string; destination: string; isActive: boolean }> };
-    expect(summary.hooks.map((h: { scope?: string }) => h.scope).sort()).toEqual([...REQUIRED_SCOPES].sort());
-    for (const hook of summary.hooks) expect(hook).toMatchObject({ destination: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`, isActive: true });
+    expect(summary.hooks.map((h: { scope?: string }) => h.scope).sort()).toEqual([...ORDER_SCOPES, DELIVERY_EXCEPTION_SCOPE].sort());
+    for (const hook of summary.hooks) {
+      const path = hook.scope === DELIVERY_EXCEPTION_SCOPE ? '/webhooks/bigcommerce/exceptions' : '/webhooks/bigcommerce';
+      expect(hook).toMatchObject({ destination: `http://127.0.0.1:${apiPort}${path}`, isActive: true });
+    }
+    // The three schedules, on the Web UI's Schedules page.
+    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    try {
+      const ids: string[] = [];
+      for await (const sc of new Client({ connection }).schedule.list()) ids.push(sc.scheduleId);
+      expect(ids.sort()).toEqual(['bcsync-alert-monitor', 'bcsync-reconcile-sandbox', 'bcsync-webhook-health-sandbox']);
+    } finally {
+      await connection.close();
+    }
     const omsHooks = (await (await fetch(`http://127.0.0.1:${omsPort}/webhooks`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })).json()) as { webhooks: Array<{ HookType: string; Url: string }> };
     expect(omsHooks.webhooks).toEqual([expect.objectContaining({ HookType: 'SHIP_NOTIFY', Url: expect.stringContaining(`http://127.0.0.1:${apiPort}/webhooks/oms?token=`) })]);
 
