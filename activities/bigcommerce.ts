@@ -11,6 +11,8 @@ import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/h
 import { listOrdersPage } from '../connectors/bigcommerce/orders/list-orders';
 import type { RequiredHook } from '../domain/required-hooks';
 import { hookRepairs, reconcileOrdersSignalled } from '../lib/metrics';
+import { getRefund } from '../connectors/bigcommerce/refunds/get-refund';
+import type { BcRefund } from '../domain/refund';
 import { bigCommerceFailure } from './failures';
 
 /** The namespace and key under which the ERP's id is kept on each order. */
@@ -51,6 +53,15 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
     /** The order and BigCommerce's clock at the read: one call, lines included. */
     async fetchOrderSnapshot(orderId: number): Promise<OrderSnapshot> {
       return guard(true, (opts) => getOrderSnapshot(deps.client, orderId, opts));
+    },
+
+    /** A refund and, with `withOrder`, its order (lines and customer, for the ERP): one call each. */
+    async fetchRefund(refundId: number, orderId: number, withOrder: boolean): Promise<{ refund: BcRefund; order: BcOrder | null }> {
+      return guard(true, async (opts) => {
+        const refund = await getRefund(deps.client, refundId, opts);
+        if (refund.orderId !== orderId) throw new Error(`refund ${refundId} belongs to order ${refund.orderId}, not ${orderId}`);
+        return { refund, order: withOrder ? (await getOrderSnapshot(deps.client, orderId, opts)).order : null };
+      });
     },
 
     /** The ERP's id on the order, as a metafield (no order change, no webhook back to us). */

@@ -2,6 +2,10 @@ import { Context } from '@temporalio/activity';
 import type { NetSuiteClient } from '../connectors/erp/netsuite/client';
 import { closeSalesOrder } from '../connectors/erp/netsuite/close-sales-order';
 import { upsertCustomer } from '../connectors/erp/netsuite/upsert-customer';
+import { getSalesOrderByExternalId } from '../connectors/erp/netsuite/get-sales-order';
+import { deleteCreditMemo, upsertCreditMemo } from '../connectors/erp/netsuite/upsert-credit-memo';
+import type { CreditMemo } from '../domain/credit-memo';
+import { ApplicationFailure } from '@temporalio/common';
 import { upsertSalesOrder, type NetSuiteChargeItems } from '../connectors/erp/netsuite/upsert-sales-order';
 import type { SalesOrder } from '../domain/sales-order';
 import { erpFailure } from './failures';
@@ -25,6 +29,27 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
         await upsertCustomer(deps.netsuite, order.customer);
         return upsertSalesOrder(deps.netsuite, order, deps.chargeItems);
       });
+    },
+
+    /**
+     * The order's sales order, once it exists. Until then this fails retryably
+     * (`SalesOrderNotInErpYet`): a refund's webhook can overtake its order's, and the refund
+     * workflow waits, visibly, in the activity's retries.
+     */
+    async awaitSalesOrder(externalId: string): Promise<{ internalId: string }> {
+      const found = await guard(() => getSalesOrderByExternalId(deps.netsuite, externalId));
+      if (!found) throw ApplicationFailure.retryable(`sales order ${externalId} is not in the ERP yet`, 'SalesOrderNotInErpYet');
+      return { internalId: found.id };
+    },
+
+    /** Books a refund: upsert by the refund's external id, so once however often it runs. */
+    async upsertCreditMemo(memo: CreditMemo): Promise<{ internalId: string }> {
+      return guard(() => upsertCreditMemo(deps.netsuite, memo));
+    },
+
+    /** Takes a booked refund back (its payment was declined). Idempotent. */
+    async reverseCreditMemo(externalId: string): Promise<{ existed: boolean }> {
+      return guard(() => deleteCreditMemo(deps.netsuite, externalId));
     },
 
     /** Closes every line of the order (cancellation, or compensation). Idempotent. */

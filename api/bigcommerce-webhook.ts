@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger';
 import { webhooksReceived } from '../lib/metrics';
 import { orderEventSignal } from '../workflows/order-sync';
 import { signalOrder } from './order-workflow';
+import { startRefund } from './refund-workflow';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
 export interface WebhookDeps {
@@ -68,6 +69,12 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       }
 
       const orderId = data.data.id;
+      const refundId = /\/refund\/created$/.test(payload.scope) ? data.data.refund?.refund_id : undefined;
+      if (/\/refund\/created$/.test(payload.scope) && refundId === undefined) {
+        webhooksReceived.inc({ outcome: 'invalid' });
+        res.status(400).json({ error: 'invalid payload', reason: 'data.refund.refund_id: a refund event needs the refund id' });
+        return;
+      }
       const workflowId = orderWorkflowId(storeHash, orderId);
       const log = deps.logger.child({ workflowId, scope: payload.scope, hash: payload.hash });
       try {
@@ -75,6 +82,8 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
         const started = await deps.connection.withDeadline(deadline, () =>
           signalOrder(deps.client, deps.config, storeHash, orderId, orderEventSignal, [{ scope: payload.scope, hash: payload.hash, createdAt: payload.created_at }]),
         );
+        // A refund also gets its own workflow, which books it in the ERP (the order's sees its status move).
+        if (refundId !== undefined) await deps.connection.withDeadline(deadline, () => startRefund(deps.client, deps.config, storeHash, orderId, refundId));
         log.info({ runId: started.runId }, 'webhook accepted');
         webhooksReceived.inc({ outcome: 'accepted' });
         res.status(200).json({ accepted: true, workflowId, runId: started.runId });

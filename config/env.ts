@@ -120,6 +120,20 @@ export const envSchema = z
     ORDER_RETRY_WINDOW: durationMs.default(parseDurationMs('10m')),
     /** A parked order whose cause was transient tries again by itself after this. */
     ORDER_PARK_RETRY: durationMs.default(parseDurationMs('15m')),
+    /** When a refund's payment is checked again for a decline (BigCommerce runs it asynchronously): delays after booking. */
+    REFUND_DECLINE_CHECKS: z
+      .string()
+      .default('10m,1h,6h')
+      .transform((v, ctx) => {
+        const parts = v.split(',').map((p) => p.trim()).filter(Boolean).map((p) => durationMs.safeParse(p));
+        if (parts.some((p) => !p.success)) {
+          ctx.addIssue({ code: 'custom', message: 'a comma-separated list of durations, e.g. 10m,1h,6h' });
+          return z.NEVER;
+        }
+        return parts.map((p) => p.data!);
+      }),
+    /** How long a refund waits for its order to reach the ERP before it parks. */
+    REFUND_ORDER_WAIT: durationMs.default(parseDurationMs('24h')),
   })
   .superRefine((env, ctx) => {
     for (const issue of storeSourceIssues(env)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
@@ -160,6 +174,7 @@ export interface Config {
   api: { port: number; host: string; webhookSecret: string; opsToken?: string };
   metricsPort: number;
   orders: { quietPeriodMs: number; retryWindowMs: number; parkRetryMs: number };
+  refunds: { declineChecksMs: number[]; orderWaitMs: number };
   health: { destination?: string; exceptionDestination?: string; intervalMs: number };
   reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
   alerts: {
@@ -216,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
     api: { port: env.API_PORT, host: env.API_HOST, webhookSecret: env.WEBHOOK_SECRET, opsToken: env.OPS_TOKEN },
     metricsPort: env.METRICS_PORT,
     orders: { quietPeriodMs: env.ORDER_QUIET_PERIOD, retryWindowMs: env.ORDER_RETRY_WINDOW, parkRetryMs: env.ORDER_PARK_RETRY },
+    refunds: { declineChecksMs: env.REFUND_DECLINE_CHECKS, orderWaitMs: env.REFUND_ORDER_WAIT },
     health: {
       destination: env.HOOKS_DESTINATION,
       exceptionDestination: env.HOOKS_EXCEPTION_DESTINATION ?? (env.HOOKS_DESTINATION ? `${env.HOOKS_DESTINATION.replace(/\/+$/, '')}/exceptions` : undefined),

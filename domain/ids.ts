@@ -13,3 +13,11 @@ export const omsOrderKey = (storeHash: string, orderId: number): string => `bc-$
 
 /** Every BigCommerce call of a store runs on this activity queue, whose dispatch rate is the store's quota. */
 export const bigCommerceTaskQueue = (storeHash: string): string => `bigcommerce.${storeHash}`;
+
+export const refundWorkflowId = (storeHash: string, refundId: number): string => `refund:${storeHash}:${refundId}`;
+
+/** The ERP credit memo of a BigCommerce refund: one per refund, so a repeat upsert hits the same record. */
+export const erpCreditMemoExternalId = (storeHash: string, refundId: number): string => `bc-${storeHash}-refund-${refundId}`;
+
+/** The ERP customer of an order: one per BigCommerce customer; guests share one per store (no stable id). */
+export const erpCustomerExternalId = (storeHash: string, customerId: number): string => (customerId > 0 ? `bc-${storeHash}-customer-${customerId}` : `bc-${storeHash}-guest`);

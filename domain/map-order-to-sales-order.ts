@@ -1,4 +1,4 @@
-import { erpSalesOrderExternalId } from './ids';
+import { erpCustomerExternalId, erpSalesOrderExternalId } from './ids';
 import { addMoney } from './money';
 import type { BcOrder } from './order';
 import type { SalesOrder } from './sales-order';
@@ -23,8 +23,7 @@ export function mapOrderToSalesOrder(storeHash: string, order: BcOrder): SalesOr
   return {
     externalId: erpSalesOrderExternalId(storeHash, order.id),
     customer: {
-      // Guests share one ERP customer per store: they have no stable id to key a record on.
-      externalId: order.customerId > 0 ? `bc-${storeHash}-customer-${order.customerId}` : `bc-${storeHash}-guest`,
+            externalId: erpCustomerExternalId(storeHash, order.customerId),
       email: order.billingAddress.email,
       name: customerName || order.billingAddress.email,
     },

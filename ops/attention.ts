@@ -18,7 +18,8 @@ export interface AttentionItem {
 }
 
 export async function listAttention(client: Client, opts: { storeHash?: string; limit?: number; details?: boolean } = {}): Promise<AttentionItem[]> {
-  const query = [`WorkflowType = "orderSync"`, `ExecutionStatus = "Running"`, `BcSyncStatus = "NeedsAttention"`];
+  // Orders and refunds park the same way; each item says which by its workflow id.
+  const query = [`WorkflowType IN ("orderSync", "refundSync")`, `ExecutionStatus = "Running"`, `BcSyncStatus = "NeedsAttention"`];
   if (opts.storeHash) query.push(`BcStoreHash = "${opts.storeHash.replace(/[^a-z0-9]/g, '')}"`);
   const items: AttentionItem[] = [];
   for await (const wf of client.workflow.list({ query: query.join(' AND ') })) {
@@ -38,6 +39,7 @@ export async function listAttention(client: Client, opts: { storeHash?: string; 
     // One query per order: ask for details only for the page you show.
     await Promise.all(
       items.map(async (item) => {
+        // Both workflows answer `state` with a `problem`.
         const state = await client.workflow.getHandle(item.workflowId).query(orderStateQuery);
         item.problem = state.problem;
       }),

@@ -27,6 +27,7 @@ import type { OmsOrder } from '../domain/oms-order';
 import type { OmsShipment } from '../domain/oms-shipment';
 import type { BcOrder } from '../domain/order';
 import type { OrderEvent } from '../domain/order-event';
+import { refundNoteSignal, type RefundNote } from './refund-sync';
 import { erpContent, isCancelled, isIncomplete, isTerminal, STATUS, wantsFulfilment } from '../domain/order-lifecycle';
 import { PRIORITY } from '../domain/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
@@ -89,6 +90,8 @@ export interface OrderLifecycleState {
   lastDecision: (Decision & { at: string }) | null;
   recentHashes: string[];
   pending: OrderEvent[];
+  /** The order's refunds, as their own workflows (`refund:<store>:<refundId>`) report them. */
+  refunds?: Record<string, RefundNote>;
 }
 
 export const orderEventSignal = defineSignal<[OrderEvent]>('orderEvent');
@@ -154,6 +157,10 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       if (state.recentHashes.length > HASHES_KEPT) seen.delete(state.recentHashes.shift()!);
     }
     state.pending.push(event);
+  });
+  setHandler(refundNoteSignal, (note) => {
+    state.refunds = { ...(state.refunds ?? {}), [String(note.refundId)]: note };
+    showDetails();
   });
   setHandler(omsShipmentsSignal, ({ shipments }) => {
     for (const s of shipments) {
@@ -400,6 +407,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       `- Sync: **${state.status}**${state.erp.id ? ` · ERP sales order ${state.erp.id}${state.erp.closed ? ' (closed)' : ''}` : ''}${state.oms.status ? ` · OMS ${state.oms.status}` : ''}`,
       `- Passes ${state.passes} · duplicates ignored ${state.duplicatesIgnored} · reads saved ${state.fetchesSaved} · shipments copied ${Object.keys(state.shipmentsCopied).length}`,
     ];
+    for (const r of Object.values(state.refunds ?? {})) lines.push(`- Refund ${r.refundId}: ${r.amount.slice(0, -2)} · ${r.status}${r.creditMemoId ? ` · ERP credit memo ${r.creditMemoId}` : ''}`);
     if (state.lastEvent) lines.push(`- Last event: \`${state.lastEvent.scope}\` at ${new Date(state.lastEvent.createdAt * 1000).toISOString()}`);
     if (state.hold) lines.push(`- On hold in BigCommerce (Manual Verification Required); was status ${state.hold.previousStatusId}`);
     if (state.problem) {

@@ -17,6 +17,8 @@ export type WebhookPayload = z.output<typeof webhookPayloadSchema>;
 export const orderEventDataSchema = z.object({
   type: z.literal('order'),
   id: z.number().int().positive(),
+  /** Only on store/order/refund/created. */
+  refund: z.object({ refund_id: z.number().int().positive() }).optional(),
 });
 
 export const storeHashOf = (payload: WebhookPayload): string => payload.producer.slice('stores/'.length);

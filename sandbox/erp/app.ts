@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ErpGovernance } from './governance';
 import { NetSuiteInputError, netSuiteError } from './netsuite-errors';
-import { freshErpData, type ErpCustomer, type ErpSalesOrder, type ErpSandboxData } from './state';
+import { freshErpData, upgradeErpData, type ErpCreditMemo, type ErpCustomer, type ErpSalesOrder, type ErpSandboxData } from './state';
 
 export interface ErpSandboxOptions {
   accessToken?: string;
@@ -39,6 +39,26 @@ const salesOrderBody = z.object({
   discountRate: z.number().optional(),
 }).loose();
 
+const creditMemoBody = z.object({
+  externalId: z.string().optional(),
+  entity: ref,
+  createdFrom: ref,
+  item: z.object({
+    items: z
+      .array(
+        z.object({
+          item: ref,
+          description: z.string().optional(),
+          quantity: z.number().positive(),
+          rate: z.number(),
+          amount: z.number().optional(),
+          custcol_bcsync_line_id: z.string().optional(),
+        }),
+      )
+      .min(1, 'a credit memo needs at least one item line'),
+  }),
+}).loose();
+
 const customerBody = z.object({
   companyName: z.string().optional(),
   email: z.string().optional(),
@@ -55,7 +75,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * error bodies, and the totals NetSuite computes itself.
  */
 export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Express; data: ErpSandboxData; governance: ErpGovernance } {
-  const data = options.data ?? freshErpData();
+  const data = options.data ? upgradeErpData(options.data) : freshErpData();
   const token = options.accessToken ?? DEFAULT_ERP_TOKEN;
   const now = options.now ?? Date.now;
   const changed = () => options.onChange?.(data);
@@ -72,6 +92,8 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
       closedSalesOrders: orders.filter((o) => o.lines.length > 0 && o.lines.every((l) => l.isClosed)).length,
       customers: Object.keys(data.customers).length,
       salesOrderWrites: data.salesOrderWrites,
+      creditMemos: Object.keys(data.creditMemos).length,
+      creditMemoWrites: data.creditMemoWrites,
       governance: { ...governance.settings, stats: governance.stats },
     });
   });
@@ -242,6 +264,100 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
         ? { links: [{ rel: 'self', href: `${self}/item` }], count: record.lines.length, items: record.lines, totalResults: record.lines.length }
         : { links: [{ rel: 'self', href: `${self}/item` }] },
     });
+  });
+
+  // Credit memos: the refund side. Upsert by external id like sales orders, created from one.
+  records.put('/creditMemo/:key', (req, res) => {
+    const key = String(req.params.key);
+    if (!key.startsWith('eid:')) {
+      res.status(405).json(netSuiteError(405, 'Method Not Allowed', 'Upsert with PUT requires an external id in the URL (eid:<externalId>).', 'METHOD_NOT_ALLOWED'));
+      return;
+    }
+    const externalId = decodeURIComponent(key.slice(4));
+    const parsed = creditMemoBody.safeParse(req.body);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      res.status(400).json(netSuiteError(400, 'Bad Request', `Error while accessing a resource. ${i?.path.join('.')}: ${i?.message}`, 'USER_ERROR'));
+      return;
+    }
+    const body = parsed.data;
+    try {
+      const customer = resolveCustomer(body.entity);
+      const from = Object.values(data.salesOrders).find((o) => (body.createdFrom.id && o.id === body.createdFrom.id) || (body.createdFrom.externalId && o.externalId === body.createdFrom.externalId));
+      if (!from) throw new NetSuiteInputError(400, 'Bad Request', 'USER_ERROR', `Invalid Field Value ${body.createdFrom.externalId ?? body.createdFrom.id} for the following field: createdFrom`);
+      const lines = body.item.items.map((l, i) => ({
+        line: i + 1,
+        item: resolveItem(l.item),
+        description: l.description,
+        quantity: l.quantity,
+        rate: l.rate,
+        amount: round2(l.amount ?? l.rate * l.quantity),
+        custcol_bcsync_line_id: l.custcol_bcsync_line_id,
+      }));
+      const { entity: _e, item: _i, externalId: _x, createdFrom: _c, ...fields } = body;
+      const existing = findByKey(data.creditMemos, key);
+      const t = now();
+      const record: ErpCreditMemo = existing ?? {
+        id: String(data.nextId++),
+        externalId,
+        tranId: '',
+        entity: { id: customer.id, externalId: customer.externalId, refName: customer.entityId },
+        createdFrom: { id: from.id, externalId: from.externalId, refName: from.tranId },
+        fields: {},
+        lines: [],
+        createdMs: t,
+        modifiedMs: t,
+      };
+      if (!existing) record.tranId = `CM${record.id}`;
+      record.fields = { ...record.fields, ...fields };
+      const replace = String(req.query.replace ?? '').split(',').includes('item');
+      record.lines = replace ? lines : [...record.lines, ...lines.map((l, i) => ({ ...l, line: record.lines.length + i + 1 }))];
+      record.modifiedMs = t;
+      data.creditMemos[record.id] = record;
+      data.creditMemoWrites[externalId] = (data.creditMemoWrites[externalId] ?? 0) + 1;
+      changed();
+      res.status(204).set('Location', location(req, 'creditMemo', record.id)).end();
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  records.get('/creditMemo/:key', (req, res) => {
+    const record = findByKey(data.creditMemos, String(req.params.key));
+    if (!record) {
+      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
+      return;
+    }
+    const self = location(req, 'creditMemo', record.id);
+    const expand = req.query.expandSubResources === 'true';
+    res.json({
+      links: [{ rel: 'self', href: self }],
+      ...record.fields,
+      id: record.id,
+      externalId: record.externalId,
+      tranId: record.tranId,
+      entity: record.entity,
+      createdFrom: record.createdFrom,
+      createdDate: new Date(record.createdMs).toISOString(),
+      lastModifiedDate: new Date(record.modifiedMs).toISOString(),
+      total: round2(record.lines.reduce((sum, l) => sum + l.amount, 0)),
+      item: expand
+        ? { links: [{ rel: 'self', href: `${self}/item` }], count: record.lines.length, items: record.lines, totalResults: record.lines.length }
+        : { links: [{ rel: 'self', href: `${self}/item` }] },
+    });
+  });
+
+  // A credit memo nothing was applied to can be deleted: how a booked refund is taken back.
+  records.delete('/creditMemo/:key', (req, res) => {
+    const record = findByKey(data.creditMemos, String(req.params.key));
+    if (!record) {
+      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
+      return;
+    }
+    delete data.creditMemos[record.id];
+    data.creditMemoWrites[record.externalId] = (data.creditMemoWrites[record.externalId] ?? 0) + 1;
+    changed();
+    res.status(204).end();
   });
 
   records.put('/customer/:key', (req, res) => {

@@ -40,6 +40,19 @@ export interface ErpSalesOrder {
   modifiedMs: number;
 }
 
+/** A credit memo (NetSuite `creditMemo`): money going back to the customer, created from a sales order. */
+export interface ErpCreditMemo {
+  id: string;
+  externalId: string;
+  tranId: string;
+  entity: { id: string; externalId: string; refName: string };
+  createdFrom: { id: string; externalId: string; refName: string };
+  fields: Record<string, unknown>;
+  lines: ErpSalesOrderLine[];
+  createdMs: number;
+  modifiedMs: number;
+}
+
 export interface ErpSandboxData {
   nextId: number;
   items: ErpItem[];
@@ -47,12 +60,24 @@ export interface ErpSandboxData {
   salesOrders: Record<string, ErpSalesOrder>;
   /** Writes per sales order externalId: how tests prove a retry did not write twice. */
   salesOrderWrites: Record<string, number>;
+  creditMemos: Record<string, ErpCreditMemo>;
+  /** Writes (upserts and deletes) per credit memo externalId. */
+  creditMemoWrites: Record<string, number>;
 }
 
-export const CHARGE_ITEMS = ['bcsync-sales-tax', 'bcsync-discount', 'bcsync-shipping'];
+export const CHARGE_ITEMS = ['bcsync-sales-tax', 'bcsync-discount', 'bcsync-shipping', 'bcsync-refund-adjustment'];
 
 export function freshErpData(): ErpSandboxData {
   let id = 5000;
   const items = [...SEED_SKUS, ...CHARGE_ITEMS].map((sku) => ({ id: String(id++), itemId: sku, externalId: sku, displayName: sku }));
-  return { nextId: 1001, items, customers: {}, salesOrders: {}, salesOrderWrites: {} };
+  return { nextId: 1001, items, customers: {}, salesOrders: {}, salesOrderWrites: {}, creditMemos: {}, creditMemoWrites: {} };
+}
+
+/** Data saved by an older sandbox: add what it did not have yet, keep everything else. */
+export function upgradeErpData(data: ErpSandboxData): ErpSandboxData {
+  data.creditMemos ??= {};
+  data.creditMemoWrites ??= {};
+  let id = Math.max(...data.items.map((i) => Number(i.id)), 5000) + 1;
+  for (const sku of CHARGE_ITEMS) if (!data.items.some((i) => i.externalId === sku)) data.items.push({ id: String(id++), itemId: sku, externalId: sku, displayName: sku });
+  return data;
 }

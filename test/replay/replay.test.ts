@@ -28,7 +28,7 @@ describe('recorded workflow histories replay against the current code', () => {
 
   it('catches a non-deterministic change (the check can fail)', async () => {
     // The same workflow with one extra timer before its first step, as a careless edit would add.
-    const changed = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'fixtures/order-sync-with-extra-timer.ts'), logger: silent });
+    const changed = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'fixtures/with-extra-timer.ts'), logger: silent });
     for (const { history, workflowId } of recordedHistories()) {
       await expect(Worker.runReplayHistory({ workflowBundle: changed }, history, workflowId), workflowId).rejects.toBeInstanceOf(DeterminismViolationError);
     }
