@@ -11,7 +11,7 @@ import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/h
 import { listOrdersPage } from '../connectors/bigcommerce/orders/list-orders';
 import type { RequiredHook } from '../domain/required-hooks';
 import { hookRepairs, reconcileOrdersSignalled } from '../lib/metrics';
-import { getRefund } from '../connectors/bigcommerce/refunds/get-refund';
+import { getRefund, listOrderRefunds } from '../connectors/bigcommerce/refunds/get-refund';
 import type { BcRefund } from '../domain/refund';
 import { bigCommerceFailure } from './failures';
 
@@ -62,6 +62,11 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
         if (refund.orderId !== orderId) throw new Error(`refund ${refundId} belongs to order ${refund.orderId}, not ${orderId}`);
         return { refund, order: withOrder ? (await getOrderSnapshot(deps.client, orderId, opts)).order : null };
       });
+    },
+
+    /** The ids of an order's refunds (one call). */
+    async listRefundIds(orderId: number): Promise<number[]> {
+      return guard(true, async (opts) => (await listOrderRefunds(deps.client, orderId, opts)).map((r) => r.id));
     },
 
     /** The ERP's id on the order, as a metafield (no order change, no webhook back to us). */

@@ -19,6 +19,7 @@ export function orderWorkflowInput(config: Config, storeHash: string, orderId: n
     quietPeriodMs: config.orders.quietPeriodMs,
     retryWindowMs: config.orders.retryWindowMs,
     parkRetryMs: config.orders.parkRetryMs,
+    refunds: { orderWaitMs: config.refunds.orderWaitMs, declineChecksMs: config.refunds.declineChecksMs },
   };
 }
 

@@ -47,3 +47,7 @@ export function erpContent(so: SalesOrder): Omit<SalesOrder, 'source'> {
   const { source: _source, ...content } = so;
   return content;
 }
+
+/** BigCommerce says money went back: the status, or the payment status (which a later shipment does not change). */
+export const hasRefunds = (order: { statusId: number; paymentStatus: string }): boolean =>
+  order.statusId === STATUS.refunded || order.statusId === STATUS.partiallyRefunded || /refunded/.test(order.paymentStatus);

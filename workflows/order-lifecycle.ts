@@ -7,19 +7,22 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { OmsActivities } from '../activities/oms';
 import { fingerprint } from '../domain/fingerprint';
-import { bigCommerceTaskQueue, erpSalesOrderExternalId } from '../domain/ids';
+import { bigCommerceTaskQueue, erpSalesOrderExternalId, refundWorkflowId } from '../domain/ids';
 import { mapOrderToOmsOrder } from '../domain/map-order-to-oms-order';
 import { mapOrderToSalesOrder } from '../domain/map-order-to-sales-order';
 import { fromUnits, toUnits } from '../domain/money';
@@ -27,8 +30,8 @@ import type { OmsOrder } from '../domain/oms-order';
 import type { OmsShipment } from '../domain/oms-shipment';
 import type { BcOrder } from '../domain/order';
 import type { OrderEvent } from '../domain/order-event';
-import { refundNoteSignal, type RefundNote } from './refund-sync';
-import { erpContent, isCancelled, isIncomplete, isTerminal, STATUS, wantsFulfilment } from '../domain/order-lifecycle';
+import { refundNoteSignal, refundSync, type RefundNote } from './refund-sync';
+import { erpContent, hasRefunds, isCancelled, isIncomplete, isTerminal, STATUS, wantsFulfilment } from '../domain/order-lifecycle';
 import { PRIORITY } from '../domain/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
 
@@ -43,6 +46,8 @@ export interface OrderLifecycleInput {
   retryWindowMs: number;
   /** A parked order whose cause was transient (an outage) tries again by itself after this. */
   parkRetryMs: number;
+  /** For refund workflows this one starts (missed refund webhooks); absent in runs started before. */
+  refunds?: { orderWaitMs: number; declineChecksMs: number[] };
   carried?: OrderLifecycleState;
 }
 
@@ -92,6 +97,8 @@ export interface OrderLifecycleState {
   pending: OrderEvent[];
   /** The order's refunds, as their own workflows (`refund:<store>:<refundId>`) report them. */
   refunds?: Record<string, RefundNote>;
+  /** Refund workflows this workflow started for refunds whose webhooks never came. */
+  refundsStarted?: number[];
 }
 
 export const orderEventSignal = defineSignal<[OrderEvent]>('orderEvent');
@@ -104,6 +111,7 @@ export const orderStateQuery = defineQuery<OrderLifecycleState>('state');
 
 const HASHES_KEPT = 200;
 const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';
+const DISCOVER_REFUNDS_PATCH = 'discover-missed-refunds';
 const MAX_HISTORY_EVENTS = 2_000;
 
 function initialState(): OrderLifecycleState {
@@ -202,6 +210,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     writeBack: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `write ERP id back to order ${orderId}` }),
     shipments: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `copy OMS shipments to order ${orderId}` }),
     status: proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: `set the status of order ${orderId}` }),
+    refunds: proxyActivities<BigCommerceActivities>({ ...bcOptions, priority: PRIORITY.reconcile, summary: `list the refunds of order ${orderId}` }),
   };
   const erpOptions: ActivityOptions = { taskQueue: input.erpTaskQueue, startToCloseTimeout: '60s', ...retry(input.retryWindowMs) };
   const erp = {
@@ -306,6 +315,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       state.fetchesSaved++;
     }
     const current = state.order!;
+    // Reconciliation handed us this order: it changed while we may have missed events. A refund
+    // whose webhook never came shows only here; find it and start its workflow.
+    if (events.some((e) => e.snapshot) && hasRefunds(current) && patched(DISCOVER_REFUNDS_PATCH)) await startMissedRefunds();
     if (isIncomplete(current.statusId)) return true;
 
     if (isCancelled(current.statusId)) {
@@ -389,6 +401,44 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       state.lastReadAtS = Math.max(state.lastReadAtS, r.value.readAtS);
     }
     return true;
+  }
+
+  async function startMissedRefunds(): Promise<void> {
+    const listed = await step('fetch', () => bc.refunds.listRefundIds(orderId));
+    // Not found now: the next reconciliation that lists the order looks again.
+    if (!listed.ok) return;
+    for (const refundId of listed.value) {
+      if (state.refunds?.[String(refundId)] || state.refundsStarted?.includes(refundId)) continue;
+      try {
+        await startChild(refundSync, {
+          workflowId: refundWorkflowId(storeHash, refundId),
+          args: [
+            {
+              storeHash,
+              orderId,
+              refundId,
+              erpTaskQueue: input.erpTaskQueue,
+              retryWindowMs: input.retryWindowMs,
+              parkRetryMs: input.parkRetryMs,
+              orderWaitMs: input.refunds?.orderWaitMs ?? 86_400_000,
+              declineChecksMs: input.refunds?.declineChecksMs ?? [600_000, 3_600_000, 21_600_000],
+            },
+          ],
+          // The refund outlives this run; it is not this order's to cancel.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: [
+            { key: BcStoreHash, value: storeHash },
+            { key: BcOrderId, value: orderId },
+          ],
+          staticSummary: `BigCommerce refund #${refundId} of order #${orderId} · store ${storeHash} (found by reconciliation)`,
+        });
+      } catch (err) {
+        // Already started by its webhook (running or done): nothing to do.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      state.refundsStarted = [...(state.refundsStarted ?? []), refundId];
+    }
   }
 
   async function run(forceRead: boolean, decided = false): Promise<void> {

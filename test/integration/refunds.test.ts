@@ -4,7 +4,9 @@ import { demoOrderBody } from '../../sandbox/demo-orders';
 import { orderStateQuery } from '../../workflows/order-sync';
 import { refundStateQuery } from '../../workflows/refund-sync';
 import { recordHistory } from '../support/histories';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { registerHooks } from '../../cli/register-hooks';
+import { requestReconcile } from '../../ops/reconcile';
+import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -107,6 +109,28 @@ describe('refunds made in BigCommerce are booked in the ERP exactly once', () =>
     await control(stack.sandboxes.erpUrl, 'DELETE', '/faults');
     const memo = await eventually(() => creditMemo(r.id), 'the credit memo once the order is in the ERP', 30_000);
     expect(Math.round(memo.lines.reduce((s, l) => s + l.amount, 0) * 100)).toBe(Math.round(r.total_amount * 100));
+  });
+
+  it('a refund whose webhook never came is found by reconciliation and booked', async () => {
+    const order = await stack.createOrder(demoOrderBody(0));
+    await eventually(() => Object.values(erpData().salesOrders).find((o) => o.externalId === `bc-${stack.storeHash}-${order.id}`), 'the order in the ERP');
+    const hooks: Json[] = (await (await fetch(`${stack.sandboxes.bcUrl}/__sandbox/summary`)).json() as Json).hooks;
+    const refundHook = hooks.find((h) => h.scope === 'store/order/refund/created');
+    await bc('DELETE', `/v3/hooks/${refundHook.id}`);
+    try {
+      const lines: Json[] = await bc('GET', `/v2/orders/${order.id}/products`);
+      const r = await refund(order.id, [{ item_type: 'PRODUCT', item_id: lines[0].id, quantity: 1 }]);
+      await new Promise((res) => setTimeout(res, 2_000));
+      expect(creditMemo(r.id)).toBeUndefined(); // the order's update arrived; the refund's did not
+      await requestReconcile(stack.client, stack.config, stack.storeHash, { reason: 'test: missed refund' });
+      const memo = await eventually(() => creditMemo(r.id), 'the credit memo of the refund found by reconciliation');
+      expect(Math.round(memo.lines.reduce((s, l) => s + l.amount, 0) * 100)).toBe(Math.round(r.total_amount * 100));
+      const started = await stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`).query(orderStateQuery);
+      expect(started.refundsStarted).toEqual([r.id]);
+      await recordHistory(stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`), 'order-sync-v2-discovers-missed-refund');
+    } finally {
+      await registerHooks(stack.config.stores[0]!, stack.config.health.destination!, TEST_SECRET, stack.config.health.exceptionDestination);
+    }
   });
 
   it('a payment BigCommerce declines after the refund was booked is taken back in the ERP', async () => {

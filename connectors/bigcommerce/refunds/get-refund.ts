@@ -65,3 +65,16 @@ export async function getRefund(client: BigCommerceClient, refundId: number, opt
   if (!res.data) throw new BigCommerceError('bad_response', `GET refund ${refundId} answered with no body`);
   return toBcRefund(res.data.data);
 }
+
+/**
+ * Every refund of an order, oldest first: how refunds whose webhooks never came are found once
+ * reconciliation sees their order changed.
+ * https://developer.bigcommerce.com/docs/rest-management/orders/payment-actions#get-refunds-for-order
+ */
+export async function listOrderRefunds(client: BigCommerceClient, orderId: number, opts: { signal?: AbortSignal; priority?: number } = {}): Promise<BcRefund[]> {
+  const res = await client.request(
+    { method: 'GET', path: `/v3/orders/${orderId}/payment_actions/refunds`, route: '/v3/orders/{id}/payment_actions/refunds', signal: opts.signal, priority: opts.priority },
+    z.object({ data: z.array(bcRefundV3Schema) }),
+  );
+  return (res.data?.data ?? []).map(toBcRefund);
+}
