@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
 import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce-webhook';
 import { deliveryExceptionRouter } from './delivery-exception';
+import { erpWebhookRouter } from './erp-webhook';
 import { omsWebhookRouter } from './oms-webhook';
 import { opsRouter } from './ops';
 
@@ -35,6 +36,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(deliveryExceptionRouter(deps));
   app.use(bigCommerceWebhookRouter(deps));
   app.use(omsWebhookRouter(deps));
+  app.use(erpWebhookRouter(deps));
   app.use(opsRouter(deps));
 
   app.use((_req, res) => {

@@ -67,6 +67,8 @@ export const envSchema = z
     /** NetSuite's concurrency limit is account-wide; give this integration its allocated share. */
     ERP_CONCURRENCY: z.coerce.number().int().positive().default(5),
     ERP_TASK_QUEUE: z.string().min(1).default('erp.netsuite'),
+    /** Shared secret the ERP sends with its change events (`POST /webhooks/erp`, header x-bcsync-erp-token); unset = the route answers 503. */
+    ERP_WEBHOOK_TOKEN: z.string().min(16, 'ERP_WEBHOOK_TOKEN must be at least 16 characters').optional(),
 
     /** The OMS/3PL, in ShipStation V1's shape: base URL and the API key and secret (HTTP Basic). */
     OMS_API_URL: z.url(),
@@ -169,7 +171,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   temporal: { address: string; namespace: string; apiKey?: string; tls: boolean; workflowTaskQueue: string };
   stores: StoreConfig[];
-  erp: { apiUrl: string; accessToken: string; concurrency: number; taskQueue: string };
+  erp: { apiUrl: string; accessToken: string; concurrency: number; taskQueue: string; webhookToken?: string };
   oms: { apiUrl: string; apiKey: string; apiSecret: string; ratePerMinute: number; taskQueue: string; webhookToken: string };
   api: { port: number; host: string; webhookSecret: string; opsToken?: string };
   metricsPort: number;
@@ -219,6 +221,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       accessToken: env.ERP_ACCESS_TOKEN,
       concurrency: env.ERP_CONCURRENCY,
       taskQueue: env.ERP_TASK_QUEUE,
+      webhookToken: env.ERP_WEBHOOK_TOKEN,
     },
     oms: {
       apiUrl: env.OMS_API_URL,
@@ -312,6 +315,7 @@ export const DEV_DEFAULTS: Readonly<Record<string, string>> = {
   OMS_API_KEY: 'sandbox-oms-key',
   OMS_API_SECRET: 'sandbox-oms-secret',
   OMS_WEBHOOK_TOKEN: 'dev-oms-webhook-token-change-me',
+  ERP_WEBHOOK_TOKEN: 'dev-erp-webhook-token-change-me',
   OPS_TOKEN: 'dev-ops-token-change-me',
   WEBHOOK_SECRET: 'dev-webhook-secret-change-me',
 };

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger';
 import { createBigCommerceSandbox, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
-import { createErpSandbox } from './erp/app';
+import { createErpSandbox, type ErpSandbox } from './erp/app';
 import type { ErpSandboxData } from './erp/state';
 import { createOmsSandbox, type OmsSandbox, type OmsSandboxOptions } from './oms/app';
 import type { OmsSandboxData } from './oms/state';
@@ -30,7 +30,7 @@ export interface SandboxesOptions {
 
 export interface RunningSandboxes {
   bigcommerce: BcSandbox;
-  erp: { data: ErpSandboxData };
+  erp: ErpSandbox;
   oms: OmsSandbox;
   bcUrl: string;
   erpUrl: string;
@@ -68,6 +68,7 @@ export async function startSandboxes(opts: SandboxesOptions = {}): Promise<Runni
     async close() {
       bigcommerce.stop();
       oms.stop();
+      erp.stop();
       bcStore?.flush();
       erpStore?.flush();
       omsStore?.flush();

@@ -1,8 +1,11 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { ErpEventPusher } from './events';
+import { ERP_EXTENSIONS, type ErpSandboxContext } from './extensions';
 import { ErpGovernance } from './governance';
+import { SuiteQlRegistry } from './suiteql';
 import { NetSuiteInputError, netSuiteError } from './netsuite-errors';
-import { freshErpData, upgradeErpData, type ErpCreditMemo, type ErpCustomer, type ErpSalesOrder, type ErpSandboxData } from './state';
+import { freshErpData, upgradeErpData, type ErpCreditMemo, type ErpCustomer, type ErpItem, type ErpSalesOrder, type ErpSandboxData } from './state';
 
 export interface ErpSandboxOptions {
   accessToken?: string;
@@ -74,12 +77,23 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * external id (`PUT .../eid:<id>` -> 204 + Location), reads with `expandSubResources`, NetSuite's
  * error bodies, and the totals NetSuite computes itself.
  */
-export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Express; data: ErpSandboxData; governance: ErpGovernance } {
+export interface ErpSandbox {
+  app: Express;
+  data: ErpSandboxData;
+  governance: ErpGovernance;
+  /** Outbound change events (set `events.settings.url` to push them to `POST /webhooks/erp`). */
+  events: ErpEventPusher;
+  stop(): void;
+}
+
+export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   const data = options.data ? upgradeErpData(options.data) : freshErpData();
   const token = options.accessToken ?? DEFAULT_ERP_TOKEN;
   const now = options.now ?? Date.now;
   const changed = () => options.onChange?.(data);
   const governance = new ErpGovernance(options.random);
+  const events = new ErpEventPusher(options.random);
+  const suiteql = new SuiteQlRegistry();
 
   const app = express();
   app.disable('x-powered-by');
@@ -100,15 +114,66 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
   app.use('/__sandbox', erpControls(governance));
 
   const records = express.Router();
-  records.use((req, res, next) => {
+  const requireToken: express.RequestHandler = (req, res, next) => {
     if (req.get('authorization') !== `Bearer ${token}`) {
       res.status(401).json(netSuiteError(401, 'Unauthorized', 'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.', 'INVALID_LOGIN'));
       return;
     }
     next();
-  });
+  };
+  records.use(requireToken);
   records.use(governance.middleware());
   records.use(express.json({ limit: '10mb' }));
+
+  const controls = express.Router();
+  controls.use(express.json({ limit: '50mb' }));
+  app.use('/__sandbox', controls);
+  controls.get('/push', (_req, res) => void res.json({ ...events.settings, token: events.settings.token ? '(set)' : undefined, stats: events.stats }));
+  controls.put('/push', (req, res) => {
+    const parsed = z
+      .strictObject({ url: z.url().nullable(), token: z.string().min(1).nullable(), batchMax: z.number().int().min(1).max(1000), flushMs: z.number().int().min(0).max(60_000), dropRate: z.number().min(0).max(1) })
+      .partial()
+      .safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    const { url, token: pushToken, ...rest } = parsed.data;
+    if (url !== undefined) events.settings.url = url ?? undefined;
+    if (pushToken !== undefined) events.settings.token = pushToken ?? undefined;
+    Object.assign(events.settings, rest);
+    res.json({ ...events.settings, token: events.settings.token ? '(set)' : undefined });
+  });
+  const ctx: ErpSandboxContext = {
+    data,
+    now,
+    random: options.random ?? Math.random,
+    changed,
+    events,
+    suiteql,
+    records,
+    controls,
+    ensureItem(sku: string): ErpItem {
+      const found = data.items.find((i) => i.itemId === sku);
+      if (found) return found;
+      const item: ErpItem = { id: String(Math.max(5000, ...data.items.map((i) => Number(i.id))) + 1), itemId: sku, externalId: sku, displayName: sku };
+      data.items.push(item);
+      return item;
+    },
+    onSalesOrderWritten: [],
+    onSalesOrderClosed: [],
+  };
+
+  // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+  const query = express.Router();
+  query.use(requireToken);
+  query.use(governance.middleware());
+  query.use(express.json({ limit: '1mb' }));
+  query.post('/suiteql', (req, res) => {
+    try {
+      res.json(suiteql.answer(req, `${req.protocol}://${req.get('host')}/services/rest/query/v1/suiteql`));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+  app.use('/services/rest/query/v1', query);
 
   const location = (req: Request, type: string, id: string) => `${req.protocol}://${req.get('host')}${RECORD_BASE}/${type}/${id}`;
 
@@ -193,8 +258,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
       record.fields = { ...record.fields, ...fields };
       // Without ?replace=item NetSuite adds the request's lines to the sublist instead of replacing it.
       record.lines = replace ? lines : [...record.lines, ...lines.map((l, i) => ({ ...l, line: record.lines.length + i + 1 }))];
+      const previousLines = existing ? existing.lines.map((l) => ({ ...l })) : [];
       record.modifiedMs = t;
       data.salesOrders[record.id] = record;
+      for (const hook of ctx.onSalesOrderWritten) hook(record, previousLines);
       data.salesOrderWrites[externalId] = (data.salesOrderWrites[externalId] ?? 0) + 1;
       changed();
       res.status(204).set('Location', location(req, 'salesOrder', record.id)).end();
@@ -228,6 +295,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
       }
       if (change.isClosed !== undefined) line.isClosed = change.isClosed;
     }
+    if (record.lines.length > 0 && record.lines.every((l) => l.isClosed)) for (const hook of ctx.onSalesOrderClosed) hook(record);
     record.fields = { ...record.fields, ...fields };
     record.modifiedMs = now();
     data.salesOrderWrites[record.externalId] = (data.salesOrderWrites[record.externalId] ?? 0) + 1;
@@ -390,6 +458,8 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
     res.json({ links: [{ rel: 'self', href: location(req, 'customer', customer.id) }], ...customer });
   });
 
+  for (const extend of ERP_EXTENSIONS) extend(ctx);
+
   records.use((_req, res) => {
     res.status(404).json(netSuiteError(404, 'Not Found', 'Record type or path not supported by the ERP sandbox.', 'INVALID_RCRD_TYPE'));
   });
@@ -400,7 +470,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): { app: Expres
     res.status(status).json(netSuiteError(status, status === 500 ? 'Internal Server Error' : 'Bad Request', err?.type === 'entity.parse.failed' ? 'Invalid JSON in request body.' : String(err?.message), status === 500 ? 'UNEXPECTED_ERROR' : 'INVALID_CONTENT'));
   }) as express.ErrorRequestHandler);
 
-  return { app, data, governance };
+  return { app, data, governance, events, stop: () => events.stop() };
 }
 
 /** `/__sandbox/settings`, `/__sandbox/outage`, `/__sandbox/faults`: rehearse NetSuite at its worst. */

@@ -1,0 +1,100 @@
+import type { ErpEvent } from '../../domain/erp-event';
+import { ERP_TOKEN_HEADER } from '../../api/erp-webhook';
+
+type Unsent = ErpEvent extends infer E ? (E extends ErpEvent ? Omit<E, 'eventId'> : never) : never;
+
+export interface PushSettings {
+  /** Where events go (our `POST /webhooks/erp`); unset = events are only kept in the feed. */
+  url?: string;
+  token?: string;
+  /** Events per POST: a SuiteScript sends one, an event bus a batch. */
+  batchMax: number;
+  /** How long events gather before a POST. */
+  flushMs: number;
+  /** Share of events silently never sent (a lost event the sweep must correct). */
+  dropRate: number;
+}
+
+/**
+ * The ERP's outbound change events, as a NetSuite user-event script or an event bus would push them:
+ * batched, in order, retried on a non-2xx answer (up to 8 times, then given up and counted), some
+ * optionally lost. Every event also lands in `feed` (what the ERP would show in its own log).
+ */
+export class ErpEventPusher {
+  readonly settings: PushSettings = { batchMax: 100, flushMs: 20, dropRate: 0 };
+  readonly stats = { emitted: 0, dropped: 0, delivered: 0, posts: 0, failedPosts: 0, givenUp: 0 };
+  private queue: ErpEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending = false;
+  private seq = 0;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  emit(event: Unsent): ErpEvent {
+    const full = { ...event, eventId: `erp-evt-${++this.seq}` } as ErpEvent;
+    this.stats.emitted++;
+    if (!this.settings.url) return full;
+    if (this.settings.dropRate > 0 && this.random() < this.settings.dropRate) {
+      this.stats.dropped++;
+      return full;
+    }
+    this.queue.push(full);
+    this.schedule();
+    return full;
+  }
+
+  /** Resolves once everything emitted so far was delivered or given up. */
+  async drain(): Promise<void> {
+    while (this.queue.length || this.sending || this.timer) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue = [];
+  }
+
+  private schedule(): void {
+    if (this.timer || this.sending) return;
+    this.timer = setTimeout(() => void this.flush(), this.settings.flushMs);
+    this.timer.unref();
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    this.sending = true;
+    try {
+      while (this.queue.length && this.settings.url) {
+        const batch = this.queue.slice(0, this.settings.batchMax);
+        if (await this.post(batch)) this.stats.delivered += batch.length;
+        else this.stats.givenUp += batch.length;
+        this.queue.splice(0, batch.length);
+      }
+    } finally {
+      this.sending = false;
+    }
+    if (this.queue.length) this.schedule();
+  }
+
+  private async post(events: ErpEvent[]): Promise<boolean> {
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      this.stats.posts++;
+      try {
+        const res = await fetch(this.settings.url!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(this.settings.token ? { [ERP_TOKEN_HEADER]: this.settings.token } : {}) },
+          body: JSON.stringify({ events }),
+        });
+        await res.arrayBuffer();
+        if (res.ok) return true;
+        // A 4xx other than 408/429 will not get better by sending the same batch again.
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return false;
+      } catch {
+        // connection refused: our API is down; retry as for a 503
+      }
+      this.stats.failedPosts++;
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempt - 1), 8_000)));
+    }
+    return false;
+  }
+}
