@@ -4,11 +4,12 @@ import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
 import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce-webhook';
 import { deliveryExceptionRouter } from './delivery-exception';
+import type { ErpEventHandlers } from './erp-event-handlers';
 import { erpWebhookRouter } from './erp-webhook';
 import { omsWebhookRouter } from './oms-webhook';
 import { opsRouter } from './ops';
 
-export type ApiDeps = WebhookDeps & { oms?: ShipStationClient };
+export type ApiDeps = WebhookDeps & { oms?: ShipStationClient; /** Tests replace the ERP event handlers (api/erp-event-handlers.ts). */ erpHandlers?: ErpEventHandlers };
 
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();
@@ -36,7 +37,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use(deliveryExceptionRouter(deps));
   app.use(bigCommerceWebhookRouter(deps));
   app.use(omsWebhookRouter(deps));
-  app.use(erpWebhookRouter(deps));
+  app.use(erpWebhookRouter({ ...deps, handlers: deps.erpHandlers }));
   app.use(opsRouter(deps));
 
   app.use((_req, res) => {
