@@ -98,6 +98,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
     const hooks = await registerHooks(store, config.health.destination!, config.api.webhookSecret, config.health.exceptionDestination);
     const schedules = await ensureSchedules(adminClient, config, logger);
     const omsHook = await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
+    // The ERP sandbox pushes its change events (stock, refunds, items) to us, as a SuiteScript would.
+    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
 
     const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : '(your Temporal server\'s UI)';
     console.log(
@@ -112,6 +114,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  OMS sandbox          ${sandboxes.omsUrl}   (ShipStation V1 shape, Basic ${config.oms.apiKey}:...)`,
         `  BigCommerce hooks    ${hooks.map((h) => `${h.scope}${h.was === 'ok' ? '' : ` (${h.was}, repaired)`}`).join(', ')} -> ${api.url}/webhooks/bigcommerce[/exceptions]`,
         `  OMS webhook          SHIP_NOTIFY -> ${api.url}/webhooks/oms (${omsHook.outcome})`,
+        `  ERP events           ${sandboxes.erpUrl} pushes -> ${api.url}/webhooks/erp (x-bcsync-erp-token)`,
         `  Schedules            ${schedules.map((s) => s.id).join(', ')}   (Web UI: Schedules)`,
         `  Ops API              ${api.url}/ops/attention   (Authorization: Bearer ${config.api.opsToken ? '<OPS_TOKEN>' : 'disabled'})`,
         `  State                ${opts.dataDir}`,

@@ -12,6 +12,7 @@ import { logger } from './setup';
 export const TEST_SECRET = 'test-webhook-secret-0123456789';
 export const TEST_OMS_TOKEN = 'test-oms-token-0123456789';
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
+export const TEST_ERP_TOKEN = 'test-erp-token-0123456789';
 
 export interface Stack {
   config: Config;
@@ -66,6 +67,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     OMS_RATE_PER_MINUTE: '6000',
     OMS_WEBHOOK_TOKEN: TEST_OMS_TOKEN,
     OPS_TOKEN: TEST_OPS_TOKEN,
+    ERP_WEBHOOK_TOKEN: TEST_ERP_TOKEN,
     WEBHOOK_SECRET: TEST_SECRET,
     ...overrides,
   });
@@ -81,6 +83,8 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: apiPort });
   for (const store of config.stores) await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination);
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
+  // The ERP pushes its change events to us, as a SuiteScript or event bus would in production.
+  Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
 
   return {
     config,
