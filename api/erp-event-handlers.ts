@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { InventoryChangedEvent, ItemChangedEvent, RefundAuthorizedEvent } from '../domain/erp-event';
 import type { Logger } from '../lib/logger';
+import { handleItemChanged } from './catalog-item-events';
 
 export interface ErpEventDeps {
   client: Client;
@@ -22,3 +23,4 @@ export interface ErpEventHandlers {
 }
 
 export const erpEventHandlers: ErpEventHandlers = {};
+erpEventHandlers.item = handleItemChanged;

@@ -95,6 +95,14 @@ export const envSchema = z
     RECONCILE_OVERLAP: durationMs.default(parseDurationMs('5m')),
     /** Where a store's very first reconciliation starts. */
     RECONCILE_INITIAL_LOOKBACK: durationMs.default(parseDurationMs('1h')),
+    /** How often the catalog (items and prices ERP -> BigCommerce) syncs what changed: schedule bcsync-catalog-<store>. */
+    CATALOG_INTERVAL: durationMs.default(parseDurationMs('15m')),
+    /** ERP items read per page (SuiteQL's maximum is 1000). */
+    CATALOG_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
+    /** A catalog run re-reads changes this far before its watermark (ERP timestamps of one instant). */
+    CATALOG_OVERLAP: durationMs.default(parseDurationMs('5s')),
+    /** Currency of the price-list records written from ERP price levels. */
+    CATALOG_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/).default('usd').transform((c) => c.toLowerCase()),
     ALERT_INTERVAL: durationMs.default(parseDurationMs('1m')),
     /** Slack-compatible incoming webhook (`{text}` JSON); alerts also go to the log. */
     ALERT_WEBHOOK_URL: z.url().optional(),
@@ -179,6 +187,7 @@ export interface Config {
   refunds: { declineChecksMs: number[]; orderWaitMs: number };
   health: { destination?: string; exceptionDestination?: string; intervalMs: number };
   reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
+  catalog: { intervalMs: number; pageSize: number; overlapMs: number; currency: string };
   alerts: {
     intervalMs: number;
     webhookUrl?: string;
@@ -241,6 +250,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       intervalMs: env.HEALTH_INTERVAL,
     },
     reconcile: { intervalMs: env.RECONCILE_INTERVAL, overlapMs: env.RECONCILE_OVERLAP, initialLookbackMs: env.RECONCILE_INITIAL_LOOKBACK },
+    catalog: { intervalMs: env.CATALOG_INTERVAL, pageSize: env.CATALOG_PAGE_SIZE, overlapMs: env.CATALOG_OVERLAP, currency: env.CATALOG_CURRENCY },
     alerts: {
       intervalMs: env.ALERT_INTERVAL,
       webhookUrl: env.ALERT_WEBHOOK_URL,

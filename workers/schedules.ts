@@ -33,6 +33,14 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
       args: [{ storeHash }],
       summary: `Reconciliation of store ${storeHash}: the safety net for lost webhooks`,
     });
+    out.push({
+      id: `bcsync-catalog-${storeHash}`,
+      everyMs: config.catalog.intervalMs,
+      workflowType: 'catalogTick',
+      workflowId: `catalog-tick:${storeHash}`,
+      args: [{ storeHash }],
+      summary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce, what changed since the watermark`,
+    });
   }
   out.push({
     id: 'bcsync-alert-monitor',

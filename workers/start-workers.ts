@@ -11,6 +11,7 @@ import { requiredHooks } from '../domain/required-hooks';
 import { orderEventSignal } from '../workflows/order-sync';
 import { createErpActivities } from '../activities/erp';
 import { createOmsActivities } from '../activities/oms';
+import { createCatalogBcActivities, createCatalogControlActivities, createCatalogErpActivities } from '../activities/catalog';
 import type { Config, StoreConfig } from '../config/env';
 
 import { NetSuiteClient } from '../connectors/erp/netsuite/client';
@@ -68,7 +69,7 @@ export async function startWorkers(
       namespace,
       taskQueue: config.temporal.workflowTaskQueue,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-      activities: createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }),
+      activities: { ...createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }), ...createCatalogControlActivities({ client: deps.client, config }) },
     }),
   );
   const signalOrders = async (storeHash: string, orders: OrderSnapshot[]) => {
@@ -90,7 +91,7 @@ export async function startWorkers(
         connection,
         namespace,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
-        activities: createBigCommerceActivities({ client, signalOrders, hooks }),
+        activities: { ...createBigCommerceActivities({ client, signalOrders, hooks }), ...createCatalogBcActivities({ client, currency: config.catalog.currency }) },
         // Global across every worker of this queue, enforced by the server: the store's quota.
         maxTaskQueueActivitiesPerSecond: rate,
         interceptors: { activity: [activityMetricsInterceptor] },
@@ -105,7 +106,7 @@ export async function startWorkers(
       connection,
       namespace,
       taskQueue: config.erp.taskQueue,
-      activities: createErpActivities({ netsuite }),
+      activities: { ...createErpActivities({ netsuite }), ...createCatalogErpActivities({ netsuite }) },
       maxConcurrentActivityTaskExecutions: config.erp.concurrency,
       interceptors: { activity: [activityMetricsInterceptor] },
     }),

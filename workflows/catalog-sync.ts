@@ -336,7 +336,7 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
       const since = Math.min(...batch.map((r) => r.sinceMs ?? Number.POSITIVE_INFINITY));
       // From the watermark less the overlap; from `sinceMs` when earlier, or when there is no watermark yet
       // (without either, the first run is a full sync: every item is read and compared).
-      let cursor: CatalogCursor = state.watermark ? { modifiedMs: Math.max(0, state.watermark.modifiedMs - input.overlapMs), erpId: 0 } : { modifiedMs: 0, erpId: 0 };
+      let cursor: CatalogCursor = !state.watermark ? { modifiedMs: 0, erpId: 0 } : input.overlapMs > 0 ? { modifiedMs: Math.max(0, state.watermark.modifiedMs - input.overlapMs), erpId: 0 } : state.watermark;
       if (Number.isFinite(since) && (!state.watermark || since < cursor.modifiedMs)) cursor = { modifiedMs: since, erpId: 0 };
       state.running = { reason: batch.map((b) => b.reason).join(', '), startedAt: new Date().toISOString(), cursor, counts: zero() };
       publish();

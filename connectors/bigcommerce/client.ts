@@ -115,6 +115,7 @@ export class BigCommerceClient {
         fieldErrors,
         rateLimit,
         retryAfterMs: kind === 'rate_limited' ? rateLimit?.resetMs : kind === 'platform_load' ? platformBackoffMs : undefined,
+        body: res.body,
       });
     }
     const dateHeader = Date.parse(res.headers.get('date') ?? '');

@@ -37,6 +37,8 @@ export class BigCommerceError extends Error {
       rateLimit?: RateLimitInfo;
       /** rate_limited: until the window resets; platform_load: the pacer's store-wide backoff. */
       retryAfterMs?: number;
+      /** The error body as sent: batch endpoints list each failed item in it (`batch_errors`, 207 `errors`). */
+      body?: unknown;
     } = {},
     options?: { cause?: unknown },
   ) {

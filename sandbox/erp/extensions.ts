@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { erpCatalogExtension } from './catalog';
 import type { ErpEventPusher } from './events';
 import type { ErpItem, ErpSalesOrder, ErpSalesOrderLine, ErpSandboxData } from './state';
 import type { SuiteQlRegistry } from './suiteql';
@@ -32,3 +33,4 @@ export type ErpSandboxExtension = (ctx: ErpSandboxContext) => void;
 
 /** Each part of the sandbox adds itself here, one line each. */
 export const ERP_EXTENSIONS: ErpSandboxExtension[] = [];
+ERP_EXTENSIONS.push(erpCatalogExtension);

@@ -1,4 +1,5 @@
 import { SEED_SKUS } from '../bigcommerce/seed';
+import type { ErpCatalogRecord } from './catalog';
 
 /** NetSuite-shaped records as the ERP sandbox keeps them (plain JSON, persisted by `bcsync dev`). */
 export interface ErpItem {
@@ -63,6 +64,8 @@ export interface ErpSandboxData {
   creditMemos: Record<string, ErpCreditMemo>;
   /** Writes (upserts and deletes) per credit memo externalId. */
   creditMemoWrites: Record<string, number>;
+  /** Catalog fields and prices per SKU (sandbox/erp/catalog.ts); absent until the catalog is seeded. */
+  catalog?: Record<string, ErpCatalogRecord>;
 }
 
 export const CHARGE_ITEMS = ['bcsync-sales-tax', 'bcsync-discount', 'bcsync-shipping', 'bcsync-refund-adjustment'];

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestCatalogRun } from '../../ops/catalog';
+import { catalogDecideUpdate, catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
+import { eventually, startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ CATALOG_OVERLAP: '0s' });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+// any: tests read loose JSON from the sandboxes field by field
+type Json = any;
+const bc = async (p: string): Promise<Json> => {
+  const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}${p}`, { headers: { 'x-auth-token': 'test-token' } });
+  if (!res.ok) throw new Error(`GET ${p}: ${res.status}`);
+  return res.json();
+};
+const seedErp = async (items: unknown[]) => {
+  const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+  if (!res.ok) throw new Error(`seed: ${res.status} ${await res.text()}`);
+};
+const handle = () => stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash));
+/** Wakes the catalog sync and waits until that run has ended. */
+async function runCatalog(reason: string): Promise<CatalogSyncState> {
+  let before = 0;
+  try {
+    before = (await handle().query(catalogStateQuery)).runs;
+  } catch {
+    // not started yet
+  }
+  await requestCatalogRun(stack.client, stack.config, stack.storeHash, { reason });
+  return eventually(async () => {
+    const s = await handle().query(catalogStateQuery);
+    return s.runs > before && !s.running ? s : undefined;
+  }, `catalog run "${reason}"`, 60_000);
+}
+const productBySku = async (sku: string): Promise<Json> => (await bc(`/v3/catalog/products?sku=${encodeURIComponent(sku)}&include=variants`)).data[0];
+const skus = Array.from({ length: 12 }, (_, i) => `CT-${i + 1}`);
+
+describe('catalog and prices ERP -> BigCommerce', () => {
+  it('a first full sync creates products (a matrix one with its variants) and price records; an item BigCommerce refuses parks alone', async () => {
+    await seedErp([
+      ...skus.map((sku, i) => ({ sku, displayName: `Catalog widget ${i + 1}`, weight: 1 + i, prices: { 'Base Price': 10 + i, Wholesale: 8 + i } })),
+      { sku: 'CT-M', displayName: 'Catalog tee', matrixType: 'PARENT', weight: 0.3, prices: { 'Base Price': 20 } },
+      ...['S', 'M', 'L'].map((size) => ({ sku: `CT-M-${size}`, displayName: `Catalog tee ${size}`, matrixType: 'CHILD', parentSku: 'CT-M', options: { Size: size }, weight: 0.3, prices: { 'Base Price': size === 'L' ? 22 : 20, Wholesale: 15 } })),
+      // Mapping drift: the display name of a product already in the store, and BigCommerce product names are unique (409).
+      { sku: 'CT-DUP', displayName: 'Titanium Camp Mug', weight: 1, prices: { 'Base Price': 5 } },
+    ]);
+    const state = await runCatalog('test: first sync');
+
+    for (const [i, sku] of skus.entries()) {
+      const p = await productBySku(sku);
+      expect(p, sku).toBeDefined();
+      expect([p.name, p.price, p.weight]).toEqual([`Catalog widget ${i + 1}`, 10 + i, 1 + i]);
+    }
+    const tee = await productBySku('CT-M');
+    expect(tee.variants.map((v: Json) => [v.sku, v.price, v.option_values[0].label]).sort()).toEqual([
+      ['CT-M-L', 22, 'L'],
+      ['CT-M-M', 20, 'M'],
+      ['CT-M-S', 20, 'S'],
+    ]);
+    const list = (await bc('/v3/pricelists?name=Wholesale')).data[0];
+    expect(list).toBeDefined();
+    const records = (await bc(`/v3/pricelists/${list.id}/records?limit=250&include=sku`)).data.filter((r: Json) => r.sku.startsWith('CT-'));
+    expect(records.length).toBe(15);
+    expect(records.find((r: Json) => r.sku === 'CT-M-S').price).toBe(15);
+    expect(records.find((r: Json) => r.sku === 'CT-3').price).toBe(10);
+
+    expect(await productBySku('CT-DUP')).toBeUndefined();
+    expect(state.parked.map((p) => [p.sku, p.type])).toEqual([['CT-DUP', 'BcConflict']]);
+    expect(state.lastRun!.counts).toMatchObject({ productsCreated: 13, parked: 1 });
+    const desc = await handle().describe();
+    expect(desc.searchAttributes.BcSyncStatus).toEqual(['NeedsAttention']);
+    expect(desc.searchAttributes.BcErrorType).toEqual(['BcConflict']);
+  });
+
+  it('a changed batch with one invalid item lands all the others (207) and parks that one; ops retry and skip', async () => {
+    const before = Object.fromEntries(await Promise.all(skus.map(async (sku) => [sku, await productBySku(sku)])));
+    // 12 products change: batches of 10 and 2. CT-12 takes CT-2's name: BigCommerce refuses it alone.
+    await seedErp([...skus.slice(0, 11).map((sku, i) => ({ sku, prices: { 'Base Price': 100 + i, Wholesale: 90 + i } })), { sku: 'CT-12', displayName: 'Catalog widget 2', prices: { 'Base Price': 111 } }, { sku: 'CT-M-S', prices: { 'Base Price': 25 } }]);
+    const state = await runCatalog('test: changes');
+
+    for (const [i, sku] of skus.slice(0, 11).entries()) expect((await productBySku(sku)).price, sku).toBe(100 + i);
+    const twelve = await productBySku('CT-12');
+    expect([twelve.name, twelve.price]).toEqual([before['CT-12'].name, before['CT-12'].price]);
+    expect((await productBySku('CT-M')).variants.find((v: Json) => v.sku === 'CT-M-S').price).toBe(25);
+    expect(state.parked.map((p) => [p.sku, p.type]).sort()).toEqual([
+      ['CT-12', 'BcConflict'],
+      ['CT-DUP', 'BcConflict'],
+    ]);
+    expect(state.parked.find((p) => p.sku === 'CT-12')!.reason).toMatch(/name/i);
+    // Only what changed was written: 12 products (2 calls), 1 variant, 11 wholesale records; nothing created.
+    expect(state.lastRun!.counts).toMatchObject({ items: 13, productsCreated: 0, productsUpdated: 11, variantsWritten: 1, priceRecords: 11, parked: 1 });
+
+    // Ops fix the name in the ERP, then retry the parked item; and accept the duplicate as it is.
+    await seedErp([{ sku: 'CT-12', displayName: 'Catalog widget twelve' }]);
+    const afterRetry = await handle().executeUpdate(catalogDecideUpdate, { args: [{ action: 'retry', skus: ['CT-12'] }] });
+    expect(afterRetry.parked.map((p) => p.sku)).toEqual(['CT-DUP']);
+    expect(await productBySku('CT-12')).toMatchObject({ name: 'Catalog widget twelve', price: 111 });
+    const afterSkip = await handle().executeUpdate(catalogDecideUpdate, { args: [{ action: 'skip' }] });
+    expect(afterSkip.parked).toEqual([]);
+    await eventually(async () => ((await handle().describe()).searchAttributes.BcSyncStatus?.[0] === 'Synced' ? true : undefined), 'BcSyncStatus Synced');
+  });
+
+  it('a run writes nothing that BigCommerce already has, and reads nothing when nothing changed', async () => {
+    // CT-12's rename is after the watermark, but the retry above already wrote it: read, compared, left alone.
+    const again = await runCatalog('test: already written');
+    expect(again.lastRun!.counts).toMatchObject({ items: 1, unchanged: 1, productsCreated: 0, productsUpdated: 0, variantsWritten: 0, priceRecords: 0, parked: 0, bcCalls: 2 });
+    const quiet = await runCatalog('test: quiet');
+    expect(quiet.lastRun!.counts).toMatchObject({ items: 0, bcCalls: 0 });
+  });
+});
