@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
+import { CHARGE_ITEMS, type ErpSalesOrder, type ErpSandboxData } from './state';
+import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
+
+/**
+ * Stock in the ERP sandbox: per item and location, as NetSuite's `inventoryitemlocations` shows it.
+ * On hand is set by the sandbox controls (receipts, counts); committed follows the open sales-order
+ * lines (an order booked by orderSync commits its units at the order location, a closed order
+ * releases them); available = on hand - committed. Every change is stamped with the ERP's clock and
+ * pushed as an `inventory.changed` event (ctx.events), and shows in the sweep's SuiteQL.
+ */
+
+export interface ErpStockLevel {
+  onHand: number;
+  committed: number;
+  /** ERP clock (epoch ms) of the last change: the sweep's watermark column. */
+  modifiedMs: number;
+}
+
+export interface ErpStockData {
+  /** `<sku>|<location>` -> level. */
+  levels: Record<string, ErpStockLevel>;
+  /** Units committed per sales order id and SKU (what a close releases, what a rewrite replaces). */
+  committedByOrder: Record<string, Record<string, number>>;
+}
+
+/** Where sales orders commit their stock (NetSuite: the order's location; the sandbox keeps one). */
+export const ORDER_LOCATION = '1';
+
+const key = (sku: string, location: string) => `${sku}|${location}`;
+
+export function stockOf(data: ErpSandboxData): ErpStockData {
+  data.stock ??= { levels: {}, committedByOrder: {} };
+  return data.stock;
+}
+
+export const available = (level: ErpStockLevel): number => level.onHand - level.committed;
+
+const stockBody = z.object({
+  levels: z
+    .array(z.object({ sku: z.string().min(1), location: z.string().min(1).default(ORDER_LOCATION), onHand: z.number().int().min(0) }))
+    .min(1)
+    .max(100_000),
+});
+
+/**
+ * The sweep's query (connectors/erp/netsuite/inventory-sweep.ts), recognised by shape. Column
+ * names follow public SuiteQL code (connectors FACTS.md section 2); `iil.lastmodifieddate` on
+ * `inventoryitemlocations` and `quantitycommitted` are UNCONFIRMED against a real account's
+ * Records Catalog: check them there before going live.
+ */
+const SWEEP_PATTERN =
+  /^SELECT i\.itemid AS sku, iil\.location AS location, iil\.quantityonhand AS quantityonhand, iil\.quantitycommitted AS quantitycommitted, iil\.quantityavailable AS quantityavailable, TO_CHAR\(iil\.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS\.FF3'\) AS lastmodified FROM inventoryitemlocations iil JOIN item i ON i\.id = iil\.item WHERE iil\.lastmodifieddate >= TO_TIMESTAMP\('([^']+)', 'YYYY-MM-DD HH24:MI:SS\.FF3'\) ORDER BY iil\.lastmodifieddate ASC, i\.itemid ASC, iil\.location ASC$/;
+
+export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) => {
+  const stock = () => stockOf(ctx.data);
+
+  /** Applies one change and emits its event. The ERP clock never goes back for an item and location. */
+  function change(sku: string, location: string, apply: (level: ErpStockLevel) => void, atMs = ctx.now()): void {
+    const levels = stock().levels;
+    const level = levels[key(sku, location)] ?? { onHand: 0, committed: 0, modifiedMs: 0 };
+    apply(level);
+    level.modifiedMs = Math.max(atMs, level.modifiedMs + 1);
+    levels[key(sku, location)] = level;
+    ctx.events.emit({
+      type: 'inventory.changed',
+      sku,
+      location,
+      quantityOnHand: level.onHand,
+      quantityAvailable: available(level),
+      changedAt: new Date(level.modifiedMs).toISOString(),
+    });
+  }
+
+  /** Commits the order's open lines, replacing what it committed before (a rewrite, a reopen, a close). */
+  function recommit(order: ErpSalesOrder, open: boolean): void {
+    const before = stock().committedByOrder[order.id] ?? {};
+    const after: Record<string, number> = {};
+    if (open) {
+      for (const line of order.lines) {
+        if (line.isClosed || CHARGE_ITEMS.includes(line.item.externalId)) continue;
+        after[line.item.refName] = (after[line.item.refName] ?? 0) + line.quantity;
+      }
+    }
+    for (const sku of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const delta = (after[sku] ?? 0) - (before[sku] ?? 0);
+      // Stamped no earlier than the order's own last-modified time: a level changed at or after the
+      // booking is how inventorySync knows the ERP counts the order.
+      if (delta !== 0) change(sku, ORDER_LOCATION, (l) => void (l.committed += delta), order.modifiedMs);
+    }
+    if (Object.keys(after).length) stock().committedByOrder[order.id] = after;
+    else delete stock().committedByOrder[order.id];
+  }
+
+  ctx.onSalesOrderWritten.push((order) => {
+    recommit(order, true);
+    ctx.changed();
+  });
+  ctx.onSalesOrderClosed.push((order) => {
+    recommit(order, false);
+    ctx.changed();
+  });
+
+  // POST /__sandbox/stock {levels:[{sku, location?, onHand}]}: receipts and counts, many at once.
+  ctx.controls.post('/stock', (req, res) => {
+    const parsed = stockBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    const changes = parsed.data.levels.map((l) => {
+      ctx.ensureItem(l.sku);
+      change(l.sku, l.location, (level) => void (level.onHand = l.onHand));
+      const level = stock().levels[key(l.sku, l.location)]!;
+      return { sku: l.sku, location: l.location, onHand: level.onHand, available: available(level), changedAt: new Date(level.modifiedMs).toISOString() };
+    });
+    ctx.changed();
+    res.json({ changes });
+  });
+
+  // GET /__sandbox/stock: every level (the bench's and tests' ground truth).
+  ctx.controls.get('/stock', (_req, res) => {
+    const levels = Object.entries(stock().levels).map(([k, l]) => {
+      const [sku, location] = k.split('|') as [string, string];
+      return { sku, location, onHand: l.onHand, committed: l.committed, available: available(l), modifiedAt: new Date(l.modifiedMs).toISOString() };
+    });
+    res.json({ levels });
+  });
+
+  ctx.suiteql.register({
+    name: 'inventory sweep (inventoryitemlocations JOIN item, by lastmodifieddate)',
+    pattern: SWEEP_PATTERN,
+    rows(match): SuiteQlRow[] {
+      const sinceMs = parseToTimestamp(match[1]!);
+      return Object.entries(stock().levels)
+        .filter(([, l]) => l.modifiedMs >= sinceMs)
+        .map(([k, l]) => {
+          const [sku, location] = k.split('|') as [string, string];
+          return { sku, location, l };
+        })
+        .sort((a, b) => a.l.modifiedMs - b.l.modifiedMs || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))
+        // SuiteQL returns numbers as strings in places; the connector's schema accepts both.
+        .map(({ sku, location, l }) => ({ sku, location, quantityonhand: l.onHand, quantitycommitted: l.committed, quantityavailable: available(l), lastmodified: formatTimestamp(l.modifiedMs) }));
+    },
+  });
+};

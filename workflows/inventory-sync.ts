@@ -1,0 +1,526 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  ParentClosePolicy,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
+import { batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem, type ItemRef, type LagHistogram } from '../domain/inventory-batches';
+import { coalesce, isEcho, levelKey, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
+import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
+import { PRIORITY } from '../domain/priorities';
+import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
+
+/**
+ * Inventory ERP -> BigCommerce, one workflow per store: `inventory:<storeHash>`.
+ *
+ * Why one aggregator per store, fed by signal-with-start, rather than a workflow per change or per
+ * SKU: a burst of 10,000 ERP changes must reach BigCommerce in a handful of calls (2000 items per
+ * absolute adjustment, one request in flight per store, as BigCommerce asks). Coalescing and the
+ * "one in flight" rule need one place that sees every change of the store; a workflow per change
+ * would cost 10,000 starts (the dev server does ~100-150 a second, temporal FACTS.md) and still need
+ * an aggregator. Each `POST /webhooks/erp` batch is one signal (100 events -> 1 signal), durable
+ * before the ERP gets its 202. The run continues-as-new, carrying its state: the latest ERP level,
+ * the level we believe BigCommerce shows and the tracking mode, per item (bounded by the catalog),
+ * the sales not booked yet and whatever is not flushed.
+ *
+ * Flow: changes (ERP events, the sweep) update the latest level per (SKU, location) by the ERP's
+ * change time; a flush waits until the input is quiet (`quietMs`) or the oldest unflushed change is
+ * `maxWaitMs` old, computes each item's sellable level (ERP available - units sold in BigCommerce
+ * not booked in the ERP - safety buffer), skips items BigCommerce already shows at that level, and
+ * writes the rest in absolute adjustments of <= 2000 items per location, one at a time, at batch
+ * priority (orders first). Each write is recorded as a small `inventoryWriteRecord` run carrying
+ * the SKUs in the `BcSkus` search attribute: `BcSkus = "SKU-1"` in the Web UI lists every write of SKU-1.
+ */
+
+export interface InventorySyncInput {
+  storeHash: string;
+  erpTaskQueue: string;
+  /** ERP location id -> BigCommerce location id; other ERP locations are not synced. */
+  locations: Record<string, number>;
+  /** The ERP location BigCommerce orders take their stock from (where pending sales count). */
+  orderLocation: string;
+  safetyBuffer: number;
+  quietMs: number;
+  maxWaitMs: number;
+  /** A sale never booked stops counting after this (its order was lost or never reached the ERP). */
+  pendingTtlMs: number;
+  /** How long after our write BigCommerce may still apply it ("a short delay"). */
+  applyMarginMs: number;
+  sweep: { overlapMs: number; initialLookbackMs: number };
+  carried?: InventoryCarried;
+}
+
+/** Per (SKU, ERP location). Short names: this map is carried across continue-as-new. */
+export interface ItemState {
+  /** Latest ERP level: available, on hand, change time (ERP clock, ms). */
+  a: number;
+  oh: number;
+  t: number;
+  /** The level we believe BigCommerce shows (unknown until our first write). */
+  e?: number;
+  /** When our last write to it completed (workflow time, ms). */
+  w?: number;
+  /** Recently written values, for echo matching. */
+  r?: number[];
+}
+
+export interface InventoryStats {
+  changesReceived: number;
+  changesApplied: number;
+  staleIgnored: number;
+  flushes: number;
+  writeCalls: number;
+  itemsWritten: number;
+  unchangedSkipped: number;
+  lookupCalls: number;
+  unwritable: number;
+  unmappedLocation: number;
+  echoesIgnored: number;
+  reasserts: number;
+  /** Items written because a BigCommerce inventory webhook was not an echo of ours. */
+  reassertItems: number;
+  salesReported: number;
+  salesBooked: number;
+  sweeps: number;
+  sweepRows: number;
+  writeFailures: number;
+}
+
+export interface InventoryCarried {
+  items: Record<string, ItemState>;
+  tracking: Record<string, ItemRef | null>;
+  sales: PendingSale[];
+  dirty: string[];
+  forced: string[];
+  unsettled: Record<string, number[]>;
+  sweepWatermarkMs: number | null;
+  stats: InventoryStats;
+  lag: LagHistogram;
+  writes: number;
+  lastProblem: string | null;
+}
+
+export interface InventoryChangesInput {
+  levels: ErpLevel[];
+}
+
+export interface InventorySale {
+  orderId: number;
+  /** SKU -> units. Empty: the order no longer takes stock (cancelled). */
+  units: Record<string, number>;
+  orderCreatedS: number;
+}
+
+/** A BigCommerce `store/sku/inventory/updated` or `store/product/inventory/updated` event. */
+export interface BcInventoryEvent {
+  productId: number;
+  variantId?: number;
+  method: string;
+  value: number;
+}
+
+export const inventoryChangesSignal = defineSignal<[InventoryChangesInput]>('inventoryChanges');
+export const inventorySaleSignal = defineSignal<[InventorySale]>('inventorySale');
+export const inventoryBookedSignal = defineSignal<[{ orderId: number; bookedAtMs: number }]>('inventoryBooked');
+export const inventoryBcEventsSignal = defineSignal<[{ events: BcInventoryEvent[] }]>('bcInventoryEvents');
+export const inventorySweepSignal = defineSignal<[{ reason: string }]>('sweep');
+
+export interface InventorySummary {
+  stats: InventoryStats;
+  items: number;
+  dirty: number;
+  pendingSales: number;
+  sweepWatermark: string | null;
+  lagP50Ms: number;
+  lagP95Ms: number;
+  lastProblem: string | null;
+}
+export const inventorySummaryQuery = defineQuery<InventorySummary>('summary');
+/** One SKU, at every location: the ERP level, what BigCommerce should show, what we believe it shows. */
+export const inventorySkuQuery = defineQuery<Array<{ location: string; available: number; changedAt: string; expected: number | null; pending: number; want: number }>, [string]>('sku');
+
+const HISTORY_LIMIT = 8_000;
+/** KeywordList values are limited in size (2 KB by default): a write is recorded in parts of this many SKUs. */
+const SKUS_PER_RECORD = 100;
+
+const emptyStats = (): InventoryStats => ({
+  changesReceived: 0,
+  changesApplied: 0,
+  staleIgnored: 0,
+  flushes: 0,
+  writeCalls: 0,
+  itemsWritten: 0,
+  unchangedSkipped: 0,
+  lookupCalls: 0,
+  unwritable: 0,
+  unmappedLocation: 0,
+  echoesIgnored: 0,
+  reasserts: 0,
+  reassertItems: 0,
+  salesReported: 0,
+  salesBooked: 0,
+  sweeps: 0,
+  sweepRows: 0,
+  writeFailures: 0,
+});
+
+export async function inventorySync(input: InventorySyncInput): Promise<void> {
+  const c: InventoryCarried = input.carried ?? {
+    items: {},
+    tracking: {},
+    sales: [],
+    dirty: [],
+    forced: [],
+    unsettled: {},
+    sweepWatermarkMs: null,
+    stats: emptyStats(),
+    lag: newLagHistogram(),
+    writes: 0,
+    lastProblem: null,
+  };
+  const dirty = new Set(c.dirty);
+  const forced = new Set(c.forced);
+  let firstDirtyAtMs = dirty.size ? Date.now() : 0;
+  let lastInputAtMs = 0;
+  let inputs = 0;
+  const sweepRequests: string[] = [];
+
+  const markDirty = (key: string) => {
+    if (dirty.size === 0) firstDirtyAtMs = Date.now();
+    dirty.add(key);
+  };
+
+  /** Applies ERP levels: the latest per item wins by the ERP's change time. */
+  function applyLevels(levels: ErpLevel[]): void {
+    c.stats.changesReceived += levels.length;
+    const winners = coalesce((k) => (c.items[k] ? { changedAtMs: c.items[k]!.t } : undefined), levels);
+    c.stats.staleIgnored += levels.length - winners.length;
+    for (const l of levels) {
+      // Every change waits to be reflected (or superseded): its lag is measured when its item settles.
+      const key = levelKey(l.sku, l.location);
+      if (c.items[key] && !supersedes({ changedAtMs: c.items[key]!.t }, l)) continue;
+      (c.unsettled[key] ??= []).push(l.changedAtMs);
+    }
+    for (const l of winners) {
+      const key = levelKey(l.sku, l.location);
+      const prev = c.items[key];
+      c.items[key] = { ...prev, a: l.quantityAvailable, oh: l.quantityOnHand, t: l.changedAtMs };
+      c.stats.changesApplied++;
+      markDirty(key);
+    }
+  }
+
+  setHandler(inventoryChangesSignal, ({ levels }) => {
+    applyLevels(levels);
+    lastInputAtMs = Date.now();
+    inputs++;
+  });
+
+  setHandler(inventorySaleSignal, (sale) => {
+    const i = c.sales.findIndex((s) => s.orderId === sale.orderId);
+    const before = i >= 0 ? c.sales[i]!.units : {};
+    if (Object.keys(sale.units).length === 0) {
+      if (i >= 0) c.sales.splice(i, 1);
+    } else if (i >= 0) {
+      c.sales[i] = { ...c.sales[i]!, units: sale.units };
+    } else {
+      c.sales.push({ orderId: sale.orderId, units: sale.units, orderCreatedS: sale.orderCreatedS, reportedAtMs: Date.now() });
+      c.stats.salesReported++;
+    }
+    // BigCommerce took (or gave back) these units itself. If it surely did so after our last write
+    // landed, what it shows moved by the same amount as what it should show: nothing to write.
+    // Otherwise (our write may have overwritten the sale) the item is looked at again.
+    for (const sku of new Set([...Object.keys(before), ...Object.keys(sale.units)])) {
+      const key = levelKey(sku, input.orderLocation);
+      const item = c.items[key];
+      const delta = (sale.units[sku] ?? 0) - (before[sku] ?? 0);
+      if (delta === 0) continue;
+      // Only a new sale has a known time (the order's); units given back (a cancellation) are looked at again.
+      if (delta > 0 && item?.e !== undefined && saleAfterWrite(sale.orderCreatedS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - delta);
+      markDirty(key);
+    }
+    lastInputAtMs = Date.now();
+    inputs++;
+  });
+
+  setHandler(inventoryBookedSignal, ({ orderId, bookedAtMs }) => {
+    const sale = c.sales.find((s) => s.orderId === orderId);
+    // The first booking counts: later upserts of the same order (an address change) do not move stock.
+    if (sale && sale.bookedAtMs === undefined) {
+      sale.bookedAtMs = bookedAtMs;
+      c.stats.salesBooked++;
+    }
+  });
+
+  setHandler(inventoryBcEventsSignal, ({ events }) => {
+    const bySku = skuIndex();
+    for (const ev of events) {
+      const sku = (ev.variantId !== undefined ? bySku.get(`v${ev.variantId}`) : undefined) ?? bySku.get(`p${ev.productId}`);
+      if (!sku) continue;
+      const keys = Object.keys(input.locations).map((loc) => levelKey(sku, loc)).filter((k) => c.items[k]);
+      if (keys.some((k) => isEcho(ev, c.items[k]!.r))) {
+        c.stats.echoesIgnored++;
+        continue;
+      }
+      // Changed by someone else (the BigCommerce admin, another app): the ERP is the truth, say it again.
+      c.stats.reasserts++;
+      for (const k of keys) {
+        forced.add(k);
+        markDirty(k);
+      }
+      lastInputAtMs = Date.now();
+      inputs++;
+    }
+  });
+
+  setHandler(inventorySweepSignal, ({ reason }) => {
+    sweepRequests.push(reason);
+    inputs++;
+  });
+
+  let bySkuCache: { size: number; map: Map<string, string> } | undefined;
+  function skuIndex(): Map<string, string> {
+    const size = Object.keys(c.tracking).length;
+    if (bySkuCache?.size === size) return bySkuCache.map;
+    const map = new Map<string, string>();
+    for (const [sku, ref] of Object.entries(c.tracking)) if (ref) map.set('productId' in ref ? `p${ref.productId}` : `v${ref.variantId}`, sku);
+    bySkuCache = { size, map };
+    return map;
+  }
+
+  setHandler(inventorySummaryQuery, () => ({
+    stats: c.stats,
+    items: Object.keys(c.items).length,
+    dirty: dirty.size,
+    pendingSales: c.sales.length,
+    sweepWatermark: c.sweepWatermarkMs === null ? null : new Date(c.sweepWatermarkMs).toISOString(),
+    lagP50Ms: lagPercentile(c.lag, 50),
+    lagP95Ms: lagPercentile(c.lag, 95),
+    lastProblem: c.lastProblem,
+  }));
+  setHandler(inventorySkuQuery, (sku) =>
+    Object.keys(input.locations).flatMap((loc) => {
+      const item = c.items[levelKey(sku, loc)];
+      if (!item) return [];
+      const pending = loc === input.orderLocation ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) : 0;
+      return [{ location: loc, available: item.a, changedAt: new Date(item.t).toISOString(), expected: item.e ?? null, pending, want: sellableLevel(item.a, pending, input.safetyBuffer) }];
+    }),
+  );
+
+  const bcOptions = {
+    taskQueue: bigCommerceTaskQueue(input.storeHash),
+    startToCloseTimeout: '2m',
+    // Below orders: when the store's quota is short, orders are dispatched first.
+    priority: PRIORITY.batch,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
+  } as const;
+  const bc = proxyActivities<InventoryBigCommerceActivities>({ ...bcOptions, summary: `inventory of store ${input.storeHash}` });
+  const erp = proxyActivities<InventoryErpActivities>({
+    taskQueue: input.erpTaskQueue,
+    startToCloseTimeout: '2m',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+    summary: 'inventory sweep: ERP levels changed since the watermark',
+  });
+
+  if (!workflowInfo().typedSearchAttributes.get(BcStoreHash)) upsertSearchAttributes([{ key: BcStoreHash, value: input.storeHash }]);
+  let shownStatus = '';
+  function show(): void {
+    const status = c.lastProblem ? 'NeedsAttention' : 'Synced';
+    if (status !== shownStatus) {
+      upsertSearchAttributes([{ key: BcSyncStatus, value: status }]);
+      shownStatus = status;
+    }
+    const s = c.stats;
+    setCurrentDetails(
+      [
+        `**Inventory ERP -> BigCommerce, store \`${input.storeHash}\`** · ${Object.keys(c.items).length} items · ${dirty.size} waiting · ${c.sales.length} sales not booked in the ERP`,
+        `- Changes ${s.changesReceived} (applied ${s.changesApplied}, older than held ${s.staleIgnored}) · flushes ${s.flushes} · write calls ${s.writeCalls} · items written ${s.itemsWritten} · already right ${s.unchangedSkipped}`,
+        `- Echoes of our writes ignored ${s.echoesIgnored} · changed in BigCommerce, re-asserted ${s.reasserts} · unwritable ${s.unwritable} · unmapped location ${s.unmappedLocation}`,
+        `- Sweeps ${s.sweeps} (${s.sweepRows} rows) · watermark ${c.sweepWatermarkMs === null ? 'none yet' : new Date(c.sweepWatermarkMs).toISOString()} · lag p50 ${lagPercentile(c.lag, 50) / 1000}s p95 ${lagPercentile(c.lag, 95) / 1000}s`,
+        `- Find a SKU's writes: \`BcSkus = "<sku>"\`; its levels: query \`sku\` with the SKU`,
+        ...(c.lastProblem ? [`- **Last write failed**: ${c.lastProblem} (retried on the next flush)`] : []),
+      ].join('\n'),
+    );
+  }
+
+  function settle(key: string, atMs: number): void {
+    for (const t of c.unsettled[key] ?? []) recordLag(c.lag, Math.max(0, atMs - t));
+    delete c.unsettled[key];
+  }
+
+  async function sweep(reason: string): Promise<void> {
+    const now = Date.now();
+    let cursor = { sinceMs: (c.sweepWatermarkMs ?? now - input.sweep.initialLookbackMs) - input.sweep.overlapMs, offset: 0 };
+    let newest = c.sweepWatermarkMs ?? 0;
+    for (;;) {
+      const page = await erp.sweepInventoryLevels(cursor);
+      c.stats.sweepRows += page.levels.length;
+      applyLevels(page.levels);
+      for (const l of page.levels) newest = Math.max(newest, l.changedAtMs);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    c.stats.sweeps++;
+    c.sweepWatermarkMs = newest || c.sweepWatermarkMs;
+    void reason;
+  }
+
+  async function flush(): Promise<void> {
+    const now = Date.now();
+    c.stats.flushes++;
+    const orderLevel = (sku: string) => {
+      const item = c.items[levelKey(sku, input.orderLocation)];
+      return item ? { changedAtMs: item.t } : undefined;
+    };
+    c.sales = openSales(c.sales, orderLevel, now, input.pendingTtlMs);
+    const keys = [...dirty];
+    dirty.clear();
+    const wasForced = new Set(keys.filter((k) => forced.has(k)));
+    for (const k of keys) forced.delete(k);
+
+    const unknown = [...new Set(keys.map((k) => k.split('\u0001')[0]!))].filter((sku) => !(sku in c.tracking));
+    if (unknown.length) {
+      const found = await bc.lookupInventoryTracking(unknown);
+      c.stats.lookupCalls += found.calls;
+      for (const t of found.items) c.tracking[t.sku] = t.ref;
+    }
+
+    const planned: Array<AbsoluteItem & { key: string }> = [];
+    for (const key of keys) {
+      const [sku, loc] = key.split('\u0001') as [string, string];
+      const item = c.items[key];
+      if (!item) continue;
+      const bcLocationId = input.locations[loc];
+      const ref = c.tracking[sku];
+      if (bcLocationId === undefined || !ref) {
+        if (bcLocationId === undefined) c.stats.unmappedLocation++;
+        else c.stats.unwritable++;
+        delete c.unsettled[key];
+        continue;
+      }
+      const pending = loc === input.orderLocation ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) : 0;
+      const want = sellableLevel(item.a, pending, input.safetyBuffer);
+      if (!wasForced.has(key) && item.e === want) {
+        c.stats.unchangedSkipped++;
+        settle(key, now);
+        continue;
+      }
+      planned.push({ key, sku, bcLocationId, ref, quantity: want });
+    }
+
+    // One request in flight per store: each batch waits for the previous one's answer.
+    for (const batch of batchesByLocation(planned)) {
+      try {
+        const items = batch.map(({ key: _key, ...item }) => item);
+        await bc.writeInventoryLevels(items, `bcsync: ERP levels (${batch.length} items)`);
+      } catch (err) {
+        c.stats.writeFailures++;
+        c.lastProblem = describe(err);
+        // A refused batch (422: tracking changed, item deleted) forgets the tracking of its SKUs,
+        // so the next flush looks them up again; every item stays to be written.
+        for (const p of batch) {
+          delete c.tracking[p.sku];
+          markDirty(p.key);
+          if (wasForced.has(p.key)) forced.add(p.key);
+        }
+        continue;
+      }
+      const doneAt = Date.now();
+      c.stats.writeCalls++;
+      c.stats.itemsWritten += batch.length;
+      c.lastProblem = null;
+      for (const p of batch) {
+        const item = c.items[p.key]!;
+        item.e = p.quantity;
+        item.w = doneAt;
+        item.r = rememberWritten(item.r, p.quantity);
+        if (wasForced.has(p.key)) c.stats.reassertItems++;
+        settle(p.key, doneAt);
+      }
+      await recordWrite(batch);
+    }
+  }
+
+  /** Small completed runs, one per <= 100 SKUs written, findable by `BcSkus` in the Web UI. */
+  async function recordWrite(batch: Array<AbsoluteItem & { key: string }>): Promise<void> {
+    const n = ++c.writes;
+    const parts: Array<Array<AbsoluteItem & { key: string }>> = [];
+    for (let i = 0; i < batch.length; i += SKUS_PER_RECORD) parts.push(batch.slice(i, i + SKUS_PER_RECORD));
+    await Promise.all(
+      parts.map((part, i) =>
+        startChild(inventoryWriteRecord, {
+          workflowId: `${inventoryWorkflowId(input.storeHash)}:write-${workflowInfo().runId.slice(0, 8)}-${n}-${i + 1}`,
+          args: [{ storeHash: input.storeHash, bcLocationId: part[0]!.bcLocationId, levels: Object.fromEntries(part.map((p) => [p.sku, p.quantity])) }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [
+            { key: BcStoreHash, value: input.storeHash },
+            { key: BcSkus, value: [...new Set(part.map((p) => p.sku))] },
+          ],
+          staticSummary: `Inventory written to BigCommerce location ${part[0]!.bcLocationId}: ${part.length} SKUs (write ${n}, part ${i + 1}/${parts.length})`,
+        }),
+      ),
+    );
+  }
+
+  show();
+  for (;;) {
+    await condition(() => dirty.size > 0 || sweepRequests.length > 0);
+    if (sweepRequests.length) {
+      const reasons = sweepRequests.splice(0);
+      try {
+        await sweep(reasons.join(', '));
+      } catch (err) {
+        c.lastProblem = `sweep failed: ${describe(err)}`;
+      }
+    }
+    if (dirty.size > 0) {
+      // Coalesce: wait for a quiet moment, but never longer than maxWaitMs after the first change.
+      for (;;) {
+        const now = Date.now();
+        const deadline = Math.min(lastInputAtMs + input.quietMs, firstDirtyAtMs + input.maxWaitMs);
+        if (now >= deadline) break;
+        const seen = inputs;
+        await condition(() => inputs !== seen || sweepRequests.length > 0, deadline - now);
+        if (sweepRequests.length) break;
+      }
+      await flush();
+      if (c.lastProblem && dirty.size > 0) await sleep('10s');
+    }
+    show();
+    const info = workflowInfo();
+    if ((info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) && sweepRequests.length === 0) {
+      return await continueAsNew<typeof inventorySync>({ ...input, carried: { ...c, dirty: [...dirty], forced: [...forced] } });
+    }
+  }
+}
+
+/** The record of one write (part): its input is the levels written; it does nothing else. */
+export async function inventoryWriteRecord(_record: { storeHash: string; bcLocationId: number; levels: Record<string, number> }): Promise<void> {
+  // The run is the record: its input shows the levels, its BcSkus attribute finds it.
+}
+
+/** Scheduled (`bcsync-inventory-sweep-<store>`): wakes the store's inventorySync to sweep the ERP. */
+export async function inventorySweepTick(input: { storeHash: string }): Promise<void> {
+  const control = proxyActivities<InventoryControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 10 }, summary: `wake the inventory sweep of store ${input.storeHash}` });
+  await control.requestInventorySweep(input.storeHash, 'schedule');
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) return `${cause.type ?? 'ActivityFailed'}: ${cause.message}`;
+    return cause?.message ?? err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
