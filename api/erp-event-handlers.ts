@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { InventoryChangedEvent, ItemChangedEvent, RefundAuthorizedEvent } from '../domain/erp-event';
 import type { Logger } from '../lib/logger';
+import { handleRefundAuthorized } from './erp-refund-events';
 import { handleItemChanged } from './catalog-item-events';
 
 export interface ErpEventDeps {
@@ -23,4 +24,5 @@ export interface ErpEventHandlers {
 }
 
 export const erpEventHandlers: ErpEventHandlers = {};
+erpEventHandlers.refund = handleRefundAuthorized;
 erpEventHandlers.item = handleItemChanged;

@@ -144,6 +144,10 @@ export const envSchema = z
       }),
     /** How long a refund waits for its order to reach the ERP before it parks. */
     REFUND_ORDER_WAIT: durationMs.default(parseDurationMs('24h')),
+    /** How often the ERP's unlinked cash refunds and returns are swept into BigCommerce (lost refund.authorized events). */
+    ERP_REFUND_SWEEP_INTERVAL: durationMs.default(parseDurationMs('10m')),
+    /** How far back each sweep looks for ERP refunds and returns changed. */
+    ERP_REFUND_SWEEP_LOOKBACK: durationMs.default(parseDurationMs('7d')),
   })
   .superRefine((env, ctx) => {
     for (const issue of storeSourceIssues(env)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
@@ -185,6 +189,7 @@ export interface Config {
   metricsPort: number;
   orders: { quietPeriodMs: number; retryWindowMs: number; parkRetryMs: number };
   refunds: { declineChecksMs: number[]; orderWaitMs: number };
+  erpRefunds: { sweepIntervalMs: number; sweepLookbackMs: number };
   health: { destination?: string; exceptionDestination?: string; intervalMs: number };
   reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
   catalog: { intervalMs: number; pageSize: number; overlapMs: number; currency: string };
@@ -244,6 +249,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
     metricsPort: env.METRICS_PORT,
     orders: { quietPeriodMs: env.ORDER_QUIET_PERIOD, retryWindowMs: env.ORDER_RETRY_WINDOW, parkRetryMs: env.ORDER_PARK_RETRY },
     refunds: { declineChecksMs: env.REFUND_DECLINE_CHECKS, orderWaitMs: env.REFUND_ORDER_WAIT },
+    erpRefunds: { sweepIntervalMs: env.ERP_REFUND_SWEEP_INTERVAL, sweepLookbackMs: env.ERP_REFUND_SWEEP_LOOKBACK },
     health: {
       destination: env.HOOKS_DESTINATION,
       exceptionDestination: env.HOOKS_EXCEPTION_DESTINATION ?? (env.HOOKS_DESTINATION ? `${env.HOOKS_DESTINATION.replace(/\/+$/, '')}/exceptions` : undefined),

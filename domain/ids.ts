@@ -16,6 +16,9 @@ export const bigCommerceTaskQueue = (storeHash: string): string => `bigcommerce.
 
 export const refundWorkflowId = (storeHash: string, refundId: number): string => `refund:${storeHash}:${refundId}`;
 
+/** One workflow per ERP cash refund or return authorization (recordType is cashRefund or returnAuthorization). */
+export const erpRefundWorkflowId = (storeHash: string, recordType: string, recordId: string): string => `erp-refund:${storeHash}:${recordType}-${recordId}`;
+
 /** The ERP credit memo of a BigCommerce refund: one per refund, so a repeat upsert hits the same record. */
 export const erpCreditMemoExternalId = (storeHash: string, refundId: number): string => `bc-${storeHash}-refund-${refundId}`;
 

@@ -34,6 +34,14 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
       summary: `Reconciliation of store ${storeHash}: the safety net for lost webhooks`,
     });
     out.push({
+      id: `bcsync-erp-refund-sweep-${storeHash}`,
+      everyMs: config.erpRefunds.sweepIntervalMs,
+      workflowType: 'erpRefundSweep',
+      workflowId: `erp-refund-sweep:${storeHash}`,
+      args: [{ storeHash, lookbackMs: config.erpRefunds.sweepLookbackMs, refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs } }],
+      summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
+    });
+    out.push({
       id: `bcsync-catalog-${storeHash}`,
       everyMs: config.catalog.intervalMs,
       workflowType: 'catalogTick',

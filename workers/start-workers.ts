@@ -10,6 +10,7 @@ import type { OrderEvent } from '../domain/order-event';
 import { requiredHooks } from '../domain/required-hooks';
 import { orderEventSignal } from '../workflows/order-sync';
 import { createErpActivities } from '../activities/erp';
+import { createErpRefundBcActivities, createErpRefundErpActivities } from '../activities/erp-refunds';
 import { createOmsActivities } from '../activities/oms';
 import { createCatalogBcActivities, createCatalogControlActivities, createCatalogErpActivities } from '../activities/catalog';
 import type { Config, StoreConfig } from '../config/env';
@@ -91,7 +92,7 @@ export async function startWorkers(
         connection,
         namespace,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
-        activities: { ...createBigCommerceActivities({ client, signalOrders, hooks }), ...createCatalogBcActivities({ client, currency: config.catalog.currency }) },
+        activities: { ...createBigCommerceActivities({ client, signalOrders, hooks }), ...createErpRefundBcActivities({ client }), ...createCatalogBcActivities({ client, currency: config.catalog.currency }) },
         // Global across every worker of this queue, enforced by the server: the store's quota.
         maxTaskQueueActivitiesPerSecond: rate,
         interceptors: { activity: [activityMetricsInterceptor] },
@@ -106,7 +107,7 @@ export async function startWorkers(
       connection,
       namespace,
       taskQueue: config.erp.taskQueue,
-      activities: { ...createErpActivities({ netsuite }), ...createCatalogErpActivities({ netsuite }) },
+      activities: { ...createErpActivities({ netsuite }), ...createErpRefundErpActivities({ netsuite }), ...createCatalogErpActivities({ netsuite }) },
       maxConcurrentActivityTaskExecutions: config.erp.concurrency,
       interceptors: { activity: [activityMetricsInterceptor] },
     }),

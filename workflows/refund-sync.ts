@@ -6,6 +6,7 @@ import {
   defineSignal,
   defineUpdate,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -17,6 +18,7 @@ import {
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { CreditMemo } from '../domain/credit-memo';
+import { erpOriginOf } from '../domain/erp-refund';
 import { bigCommerceTaskQueue, erpCreditMemoExternalId, erpSalesOrderExternalId, orderWorkflowId } from '../domain/ids';
 import { mapRefundToCreditMemo } from '../domain/map-refund-to-credit-memo';
 import { PRIORITY } from '../domain/priorities';
@@ -38,8 +40,15 @@ export interface RefundSyncInput {
   declineChecksMs: number[];
 }
 
-/** Booked: in the ERP. Declined: declined before booking, nothing booked. Reversed: booked, then declined and taken back. */
-export type RefundStatus = 'Waiting' | 'Booked' | 'Declined' | 'Reversed' | 'NeedsAttention' | 'Skipped';
+/**
+ * Booked: in the ERP. Declined: declined before booking, nothing booked. Reversed: booked, then
+ * declined and taken back. FromErp: made by the ERP -> BigCommerce refund sync for an ERP record
+ * (it carries our marker), so the ERP has it already and nothing is booked.
+ */
+export type RefundStatus = 'Waiting' | 'Booked' | 'Declined' | 'Reversed' | 'NeedsAttention' | 'Skipped' | 'FromErp';
+
+/** Runs from before it skip nothing; from it on, a refund our ERP sync made is not booked back into the ERP. */
+const ERP_INITIATED_SKIP_PATCH = 'erp-initiated-refund-skip';
 
 export interface RefundProblem {
   type: string;
@@ -187,6 +196,11 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
     const read = await step('fetch', () => bc.fetchRefund(refundId, orderId, true));
     if (!read.ok) return read.problem;
     state.refund = read.value.refund;
+    // Our own refund for an ERP cash refund or return: the ERP record is the booking; a credit memo would count it twice.
+    if (erpOriginOf(state.refund) && patched(ERP_INITIATED_SKIP_PATCH)) {
+      state.status = 'FromErp';
+      return null;
+    }
     if (isDeclined(state.refund)) {
       state.status = 'Declined';
       return null;
@@ -236,6 +250,8 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
 
   publish();
   if ((await untilDone(book)) === 'skipped') return state;
+  // The ERP sync tells the order about a refund it made itself (with the ERP record's number).
+  if (state.status === 'FromErp') return state;
   await notifyOrder();
   if (state.status !== 'Booked') return state;
 

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { erpCatalogExtension } from './catalog';
+import { erpRefundsExtension } from './erp-refunds';
 import type { ErpEventPusher } from './events';
 import type { ErpItem, ErpSalesOrder, ErpSalesOrderLine, ErpSandboxData } from './state';
 import type { SuiteQlRegistry } from './suiteql';
@@ -33,4 +34,5 @@ export type ErpSandboxExtension = (ctx: ErpSandboxContext) => void;
 
 /** Each part of the sandbox adds itself here, one line each. */
 export const ERP_EXTENSIONS: ErpSandboxExtension[] = [];
+ERP_EXTENSIONS.push(erpRefundsExtension);
 ERP_EXTENSIONS.push(erpCatalogExtension);

@@ -1,4 +1,5 @@
 import { SEED_SKUS } from '../bigcommerce/seed';
+import type { ErpRefundsData } from './erp-refunds';
 import type { ErpCatalogRecord } from './catalog';
 
 /** NetSuite-shaped records as the ERP sandbox keeps them (plain JSON, persisted by `bcsync dev`). */
@@ -64,6 +65,8 @@ export interface ErpSandboxData {
   creditMemos: Record<string, ErpCreditMemo>;
   /** Writes (upserts and deletes) per credit memo externalId. */
   creditMemoWrites: Record<string, number>;
+  /** Cash refunds and return authorizations made in the ERP (sandbox/erp/erp-refunds.ts); absent until the first. */
+  erpRefunds?: ErpRefundsData;
   /** Catalog fields and prices per SKU (sandbox/erp/catalog.ts); absent until the catalog is seeded. */
   catalog?: Record<string, ErpCatalogRecord>;
 }
