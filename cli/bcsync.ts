@@ -30,6 +30,10 @@ Usage:
       Decide on a parked order: retry (with SKU corrections), skip it, or mark it resolved.
   bcsync reconcile [--since 2026-11-27T10:00:00Z] [--store HASH]
       Reconcile now: hand every order changed since then (default: the watermark) to its workflow.
+  bcsync catalog plan [--since ISO] [--sku A,B] [--max-pages N] [--show 50] [--json] [--store HASH]
+      Dry run of the catalog sync: what the next run would change in BigCommerce, writing nothing.
+  bcsync catalog run [--since ISO] | retry [--sku A,B] | skip [--sku A,B]  [--store HASH]
+      Run the catalog sync now, or decide on parked catalog items (all of them without --sku).
   bcsync demo [--count 3]
       Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
 `;
@@ -170,6 +174,25 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await connection.close();
       }
+      return;
+    }
+    case 'catalog': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { since: { type: 'string' }, sku: { type: 'string' }, store: { type: 'string' }, 'max-pages': { type: 'string', default: '100' }, show: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } },
+      });
+      const action = positionals[0];
+      if (action !== 'plan' && action !== 'run' && action !== 'retry' && action !== 'skip') throw new UsageError('usage: bcsync catalog plan|run|retry|skip [options] (bcsync help)');
+      const config = loadConfig();
+      const store = values.store ? config.stores.find((s) => s.storeHash === values.store) : config.stores[0];
+      if (!store) throw new UsageError(`no store ${values.store} in the configuration`);
+      const sinceMs = values.since !== undefined ? Date.parse(values.since) : undefined;
+      if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new UsageError(`--since takes a date and time, e.g. 2026-11-27T10:00:00Z; got ${values.since}`);
+      const skus = values.sku ? values.sku.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+      const catalog = await import('./catalog');
+      if (action === 'plan') await catalog.runCatalogPlan(config, store, { sinceMs, skus, maxPages: positive(values['max-pages'], '--max-pages'), show: positive(values.show, '--show'), json: values.json });
+      else await catalog.runCatalogCommand(config, store, action, { sinceMs, skus });
       return;
     }
     case 'demo': {

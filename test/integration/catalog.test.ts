@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCatalogPlan } from '../../cli/catalog';
 import { requestCatalogRun } from '../../ops/catalog';
 import { catalogDecideUpdate, catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -111,5 +112,23 @@ describe('catalog and prices ERP -> BigCommerce', () => {
     expect(again.lastRun!.counts).toMatchObject({ items: 1, unchanged: 1, productsCreated: 0, productsUpdated: 0, variantsWritten: 0, priceRecords: 0, parked: 0, bcCalls: 2 });
     const quiet = await runCatalog('test: quiet');
     expect(quiet.lastRun!.counts).toMatchObject({ items: 0, bcCalls: 0 });
+  });
+
+  it('bcsync catalog plan prints what the next run would change and writes nothing', async () => {
+    await seedErp([{ sku: 'CT-5', prices: { 'Base Price': 555 } }]);
+    const before = await productBySku('CT-5');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    let printed = '';
+    try {
+      await runCatalogPlan(stack.config, stack.config.stores[0]!, { maxPages: 10, json: false, show: 50 });
+      printed = log.mock.calls.map((c) => String(c[0])).join('\n');
+    } finally {
+      log.mockRestore();
+    }
+    expect(printed).toContain(`update product CT-5 (#${before.id}): {"price":555}`);
+    expect(printed).toMatch(/items=1 unchanged=0 productsCreated=0 productsUpdated=1 variantsWritten=0 priceRecords=0 parked=0/);
+    expect((await productBySku('CT-5')).price).toBe(before.price);
+    await runCatalog('test: after plan');
+    expect((await productBySku('CT-5')).price).toBe(555);
   });
 });
