@@ -8,6 +8,7 @@ import { webhooksReceived } from '../lib/metrics';
 import { orderEventSignal } from '../workflows/order-sync';
 import { signalOrder } from './order-workflow';
 import { startRefund } from './refund-workflow';
+import { acceptInventoryWebhook, InventoryWebhookBatcher, isInventoryScope } from './inventory-events';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
 export interface WebhookDeps {
@@ -28,6 +29,7 @@ export interface WebhookDeps {
 export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
   const storeHashes = new Set(deps.config.stores.map((s) => s.storeHash));
+  const inventoryBatcher = new InventoryWebhookBatcher({ client: deps.client, config: deps.config });
 
   router.post(
     '/webhooks/bigcommerce',
@@ -53,6 +55,19 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       if (!storeHashes.has(storeHash)) {
         webhooksReceived.inc({ outcome: 'unknown_store' });
         res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
+        return;
+      }
+      if (isInventoryScope(payload.scope)) {
+        // Inventory: only to tell the echoes of our own writes from changes made elsewhere (api/inventory-events.ts).
+        try {
+          const out = await deps.connection.withDeadline(Date.now() + (deps.temporalTimeoutMs ?? 5_000), () => acceptInventoryWebhook(inventoryBatcher, storeHash, payload.data));
+          webhooksReceived.inc({ outcome: out.status === 200 ? 'accepted' : 'invalid' });
+          res.status(out.status).json(out.body);
+        } catch (err) {
+          deps.logger.error({ err: errorSummary(err), scope: payload.scope }, 'Temporal did not accept the inventory event; answering 503');
+          webhooksReceived.inc({ outcome: 'temporal_unavailable' });
+          res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+        }
         return;
       }
       if (!isOrderScope(payload.scope) || payload.data.type !== 'order') {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { InventoryChangedEvent, ItemChangedEvent, RefundAuthorizedEvent } from '../domain/erp-event';
 import type { Logger } from '../lib/logger';
+import { handleInventoryEvents } from './inventory-events';
 import { handleRefundAuthorized } from './erp-refund-events';
 import { handleItemChanged } from './catalog-item-events';
 
@@ -26,3 +27,4 @@ export interface ErpEventHandlers {
 export const erpEventHandlers: ErpEventHandlers = {};
 erpEventHandlers.refund = handleRefundAuthorized;
 erpEventHandlers.item = handleItemChanged;
+erpEventHandlers.inventory = handleInventoryEvents;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseLocationMap } from '../domain/inventory-batches';
 
 /**
  * Every setting the processes read, validated once at start-up. A bad value stops the process with
@@ -103,6 +104,36 @@ export const envSchema = z
     CATALOG_OVERLAP: durationMs.default(parseDurationMs('5s')),
     /** Currency of the price-list records written from ERP price levels. */
     CATALOG_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/).default('usd').transform((c) => c.toLowerCase()),
+    /** ERP location -> BigCommerce location for inventory, e.g. "1:1,2:5"; ERP locations not listed are not synced. */
+    INVENTORY_LOCATIONS: z
+      .string()
+      .default('1:1')
+      .transform((v, ctx) => {
+        try {
+          return parseLocationMap(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** The ERP location BigCommerce orders take their stock from: units sold but not booked count there. */
+    INVENTORY_ORDER_LOCATION: z.string().min(1).default('1'),
+    /** Units kept back from the storefront per item: the level pushed is ERP available - unbooked sales - this. */
+    INVENTORY_SAFETY_BUFFER: z.coerce.number().int().min(0).default(0),
+    /** Inventory writes wait for this much quiet in the ERP's changes (coalescing a burst into few calls)... */
+    INVENTORY_QUIET: durationMs.default(parseDurationMs('1s')),
+    /** ...but never longer than this after the first unwritten change. */
+    INVENTORY_MAX_WAIT: durationMs.default(parseDurationMs('10s')),
+    /** How often the ERP's levels changed since the watermark are swept (lost change events): schedule bcsync-inventory-sweep-<store>. */
+    INVENTORY_SWEEP_INTERVAL: durationMs.default(parseDurationMs('10m')),
+    /** Each sweep re-reads this much before its watermark. */
+    INVENTORY_SWEEP_OVERLAP: durationMs.default(parseDurationMs('1m')),
+    /** Where a store's first sweep starts. */
+    INVENTORY_SWEEP_LOOKBACK: durationMs.default(parseDurationMs('1h')),
+    /** A BigCommerce sale whose booking in the ERP we never hear of stops counting after this. */
+    INVENTORY_PENDING_TTL: durationMs.default(parseDurationMs('1h')),
+    /** How long after our write BigCommerce may still apply it (its adjustments are asynchronous). */
+    INVENTORY_APPLY_MARGIN: durationMs.default(parseDurationMs('1s')),
     ALERT_INTERVAL: durationMs.default(parseDurationMs('1m')),
     /** Slack-compatible incoming webhook (`{text}` JSON); alerts also go to the log. */
     ALERT_WEBHOOK_URL: z.url().optional(),
@@ -192,6 +223,18 @@ export interface Config {
   erpRefunds: { sweepIntervalMs: number; sweepLookbackMs: number };
   health: { destination?: string; exceptionDestination?: string; intervalMs: number };
   reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
+  inventory: {
+    locations: Record<string, number>;
+    orderLocation: string;
+    safetyBuffer: number;
+    quietMs: number;
+    maxWaitMs: number;
+    sweepIntervalMs: number;
+    sweepOverlapMs: number;
+    sweepLookbackMs: number;
+    pendingTtlMs: number;
+    applyMarginMs: number;
+  };
   catalog: { intervalMs: number; pageSize: number; overlapMs: number; currency: string };
   alerts: {
     intervalMs: number;
@@ -256,6 +299,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       intervalMs: env.HEALTH_INTERVAL,
     },
     reconcile: { intervalMs: env.RECONCILE_INTERVAL, overlapMs: env.RECONCILE_OVERLAP, initialLookbackMs: env.RECONCILE_INITIAL_LOOKBACK },
+    inventory: {
+      locations: env.INVENTORY_LOCATIONS,
+      orderLocation: env.INVENTORY_ORDER_LOCATION,
+      safetyBuffer: env.INVENTORY_SAFETY_BUFFER,
+      quietMs: env.INVENTORY_QUIET,
+      maxWaitMs: env.INVENTORY_MAX_WAIT,
+      sweepIntervalMs: env.INVENTORY_SWEEP_INTERVAL,
+      sweepOverlapMs: env.INVENTORY_SWEEP_OVERLAP,
+      sweepLookbackMs: env.INVENTORY_SWEEP_LOOKBACK,
+      pendingTtlMs: env.INVENTORY_PENDING_TTL,
+      applyMarginMs: env.INVENTORY_APPLY_MARGIN,
+    },
     catalog: { intervalMs: env.CATALOG_INTERVAL, pageSize: env.CATALOG_PAGE_SIZE, overlapMs: env.CATALOG_OVERLAP, currency: env.CATALOG_CURRENCY },
     alerts: {
       intervalMs: env.ALERT_INTERVAL,

@@ -24,3 +24,6 @@ export const erpCreditMemoExternalId = (storeHash: string, refundId: number): st
 
 /** The ERP customer of an order: one per BigCommerce customer; guests share one per store (no stable id). */
 export const erpCustomerExternalId = (storeHash: string, customerId: number): string => (customerId > 0 ? `bc-${storeHash}-customer-${customerId}` : `bc-${storeHash}-guest`);
+
+/** The store's inventory aggregator (ERP -> BigCommerce levels): one per store, fed by signal-with-start. */
+export const inventoryWorkflowId = (storeHash: string): string => `inventory:${storeHash}`;

@@ -6,6 +6,8 @@
  * signal is a billed Temporal action) for one change; `updated` covers status changes.
  */
 export const ORDER_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/archived', 'store/order/refund/created'];
+/** Our inventory writes come back as these: consumed to tell echoes from changes made in BigCommerce (inventorySync). */
+export const INVENTORY_SCOPES = ['store/sku/inventory/updated', 'store/product/inventory/updated'];
 export const DELIVERY_EXCEPTION_SCOPE = 'store/hook/deliveryException';
 
 export interface RequiredHook {
@@ -14,5 +16,5 @@ export interface RequiredHook {
 }
 
 export function requiredHooks(destination: string, exceptionDestination?: string): RequiredHook[] {
-  return [...ORDER_SCOPES.map((scope) => ({ scope, destination })), ...(exceptionDestination ? [{ scope: DELIVERY_EXCEPTION_SCOPE, destination: exceptionDestination }] : [])];
+  return [...[...ORDER_SCOPES, ...INVENTORY_SCOPES].map((scope) => ({ scope, destination })), ...(exceptionDestination ? [{ scope: DELIVERY_EXCEPTION_SCOPE, destination: exceptionDestination }] : [])];
 }

@@ -9,7 +9,9 @@ export const BcOrderId = defineSearchAttributeKey('BcOrderId', SearchAttributeTy
 export const BcSyncStatus = defineSearchAttributeKey('BcSyncStatus', SearchAttributeType.KEYWORD);
 export const BcErrorType = defineSearchAttributeKey('BcErrorType', SearchAttributeType.KEYWORD);
 export const BcErpId = defineSearchAttributeKey('BcErpId', SearchAttributeType.KEYWORD);
+/** SKUs a run is about (inventory writes: at most 100 per run, the value's size limit). `BcSkus = "SKU-1"` finds them. */
+export const BcSkus = defineSearchAttributeKey('BcSkus', SearchAttributeType.KEYWORD_LIST);
 
-export const ALL_SEARCH_ATTRIBUTES = [BcStoreHash, BcOrderId, BcSyncStatus, BcErrorType, BcErpId] as const;
+export const ALL_SEARCH_ATTRIBUTES = [BcStoreHash, BcOrderId, BcSyncStatus, BcErrorType, BcErpId, BcSkus] as const;
 
 export type SyncStatus = 'Syncing' | 'Synced' | 'NeedsAttention';

@@ -34,6 +34,14 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
       summary: `Reconciliation of store ${storeHash}: the safety net for lost webhooks`,
     });
     out.push({
+      id: `bcsync-catalog-${storeHash}`,
+      everyMs: config.catalog.intervalMs,
+      workflowType: 'catalogTick',
+      workflowId: `catalog-tick:${storeHash}`,
+      args: [{ storeHash }],
+      summary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce, what changed since the watermark`,
+    });
+    out.push({
       id: `bcsync-erp-refund-sweep-${storeHash}`,
       everyMs: config.erpRefunds.sweepIntervalMs,
       workflowType: 'erpRefundSweep',
@@ -42,12 +50,12 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
       summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
     });
     out.push({
-      id: `bcsync-catalog-${storeHash}`,
-      everyMs: config.catalog.intervalMs,
-      workflowType: 'catalogTick',
-      workflowId: `catalog-tick:${storeHash}`,
+      id: `bcsync-inventory-sweep-${storeHash}`,
+      everyMs: config.inventory.sweepIntervalMs,
+      workflowType: 'inventorySweepTick',
+      workflowId: `inventory-sweep-tick:${storeHash}`,
       args: [{ storeHash }],
-      summary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce, what changed since the watermark`,
+      summary: `Inventory sweep of store ${storeHash}: ERP levels changed since the watermark (lost change events)`,
     });
   }
   out.push({

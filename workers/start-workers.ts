@@ -12,6 +12,7 @@ import { orderEventSignal } from '../workflows/order-sync';
 import { createErpActivities } from '../activities/erp';
 import { createErpRefundBcActivities, createErpRefundErpActivities } from '../activities/erp-refunds';
 import { createOmsActivities } from '../activities/oms';
+import { createInventoryBigCommerceActivities, createInventoryControlActivities, createInventoryErpActivities } from '../activities/inventory';
 import { createCatalogBcActivities, createCatalogControlActivities, createCatalogErpActivities } from '../activities/catalog';
 import type { Config, StoreConfig } from '../config/env';
 
@@ -70,7 +71,7 @@ export async function startWorkers(
       namespace,
       taskQueue: config.temporal.workflowTaskQueue,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-      activities: { ...createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }), ...createCatalogControlActivities({ client: deps.client, config }) },
+      activities: { ...createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }), ...createCatalogControlActivities({ client: deps.client, config }), ...createInventoryControlActivities({ client: deps.client, config }) },
     }),
   );
   const signalOrders = async (storeHash: string, orders: OrderSnapshot[]) => {
@@ -92,7 +93,7 @@ export async function startWorkers(
         connection,
         namespace,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
-        activities: { ...createBigCommerceActivities({ client, signalOrders, hooks }), ...createErpRefundBcActivities({ client }), ...createCatalogBcActivities({ client, currency: config.catalog.currency }) },
+        activities: { ...createBigCommerceActivities({ client, signalOrders, hooks }), ...createErpRefundBcActivities({ client }), ...createCatalogBcActivities({ client, currency: config.catalog.currency }), ...createInventoryBigCommerceActivities({ client }) },
         // Global across every worker of this queue, enforced by the server: the store's quota.
         maxTaskQueueActivitiesPerSecond: rate,
         interceptors: { activity: [activityMetricsInterceptor] },
@@ -107,7 +108,7 @@ export async function startWorkers(
       connection,
       namespace,
       taskQueue: config.erp.taskQueue,
-      activities: { ...createErpActivities({ netsuite }), ...createErpRefundErpActivities({ netsuite }), ...createCatalogErpActivities({ netsuite }) },
+      activities: { ...createErpActivities({ netsuite }), ...createErpRefundErpActivities({ netsuite }), ...createCatalogErpActivities({ netsuite }), ...createInventoryErpActivities({ netsuite }) },
       maxConcurrentActivityTaskExecutions: config.erp.concurrency,
       interceptors: { activity: [activityMetricsInterceptor] },
     }),

@@ -6,3 +6,4 @@ export { refundSync } from './refund-sync';
 export { erpRefundSync } from './erp-refund-sync';
 export { erpRefundSweep } from './erp-refund-sweep';
 export { catalogSync, catalogTick } from './catalog-sync';
+export { inventorySync, inventorySweepTick, inventoryWriteRecord } from './inventory-sync';

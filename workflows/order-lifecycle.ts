@@ -21,6 +21,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { OmsActivities } from '../activities/oms';
+import type { InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
+import { orderUnits } from '../domain/inventory-levels';
 import { fingerprint } from '../domain/fingerprint';
 import { bigCommerceTaskQueue, erpSalesOrderExternalId, refundWorkflowId } from '../domain/ids';
 import { mapOrderToOmsOrder } from '../domain/map-order-to-oms-order';
@@ -99,6 +101,8 @@ export interface OrderLifecycleState {
   refunds?: Record<string, RefundNote>;
   /** Refund workflows this workflow started for refunds whose webhooks never came. */
   refundsStarted?: number[];
+  /** What the store's inventorySync was told of this order's units: sold (not booked yet), booked in the ERP, given back. */
+  inventory?: { sold: boolean; booked: boolean; released: boolean };
 }
 
 export const orderEventSignal = defineSignal<[OrderEvent]>('orderEvent');
@@ -112,6 +116,8 @@ export const orderStateQuery = defineQuery<OrderLifecycleState>('state');
 const HASHES_KEPT = 200;
 const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';
 const DISCOVER_REFUNDS_PATCH = 'discover-missed-refunds';
+/** Tells inventorySync the units this order took in BigCommerce until the ERP books them (oversell protection). */
+const INVENTORY_PATCH = 'inventory-pending-units';
 const MAX_HISTORY_EVENTS = 2_000;
 
 function initialState(): OrderLifecycleState {
@@ -217,6 +223,23 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     upsert: proxyActivities<ErpActivities>({ ...erpOptions, summary: `upsert ERP sales order ${externalId}` }),
     close: proxyActivities<ErpActivities>({ ...erpOptions, summary: `close ERP sales order ${externalId}` }),
   };
+  // Inventory notes never hold the order up: a few quick attempts, then the order goes on (a sale
+  // inventorySync never hears of is corrected by the ERP's own level once the order is booked).
+  const inventory = {
+    note: proxyActivities<InventoryControlActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 }, summary: `tell inventory about order ${orderId}` }),
+    booked: proxyActivities<InventoryErpActivities>({ taskQueue: input.erpTaskQueue, startToCloseTimeout: '30s', retry: { maximumAttempts: 5 }, summary: `read when ERP sales order ${externalId} was booked` }),
+  };
+  async function noteInventory(what: 'sold' | 'booked' | 'released', order: BcOrder): Promise<void> {
+    const inv = (state.inventory ??= { sold: false, booked: false, released: false });
+    try {
+      if (what === 'sold') await inventory.note.reportInventorySale(storeHash, { orderId, units: orderUnits(order.lines), orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
+      if (what === 'released') await inventory.note.reportInventorySale(storeHash, { orderId, units: {}, orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
+      if (what === 'booked') await inventory.note.reportInventoryBooked(storeHash, { orderId, bookedAtMs: await inventory.booked.salesOrderBookedAt(externalId) });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+    }
+    inv[what] = true;
+  }
   const omsOptions: ActivityOptions = { taskQueue: input.omsTaskQueue, startToCloseTimeout: '2m', ...retry(input.retryWindowMs) };
   const oms = {
     upsert: proxyActivities<OmsActivities>({ ...omsOptions, summary: `upsert OMS order ${externalId}` }),
@@ -319,8 +342,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     // whose webhook never came shows only here; find it and start its workflow.
     if (events.some((e) => e.snapshot) && hasRefunds(current) && patched(DISCOVER_REFUNDS_PATCH)) await startMissedRefunds();
     if (isIncomplete(current.statusId)) return true;
+    const tracksInventory = !state.inventory?.released && patched(INVENTORY_PATCH);
+    if (tracksInventory && !state.inventory?.sold && !isCancelled(current.statusId)) await noteInventory('sold', current);
 
     if (isCancelled(current.statusId)) {
+      if (tracksInventory && state.inventory?.sold) await noteInventory('released', current);
       // A write whose answer we never got may still have landed: undo it too (closing and
       // cancelling are idempotent and harmless on an order that is not there). Behind a patch:
       // runs that already went past such a cancellation without undoing replay as they ran.
@@ -355,6 +381,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
         return park(r.problem);
       }
       state.erp = { id: r.value.internalId, fingerprint: erpPrint, closed: false, unconfirmed: false };
+      if (tracksInventory && state.inventory?.sold && !state.inventory.booked) await noteInventory('booked', order);
     }
     if (!state.erpIdWrittenBack && state.erp.id) {
       const r = await step('writeBack', () => bc.writeBack.writeBackErpId(orderId, state.erp.id!));

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { erpCatalogExtension } from './catalog';
 import { erpRefundsExtension } from './erp-refunds';
 import type { ErpEventPusher } from './events';
+import { erpStockExtension } from './stock';
 import type { ErpItem, ErpSalesOrder, ErpSalesOrderLine, ErpSandboxData } from './state';
 import type { SuiteQlRegistry } from './suiteql';
 
@@ -34,5 +35,6 @@ export type ErpSandboxExtension = (ctx: ErpSandboxContext) => void;
 
 /** Each part of the sandbox adds itself here, one line each. */
 export const ERP_EXTENSIONS: ErpSandboxExtension[] = [];
-ERP_EXTENSIONS.push(erpRefundsExtension);
 ERP_EXTENSIONS.push(erpCatalogExtension);
+ERP_EXTENSIONS.push(erpRefundsExtension);
+ERP_EXTENSIONS.push(erpStockExtension);

@@ -1,6 +1,7 @@
 import { SEED_SKUS } from '../bigcommerce/seed';
-import type { ErpRefundsData } from './erp-refunds';
 import type { ErpCatalogRecord } from './catalog';
+import type { ErpRefundsData } from './erp-refunds';
+import type { ErpStockData } from './stock';
 
 /** NetSuite-shaped records as the ERP sandbox keeps them (plain JSON, persisted by `bcsync dev`). */
 export interface ErpItem {
@@ -65,10 +66,12 @@ export interface ErpSandboxData {
   creditMemos: Record<string, ErpCreditMemo>;
   /** Writes (upserts and deletes) per credit memo externalId. */
   creditMemoWrites: Record<string, number>;
-  /** Cash refunds and return authorizations made in the ERP (sandbox/erp/erp-refunds.ts); absent until the first. */
-  erpRefunds?: ErpRefundsData;
   /** Catalog fields and prices per SKU (sandbox/erp/catalog.ts); absent until the catalog is seeded. */
   catalog?: Record<string, ErpCatalogRecord>;
+  /** Cash refunds and return authorizations made in the ERP (sandbox/erp/erp-refunds.ts); absent until the first. */
+  erpRefunds?: ErpRefundsData;
+  /** Per-location stock and committed units (sandbox/erp/stock.ts); absent until the first stock change. */
+  stock?: ErpStockData;
 }
 
 export const CHARGE_ITEMS = ['bcsync-sales-tax', 'bcsync-discount', 'bcsync-shipping', 'bcsync-refund-adjustment'];

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DELIVERY_EXCEPTION_SCOPE, ORDER_SCOPES } from '../../domain/required-hooks';
+import { DELIVERY_EXCEPTION_SCOPE, INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually } from '../support/stack';
 
@@ -68,7 +68,7 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     expect(await answers(`http://127.0.0.1:${apiPort}/healthz`)).toBe(200);
     expect(await answers(`http://127.0.0.1:${apiPort}/readyz`)).toBe(200);
     const summary = (await (await fetch(`http://127.0.0.1:${bcPort}/__sandbox/summary`)).json()) as { hooks: Array<{ scope: string; destination: string; isActive: boolean }> };
-    expect(summary.hooks.map((h: { scope?: string }) => h.scope).sort()).toEqual([...ORDER_SCOPES, DELIVERY_EXCEPTION_SCOPE].sort());
+    expect(summary.hooks.map((h: { scope?: string }) => h.scope).sort()).toEqual([...ORDER_SCOPES, ...INVENTORY_SCOPES, DELIVERY_EXCEPTION_SCOPE].sort());
     for (const hook of summary.hooks) {
       const path = hook.scope === DELIVERY_EXCEPTION_SCOPE ? '/webhooks/bigcommerce/exceptions' : '/webhooks/bigcommerce';
       expect(hook).toMatchObject({ destination: `http://127.0.0.1:${apiPort}${path}`, isActive: true });
