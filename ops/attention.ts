@@ -18,8 +18,8 @@ export interface AttentionItem {
 }
 
 export async function listAttention(client: Client, opts: { storeHash?: string; limit?: number; details?: boolean } = {}): Promise<AttentionItem[]> {
-  // Orders and refunds park the same way; each item says which by its workflow id.
-  const query = [`WorkflowType IN ("orderSync", "refundSync")`, `ExecutionStatus = "Running"`, `BcSyncStatus = "NeedsAttention"`];
+  // Orders, refunds and ERP refunds park the same way; each item says which by its workflow id.
+  const query = [`WorkflowType IN ("orderSync", "refundSync", "erpRefundSync")`, `ExecutionStatus = "Running"`, `BcSyncStatus = "NeedsAttention"`];
   if (opts.storeHash) query.push(`BcStoreHash = "${opts.storeHash.replace(/[^a-z0-9]/g, '')}"`);
   const items: AttentionItem[] = [];
   for await (const wf of client.workflow.list({ query: query.join(' AND ') })) {

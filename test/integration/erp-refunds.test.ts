@@ -2,6 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { erpRefundWorkflowId } from '../../domain/ids';
+import { decide, listAttention } from '../../ops/attention';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { startWorkers } from '../../workers/start-workers';
 import { erpRefundSweep } from '../../workflows/erp-refund-sweep';
@@ -17,7 +18,9 @@ let native: NativeConnection;
 /** The workers started after the first test killed the stack's own. */
 let rerun: Awaited<ReturnType<typeof startWorkers>> | undefined;
 beforeAll(async () => {
-  stack = await startStack({ ORDER_RETRY_WINDOW: '20s', ORDER_PARK_RETRY: '2s', REFUND_DECLINE_CHECKS: '1s' });
+  // The inventory sync (ERP levels -> BigCommerce) is pointed at an ERP location that does not exist: the
+  // stock this test reads is then BigCommerce's own, so it shows what the refunds did (nothing) and nothing else.
+  stack = await startStack({ ORDER_RETRY_WINDOW: '20s', ORDER_PARK_RETRY: '2s', REFUND_DECLINE_CHECKS: '1s', INVENTORY_LOCATIONS: 'none:1' });
   native = await NativeConnection.connect({ address: stack.config.temporal.address });
 });
 afterAll(async () => {
@@ -98,10 +101,11 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
       expect(erpData().erpRefunds!.writes[`cashRefund:${record.id}`]).toBe(1);
 
       // The refund's own webhook started refundSync, which recognised our refund and booked nothing.
+      // (Runs that were on the killed workers first wait out their sticky queue's timeout, 10 s: hence 40 s.)
       const back = await eventually(async () => {
         const s = await stack.client.workflow.getHandle(`refund:${stack.storeHash}:${made.id}`).query(refundStateQuery);
         return s.status === 'FromErp' ? s : undefined;
-      }, 'the BigCommerce -> ERP refund sync to skip our refund');
+      }, 'the BigCommerce -> ERP refund sync to skip our refund', 40_000);
       expect(back.creditMemo).toBeNull();
       expect(Object.values(erpData().creditMemos)).toHaveLength(0);
 
@@ -109,7 +113,7 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
       const orderState = await eventually(async () => {
         const s = await stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`).query(orderStateQuery);
         return s.refunds?.[String(made.id)] && s.order?.statusId === 14 ? s : undefined;
-      }, 'the order workflow to show the refund and status Partially Refunded');
+      }, 'the order workflow to show the refund and status Partially Refunded', 40_000);
       expect(orderState.refunds![String(made.id)]).toMatchObject({ status: 'Booked', creditMemoId: erpRecord.tranId });
 
       // Refunds never restock: the goods coming back is the ERP's (and the inventory sync's) business.
@@ -189,7 +193,14 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     expect(parked.problem).toMatchObject({ type: 'ErpRefundMappingError', step: 'map', transient: false });
     const attrs = (await erpWorkflow('cashRefund', record.id).describe()).typedSearchAttributes;
     expect(attrs.getAll().find((a) => a.key.name === 'BcSyncStatus')?.value).toBe('NeedsAttention');
-    const answer = await erpWorkflow('cashRefund', record.id).executeUpdate<{ status: string }, [{ action: 'skip' }]>('decide', { args: [{ action: 'skip' }] });
+    // Ops find it beside parked orders and refunds (and alerts count it), and skip it.
+    const workflowId = erpRefundWorkflowId(stack.storeHash, 'cashRefund', record.id);
+    const attention = await eventually(async () => {
+      const items = await listAttention(stack.client, { storeHash: stack.storeHash, details: true });
+      return items.some((i) => i.workflowId === workflowId) ? items : undefined;
+    }, 'the parked ERP refund in the ops attention list');
+    expect(attention.find((i) => i.workflowId === workflowId)).toMatchObject({ errorType: 'ErpRefundMappingError', orderId: order.id, erpId: record.tranId });
+    const answer = await decide(stack.client, workflowId, { action: 'skip' });
     expect(answer.status).toBe('Skipped');
     await recordHistory(erpWorkflow('cashRefund', record.id), 'erp-refund-sync-v1-parked-then-skipped');
     expect(bcRefundsOf(order.id)).toHaveLength(0);
