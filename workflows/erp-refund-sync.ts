@@ -130,7 +130,7 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
     setCurrentDetails(
       [
         `**ERP ${recordType} ${e?.tranId ?? recordId}**${state.orderId !== null ? ` of order ${state.orderId}` : ''} (store \`${storeHash}\`)${e ? ` · ERP total ${e.total.slice(0, -2)} before tax` : ''}`,
-        `- Status: **${state.status}**${r ? ` · BigCommerce refund ${r.id} (${r.totalAmount.slice(0, -2)}${r.created ? '' : ', found and adopted'})` : ''}${state.linkedInErp ? ' · linked in the ERP' : ''}`,
+        `- Status: **${state.status}**${r ? ` · BigCommerce refund ${r.id} (${r.totalAmount.slice(0, -2)}${r.created ? '' : ', found and adopted'})` : ''}${state.linkedInErp ? ` · linked in the ERP${!r && e?.bcRefundId ? ` to BigCommerce refund ${e.bcRefundId}` : ''}` : ''}`,
         ...(e?.goodsReceived !== null && e?.goodsReceived !== undefined ? [`- Goods back in the ERP: ${e.goodsReceived ? 'yes' : 'not yet'} (stock follows the ERP through the inventory sync; refunds never restock)`] : []),
         ...(state.problem ? [`- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`, '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`'] : []),
       ].join('\n'),
@@ -162,8 +162,7 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
       return null;
     }
     if (e.bcRefundId !== null) {
-      // Linked already (by an earlier run): nothing to refund.
-      state.bcRefund ??= { id: e.bcRefundId, totalAmount: '0.0000', created: false };
+      // Linked already (by hand, or before this workflow existed): nothing to refund, nothing to tell the order.
       state.linkedInErp = true;
       state.status = 'Refunded';
       return null;
