@@ -1,0 +1,358 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startApiServer } from '../api/server';
+import { startDevServer } from '../cli/dev-server';
+import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
+import { loadConfig } from '../config/env';
+import { minCalls } from '../domain/catalog-batches';
+import { createLogger } from '../lib/logger';
+import { requestCatalogRun } from '../ops/catalog';
+import { customUrlFor, productDefaults, variantDefaults } from '../sandbox/bigcommerce/catalog-defaults';
+import { nextId, type BcSandboxData } from '../sandbox/bigcommerce/state';
+import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxes';
+import { bundleWorkflows } from '../workers/start-workers';
+import { installTemporalRuntime } from '../workers/runtime';
+import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../workflows/catalog-sync';
+
+/**
+ * `npm run bench -- catalog`: 20,000 ERP items already in BigCommerce, then 2,000 of them changed
+ * plus one BigCommerce refuses (a product name another product has: 409 in a 207 batch), synced by
+ * `catalog:<store>` with two real worker processes, one SIGKILLed twice mid-run, while orders
+ * arrive. Compared, in the same run: the BigCommerce calls made against the fewest the changes
+ * need (min_calls), the drain time against min_calls at the quota's rate, and order sync latency
+ * (order placed -> sales order in the ERP) during the run against the same orders' latency idle.
+ */
+const STORE = 'catalog';
+const TOKEN = 'catalog-token';
+/** Calls per 30 s window: a Standard store's 150 would drain this change set in ~25 s; this makes the run ~1.5 min. */
+const QUOTA = Number(process.env.CATALOG_BENCH_QUOTA ?? 40);
+const STANDALONE = 12_000;
+const PARENTS = 1_600;
+const SIZES = ['S', 'M', 'L', 'XL'];
+/** Orders arrive every 12 s, idle and during the run, each costing the store 2 to 3 calls of its quota. */
+const ORDER_EVERY_MS = 12_000;
+const IDLE_ORDERS = 6;
+const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'catalog-bench');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Item {
+  sku: string;
+  displayName: string;
+  matrixType?: 'PARENT' | 'CHILD';
+  parentSku?: string;
+  options?: Record<string, string>;
+  weight: number;
+  prices: Record<string, number>;
+}
+
+/** 12,000 plain items, 1,600 matrix parents with 4 sizes each: 20,000 ERP items, 18,400 sellable SKUs. */
+function catalog(): Item[] {
+  const items: Item[] = [];
+  for (let i = 0; i < STANDALONE; i++) items.push({ sku: `B-${String(i).padStart(5, '0')}`, displayName: `Bench item ${i}`, weight: 1, prices: { 'Base Price': 10 + (i % 50), Wholesale: 8 + (i % 50) } });
+  for (let p = 0; p < PARENTS; p++) {
+    const sku = `BT-${String(p).padStart(4, '0')}`;
+    items.push({ sku, displayName: `Bench tee ${p}`, matrixType: 'PARENT', weight: 0.3, prices: { 'Base Price': 20 } });
+    for (const size of SIZES) items.push({ sku: `${sku}-${size}`, displayName: `Bench tee ${p} ${size}`, matrixType: 'CHILD', parentSku: sku, options: { Size: size }, weight: 0.3, prices: { 'Base Price': 20, Wholesale: 15 } });
+  }
+  return items;
+}
+
+/** The same catalog as BigCommerce already has it (written into the sandbox's data: 20,000 API creates would take the quota for an hour). */
+function presync(data: BcSandboxData, items: Item[], nowMs: number): void {
+  const iso = new Date(nowMs).toISOString();
+  // The store's "Wholesale" price list (the sandbox seeds one), or a new one.
+  const list = Object.values(data.priceLists).find((l) => l.name === 'Wholesale') ?? (data.priceLists[String(data.nextIds.priceList)] = { id: nextId(data, 'priceList'), name: 'Wholesale', active: true, date_created: iso, date_modified: iso, records: {} });
+  const records: Record<string, { variant_id: number; currency: string; price: number; bulk_pricing_tiers: []; date_created: string; date_modified: string }> = {};
+  const record = (variantId: number, price: number) => (records[`${variantId}:usd`] = { variant_id: variantId, currency: 'usd', price, bulk_pricing_tiers: [], date_created: iso, date_modified: iso });
+  const productOf = new Map<string, number>();
+  let optionId = 900_000;
+  let valueId = 9_000_000;
+  for (const item of items) {
+    if (item.matrixType === 'CHILD') {
+      const productId = productOf.get(item.parentSku!)!;
+      const v = variantDefaults({ id: nextId(data, 'variant'), product_id: productId, sku: item.sku, price: item.prices['Base Price']!, option_values: [{ id: valueId++, label: item.options!.Size!, option_id: optionId, option_display_name: 'Size' }] });
+      v.weight = null;
+      data.variants[String(v.id)] = v;
+      record(v.id, item.prices.Wholesale!);
+      continue;
+    }
+    const product = productDefaults({ id: nextId(data, 'product'), name: item.displayName, sku: item.sku, price: item.prices['Base Price']!, weight: item.weight, type: 'physical', inventory_tracking: 'none' }, nowMs);
+    product.custom_url = { url: customUrlFor(item.displayName), is_customized: false };
+    data.products[String(product.id)] = product;
+    productOf.set(item.sku, product.id);
+    if (item.matrixType === 'PARENT') {
+      optionId++;
+      continue;
+    }
+    const base = variantDefaults({ id: nextId(data, 'variant'), product_id: product.id, sku: item.sku, price: product.price, option_values: [] });
+    data.variants[String(base.id)] = base;
+    product.base_variant_id = base.id;
+    record(base.id, item.prices.Wholesale!);
+  }
+  Object.assign(list.records, records);
+}
+
+type Change = { item: Item; kind: 'price' | 'wholesale' | 'name' | 'variant' | 'invalid' };
+
+/**
+ * 2,000 changes, spread over the catalog: every 10th plain item (1,200: half their price, half their
+ * wholesale price), and in the matrix part every 20th item's parent renamed (400) and one child in
+ * 20 repriced (400); plus one invalid.
+ */
+function changes(items: Item[]): Change[] {
+  const out: Change[] = [];
+  items.forEach((item, i) => {
+    if (i < STANDALONE) {
+      if (i % 10 !== 0) return;
+      if (i % 20 === 0) out.push({ item: { ...item, prices: { ...item.prices, 'Base Price': item.prices['Base Price']! + 1 } }, kind: 'price' });
+      else out.push({ item: { ...item, prices: { ...item.prices, Wholesale: item.prices.Wholesale! - 1 } }, kind: 'wholesale' });
+      return;
+    }
+    const j = i - STANDALONE;
+    if (j % 20 === 0) out.push({ item: { ...item, displayName: `${item.displayName} (new season)` }, kind: 'name' });
+    else if (j % 20 === 13) out.push({ item: { ...item, prices: { ...item.prices, 'Base Price': 21.5 } }, kind: 'variant' });
+  });
+  // Mapping drift: an item renamed to another product's name; BigCommerce refuses it alone (207).
+  out.push({ item: { ...items[1]!, displayName: items[2]!.displayName }, kind: 'invalid' });
+  return out;
+}
+
+/**
+ * The fewest BigCommerce calls these changes need, with the sync's own page boundaries (1000 items
+ * a page, in ERP id order = the feed's order here: all changed in one instant): per page, one read
+ * per 250 product SKUs and per 250 variants with a wholesale price; one PUT per 10 products, per
+ * 50 variants, per 1000 records; plus the one price-list lookup of the run.
+ */
+function minimumCalls(cs: Change[], order: Map<string, number>): number {
+  const sorted = [...cs].sort((a, b) => order.get(a.item.sku)! - order.get(b.item.sku)!);
+  let total = 1;
+  for (let i = 0; i < sorted.length; i += 1000) {
+    const page = sorted.slice(i, i + 1000);
+    const productSkus = new Set(page.map((c) => c.item.parentSku ?? c.item.sku)).size;
+    const sellable = page.filter((c) => c.item.matrixType !== 'PARENT').length;
+    total += minCalls({
+      productSkus,
+      recordReadsPerList: [sellable],
+      productUpdates: page.filter((c) => c.kind === 'price' || c.kind === 'name' || c.kind === 'invalid').length,
+      productCreates: 0,
+      variantWrites: page.filter((c) => c.kind === 'variant').length,
+      priceRecordsPerList: [page.filter((c) => c.kind === 'wholesale').length],
+    });
+  }
+  return total;
+}
+
+/** Counts the catalog and price-list calls on their way to the sandbox (what BigCommerce would bill against the quota). */
+function countingProxy(target: string): Promise<{ url: string; catalogCalls: () => number; otherCalls: () => number; server: Server }> {
+  let calls = 0;
+  let other = 0;
+  const t = new URL(target);
+  const server = createServer((req, res) => {
+    if (/\/v3\/(catalog|pricelists)/.test(req.url ?? '')) calls++;
+    else other++;
+    const up = httpRequest({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, catalogCalls: () => calls, otherCalls: () => other, server })));
+}
+
+class WorkerProcess {
+  private child: ChildProcess | undefined;
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  async start(): Promise<void> {
+    const child = fork(path.join(__dirname, 'support/worker-process.ts'), [], { env: { ...process.env, ...this.env, METRICS_PORT: '0' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+    });
+  }
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.send({ stop: true });
+    await Promise.race([exited, sleep(10_000)]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Places an order every ORDER_EVERY_MS until `until` says stop; resolves with each order's time to reach the ERP. */
+async function orders(sandboxes: RunningSandboxes, until: () => boolean, max = Number.POSITIVE_INFINITY): Promise<number[]> {
+  const pending: Array<Promise<number>> = [];
+  while (!until() && pending.length < max) {
+    const res = await fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, status_id: 11, multi_address: false, digital: false, gift_certificate: false }) });
+    const body = (await res.json()) as { ids?: number[] };
+    if (!res.ok || !body.ids?.[0]) throw new Error(`generate: ${res.status} ${JSON.stringify(body)}`);
+    const id = body.ids[0];
+    const placed = Date.now();
+    pending.push(
+      (async () => {
+        const deadline = placed + 300_000;
+        while (!Object.values(sandboxes.erp.data.salesOrders).some((o) => o.externalId === `bc-${STORE}-${id}`)) {
+          if (Date.now() > deadline) return Number.POSITIVE_INFINITY;
+          await sleep(100);
+        }
+        return (Date.now() - placed) / 1000;
+      })(),
+    );
+    await sleep(ORDER_EVERY_MS);
+  }
+  return Promise.all(pending);
+}
+
+/** The ERP sandbox's control parses bodies up to 100 kB: 400 items a request. */
+async function seedErp(sandboxes: RunningSandboxes, items: Item[], modifiedMs: number): Promise<void> {
+  for (let i = 0; i < items.length; i += 400) {
+    const res = await fetch(`${sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: items.slice(i, i + 400), modifiedMs }) });
+    if (!res.ok) throw new Error(`ERP seed: ${res.status} ${await res.text()}`);
+  }
+}
+
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? NaN;
+};
+
+export async function main(): Promise<void> {
+  installTemporalRuntime(logger);
+  const started = Date.now();
+  const temporal = await startDevServer({ logLevel: 'never' });
+  const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'catalog-')), 'bundle.js');
+  writeFileSync(bundlePath, (await bundleWorkflows()).code);
+  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: STORE, quota: QUOTA, clients: { [TOKEN]: { clientId: 'catalog', clientSecret: 'catalog-secret' } } }, oms: { quota: 1_000_000 } });
+  const proxy = await countingProxy(sandboxes.bcUrl);
+
+  // Seed: the ERP's 20,000 items (one instant), and the same catalog already in BigCommerce.
+  const items = catalog();
+  const seededAt = Date.now() - 60_000;
+  await seedErp(sandboxes, items, seededAt);
+  presync(sandboxes.bigcommerce.ctx.data, items, seededAt);
+  const erpIds = new Map(Object.values(sandboxes.erp.data.catalog!).map((r) => [r.sku, Number(r.id)]));
+
+  const env: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_WORKFLOW_TASK_QUEUE: 'catalog.workflows',
+    BC_API_URL: proxy.url,
+    BC_STORE_HASH: STORE,
+    BC_ACCESS_TOKEN: TOKEN,
+    BC_PLAN: 'enterprise',
+    BC_QUOTA: String(QUOTA),
+    BC_QUOTA_HEADROOM: '0',
+    ERP_API_URL: sandboxes.erpUrl,
+    ERP_ACCESS_TOKEN: 'sandbox-erp-token',
+    ERP_CONCURRENCY: '8',
+    OMS_API_URL: sandboxes.omsUrl,
+    OMS_API_KEY: 'sandbox-oms-key',
+    OMS_API_SECRET: 'sandbox-oms-secret',
+    OMS_RATE_PER_MINUTE: '100000',
+    OMS_WEBHOOK_TOKEN: 'catalog-oms-token-0123456789',
+    WEBHOOK_SECRET: 'catalog-webhook-secret-0123',
+    ORDER_QUIET_PERIOD: '5s',
+    CATALOG_INTERVAL: '24h',
+    CATALOG_OVERLAP: '0s',
+    BENCH_BUNDLE: bundlePath,
+  };
+  const config = loadConfig(env);
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
+  await registerHooks(config.stores[0]!, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
+  await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
+  const workers = [new WorkerProcess(env), new WorkerProcess(env)];
+  await Promise.all(workers.map((w) => w.start()));
+  try {
+    console.log(`catalog bench: ${items.length} ERP items pre-synced, quota ${QUOTA} per 30 s, 2 worker processes, Temporal dev server ${temporal.address}`);
+    // Idle: orders alone.
+    const idle = await orders(sandboxes, () => false, IDLE_ORDERS);
+    console.log(`  idle: ${idle.length} orders, p95 ${p95(idle).toFixed(2)} s (${idle.map((x) => x.toFixed(1)).join(' ')})`);
+
+    // The change set, then one catalog run while orders keep coming and a worker is killed twice.
+    const cs = changes(items);
+    const changedAt = Date.now();
+    await seedErp(sandboxes, cs.map((c) => c.item), changedAt);
+    const min = minimumCalls(cs, erpIds);
+    const theoretical = min / (QUOTA / 30);
+    const callsBefore = proxy.catalogCalls();
+    const otherBefore = proxy.otherCalls();
+    const runStart = Date.now();
+    await requestCatalogRun(client, config, STORE, { reason: 'bench', sinceMs: seededAt + 1 });
+    const handle = client.workflow.getHandle(catalogWorkflowId(STORE));
+    let done: CatalogSyncState | undefined;
+    let kills = 0;
+    const during = orders(sandboxes, () => done !== undefined);
+    while (!done) {
+      await sleep(250);
+      const elapsed = (Date.now() - runStart) / 1000;
+      if (kills < 2 && elapsed > theoretical * (kills === 0 ? 0.3 : 0.6)) {
+        await workers[0]!.kill();
+        kills++;
+        console.log(`  worker 1 SIGKILLed at ${elapsed.toFixed(1)} s (${proxy.catalogCalls() - callsBefore} catalog calls so far); restarting`);
+        await sleep(1_000);
+        await workers[0]!.start();
+      }
+      try {
+        const s = await handle.query(catalogStateQuery);
+        if (s.runs >= 1 && !s.running) done = s;
+      } catch {
+        // no worker has the workflow yet
+      }
+    }
+    const drain = (Date.now() - runStart) / 1000;
+    const bcCalls = proxy.catalogCalls() - callsBefore;
+    const orderCalls = proxy.otherCalls() - otherBefore;
+    const duringLatencies = await during;
+
+    // Lost: a changed item BigCommerce does not show as the ERP says, and that is not parked.
+    const data = sandboxes.bigcommerce.ctx.data;
+    const productBySku = new Map(Object.values(data.products).map((p) => [p.sku, p]));
+    const variantBySku = new Map(Object.values(data.variants).map((v) => [v.sku, v]));
+    const wholesale = Object.values(data.priceLists).find((l) => l.name === 'Wholesale')!;
+    const parkedSkus = new Set(done.parked.map((p) => p.sku));
+    let lost = 0;
+    for (const c of cs) {
+      const i = c.item;
+      const ok =
+        c.kind === 'name'
+          ? productBySku.get(i.sku)?.name === i.displayName
+          : c.kind === 'price'
+            ? productBySku.get(i.sku)?.price === i.prices['Base Price']
+            : c.kind === 'variant'
+              ? variantBySku.get(i.sku)?.price === i.prices['Base Price']
+              : c.kind === 'wholesale'
+                ? wholesale.records[`${variantBySku.get(i.sku)?.id}:usd`]?.price === i.prices.Wholesale
+                : parkedSkus.has(i.sku) && productBySku.get(i.sku)?.name !== i.displayName;
+      if (!ok) lost++;
+    }
+    const counts = done.lastRun!.counts;
+    console.log(`  run: ${counts.pages} pages, ${counts.items} items: ${counts.productsUpdated} products, ${counts.variantsWritten} variants, ${counts.priceRecords} price records written, ${counts.unchanged} unchanged, parked ${done.parked.map((p) => `${p.sku} ${p.type}`).join(', ')}`);
+    console.log(`  calls: ${bcCalls} catalog calls seen by BigCommerce (the workflow counted ${counts.bcCalls}; the difference is calls repeated after the kills), min_calls ${min}: reads of 250 SKUs and 250 records per page, writes at the caps (10 / 50 / 1000), 1 price-list lookup`);
+    console.log(`  drain ${drain.toFixed(1)} s vs theoretical ${theoretical.toFixed(1)} s (min_calls / ${(QUOTA / 30).toFixed(2)} calls a second); orders during the run: ${duringLatencies.length} (${orderCalls} calls of the quota, ${((orderCalls / (orderCalls + bcCalls)) * 100).toFixed(0)}%), p95 ${p95(duringLatencies).toFixed(2)} s (${duringLatencies.map((x) => x.toFixed(1)).join(' ')})`);
+    console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(
+      `catalog: skus=${items.length} changed=${cs.length - 1} bc_calls=${bcCalls} min_calls=${min} drain_s=${drain.toFixed(1)} theoretical_s=${theoretical.toFixed(1)} kills=${kills} lost=${lost} parked=${done.parked.length} order_p95_s_idle=${p95(idle).toFixed(2)} order_p95_s_during=${p95(duringLatencies).toFixed(2)}`,
+    );
+  } finally {
+    for (const w of workers) await w.stop();
+    await api.close();
+    await connection.close();
+    proxy.server.close();
+    await sandboxes.close();
+    await temporal.teardown();
+  }
+}
