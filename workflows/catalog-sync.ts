@@ -29,6 +29,8 @@ export interface CatalogSyncInput {
   pageSize: number;
   /** A new run starts this long before the watermark: a change stamped in the same instant as the last row read is not missed. */
   overlapMs: number;
+  /** History events after which the run continues as new between pages (default 8,000; Temporal warns at 10,240). */
+  renewAfterEvents?: number;
   carried?: CatalogSyncState;
 }
 
@@ -184,6 +186,7 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
   }
 
   let priceLists: Record<string, number> = {};
+  const renewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.renewAfterEvents ?? 8_000);
 
   /** One page of changed items: read BigCommerce for them, diff, write the difference. */
   async function syncItems(items: CatalogItem[], counts: CatalogCounts): Promise<void> {
@@ -297,7 +300,7 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
       running.cursor = page.next;
       publish();
       if (!page.more) return 'done';
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 8_000) return 'renew';
+      if (renewDue()) return 'renew';
     }
   }
 
@@ -349,7 +352,7 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
     state.lastRun = { reason: done.reason, startedAt: done.startedAt, endedAt: new Date().toISOString(), counts: done.counts };
     state.running = null;
     publish();
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 8_000) return await continueAsNew<typeof catalogSync>({ ...input, carried: state });
+    if (renewDue() && state.queued.length === 0 && state.decisions.length === 0) return await continueAsNew<typeof catalogSync>({ ...input, carried: state });
   }
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCatalogPlan } from '../../cli/catalog';
 import { requestCatalogRun } from '../../ops/catalog';
-import { catalogDecideUpdate, catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
+import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
+import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -104,6 +105,7 @@ describe('catalog and prices ERP -> BigCommerce', () => {
     const afterSkip = await handle().executeUpdate(catalogDecideUpdate, { args: [{ action: 'skip' }] });
     expect(afterSkip.parked).toEqual([]);
     await eventually(async () => ((await handle().describe()).searchAttributes.BcSyncStatus?.[0] === 'Synced' ? true : undefined), 'BcSyncStatus Synced');
+    await recordHistory(handle(), 'catalog-sync-v1-parked-retried-skipped');
   });
 
   it('a run writes nothing that BigCommerce already has, and reads nothing when nothing changed', async () => {
@@ -130,5 +132,30 @@ describe('catalog and prices ERP -> BigCommerce', () => {
     expect((await productBySku('CT-5')).price).toBe(before.price);
     await runCatalog('test: after plan');
     expect((await productBySku('CT-5')).price).toBe(555);
+  });
+
+  it('a run renews its history between pages (continue-as-new) and carries on from its page', async () => {
+    const id = catalogWorkflowId(stack.storeHash);
+    await handle().terminate('test: start again with small pages');
+    // Pages of 4 items and a renewal after every page: the 17 catalog items take 5 pages and 5 runs of the workflow.
+    await stack.client.workflow.signalWithStart(catalogSync, {
+      workflowId: id,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [{ storeHash: stack.storeHash, erpTaskQueue: stack.config.erp.taskQueue, pageSize: 4, overlapMs: 0, renewAfterEvents: 1 }],
+      signal: catalogRunSignal,
+      signalArgs: [{ reason: 'test: small pages', sinceMs: 0 }],
+    });
+    const state = await eventually(async () => {
+      const s = await handle().query(catalogStateQuery);
+      return s.runs >= 1 && !s.running ? s : undefined;
+    }, 'the paged run', 60_000);
+    expect(state.lastRun!.counts).toMatchObject({ pages: 5, items: 17, productsCreated: 0 });
+    expect(state.parked.map((p) => p.sku)).toEqual(['CT-DUP']);
+    // Four renewals between the pages, and one after the run (its history is over the limit too).
+    const chain = await eventually(async () => {
+      const n = (await stack.client.workflow.count(`WorkflowId = "${id}" AND ExecutionStatus = "ContinuedAsNew"`)).count;
+      return n >= 5 ? n : undefined;
+    }, 'five continue-as-new runs');
+    expect(chain).toBe(5);
   });
 });
