@@ -73,12 +73,12 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
       const path = hook.scope === DELIVERY_EXCEPTION_SCOPE ? '/webhooks/bigcommerce/exceptions' : '/webhooks/bigcommerce';
       expect(hook).toMatchObject({ destination: `http://127.0.0.1:${apiPort}${path}`, isActive: true });
     }
-    // The three schedules, on the Web UI's Schedules page.
+    // The schedules, on the Web UI's Schedules page.
     const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     try {
       const ids: string[] = [];
       for await (const sc of new Client({ connection }).schedule.list()) ids.push(sc.scheduleId);
-      expect(ids.sort()).toEqual(['bcsync-alert-monitor', 'bcsync-reconcile-sandbox', 'bcsync-webhook-health-sandbox']);
+      expect(ids.sort()).toEqual(['bcsync-alert-monitor', 'bcsync-catalog-sandbox', 'bcsync-erp-refund-sweep-sandbox', 'bcsync-inventory-sweep-sandbox', 'bcsync-reconcile-sandbox', 'bcsync-webhook-health-sandbox']);
     } finally {
       await connection.close();
     }

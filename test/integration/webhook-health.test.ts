@@ -35,7 +35,9 @@ describe('schedules', () => {
   it('are created once, left alone when unchanged, and updated when the configuration changes', async () => {
     const first = await ensureSchedules(stack.client, stack.config, logger);
     expect(first.map((r) => r.outcome)).toEqual(first.map(() => 'created'));
-    expect(first.map((r) => r.id).sort()).toEqual([`bcsync-reconcile-${stack.storeHash}`, 'bcsync-alert-monitor', `bcsync-webhook-health-${stack.storeHash}`].sort());
+    expect(first.map((r) => r.id).sort()).toEqual(
+      [`bcsync-reconcile-${stack.storeHash}`, 'bcsync-alert-monitor', `bcsync-webhook-health-${stack.storeHash}`, `bcsync-catalog-${stack.storeHash}`, `bcsync-erp-refund-sweep-${stack.storeHash}`, `bcsync-inventory-sweep-${stack.storeHash}`].sort(),
+    );
     // A restart (or a second worker) with the same configuration changes nothing.
     const again = await ensureSchedules(stack.client, stack.config, logger);
     expect(again.map((r) => r.outcome)).toEqual(again.map(() => 'unchanged'));
