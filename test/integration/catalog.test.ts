@@ -3,7 +3,7 @@ import { runCatalogPlan } from '../../cli/catalog';
 import { requestCatalogRun } from '../../ops/catalog';
 import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
 import { recordHistory } from '../support/histories';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -157,5 +157,16 @@ describe('catalog and prices ERP -> BigCommerce', () => {
       return n >= 5 ? n : undefined;
     }, 'five continue-as-new runs');
     expect(chain).toBe(5);
+  });
+
+  it('an ERP item.changed event wakes the catalog sync, which reads the change from the ERP itself', async () => {
+    await seedErp([{ sku: 'CT-7', prices: { 'Base Price': 777 } }]);
+    const res = await fetch(`${stack.apiUrl}/webhooks/erp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bcsync-erp-token': TEST_ERP_TOKEN },
+      body: JSON.stringify({ events: [{ type: 'item.changed', eventId: 'ev-ct-7', sku: 'CT-7', changedAt: new Date().toISOString() }] }),
+    });
+    expect(res.status).toBe(202);
+    await eventually(async () => ((await productBySku('CT-7')).price === 777 ? true : undefined), 'CT-7 at 777 in BigCommerce', 30_000);
   });
 });
