@@ -60,7 +60,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       if (isInventoryScope(payload.scope)) {
         // Inventory: only to tell the echoes of our own writes from changes made elsewhere (api/inventory-events.ts).
         try {
-          const out = await deps.connection.withDeadline(Date.now() + (deps.temporalTimeoutMs ?? 5_000), () => acceptInventoryWebhook(inventoryBatcher, storeHash, payload.data));
+          const out = await deps.connection.withDeadline(Date.now() + (deps.temporalTimeoutMs ?? 5_000), () => acceptInventoryWebhook(inventoryBatcher, storeHash, payload));
           webhooksReceived.inc({ outcome: out.status === 200 ? 'accepted' : 'invalid' });
           res.status(out.status).json(out.body);
         } catch (err) {

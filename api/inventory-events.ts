@@ -113,19 +113,21 @@ const inventoryWebhookData = z.object({
 });
 
 /**
- * `store/sku/inventory/updated` and `store/product/inventory/updated` at `POST /webhooks/bigcommerce`:
- * 200 once the event is in the store's inventorySync (batched), 400 for data that can never be
- * read. The workflow tells our own writes' echoes (ignored) from changes made elsewhere (the ERP's
- * level is written again).
+ * BigCommerce's inventory webhooks at `POST /webhooks/bigcommerce`: 200 once the event is in the
+ * store's inventorySync (batched), 400 for data that can never be read. `.../inventory/updated`:
+ * the workflow tells our own writes' echoes (ignored) from changes made elsewhere (the ERP's level
+ * is written again). `.../inventory/order/updated`: an order took units, known at once (the order's
+ * own workflow reports it only after reading the order, which waits for the API quota).
  */
 export async function acceptInventoryWebhook(
   batcher: InventoryWebhookBatcher,
   storeHash: string,
-  data: unknown,
+  payload: { scope: string; data: unknown; created_at: number; hash: string },
 ): Promise<{ status: 200; body: { accepted: true } } | { status: 400; body: { error: string; reason: string } }> {
-  const parsed = inventoryWebhookData.safeParse(data);
+  const parsed = inventoryWebhookData.safeParse(payload.data);
   if (!parsed.success) return { status: 400, body: { error: 'invalid payload', reason: parsed.error.issues.slice(0, 3).map((i) => `data.${i.path.join('.')}: ${i.message}`).join('; ') } };
   const inv = parsed.data.inventory;
-  await batcher.add(storeHash, { productId: inv.product_id, variantId: inv.variant_id, method: inv.method, value: inv.value });
+  const byOrder = payload.scope.endsWith('/inventory/order/updated');
+  await batcher.add(storeHash, { productId: inv.product_id, variantId: inv.variant_id, method: inv.method, value: inv.value, ...(byOrder ? { byOrder, createdS: payload.created_at, hash: payload.hash } : {}) });
   return { status: 200, body: { accepted: true } };
 }

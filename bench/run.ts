@@ -7,6 +7,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   quota: () => import('./quota').then((m) => m.main()),
   chaos: () => import('./chaos').then((m) => m.main()),
   outage: () => import('./outage').then((m) => m.main()),
+  inventory: () => import('./inventory').then((m) => m.main()),
   catalog: () => import('./catalog').then((m) => m.main()),
 };
 

@@ -123,7 +123,7 @@ export const envSchema = z
     /** Inventory writes wait for this much quiet in the ERP's changes (coalescing a burst into few calls)... */
     INVENTORY_QUIET: durationMs.default(parseDurationMs('1s')),
     /** ...but never longer than this after the first unwritten change. */
-    INVENTORY_MAX_WAIT: durationMs.default(parseDurationMs('10s')),
+    INVENTORY_MAX_WAIT: durationMs.default(parseDurationMs('60s')),
     /** How often the ERP's levels changed since the watermark are swept (lost change events): schedule bcsync-inventory-sweep-<store>. */
     INVENTORY_SWEEP_INTERVAL: durationMs.default(parseDurationMs('10m')),
     /** Each sweep re-reads this much before its watermark. */

@@ -56,6 +56,8 @@ export interface PendingSale {
   bookedAtMs?: number;
   /** When we learnt of it (workflow time): a sale never booked expires after the TTL. */
   reportedAtMs: number;
+  /** Lines whose BigCommerce webhook has not come yet (it may come after the order's report). */
+  awaitingWebhook?: Array<{ sku: string; productId: number; variantId: number | null; units: number }>;
 }
 
 /**
@@ -130,4 +132,64 @@ export function orderUnits(lines: ReadonlyArray<{ productId: number; sku: string
     units[l.sku] = (units[l.sku] ?? 0) + l.quantity;
   }
   return units;
+}
+
+/**
+ * Units of `sku` in sales reported before the level changed and not booked yet: their booking may
+ * be what changed the level (the ERP's commit event can overtake our "booked" note). Until the
+ * booking time is known, the level is ambiguous by these units: anything BigCommerce shows between
+ * the two readings is left alone, and outside them the lower (safe) reading is written.
+ */
+export function unbookedBefore(sku: string, level: Pick<ErpLevel, 'changedAtMs'>, sales: readonly PendingSale[]): number {
+  let units = 0;
+  for (const sale of sales) {
+    const n = sale.units[sku];
+    if (n && sale.bookedAtMs === undefined && sale.reportedAtMs <= level.changedAtMs) units += n;
+  }
+  return units;
+}
+
+/**
+ * A sale BigCommerce announced by webhook (`store/{sku|product}/inventory/order/updated`, relative,
+ * negative) before the order's workflow could report it: known within milliseconds instead of after
+ * the order is read (which waits for the store's API quota). Keyed by the item BigCommerce names
+ * (`v<variantId>` or `p<productId>`); the order's own report replaces it.
+ */
+export interface ProvisionalSale {
+  ref: string;
+  units: number;
+  /** BigCommerce's event time, Unix s. */
+  createdS: number;
+  hash: string;
+  reportedAtMs: number;
+}
+
+/** The provisional sale an order line stands for: same item, same units, same second (give or take one). */
+export function matchProvisional(provisional: readonly ProvisionalSale[], line: { productId: number; variantId: number | null; units: number }, orderCreatedS: number): number {
+  return provisional.findIndex(
+    (p) => (p.ref === `p${line.productId}` || (line.variantId !== null && p.ref === `v${line.variantId}`)) && p.units === line.units && Math.abs(p.createdS - orderCreatedS) <= 1,
+  );
+}
+
+/** The reported order line a late webhook stands for (same item, units, second), as [sale index, line index]. */
+export function matchReportedLine(sales: readonly PendingSale[], ev: { ref: string; units: number; createdS: number }): [number, number] | undefined {
+  for (let i = 0; i < sales.length; i++) {
+    const sale = sales[i]!;
+    if (Math.abs(sale.orderCreatedS - ev.createdS) > 1) continue;
+    const j = (sale.awaitingWebhook ?? []).findIndex((l) => (ev.ref === `p${l.productId}` || (l.variantId !== null && ev.ref === `v${l.variantId}`)) && l.units === ev.units);
+    if (j >= 0) return [i, j];
+  }
+  return undefined;
+}
+
+/** An order's catalog lines by SKU, with the ids BigCommerce's inventory webhooks name. */
+export function orderLines(lines: ReadonlyArray<{ productId: number; variantId: number | null; sku: string; quantity: number }>): Array<{ sku: string; productId: number; variantId: number | null; units: number }> {
+  const bySku = new Map<string, { sku: string; productId: number; variantId: number | null; units: number }>();
+  for (const l of lines) {
+    if (l.productId <= 0 || !l.sku || l.quantity <= 0) continue;
+    const seen = bySku.get(l.sku);
+    if (seen) seen.units += l.quantity;
+    else bySku.set(l.sku, { sku: l.sku, productId: l.productId, variantId: l.variantId, units: l.quantity });
+  }
+  return [...bySku.values()];
 }

@@ -6,8 +6,11 @@
  * signal is a billed Temporal action) for one change; `updated` covers status changes.
  */
 export const ORDER_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/archived', 'store/order/refund/created'];
-/** Our inventory writes come back as these: consumed to tell echoes from changes made in BigCommerce (inventorySync). */
-export const INVENTORY_SCOPES = ['store/sku/inventory/updated', 'store/product/inventory/updated'];
+/**
+ * Inventory (inventorySync): our writes come back as `.../inventory/updated` (echoes told apart from
+ * changes made in BigCommerce); `.../inventory/order/updated` says at once that an order took units.
+ */
+export const INVENTORY_SCOPES = ['store/sku/inventory/updated', 'store/product/inventory/updated', 'store/sku/inventory/order/updated', 'store/product/inventory/order/updated'];
 export const DELIVERY_EXCEPTION_SCOPE = 'store/hook/deliveryException';
 
 export interface RequiredHook {

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
 import { batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem, type ItemRef, type LagHistogram } from '../domain/inventory-batches';
-import { coalesce, isEcho, levelKey, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
+import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../domain/inventory-levels';
 import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
 import { PRIORITY } from '../domain/priorities';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
@@ -95,6 +95,8 @@ export interface InventoryStats {
   sweeps: number;
   sweepRows: number;
   writeFailures: number;
+  /** Flushes that left an item alone until an order's booking time was known. */
+  heldForBooking?: number;
 }
 
 export interface InventoryCarried {
@@ -103,12 +105,20 @@ export interface InventoryCarried {
   sales: PendingSale[];
   dirty: string[];
   forced: string[];
+  /** Sales announced by BigCommerce's order inventory webhooks, not reported by their order yet. */
+  provisional?: ProvisionalSale[];
+  /** Hashes of those webhooks seen lately (BigCommerce repeats some). */
+  saleHashes?: string[];
+  /** Items whose level may or may not count an order being booked: looked at again when it is. */
+  awaitingBooking?: string[];
   unsettled: Record<string, number[]>;
   sweepWatermarkMs: number | null;
   stats: InventoryStats;
   lag: LagHistogram;
   writes: number;
   lastProblem: string | null;
+  /** The last writes (bounded): when, where, how many items. */
+  recentWrites?: Array<{ atMs: number; bcLocationId: number; items: number }>;
 }
 
 export interface InventoryChangesInput {
@@ -120,6 +130,8 @@ export interface InventorySale {
   /** SKU -> units. Empty: the order no longer takes stock (cancelled). */
   units: Record<string, number>;
   orderCreatedS: number;
+  /** The lines with BigCommerce's ids, to replace the provisional sales BigCommerce's webhooks announced. */
+  lines?: Array<{ sku: string; productId: number; variantId: number | null; units: number }>;
 }
 
 /** A BigCommerce `store/sku/inventory/updated` or `store/product/inventory/updated` event. */
@@ -128,6 +140,10 @@ export interface BcInventoryEvent {
   variantId?: number;
   method: string;
   value: number;
+  /** `.../inventory/order/updated`: an order took (or gave back) the units. */
+  byOrder?: boolean;
+  createdS?: number;
+  hash?: string;
 }
 
 export const inventoryChangesSignal = defineSignal<[InventoryChangesInput]>('inventoryChanges');
@@ -145,12 +161,17 @@ export interface InventorySummary {
   lagP50Ms: number;
   lagP95Ms: number;
   lastProblem: string | null;
+  recentWrites: Array<{ at: string; bcLocationId: number; items: number }>;
 }
 export const inventorySummaryQuery = defineQuery<InventorySummary>('summary');
 /** One SKU, at every location: the ERP level, what BigCommerce should show, what we believe it shows. */
 export const inventorySkuQuery = defineQuery<Array<{ location: string; available: number; changedAt: string; expected: number | null; pending: number; want: number }>, [string]>('sku');
 
+/** The ERP change time held per item (`<sku>\u0001<location>` -> epoch ms): what a check for lost changes compares with the ERP. */
+export const inventoryHeldQuery = defineQuery<Record<string, number>>('held');
+
 const HISTORY_LIMIT = 8_000;
+const SALE_HASHES_KEPT = 2_000;
 /** KeywordList values are limited in size (2 KB by default): a write is recorded in parts of this many SKUs. */
 const SKUS_PER_RECORD = 100;
 
@@ -191,10 +212,13 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   };
   const dirty = new Set(c.dirty);
   const forced = new Set(c.forced);
+  const awaitingBooking = new Set(c.awaitingBooking ?? []);
   let firstDirtyAtMs = dirty.size ? Date.now() : 0;
   let lastInputAtMs = 0;
   let inputs = 0;
   const sweepRequests: string[] = [];
+  // Declared before the handlers: a signal buffered at start is handled as soon as its handler is set.
+  let bySkuCache: { size: number; map: Map<string, string> } | undefined;
 
   const markDirty = (key: string) => {
     if (dirty.size === 0) firstDirtyAtMs = Date.now();
@@ -217,30 +241,44 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const prev = c.items[key];
       c.items[key] = { ...prev, a: l.quantityAvailable, oh: l.quantityOnHand, t: l.changedAtMs };
       c.stats.changesApplied++;
-      markDirty(key);
     }
+    touched(winners.map((l) => levelKey(l.sku, l.location)));
   }
 
   setHandler(inventoryChangesSignal, ({ levels }) => {
     applyLevels(levels);
-    lastInputAtMs = Date.now();
     inputs++;
   });
 
   setHandler(inventorySaleSignal, (sale) => {
     const i = c.sales.findIndex((s) => s.orderId === sale.orderId);
-    const before = i >= 0 ? c.sales[i]!.units : {};
+    const before: Record<string, number> = { ...(i >= 0 ? c.sales[i]!.units : {}) };
+    const awaitingWebhook: NonNullable<PendingSale['awaitingWebhook']> = [];
+    if (i < 0) {
+      // BigCommerce's webhook announced these units already (and they were accounted for then);
+      // a line whose webhook has not come yet waits for it, so the webhook does not count it twice.
+      for (const line of sale.lines ?? []) {
+        const j = matchProvisional(c.provisional ?? [], line, sale.orderCreatedS);
+        if (j < 0) {
+          awaitingWebhook.push(line);
+          continue;
+        }
+        c.provisional!.splice(j, 1);
+        before[line.sku] = (before[line.sku] ?? 0) + line.units;
+      }
+    }
     if (Object.keys(sale.units).length === 0) {
       if (i >= 0) c.sales.splice(i, 1);
     } else if (i >= 0) {
       c.sales[i] = { ...c.sales[i]!, units: sale.units };
     } else {
-      c.sales.push({ orderId: sale.orderId, units: sale.units, orderCreatedS: sale.orderCreatedS, reportedAtMs: Date.now() });
+      c.sales.push({ orderId: sale.orderId, units: sale.units, orderCreatedS: sale.orderCreatedS, reportedAtMs: Date.now(), ...(awaitingWebhook.length ? { awaitingWebhook } : {}) });
       c.stats.salesReported++;
     }
     // BigCommerce took (or gave back) these units itself. If it surely did so after our last write
     // landed, what it shows moved by the same amount as what it should show: nothing to write.
     // Otherwise (our write may have overwritten the sale) the item is looked at again.
+    const keys: string[] = [];
     for (const sku of new Set([...Object.keys(before), ...Object.keys(sale.units)])) {
       const key = levelKey(sku, input.orderLocation);
       const item = c.items[key];
@@ -248,9 +286,9 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       if (delta === 0) continue;
       // Only a new sale has a known time (the order's); units given back (a cancellation) are looked at again.
       if (delta > 0 && item?.e !== undefined && saleAfterWrite(sale.orderCreatedS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - delta);
-      markDirty(key);
+      keys.push(key);
     }
-    lastInputAtMs = Date.now();
+    touched(keys);
     inputs++;
   });
 
@@ -260,6 +298,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     if (sale && sale.bookedAtMs === undefined) {
       sale.bookedAtMs = bookedAtMs;
       c.stats.salesBooked++;
+      for (const sku of Object.keys(sale.units)) {
+        const key = levelKey(sku, input.orderLocation);
+        if (awaitingBooking.delete(key)) touched([key]);
+      }
     }
   });
 
@@ -267,6 +309,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const bySku = skuIndex();
     for (const ev of events) {
       const sku = (ev.variantId !== undefined ? bySku.get(`v${ev.variantId}`) : undefined) ?? bySku.get(`p${ev.productId}`);
+      if (ev.byOrder) {
+        provisionalSale(ev, sku);
+        continue;
+      }
       if (!sku) continue;
       const keys = Object.keys(input.locations).map((loc) => levelKey(sku, loc)).filter((k) => c.items[k]);
       if (keys.some((k) => isEcho(ev, c.items[k]!.r))) {
@@ -275,11 +321,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       }
       // Changed by someone else (the BigCommerce admin, another app): the ERP is the truth, say it again.
       c.stats.reasserts++;
-      for (const k of keys) {
-        forced.add(k);
-        markDirty(k);
-      }
-      lastInputAtMs = Date.now();
+      for (const k of keys) forced.add(k);
+      touched(keys, true);
       inputs++;
     }
   });
@@ -289,7 +332,42 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     inputs++;
   });
 
-  let bySkuCache: { size: number; map: Map<string, string> } | undefined;
+  /** An order took units (BigCommerce's webhook, before the order's workflow can say so). */
+  function provisionalSale(ev: BcInventoryEvent, sku: string | undefined): void {
+    if (ev.method !== 'relative' || ev.value >= 0 || ev.createdS === undefined || !ev.hash) return;
+    // BigCommerce may deliver an event twice (same hash): counted once.
+    const hashes = (c.saleHashes ??= []);
+    if (hashes.includes(ev.hash)) return;
+    hashes.push(ev.hash);
+    if (hashes.length > SALE_HASHES_KEPT) hashes.splice(0, hashes.length - SALE_HASHES_KEPT);
+    const units = -ev.value;
+    const ref = ev.variantId !== undefined ? `v${ev.variantId}` : `p${ev.productId}`;
+    // The order's workflow reported it first: it is counted (and BigCommerce's taking it accounted for).
+    const reported = matchReportedLine(c.sales, { ref, units, createdS: ev.createdS });
+    if (reported) {
+      c.sales[reported[0]]!.awaitingWebhook!.splice(reported[1], 1);
+      return;
+    }
+    (c.provisional ??= []).push({ ref, units, createdS: ev.createdS, hash: ev.hash, reportedAtMs: Date.now() });
+    if (!sku) return;
+    const key = levelKey(sku, input.orderLocation);
+    const item = c.items[key];
+    if (item?.e !== undefined && saleAfterWrite(ev.createdS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - units);
+    touched([key]);
+    inputs++;
+  }
+
+  /** Provisional units per SKU (mapped through the tracking cache; unknown items are not synced). */
+  function provisionalUnits(): Map<string, number> {
+    const bySku = skuIndex();
+    const out = new Map<string, number>();
+    for (const p of c.provisional ?? []) {
+      const sku = bySku.get(p.ref);
+      if (sku) out.set(sku, (out.get(sku) ?? 0) + p.units);
+    }
+    return out;
+  }
+
   function skuIndex(): Map<string, string> {
     const size = Object.keys(c.tracking).length;
     if (bySkuCache?.size === size) return bySkuCache.map;
@@ -303,17 +381,19 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     stats: c.stats,
     items: Object.keys(c.items).length,
     dirty: dirty.size,
-    pendingSales: c.sales.length,
+    pendingSales: c.sales.length + (c.provisional?.length ?? 0),
     sweepWatermark: c.sweepWatermarkMs === null ? null : new Date(c.sweepWatermarkMs).toISOString(),
     lagP50Ms: lagPercentile(c.lag, 50),
     lagP95Ms: lagPercentile(c.lag, 95),
     lastProblem: c.lastProblem,
+    recentWrites: (c.recentWrites ?? []).map((w) => ({ at: new Date(w.atMs).toISOString(), bcLocationId: w.bcLocationId, items: w.items })),
   }));
+  setHandler(inventoryHeldQuery, () => Object.fromEntries(Object.entries(c.items).map(([k, v]) => [k, v.t])));
   setHandler(inventorySkuQuery, (sku) =>
     Object.keys(input.locations).flatMap((loc) => {
       const item = c.items[levelKey(sku, loc)];
       if (!item) return [];
-      const pending = loc === input.orderLocation ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) : 0;
+      const pending = loc === input.orderLocation ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) + (provisionalUnits().get(sku) ?? 0) : 0;
       return [{ location: loc, available: item.a, changedAt: new Date(item.t).toISOString(), expected: item.e ?? null, pending, want: sellableLevel(item.a, pending, input.safetyBuffer) }];
     }),
   );
@@ -376,6 +456,43 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     void reason;
   }
 
+  type ItemPlan =
+    | { kind: 'missing' | 'unmapped' | 'unwritable' | 'hold' | 'same' | 'unknown' }
+    | { kind: 'write'; want: number; bcLocationId: number; ref: ItemRef };
+
+  /** What an item needs now: a write of `want`, nothing (BigCommerce shows it), or to wait for a booking. */
+  function planItem(key: string, announced: Map<string, number>, force: boolean): ItemPlan {
+    const [sku, loc] = key.split('\u0001') as [string, string];
+    const item = c.items[key];
+    if (!item) return { kind: 'missing' };
+    const bcLocationId = input.locations[loc];
+    if (bcLocationId === undefined) return { kind: 'unmapped' };
+    if (!(sku in c.tracking)) return { kind: 'unknown' };
+    const ref = c.tracking[sku];
+    if (!ref) return { kind: 'unwritable' };
+    const atOrders = loc === input.orderLocation;
+    const pending = atOrders ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) + (announced.get(sku) ?? 0) : 0;
+    const want = sellableLevel(item.a, pending, input.safetyBuffer);
+    if (force) return { kind: 'write', want, bcLocationId, ref };
+    const unsure = atOrders ? unbookedBefore(sku, { changedAtMs: item.t }, c.sales) : 0;
+    if (unsure > 0 && item.e !== undefined && item.e >= want && item.e <= sellableLevel(item.a, pending - unsure, input.safetyBuffer)) return { kind: 'hold' };
+    if (item.e === want) return { kind: 'same' };
+    return { kind: 'write', want, bcLocationId, ref };
+  }
+
+  /**
+   * Only inputs that give an item something to write hold the flush back (the quiet window): the
+   * stream of no-ops an order stream brings (its commits, its booking notes) does not.
+   */
+  function touched(keys: string[], force = false): void {
+    const announced = provisionalUnits();
+    for (const key of keys) {
+      markDirty(key);
+      const plan = planItem(key, announced, force);
+      if (plan.kind === 'write' || plan.kind === 'unknown') lastInputAtMs = Date.now();
+    }
+  }
+
   async function flush(): Promise<void> {
     const now = Date.now();
     c.stats.flushes++;
@@ -384,43 +501,58 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       return item ? { changedAtMs: item.t } : undefined;
     };
     c.sales = openSales(c.sales, orderLevel, now, input.pendingTtlMs);
-    const keys = [...dirty];
+    c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
+    const keys = [...new Set([...dirty, ...awaitingBooking])];
     dirty.clear();
+    awaitingBooking.clear();
     const wasForced = new Set(keys.filter((k) => forced.has(k)));
     for (const k of keys) forced.delete(k);
 
     const unknown = [...new Set(keys.map((k) => k.split('\u0001')[0]!))].filter((sku) => !(sku in c.tracking));
     if (unknown.length) {
-      const found = await bc.lookupInventoryTracking(unknown);
-      c.stats.lookupCalls += found.calls;
-      for (const t of found.items) c.tracking[t.sku] = t.ref;
+      try {
+        const found = await bc.lookupInventoryTracking(unknown);
+        c.stats.lookupCalls += found.calls;
+        for (const t of found.items) c.tracking[t.sku] = t.ref;
+      } catch (err) {
+        // BigCommerce unreachable for the whole retry policy: everything waits for the next flush.
+        c.lastProblem = `tracking lookup failed: ${describe(err)}`;
+        for (const k of keys) markDirty(k);
+        for (const k of wasForced) forced.add(k);
+        return;
+      }
     }
 
+    const announced = provisionalUnits();
     const planned: Array<AbsoluteItem & { key: string }> = [];
     for (const key of keys) {
-      const [sku, loc] = key.split('\u0001') as [string, string];
-      const item = c.items[key];
-      if (!item) continue;
-      const bcLocationId = input.locations[loc];
-      const ref = c.tracking[sku];
-      if (bcLocationId === undefined || !ref) {
-        if (bcLocationId === undefined) c.stats.unmappedLocation++;
+      const plan = planItem(key, announced, wasForced.has(key));
+      const [sku] = key.split('\u0001') as [string, string];
+      if (plan.kind === 'missing' || plan.kind === 'unknown') continue;
+      if (plan.kind === 'unmapped' || plan.kind === 'unwritable') {
+        if (plan.kind === 'unmapped') c.stats.unmappedLocation++;
         else c.stats.unwritable++;
         delete c.unsettled[key];
         continue;
       }
-      const pending = loc === input.orderLocation ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) : 0;
-      const want = sellableLevel(item.a, pending, input.safetyBuffer);
-      if (!wasForced.has(key) && item.e === want) {
+      if (plan.kind === 'hold') {
+        // BigCommerce shows a level right under one reading: wait for the booking time to tell which.
+        awaitingBooking.add(key);
+        c.stats.heldForBooking = (c.stats.heldForBooking ?? 0) + 1;
+        continue;
+      }
+      if (plan.kind === 'same') {
         c.stats.unchangedSkipped++;
         settle(key, now);
         continue;
       }
-      planned.push({ key, sku, bcLocationId, ref, quantity: want });
+      if (plan.kind === 'write') planned.push({ key, sku, bcLocationId: plan.bcLocationId, ref: plan.ref, quantity: plan.want });
     }
 
     // One request in flight per store: each batch waits for the previous one's answer.
     for (const batch of batchesByLocation(planned)) {
+      // Remembered before the call: the echo of this write can reach us before its answer does.
+      for (const p of batch) c.items[p.key]!.r = rememberWritten(c.items[p.key]!.r, p.quantity);
       try {
         const items = batch.map(({ key: _key, ...item }) => item);
         await bc.writeInventoryLevels(items, `bcsync: ERP levels (${batch.length} items)`);
@@ -439,12 +571,12 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const doneAt = Date.now();
       c.stats.writeCalls++;
       c.stats.itemsWritten += batch.length;
+      c.recentWrites = [...(c.recentWrites ?? []), { atMs: doneAt, bcLocationId: batch[0]!.bcLocationId, items: batch.length }].slice(-20);
       c.lastProblem = null;
       for (const p of batch) {
         const item = c.items[p.key]!;
         item.e = p.quantity;
         item.w = doneAt;
-        item.r = rememberWritten(item.r, p.quantity);
         if (wasForced.has(p.key)) c.stats.reassertItems++;
         settle(p.key, doneAt);
       }
@@ -500,7 +632,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     show();
     const info = workflowInfo();
     if ((info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) && sweepRequests.length === 0) {
-      return await continueAsNew<typeof inventorySync>({ ...input, carried: { ...c, dirty: [...dirty], forced: [...forced] } });
+      return await continueAsNew<typeof inventorySync>({ ...input, carried: { ...c, dirty: [...dirty], forced: [...forced], awaitingBooking: [...awaitingBooking] } });
     }
   }
 }

@@ -22,7 +22,7 @@ import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { OmsActivities } from '../activities/oms';
 import type { InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
-import { orderUnits } from '../domain/inventory-levels';
+import { orderLines, orderUnits } from '../domain/inventory-levels';
 import { fingerprint } from '../domain/fingerprint';
 import { bigCommerceTaskQueue, erpSalesOrderExternalId, refundWorkflowId } from '../domain/ids';
 import { mapOrderToOmsOrder } from '../domain/map-order-to-oms-order';
@@ -232,7 +232,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
   async function noteInventory(what: 'sold' | 'booked' | 'released', order: BcOrder): Promise<void> {
     const inv = (state.inventory ??= { sold: false, booked: false, released: false });
     try {
-      if (what === 'sold') await inventory.note.reportInventorySale(storeHash, { orderId, units: orderUnits(order.lines), orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
+      if (what === 'sold') await inventory.note.reportInventorySale(storeHash, { orderId, units: orderUnits(order.lines), lines: orderLines(order.lines), orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
       if (what === 'released') await inventory.note.reportInventorySale(storeHash, { orderId, units: {}, orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
       if (what === 'booked') await inventory.note.reportInventoryBooked(storeHash, { orderId, bookedAtMs: await inventory.booked.salesOrderBookedAt(externalId) });
     } catch (err) {

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { SandboxContext } from './context';
 import { orderControls } from './controls-orders';
+import { stockTruthControls } from './stock-truth';
 
 /**
  * `/__sandbox/...`: what a real store does not have. Inspect deliveries, reset and seed, turn
@@ -10,6 +11,8 @@ import { orderControls } from './controls-orders';
  */
 export function controlsRouter(ctx: SandboxContext): Router {
   const router = express.Router();
+  // Before the default JSON parser: the truth for thousands of SKUs is a large body.
+  router.use(stockTruthControls(ctx));
   router.use(express.json());
 
   const bad = (res: express.Response, error: z.ZodError) =>

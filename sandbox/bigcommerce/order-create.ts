@@ -4,6 +4,7 @@ import { findProduct, findVariant, optionLabel, variantPrice, variantsOf } from 
 import type { SandboxContext } from './context';
 import { parseMoneyInput, roundToCents } from './format';
 import { relativeProblem, applyStockChanges, type StockChange } from './inventory';
+import { refereeSale } from './stock-truth';
 import { unwritableField, zodMessage } from './order-fields';
 import { paymentFor } from './order-payment';
 import { isPaidStatus } from './order-statuses';
@@ -358,6 +359,7 @@ export function placeOrder(ctx: SandboxContext, order: SandboxOrder): SandboxOrd
   data.orders[String(order.id)] = order;
   ctx.changed();
   ctx.emit('store/order/created', { type: 'order', id: order.id });
+  refereeSale(ctx, changes);
   if (changes.length) applyStockChanges(ctx, changes, 'relative', 'order');
   return order;
 }

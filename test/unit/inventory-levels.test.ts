@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchesByLocation, lagPercentile, minAdjustmentCalls, newLagHistogram, parseLocationMap, recordLag, type AbsoluteItem } from '../../domain/inventory-batches';
-import { coalesce, isEcho, levelKey, openSales, orderUnits, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, type ErpLevel, type PendingSale } from '../../domain/inventory-levels';
+import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, orderLines, orderUnits, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../../domain/inventory-levels';
 
 const level = (sku: string, location: string, available: number, changedAtMs: number): ErpLevel => ({ sku, location, quantityAvailable: available, quantityOnHand: available, changedAtMs });
 
@@ -55,6 +55,40 @@ describe('oversell protection', () => {
 
   it('takes the units of catalog lines only', () => {
     expect(orderUnits([{ productId: 1, sku: 'A', quantity: 2 }, { productId: 2, sku: 'A', quantity: 1 }, { productId: 0, sku: 'CUSTOM', quantity: 5 }])).toEqual({ A: 3 });
+  });
+});
+
+describe('sales announced by BigCommerce webhooks and reported by orders', () => {
+  const line = { sku: 'JKT-S', productId: 113, variantId: 201, units: 2 };
+  const provisional: ProvisionalSale[] = [
+    { ref: 'p111', units: 2, createdS: 100, hash: 'a', reportedAtMs: 0 },
+    { ref: 'v201', units: 2, createdS: 101, hash: 'b', reportedAtMs: 0 },
+  ];
+
+  it('an order line replaces the webhook of the same item, units and second (give or take one)', () => {
+    expect(matchProvisional(provisional, line, 100)).toBe(1);
+    expect(matchProvisional(provisional, { ...line, units: 3 }, 100)).toBe(-1);
+    expect(matchProvisional(provisional, line, 103)).toBe(-1);
+    expect(matchProvisional(provisional, { productId: 111, variantId: 1, units: 2 }, 99)).toBe(0);
+  });
+
+  it('a webhook that comes after the order reported finds its line and is not counted again', () => {
+    const sales: PendingSale[] = [{ orderId: 7, units: { 'JKT-S': 2 }, orderCreatedS: 101, reportedAtMs: 0, awaitingWebhook: [line] }];
+    expect(matchReportedLine(sales, { ref: 'v201', units: 2, createdS: 100 })).toEqual([0, 0]);
+    expect(matchReportedLine(sales, { ref: 'v202', units: 2, createdS: 100 })).toBeUndefined();
+  });
+
+  it('units of sales reported before the level changed and not booked make the level ambiguous', () => {
+    const sales: PendingSale[] = [
+      { orderId: 1, units: { A: 2 }, orderCreatedS: 1, reportedAtMs: 1_000 },
+      { orderId: 2, units: { A: 5 }, orderCreatedS: 1, reportedAtMs: 3_000 },
+      { orderId: 3, units: { A: 7 }, orderCreatedS: 1, reportedAtMs: 500, bookedAtMs: 900 },
+    ];
+    expect(unbookedBefore('A', { changedAtMs: 2_000 }, sales)).toBe(2);
+  });
+
+  it('lines of an order by SKU, with the ids the webhooks name', () => {
+    expect(orderLines([{ productId: 113, variantId: 201, sku: 'JKT-S', quantity: 1 }, { productId: 113, variantId: 201, sku: 'JKT-S', quantity: 1 }, { productId: 0, variantId: null, sku: 'X', quantity: 1 }])).toEqual([line]);
   });
 });
 
