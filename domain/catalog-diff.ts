@@ -1,4 +1,4 @@
-import { sameMoney, type BcPriceRecords, type BcProductState, type CatalogItem, type ParkedItem } from './catalog-item';
+import { sameMoney, textDigest, type BcPriceRecords, type BcProductState, type CatalogItem, type ParkedItem } from './catalog-item';
 
 /**
  * The difference between what the ERP says (a page of changed items) and what BigCommerce has
@@ -154,7 +154,9 @@ export function planCatalogChanges(
       const p = g.productItem;
       const fields: ProductFields = {};
       if (product.name !== p.name) fields.name = p.name;
-      if (product.description !== p.description) fields.description = p.description;
+      // Reads recorded before the digest carried the text itself (histories of the first version replay on this).
+      const digest = product.descriptionDigest ?? textDigest((product as { description?: string }).description ?? '');
+      if (digest !== textDigest(p.description)) fields.description = p.description;
       if (p.price !== null && !sameMoney(product.price, p.price)) fields.price = p.price;
       if (product.weight !== p.weight) fields.weight = p.weight;
       if (product.isVisible !== p.active) fields.is_visible = p.active;

@@ -47,7 +47,8 @@ export interface BcProductState {
   id: number;
   sku: string;
   name: string;
-  description: string;
+  /** A digest of the description (textDigest), not its text: descriptions are long HTML, and 250 of them would swell the history. */
+  descriptionDigest: string;
   price: number;
   weight: number;
   isVisible: boolean;
@@ -67,6 +68,21 @@ export interface ParkedItem {
   reason: string;
   /** ISO time it was parked (set by the workflow). */
   at?: string;
+}
+
+/**
+ * A 64-bit digest of a text (two 32-bit FNV-1a passes), fast enough to run in a workflow over a
+ * page of long descriptions. For telling "same text" apart, not for security.
+ */
+export function textDigest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Same amount to the cent: the ERP and BigCommerce round differently in the last digits. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunk, minCalls, priceRecordBatches, productBatches, variantBatches } from '../../domain/catalog-batches';
 import { planCatalogChanges, productSkusOf, resolveDeferredPrices } from '../../domain/catalog-diff';
-import type { BcProductState, CatalogItem } from '../../domain/catalog-item';
+import { textDigest, type BcProductState, type CatalogItem } from '../../domain/catalog-item';
 
 const item = (sku: string, over: Partial<CatalogItem> = {}): CatalogItem => ({
   erpId: sku.replace(/\D/g, '') || '1',
@@ -22,7 +22,7 @@ const product = (id: number, sku: string, over: Partial<BcProductState> = {}): B
   id,
   sku,
   name: `Item ${sku}`,
-  description: '',
+  descriptionDigest: textDigest(''),
   price: 10,
   weight: 1,
   isVisible: true,
@@ -82,6 +82,15 @@ describe('catalog diff', () => {
       { sku: 'P5-S', id: 51, product_id: 5, price: 12 },
       { sku: 'P5-L', product_id: 5, price: 10, option_values: [{ option_display_name: 'Size', label: 'L' }] },
     ]);
+  });
+
+  it('compares descriptions by digest and sends the text only when it changed', () => {
+    const long = '<p>'.padEnd(20_000, 'x');
+    const same = planCatalogChanges([item('A1', { description: long })], [product(1, 'A1', { descriptionDigest: textDigest(long) })], {}, {});
+    expect(same.unchanged).toBe(1);
+    const changed = planCatalogChanges([item('A1', { description: `${long}y` })], [product(1, 'A1', { descriptionDigest: textDigest(long) })], {}, {});
+    expect(changed.productUpdates).toEqual([{ sku: 'A1', id: 1, fields: { description: `${long}y` } }]);
+    expect(textDigest('ab')).not.toBe(textDigest('ba'));
   });
 
   it('writes only the price records that differ, per price list', () => {

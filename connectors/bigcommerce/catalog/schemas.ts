@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BcProductState } from '../../../domain/catalog-item';
+import { textDigest, type BcProductState } from '../../../domain/catalog-item';
 import type { BcFieldError } from '../errors';
 
 /** Catalog V3 shapes we read (products_catalog.v3.yml product_Full, product-variants_catalog.v3.yml), reduced to what the sync owns. */
@@ -29,7 +29,7 @@ export function toProductState(p: z.output<typeof bcProductSchema>): BcProductSt
     id: p.id,
     sku: p.sku,
     name: p.name,
-    description: p.description ?? '',
+    descriptionDigest: textDigest(p.description ?? ''),
     price: p.price,
     weight: p.weight,
     isVisible: p.is_visible,

@@ -12,6 +12,11 @@ import { ErpError } from './errors';
 /** NetSuite's base price level: the store price. Other levels go to price lists of the same name. */
 export const BASE_PRICE_LEVEL = 'Base Price';
 const PAGE = 1000;
+/**
+ * A page handed to the workflow stays under this many bytes of JSON (Temporal refuses a payload
+ * over 2 MB and warns above 512 kB): long store descriptions shorten the page, never break it.
+ */
+export const PAGE_BYTES = 900_000;
 
 // --- NetSuite's shape: SuiteQL rows (lower-case column names, booleans as "T"/"F", every value may be null) ---
 
@@ -100,9 +105,12 @@ async function withPrices(client: NetSuiteClient, items: z.output<typeof itemRow
 export async function listChangedItems(client: NetSuiteClient, cursor: CatalogCursor, limit = PAGE): Promise<{ items: CatalogItem[]; more: boolean; next: CatalogCursor }> {
   const q = `${SELECT} WHERE i.lastmodifieddate > ${literal(cursor.modifiedMs)} OR (i.lastmodifieddate = ${literal(cursor.modifiedMs)} AND i.id > ${Math.floor(cursor.erpId)}) ${ORDER}`;
   const p = await rows(client, q, itemRow, 0, limit);
-  const items = await withPrices(client, p.items);
+  const all = await withPrices(client, p.items);
+  // Keyset paging makes a shorter page free: the next one starts after the last item kept.
+  let bytes = 0;
+  const items = all.filter((item, i) => (bytes += JSON.stringify(item).length) <= PAGE_BYTES || i === 0);
   const last = items[items.length - 1];
-  return { items, more: p.hasMore, next: last ? { modifiedMs: last.modifiedMs, erpId: Number(last.erpId) } : cursor };
+  return { items, more: p.hasMore || items.length < all.length, next: last ? { modifiedMs: last.modifiedMs, erpId: Number(last.erpId) } : cursor };
 }
 
 /** Items by SKU, whatever their change time (retrying parked items, `bcsync catalog plan --sku`). */
