@@ -42,7 +42,7 @@ const SKUS = Number(process.env.INVENTORY_BENCH_SKUS ?? 2_000);
 const CHANGES = Number(process.env.INVENTORY_BENCH_CHANGES ?? 10_000);
 const ORDERS = Number(process.env.INVENTORY_BENCH_ORDERS ?? 500);
 const QUOTA = 1_500;
-const BUFFER = 2;
+const BUFFER = Number(process.env.INVENTORY_BENCH_BUFFER ?? 2);
 const random = seededRandom(11);
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'inventory-bench');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -254,7 +254,7 @@ export async function main(): Promise<void> {
     const s = summary!.stats;
     const minCalls = minAdjustmentCalls(changed);
     console.log(`  ERP events: ${sandboxes.erp.events.stats.emitted} emitted (burst ${CHANGES}, the rest commits of booked orders), ${sandboxes.erp.events.stats.posts} POSTs to /webhooks/erp (${sandboxes.erp.events.stats.failedPosts} failed and retried, ${sandboxes.erp.events.stats.givenUp} events given up)`);
-    console.log(`  inventorySync: flushes ${s.flushes}, write calls ${s.writeCalls}, items written ${s.itemsWritten}, already right ${s.unchangedSkipped}, held for a booking ${s.heldForBooking ?? 0}, echoes ignored ${s.echoesIgnored}, re-asserted ${s.reasserts}, sales ${s.salesReported} (booked ${s.salesBooked}), lag p50 ${(summary!.lagP50Ms / 1000).toFixed(2)} s`);
+    console.log(`  inventorySync: flushes ${s.flushes}, write calls ${s.writeCalls}, items written ${s.itemsWritten}, already right ${s.unchangedSkipped}, held for a booking ${s.heldForBooking ?? 0}, echoes ignored ${s.echoesIgnored}, re-asserted ${s.reasserts}, sales ${s.salesReported} (booked ${s.salesBooked}), lag p50 ${(summary!.lagP50Ms / 1000).toFixed(2)} s, of which arrival from the ERP p95 ${(summary!.arrivalP95Ms / 1000).toFixed(2)} s`);
     console.log(`  writes (s after the burst began: location, items): ${summary!.recentWrites.map((w) => `${((Date.parse(w.at) - runStartMs) / 1000).toFixed(1)}: ${w.bcLocationId}, ${w.items}`).join(' | ')}`);
     console.log(`  BigCommerce calls by the workers: adjustments ${calls.adjustments}, tracking lookups ${calls.lookups} (once per SKU, cached), other ${calls.other} (orders)`);
     console.log(`  referee: ${referee.checkedUnits} units sold against the ERP truth, ${referee.oversoldLines} lines beyond it; quiet after ${settledS.toFixed(0)} s`);

@@ -121,7 +121,7 @@ export const envSchema = z
     /** Units kept back from the storefront per item: the level pushed is ERP available - unbooked sales - this. */
     INVENTORY_SAFETY_BUFFER: z.coerce.number().int().min(0).default(0),
     /** Inventory writes wait for this much quiet in the ERP's changes (coalescing a burst into few calls)... */
-    INVENTORY_QUIET: durationMs.default(parseDurationMs('1s')),
+    INVENTORY_QUIET: durationMs.default(parseDurationMs('3s')),
     /** ...but never longer than this after the first unwritten change. */
     INVENTORY_MAX_WAIT: durationMs.default(parseDurationMs('60s')),
     /** How often the ERP's levels changed since the watermark are swept (lost change events): schedule bcsync-inventory-sweep-<store>. */

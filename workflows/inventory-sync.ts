@@ -115,6 +115,8 @@ export interface InventoryCarried {
   sweepWatermarkMs: number | null;
   stats: InventoryStats;
   lag: LagHistogram;
+  /** From the ERP's change time to its arrival here (the ERP's push and our API): part of `lag`. */
+  arrival?: LagHistogram;
   writes: number;
   lastProblem: string | null;
   /** The last writes (bounded): when, where, how many items. */
@@ -160,6 +162,7 @@ export interface InventorySummary {
   sweepWatermark: string | null;
   lagP50Ms: number;
   lagP95Ms: number;
+  arrivalP95Ms: number;
   lastProblem: string | null;
   recentWrites: Array<{ at: string; bcLocationId: number; items: number }>;
 }
@@ -236,16 +239,21 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       if (c.items[key] && !supersedes({ changedAtMs: c.items[key]!.t }, l)) continue;
       (c.unsettled[key] ??= []).push(l.changedAtMs);
     }
+    const physical = new Set<string>();
     for (const l of winners) {
       const key = levelKey(l.sku, l.location);
       const prev = c.items[key];
+      // On hand moved: goods came or went (a receipt, a count). Only committed moved: an order was booked.
+      if (!prev || prev.oh !== l.quantityOnHand) physical.add(key);
       c.items[key] = { ...prev, a: l.quantityAvailable, oh: l.quantityOnHand, t: l.changedAtMs };
       c.stats.changesApplied++;
     }
-    touched(winners.map((l) => levelKey(l.sku, l.location)));
+    touched(winners.map((l) => levelKey(l.sku, l.location)), { physical });
   }
 
   setHandler(inventoryChangesSignal, ({ levels }) => {
+    const now = Date.now();
+    for (const l of levels) recordLag((c.arrival ??= newLagHistogram()), Math.max(0, now - l.changedAtMs));
     applyLevels(levels);
     inputs++;
   });
@@ -322,7 +330,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       // Changed by someone else (the BigCommerce admin, another app): the ERP is the truth, say it again.
       c.stats.reasserts++;
       for (const k of keys) forced.add(k);
-      touched(keys, true);
+      touched(keys, { force: true });
       inputs++;
     }
   });
@@ -385,6 +393,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     sweepWatermark: c.sweepWatermarkMs === null ? null : new Date(c.sweepWatermarkMs).toISOString(),
     lagP50Ms: lagPercentile(c.lag, 50),
     lagP95Ms: lagPercentile(c.lag, 95),
+    arrivalP95Ms: lagPercentile(c.arrival ?? newLagHistogram(), 95),
     lastProblem: c.lastProblem,
     recentWrites: (c.recentWrites ?? []).map((w) => ({ at: new Date(w.atMs).toISOString(), bcLocationId: w.bcLocationId, items: w.items })),
   }));
@@ -481,15 +490,21 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   }
 
   /**
-   * Only inputs that give an item something to write hold the flush back (the quiet window): the
-   * stream of no-ops an order stream brings (its commits, its booking notes) does not.
+   * What holds the flush back (the quiet window): goods moving in the ERP (on hand changed), a
+   * change in BigCommerce to set right, and anything that makes a written item wrong. The stream an
+   * order stream brings (its sale notes, the ERP's commits, the bookings) does not, or a busy store
+   * would never be quiet: its items are written with the next flush all the same.
    */
-  function touched(keys: string[], force = false): void {
+  function touched(keys: string[], opts: { physical?: Set<string>; force?: boolean } = {}): void {
     const announced = provisionalUnits();
     for (const key of keys) {
       markDirty(key);
-      const plan = planItem(key, announced, force);
-      if (plan.kind === 'write' || plan.kind === 'unknown') lastInputAtMs = Date.now();
+      if (opts.force || opts.physical?.has(key)) {
+        lastInputAtMs = Date.now();
+        continue;
+      }
+      const plan = planItem(key, announced, false);
+      if (plan.kind === 'write' && c.items[key]?.e !== undefined) lastInputAtMs = Date.now();
     }
   }
 
@@ -550,6 +565,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     }
 
     // One request in flight per store: each batch waits for the previous one's answer.
+    const written: Array<Array<AbsoluteItem & { key: string }>> = [];
     for (const batch of batchesByLocation(planned)) {
       // Remembered before the call: the echo of this write can reach us before its answer does.
       for (const p of batch) c.items[p.key]!.r = rememberWritten(c.items[p.key]!.r, p.quantity);
@@ -580,8 +596,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         if (wasForced.has(p.key)) c.stats.reassertItems++;
         settle(p.key, doneAt);
       }
-      await recordWrite(batch);
+      written.push(batch);
     }
+    // Recorded once every batch is out: the next batch need not wait for the records.
+    for (const batch of written) await recordWrite(batch);
   }
 
   /** Small completed runs, one per <= 100 SKUs written, findable by `BcSkus` in the Web UI. */
