@@ -16,16 +16,11 @@ const FIELDS = 'id,sku,name,description,price,weight,is_visible,base_variant_id'
 export async function readProductsBySku(client: BigCommerceClient, skus: string[], opts: CallOpts = {}): Promise<BcProductState[]> {
   if (!skus.length) return [];
   if (skus.length > 250) throw new Error('at most 250 SKUs per read (the page size)');
-  const res = await client.request(
-    {
-      method: 'GET',
-      path: '/v3/catalog/products',
-      // A comma inside a SKU would split it: such SKUs are read one by one (`sku=`) by the caller.
-      query: { 'sku:in': skus.join(','), include: 'variants', include_fields: FIELDS, limit: 250 },
-      route: '/v3/catalog/products',
-      ...opts,
-    },
-    z.object({ data: z.array(bcProductSchema) }),
-  );
-  return (res.data?.data ?? []).map(toProductState);
+  const read = async (query: Record<string, string>) =>
+    (await client.request({ method: 'GET', path: '/v3/catalog/products', query: { ...query, include: 'variants', include_fields: FIELDS, limit: 250 }, route: '/v3/catalog/products', ...opts }, z.object({ data: z.array(bcProductSchema) }))).data?.data ?? [];
+  // A comma inside a SKU would split the `sku:in` list: such SKUs (rare) are read one by one with `sku=`.
+  const listed = skus.filter((s) => !s.includes(','));
+  const found = listed.length ? await read({ 'sku:in': listed.join(',') }) : [];
+  for (const sku of skus.filter((s) => s.includes(','))) found.push(...(await read({ sku })));
+  return found.map(toProductState);
 }
