@@ -46,6 +46,14 @@ const PRODUCTS: SeedProduct[] = [
 /** Every SKU a seeded order can carry: the ERP sandbox seeds its items from this list. */
 export const SEED_SKUS: string[] = PRODUCTS.flatMap((p) => (p.variants ? p.variants.map((v) => v.sku) : [p.sku]));
 
+/** On hand per seeded SKU at locations 1 and 2, as seeded below: the ERP sandbox starts its stock from the same figures. */
+export const SEED_STOCK: Array<{ sku: string; location: string; onHand: number }> = PRODUCTS.filter((p) => p.tracking !== 'none').flatMap((p) =>
+  (p.variants ? p.variants.map((v) => v.sku) : [p.sku]).flatMap((sku) => [
+    { sku, location: '1', onHand: p.stock ?? 0 },
+    { sku, location: '2', onHand: Math.floor((p.stock ?? 0) / 3) },
+  ]),
+);
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function seedCatalog(data: BcSandboxData, nowMs: number): void {

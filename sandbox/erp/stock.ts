@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
+import { SEED_STOCK } from '../bigcommerce/seed';
 import { CHARGE_ITEMS, type ErpSalesOrder, type ErpSandboxData } from './state';
 import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
 
@@ -30,8 +31,16 @@ export const ORDER_LOCATION = '1';
 
 const key = (sku: string, location: string) => `${sku}|${location}`;
 
+/**
+ * The ERP's stock, started (on first use, so older saved data gets it too) from the same on-hand
+ * figures the BigCommerce sandbox seeds: the store and the ERP agree before anything changes.
+ */
 export function stockOf(data: ErpSandboxData): ErpStockData {
-  data.stock ??= { levels: {}, committedByOrder: {} };
+  if (!data.stock) {
+    const levels: Record<string, ErpStockLevel> = {};
+    for (const s of SEED_STOCK) levels[key(s.sku, s.location)] = { onHand: s.onHand, committed: 0, modifiedMs: 0 };
+    data.stock = { levels, committedByOrder: {} };
+  }
   return data.stock;
 }
 
