@@ -14,7 +14,8 @@ import { seededRandom } from '../sandbox/random';
 import { startSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { bundleWorkflows, startWorkers } from '../workers/start-workers';
-import { inventoryHeldQuery, inventorySummaryQuery, type InventorySummary } from '../workflows/inventory-sync';
+import { signalInventory } from '../api/inventory-events';
+import { inventoryHeldQuery, inventorySummaryQuery, inventorySweepSignal, type InventorySummary } from '../workflows/inventory-sync';
 
 /**
  * `npm run bench -- inventory`: a burst of ERP stock changes (10,000 over 2,000 SKUs, five per SKU,
@@ -43,6 +44,8 @@ const CHANGES = Number(process.env.INVENTORY_BENCH_CHANGES ?? 10_000);
 const ORDERS = Number(process.env.INVENTORY_BENCH_ORDERS ?? 500);
 const QUOTA = 1_500;
 const BUFFER = Number(process.env.INVENTORY_BENCH_BUFFER ?? 2);
+/** Share of ERP change events the ERP never delivers (the sweep must correct them). */
+const DROP = Number(process.env.INVENTORY_BENCH_DROP ?? 0);
 const random = seededRandom(11);
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'inventory-bench');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,9 +147,9 @@ export async function main(): Promise<void> {
     // In parts: the ERP sandbox's control parser takes about 100 KB a request.
     for (let i = 0; i < initial.length; i += 500) await erpControl('POST', '/stock', { levels: initial.slice(i, i + 500) });
     await bcControl('PUT', '/stock-truth', { levels: initial.filter((l) => l.location === '1').map((l) => ({ sku: l.sku, onHand: l.onHand })) });
-    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
+    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, dropRate: DROP });
     const runStartMs = Date.now();
-    console.log(`inventory bench: ${skus.length} SKUs seeded in BigCommerce and the ERP; Temporal dev server ${temporal.address}; BigCommerce quota ${QUOTA}/30 s (enterprise), safety buffer ${BUFFER}`);
+    console.log(`inventory bench: ${skus.length} SKUs seeded in BigCommerce and the ERP; Temporal dev server ${temporal.address}; BigCommerce quota ${QUOTA}/30 s (enterprise), safety buffer ${BUFFER}${DROP ? `, ${DROP * 100}% of ERP events lost, one sweep` : ''}`);
 
     // ---- the burst: every SKU changed five times, 70% at location 1, in ERP writes of 100 ----
     const plan: Array<{ sku: string; location: string }> = [];
@@ -199,6 +202,12 @@ export async function main(): Promise<void> {
     }));
     await Promise.all([burst, orders]);
     const burstS = (Date.now() - runStartMs) / 1000;
+    if (DROP > 0) {
+      // What the schedule (bcsync-inventory-sweep-<store>) does: one sweep once the burst is in.
+      await sandboxes.erp.events.drain();
+      await sleep(5_000);
+      await signalInventory(client, config, STORE, inventorySweepSignal, [{ reason: 'bench' }]);
+    }
     console.log(`  burst of ${CHANGES} ERP changes in ${burstDoneS.toFixed(1)} s; ${placed} orders placed (${refused} refused by BigCommerce for stock) by ${burstS.toFixed(1)} s`);
 
     // ---- wait until quiet: every order booked in the ERP, every event delivered, nothing left to write ----
@@ -211,7 +220,7 @@ export async function main(): Promise<void> {
     for (;;) {
       await sandboxes.erp.events.drain();
       summary = await handle.query(inventorySummaryQuery);
-      const quiet = erpBooked() === orderIds.length && summary.dirty === 0 && summary.pendingSales === 0 && summary.stats.changesReceived >= sandboxes.erp.events.stats.delivered;
+      const quiet = erpBooked() === orderIds.length && summary.dirty === 0 && summary.pendingSales === 0 && summary.stats.changesReceived >= sandboxes.erp.events.stats.delivered && (DROP === 0 || summary.stats.sweeps > 0);
       if (summary.stats.writeCalls !== lastWrites || !quiet) {
         lastWrites = summary.stats.writeCalls;
         stableSince = Date.now();
@@ -253,7 +262,7 @@ export async function main(): Promise<void> {
     const referee = (await bcControl('GET', '/stock-truth')) as { oversoldUnits: number; oversoldLines: number; checkedUnits: number };
     const s = summary!.stats;
     const minCalls = minAdjustmentCalls(changed);
-    console.log(`  ERP events: ${sandboxes.erp.events.stats.emitted} emitted (burst ${CHANGES}, the rest commits of booked orders), ${sandboxes.erp.events.stats.posts} POSTs to /webhooks/erp (${sandboxes.erp.events.stats.failedPosts} failed and retried, ${sandboxes.erp.events.stats.givenUp} events given up)`);
+    console.log(`  ERP events: ${sandboxes.erp.events.stats.emitted} emitted (burst ${CHANGES}, the rest commits of booked orders), ${sandboxes.erp.events.stats.posts} POSTs to /webhooks/erp (${sandboxes.erp.events.stats.failedPosts} failed and retried, ${sandboxes.erp.events.stats.givenUp} events given up, ${sandboxes.erp.events.stats.dropped} dropped on purpose); sweeps ${summary!.stats.sweeps} read ${summary!.stats.sweepRows} rows`);
     console.log(`  inventorySync: flushes ${s.flushes}, write calls ${s.writeCalls}, items written ${s.itemsWritten}, already right ${s.unchangedSkipped}, held for a booking ${s.heldForBooking ?? 0}, echoes ignored ${s.echoesIgnored}, re-asserted ${s.reasserts}, sales ${s.salesReported} (booked ${s.salesBooked}), lag p50 ${(summary!.lagP50Ms / 1000).toFixed(2)} s, of which arrival from the ERP p95 ${(summary!.arrivalP95Ms / 1000).toFixed(2)} s`);
     console.log(`  writes (s after the burst began: location, items): ${summary!.recentWrites.map((w) => `${((Date.parse(w.at) - runStartMs) / 1000).toFixed(1)}: ${w.bcLocationId}, ${w.items}`).join(' | ')}`);
     console.log(`  BigCommerce calls by the workers: adjustments ${calls.adjustments}, tracking lookups ${calls.lookups} (once per SKU, cached), other ${calls.other} (orders)`);

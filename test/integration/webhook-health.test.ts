@@ -13,6 +13,7 @@ import { desiredSchedules, ensureSchedules } from '../../workers/schedules';
 import { startReceiver } from '../support/receiver';
 import { logger } from '../support/setup';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
+import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/required-hooks';
 
 let stack: Stack;
 let alerts: Awaited<ReturnType<typeof startReceiver>>;
@@ -100,14 +101,17 @@ describe('reconciliation', () => {
   });
 });
 
+/** Order and inventory scopes at our endpoint, plus the delivery-exception hook. */
+const REQUIRED_HOOKS = ORDER_SCOPES.length + INVENTORY_SCOPES.length + 1;
+
 describe('webhook health and alerts', () => {
   it('repairs a deactivated and a missing hook, reconciles, and alerts once however often it runs', async () => {
     // The previous test deleted every hook: put them back, then break two.
     await stack.client.workflow.execute(webhookHealth, { workflowId: `health-setup-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test setup' }] });
     const before = await hooks();
-    expect(before.filter((h) => h.isActive)).toHaveLength(5);
+    expect(before.filter((h) => h.isActive)).toHaveLength(REQUIRED_HOOKS);
     // That repair alerts too (asynchronously): let it arrive before starting afresh.
-    await eventually(() => (alerts.received.some((a) => /Repaired 5 webhook/.test(a.body.text)) ? true : undefined), 'the setup alert');
+    await eventually(() => (alerts.received.some((a) => new RegExp(`Repaired ${REQUIRED_HOOKS} webhook`).test(a.body.text)) ? true : undefined), 'the setup alert');
     await resetAlertCooldown();
     alerts.received.length = 0;
 
@@ -121,7 +125,7 @@ describe('webhook health and alerts', () => {
       ['store/order/updated', 'inactive'],
     ]);
     const after = await hooks();
-    expect(after.filter((h) => h.isActive)).toHaveLength(5);
+    expect(after.filter((h) => h.isActive)).toHaveLength(REQUIRED_HOOKS);
     expect(after.find((h) => h.id === updatedHook.id)?.isActive).toBe(true);
 
     // Alerted once; a second incident within the cool-down is not sent again.
