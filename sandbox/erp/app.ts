@@ -476,7 +476,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 /** `/__sandbox/settings`, `/__sandbox/outage`, `/__sandbox/faults`: rehearse NetSuite at its worst. */
 function erpControls(governance: ErpGovernance): express.Router {
   const router = express.Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '50mb' })); // controls seed catalogs and stock in bulk
   const bad = (res: Response, e: z.ZodError) => res.status(400).json({ error: 'invalid control request', reason: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
   router.get('/settings', (_req, res) => {
     res.json(governance.settings);
