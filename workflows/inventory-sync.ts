@@ -107,6 +107,8 @@ export interface InventoryCarried {
   forced: string[];
   /** Sales announced by BigCommerce's order inventory webhooks, not reported by their order yet. */
   provisional?: ProvisionalSale[];
+  /** Settled sales with lines whose webhook never came: a late webhook matches them, not a new sale. */
+  settledAwaitingWebhook?: PendingSale[];
   /** Hashes of those webhooks seen lately (BigCommerce repeats some). */
   saleHashes?: string[];
   /** Items whose level may or may not count an order being booked: looked at again when it is. */
@@ -351,10 +353,12 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const units = -ev.value;
     const ref = ev.variantId !== undefined ? `v${ev.variantId}` : `p${ev.productId}`;
     // The order's workflow reported it first: it is counted (and BigCommerce's taking it accounted for).
-    const reported = matchReportedLine(c.sales, { ref, units, createdS: ev.createdS });
-    if (reported) {
-      c.sales[reported[0]]!.awaitingWebhook!.splice(reported[1], 1);
-      return;
+    for (const list of [c.sales, c.settledAwaitingWebhook ?? []]) {
+      const reported = matchReportedLine(list, { ref, units, createdS: ev.createdS });
+      if (reported) {
+        list[reported[0]]!.awaitingWebhook!.splice(reported[1], 1);
+        return;
+      }
     }
     (c.provisional ??= []).push({ ref, units, createdS: ev.createdS, hash: ev.hash, reportedAtMs: Date.now() });
     if (!sku) return;
@@ -515,7 +519,12 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const item = c.items[levelKey(sku, input.orderLocation)];
       return item ? { changedAtMs: item.t } : undefined;
     };
-    c.sales = openSales(c.sales, orderLevel, now, input.pendingTtlMs);
+    const open = openSales(c.sales, orderLevel, now, input.pendingTtlMs);
+    // A settled sale whose webhook never came may still get it (BigCommerce retries for hours):
+    // its lines stay matchable for the TTL, so the late webhook is not counted as a new sale.
+    const settledLate = c.sales.filter((s) => !open.includes(s) && s.awaitingWebhook?.length).map((s) => ({ ...s, units: {}, bookedAtMs: s.bookedAtMs ?? 0 }));
+    c.settledAwaitingWebhook = [...(c.settledAwaitingWebhook ?? []), ...settledLate].filter((s) => now - s.reportedAtMs <= input.pendingTtlMs && s.awaitingWebhook?.length);
+    c.sales = open;
     c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
     const keys = [...new Set([...dirty, ...awaitingBooking])];
     dirty.clear();
