@@ -15,13 +15,13 @@ import type { CatalogRunRequest } from '../workflows/catalog-sync';
 import { bigCommerceFailure, erpFailure } from './failures';
 
 /**
- * Beats every second while one call runs, so a worker killed mid-call is noticed within the
+ * Beats twice a second while one call runs, so a worker killed mid-call is noticed within the
  * heartbeat timeout (seconds) rather than the start-to-close timeout, and the call goes to another worker.
  */
 async function beating<T>(fn: () => Promise<T>): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat();
-  const timer = setInterval(() => ctx.heartbeat(), 1_000);
+  const timer = setInterval(() => ctx.heartbeat(), 500);
   try {
     return await fn();
   } finally {

@@ -122,7 +122,8 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
     // Behind orders and reconciliation on the store's queue: a price can wait, an order cannot.
     priority: PRIORITY.batch,
     startToCloseTimeout: '1m',
-    heartbeatTimeout: '5s',
+    // One call per activity beating twice a second: a killed worker's call moves on within 2 s.
+    heartbeatTimeout: '2s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
   } as const;
   const bc = proxyActivities<CatalogBcActivities>({ ...bcOptions, summary: `catalog call to BigCommerce (store ${storeHash})` });

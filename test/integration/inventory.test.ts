@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signalInventory } from '../../api/inventory-events';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type InventorySummary } from '../../workflows/inventory-sync';
+import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -94,6 +95,7 @@ describe('inventory ERP -> BigCommerce', () => {
       for await (const _ of stack.client.workflow.list({ query: `BcSkus = "PACK-22" AND BcStoreHash = "${stack.storeHash}"` })) n++;
       return n >= 2 ? n : undefined;
     }, 'write records of PACK-22 in visibility');
+    await recordHistory(inventory(), 'inventory-sync-v1-burst-converges');
   });
 
   it('a level changed in the BigCommerce admin is set back to the ERP level; that write\'s own echo starts nothing', async () => {

@@ -79,6 +79,8 @@ describe('the order lifecycle: created, paid, shipped', () => {
     await eventually(async () => ((await stack.client.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 'the run to complete', 20_000);
     expect(stack.sandboxes.erp.data.salesOrderWrites[externalId]).toBe(1);
     await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v2-created-paid-shipped');
+    // The same flow once orders also tell inventory their unbooked units (patch inventory-pending-units).
+    await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v2-created-paid-shipped-tells-inventory');
   });
 
   it('on cancellation closes the ERP order and cancels the OMS order', async () => {
