@@ -6,21 +6,15 @@ import type { NetSuiteClient } from '../connectors/erp/netsuite/client';
 import { getErpRefund, linkBcRefund, listUnlinkedErpRefunds, type UnlinkedErpRefund } from '../connectors/erp/netsuite/erp-refunds';
 import { findRefundFor, type BcRefundRequestItem, type ErpRefund, type ErpRefundType } from '../domain/erp-refund';
 import type { BcRefund } from '../domain/refund';
-import { bigCommerceFailure, erpFailure } from './failures';
+import { bigCommerceFailure, idempotentErpCall } from './failures';
 
 /** How long to wait before asking again when BigCommerce is still processing another refund of the order. */
 const REFUND_IN_PROGRESS_RETRY_MS = 3_000;
 
 /** ERP -> BigCommerce refunds, the ERP side: read the record, link the BigCommerce refund back, sweep. */
 export function createErpRefundErpActivities(deps: { netsuite: NetSuiteClient }) {
-  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      // Reads and a PATCH of one field to one value: all safe to repeat.
-      throw erpFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
-    }
-  };
+  // Reads and a PATCH of one field to one value: all safe to repeat.
+  const guard = idempotentErpCall;
   return {
     async fetchErpRefund(recordType: ErpRefundType, recordId: string): Promise<ErpRefund> {
       return guard(() => getErpRefund(deps.netsuite, recordType, recordId));

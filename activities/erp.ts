@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import type { NetSuiteClient } from '../connectors/erp/netsuite/client';
 import { closeSalesOrder } from '../connectors/erp/netsuite/close-sales-order';
 import { upsertCustomer } from '../connectors/erp/netsuite/upsert-customer';
@@ -8,17 +7,11 @@ import type { CreditMemo } from '../domain/credit-memo';
 import { ApplicationFailure } from '@temporalio/common';
 import { upsertSalesOrder, type NetSuiteChargeItems } from '../connectors/erp/netsuite/upsert-sales-order';
 import type { SalesOrder } from '../domain/sales-order';
-import { erpFailure } from './failures';
+import { idempotentErpCall } from './failures';
 
 /** Activities that write to the ERP; they run on the ERP's queue, capped at its concurrency limit. */
 export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItems?: NetSuiteChargeItems }) {
-  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      throw erpFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
-    }
-  };
+  const guard = idempotentErpCall;
   return {
     /**
      * Customer, then sales order, both upserts by external id: repeating the activity after a

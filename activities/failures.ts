@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BigCommerceError, type BcErrorKind } from '../connectors/bigcommerce/errors';
 import { ErpError, type ErpErrorKind } from '../connectors/erp/netsuite/errors';
@@ -73,6 +74,15 @@ export function erpFailure(err: unknown, ctx: FailureContext): unknown {
     (err.kind === 'auth' && ctx.attempt >= ERP_AUTH_ATTEMPTS) ||
     (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
   return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details: [{ status: err.details.status, errorCode: err.details.errorCode }] });
+}
+
+/** Runs an ERP call that is safe to repeat (a read, an upsert by external id) and classifies its failure for Temporal's retry. */
+export async function idempotentErpCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw erpFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
+  }
 }
 
 const OMS_TYPES: Record<OmsErrorKind, string> = {

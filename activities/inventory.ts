@@ -10,7 +10,7 @@ import { sweepLevels, type SweepPage } from '../connectors/erp/netsuite/inventor
 import { salesOrderBookedAt } from '../connectors/erp/netsuite/sales-order-booked-at';
 import type { AbsoluteItem } from '../domain/inventory-batches';
 import { inventoryBookedSignal, inventorySaleSignal, inventorySweepSignal, type InventorySale } from '../workflows/inventory-sync';
-import { bigCommerceFailure, erpFailure } from './failures';
+import { bigCommerceFailure, idempotentErpCall } from './failures';
 
 /**
  * Inventory activities, one factory per queue they run on: BigCommerce calls on the store's queue
@@ -42,13 +42,7 @@ export function createInventoryBigCommerceActivities(deps: { client: BigCommerce
 }
 
 export function createInventoryErpActivities(deps: { netsuite: NetSuiteClient }) {
-  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      throw erpFailure(err, { idempotent: true, attempt: Context.current().info.attempt });
-    }
-  };
+  const guard = idempotentErpCall;
   return {
     /** One page (<= 1000 rows) of ERP levels changed since the cursor: the sweep. */
     async sweepInventoryLevels(cursor: { sinceMs: number; offset: number }): Promise<SweepPage> {

@@ -1,6 +1,4 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   condition,
   defineQuery,
   defineSignal,
@@ -13,6 +11,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { activityStep } from './activity-step';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpRefundBcActivities, ErpRefundErpActivities } from '../activities/erp-refunds';
 import { mapErpRefundToBcItems, orderIdOfSalesOrder, type BcRefundRequestItem, type ErpRefund, type ErpRefundType } from '../domain/erp-refund';
@@ -137,19 +136,7 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
     );
   };
 
-  async function step<T>(name: ErpRefundProblem['step'], fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; problem: ErpRefundProblem }> {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      const cause = err.cause;
-      if (cause instanceof ApplicationFailure) return { ok: false, problem: { type: cause.type ?? 'ActivityFailed', message: cause.message, step: name, transient: !cause.nonRetryable } };
-      const last = cause?.cause;
-      const type = last instanceof ApplicationFailure ? (last.type ?? 'ActivityFailed') : 'RetryWindowExhausted';
-      const message = last instanceof Error ? last.message : (cause?.message ?? err.message);
-      return { ok: false, problem: { type, message: `${message} (retried for the whole window)`, step: name, transient: true } };
-    }
-  }
+  const step = <T>(name: ErpRefundProblem['step'], fn: () => Promise<T>) => activityStep(name, fn);
 
   /** One pass; null when it reached a resting status (done, or waiting for approval). */
   async function attempt(): Promise<ErpRefundProblem | null> {

@@ -1,6 +1,4 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   condition,
   defineQuery,
   defineSignal,
@@ -15,6 +13,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { activityStep } from './activity-step';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { CreditMemo } from '../domain/credit-memo';
@@ -168,19 +167,7 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
     );
   };
 
-  async function step<T>(name: RefundProblem['step'], fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; problem: RefundProblem }> {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      const cause = err.cause;
-      if (cause instanceof ApplicationFailure) return { ok: false, problem: { type: cause.type ?? 'ActivityFailed', message: cause.message, step: name, transient: !cause.nonRetryable } };
-      const last = cause?.cause;
-      const type = last instanceof ApplicationFailure ? (last.type ?? 'ActivityFailed') : 'RetryWindowExhausted';
-      const message = last instanceof Error ? last.message : (cause?.message ?? err.message);
-      return { ok: false, problem: { type, message: `${message} (retried for the whole window)`, step: name, transient: true } };
-    }
-  }
+  const step = <T>(name: RefundProblem['step'], fn: () => Promise<T>) => activityStep(name, fn);
 
   async function notifyOrder(): Promise<void> {
     const note: RefundNote = { refundId, status: state.status, amount: state.refund?.totalAmount ?? '0', creditMemoId: state.creditMemo?.id ?? null };
