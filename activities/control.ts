@@ -57,7 +57,7 @@ export function createControlActivities(deps: { client: Client; config: Config; 
     /** The figures alerts are made of: parked orders, recent failures, the 429 rate. */
     async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number }> {
       const sinceIso = new Date(sinceMs).toISOString();
-      const parked = await client.workflow.count(`WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
+      const parked = await client.workflow.count(`WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync", "inventorySync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
       const failed = await client.workflow.count(`ExecutionStatus = "Failed" AND CloseTime > "${sinceIso}"`);
       return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch) };
     },
