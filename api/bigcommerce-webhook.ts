@@ -57,6 +57,12 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
         res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
         return;
       }
+      if (isInventoryScope(payload.scope) && !deps.config.inventory.enabled) {
+        // Hooks left from when inventory was on: 2xx, or BigCommerce would deactivate the hook; health removes them.
+        webhooksReceived.inc({ outcome: 'ignored' });
+        res.status(200).json({ accepted: false, ignored: 'INVENTORY_SYNC is off' });
+        return;
+      }
       if (isInventoryScope(payload.scope)) {
         // Inventory: only to tell the echoes of our own writes from changes made elsewhere (api/inventory-events.ts).
         try {

@@ -16,7 +16,9 @@ export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';
  */
 export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; handlers?: ErpEventHandlers }): Router {
   const router = express.Router();
-  const handlers = deps.handlers ?? erpEventHandlers;
+  const handlers = { ...(deps.handlers ?? erpEventHandlers) };
+  // INVENTORY_SYNC=off: stock events are acknowledged and ignored (counted), never started.
+  if (!deps.config.inventory.enabled) delete handlers.inventory;
 
   router.post('/webhooks/erp', express.json({ limit: '2mb', type: () => true }), async (req, res) => {
     const expected = deps.config.erp.webhookToken;

@@ -20,6 +20,7 @@ export function orderWorkflowInput(config: Config, storeHash: string, orderId: n
     retryWindowMs: config.orders.retryWindowMs,
     parkRetryMs: config.orders.parkRetryMs,
     refunds: { orderWaitMs: config.refunds.orderWaitMs, declineChecksMs: config.refunds.declineChecksMs },
+    ...(config.inventory.enabled ? {} : { inventoryNotes: false }),
   };
 }
 

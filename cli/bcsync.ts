@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
       const { registerHooks, registerOmsWebhook } = await import('./register-hooks');
       const exceptions = values['exception-destination'] ?? `${values.destination.replace(/\/+$/, '')}/exceptions`;
       for (const store of config.stores) {
-        for (const r of await registerHooks(store, values.destination, config.api.webhookSecret, exceptions)) {
+        for (const r of await registerHooks(store, values.destination, config.api.webhookSecret, exceptions, { inventory: config.inventory.enabled })) {
           console.log(`${store.storeHash}: ${r.scope} -> ${r.destination}: hook ${r.hookId} ${r.was === 'ok' ? 'ok' : `${r.was}, repaired`}`);
         }
       }

@@ -95,7 +95,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
     cleanups.push(() => api.close());
 
     const store = config.stores[0]!;
-    const hooks = await registerHooks(store, config.health.destination!, config.api.webhookSecret, config.health.exceptionDestination);
+    const hooks = await registerHooks(store, config.health.destination!, config.api.webhookSecret, config.health.exceptionDestination, { inventory: config.inventory.enabled });
     const schedules = await ensureSchedules(adminClient, config, logger);
     const omsHook = await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
     // The ERP sandbox pushes its change events (stock, refunds, items) to us, as a SuiteScript would.

@@ -104,6 +104,8 @@ export const envSchema = z
     CATALOG_OVERLAP: durationMs.default(parseDurationMs('5s')),
     /** Currency of the price-list records written from ERP price levels. */
     CATALOG_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/).default('usd').transform((c) => c.toLowerCase()),
+    /** `off`: stock is not synced from the ERP (no inventory hooks, no sweep, orders send no inventory notes, ERP stock events ignored). */
+    INVENTORY_SYNC: z.enum(['on', 'off']).default('on'),
     /** ERP location -> BigCommerce location for inventory, e.g. "1:1,2:5"; ERP locations not listed are not synced. */
     INVENTORY_LOCATIONS: z
       .string()
@@ -224,6 +226,7 @@ export interface Config {
   health: { destination?: string; exceptionDestination?: string; intervalMs: number };
   reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
   inventory: {
+    enabled: boolean;
     locations: Record<string, number>;
     orderLocation: string;
     safetyBuffer: number;
@@ -300,6 +303,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
     },
     reconcile: { intervalMs: env.RECONCILE_INTERVAL, overlapMs: env.RECONCILE_OVERLAP, initialLookbackMs: env.RECONCILE_INITIAL_LOOKBACK },
     inventory: {
+      enabled: env.INVENTORY_SYNC === 'on',
       locations: env.INVENTORY_LOCATIONS,
       orderLocation: env.INVENTORY_ORDER_LOCATION,
       safetyBuffer: env.INVENTORY_SAFETY_BUFFER,

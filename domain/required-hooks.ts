@@ -18,6 +18,6 @@ export interface RequiredHook {
   destination: string;
 }
 
-export function requiredHooks(destination: string, exceptionDestination?: string): RequiredHook[] {
-  return [...[...ORDER_SCOPES, ...INVENTORY_SCOPES].map((scope) => ({ scope, destination })), ...(exceptionDestination ? [{ scope: DELIVERY_EXCEPTION_SCOPE, destination: exceptionDestination }] : [])];
+export function requiredHooks(destination: string, exceptionDestination?: string, opts: { inventory?: boolean } = {}): RequiredHook[] {
+  return [...[...ORDER_SCOPES, ...(opts.inventory === false ? [] : INVENTORY_SCOPES)].map((scope) => ({ scope, destination })), ...(exceptionDestination ? [{ scope: DELIVERY_EXCEPTION_SCOPE, destination: exceptionDestination }] : [])];
 }

@@ -49,7 +49,7 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
       args: [{ storeHash, lookbackMs: config.erpRefunds.sweepLookbackMs, refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs } }],
       summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
     });
-    out.push({
+    if (config.inventory.enabled) out.push({
       id: `bcsync-inventory-sweep-${storeHash}`,
       everyMs: config.inventory.sweepIntervalMs,
       workflowType: 'inventorySweepTick',

@@ -82,7 +82,7 @@ export async function startWorkers(
     }
   };
   const hooks = config.health.destination
-    ? { required: requiredHooks(config.health.destination, config.health.exceptionDestination), headers: { [WEBHOOK_SECRET_HEADER]: config.api.webhookSecret } }
+    ? { required: requiredHooks(config.health.destination, config.health.exceptionDestination, { inventory: config.inventory.enabled }), headers: { [WEBHOOK_SECRET_HEADER]: config.api.webhookSecret } }
     : undefined;
 
   for (const store of config.stores) {

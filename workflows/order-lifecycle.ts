@@ -50,6 +50,8 @@ export interface OrderLifecycleInput {
   parkRetryMs: number;
   /** For refund workflows this one starts (missed refund webhooks); absent in runs started before. */
   refunds?: { orderWaitMs: number; declineChecksMs: number[] };
+  /** false: inventory is not synced (INVENTORY_SYNC=off), so no inventory notes; absent = on. */
+  inventoryNotes?: boolean;
   carried?: OrderLifecycleState;
 }
 
@@ -342,7 +344,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     // whose webhook never came shows only here; find it and start its workflow.
     if (events.some((e) => e.snapshot) && hasRefunds(current) && patched(DISCOVER_REFUNDS_PATCH)) await startMissedRefunds();
     if (isIncomplete(current.statusId)) return true;
-    const tracksInventory = !state.inventory?.released && patched(INVENTORY_PATCH);
+    const tracksInventory = input.inventoryNotes !== false && !state.inventory?.released && patched(INVENTORY_PATCH);
     if (tracksInventory && !state.inventory?.sold && !isCancelled(current.statusId)) await noteInventory('sold', current);
 
     if (isCancelled(current.statusId)) {

@@ -129,7 +129,7 @@ describe('refunds made in BigCommerce are booked in the ERP exactly once', () =>
       expect(started.refundsStarted).toEqual([r.id]);
       await recordHistory(stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`), 'order-sync-v2-discovers-missed-refund');
     } finally {
-      await registerHooks(stack.config.stores[0]!, stack.config.health.destination!, TEST_SECRET, stack.config.health.exceptionDestination);
+      await registerHooks(stack.config.stores[0]!, stack.config.health.destination!, TEST_SECRET, stack.config.health.exceptionDestination, { inventory: stack.config.inventory.enabled });
     }
   });
 

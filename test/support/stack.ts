@@ -81,7 +81,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: apiPort });
-  for (const store of config.stores) await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination);
+  for (const store of config.stores) await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination, { inventory: config.inventory.enabled });
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
   // The ERP pushes its change events to us, as a SuiteScript or event bus would in production.
   Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
