@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import os from 'node:os';
@@ -18,6 +17,7 @@ import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxe
 import { bundleWorkflows } from '../workers/start-workers';
 import { installTemporalRuntime } from '../workers/runtime';
 import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../workflows/catalog-sync';
+import { ForkedWorker } from './support/forked-worker';
 
 /**
  * `npm run bench -- catalog`: 20,000 ERP items already in BigCommerce, then 2,000 of them changed
@@ -165,33 +165,6 @@ function countingProxy(target: string): Promise<{ url: string; catalogCalls: () 
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, catalogCalls: () => calls, otherCalls: () => other, server })));
 }
 
-class WorkerProcess {
-  private child: ChildProcess | undefined;
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-  async start(): Promise<void> {
-    const child = fork(path.join(__dirname, 'support/worker-process.ts'), [], { env: { ...process.env, ...this.env, METRICS_PORT: '0' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-    });
-  }
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.send({ stop: true });
-    await Promise.race([exited, sleep(10_000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-}
 
 /** Places an order every ORDER_EVERY_MS until `until` says stop; resolves with each order's time to reach the ERP. */
 async function orders(sandboxes: RunningSandboxes, until: () => boolean, max = Number.POSITIVE_INFINITY): Promise<Array<{ id: number; s: number }>> {
@@ -293,7 +266,7 @@ export async function main(): Promise<void> {
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
   await registerHooks(config.stores[0]!, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
-  const workers = [new WorkerProcess(env), new WorkerProcess(env)];
+  const workers = [new ForkedWorker(env), new ForkedWorker(env)];
   await Promise.all(workers.map((w) => w.start()));
   try {
     console.log(`catalog bench: ${items.length} ERP items pre-synced, quota ${QUOTA} per 30 s, 2 worker processes, Temporal dev server ${temporal.address}`);

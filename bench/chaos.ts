@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { bundleWorkflows } from '../workers/start-workers';
 import { installTemporalRuntime } from '../workers/runtime';
 import { orderStateQuery } from '../workflows/order-sync';
 import { billableActions, total, type ActionBreakdown } from './support/billable-actions';
+import { ForkedWorker } from './support/forked-worker';
 
 /**
  * `npm run bench -- chaos`: the order lifecycle under crashes, duplicates and outages, against a
@@ -37,45 +37,9 @@ interface Stack {
   bundlePath: string;
 }
 
-// ---- the worker process, killed and restarted -------------------------------------------------
-
-class WorkerProcess {
-  private child: ChildProcess | undefined;
-  kills = 0;
-  constructor(private readonly stack: Stack) {}
-
-  async start(): Promise<void> {
-    const env = { ...process.env, ...this.stack.env, BENCH_BUNDLE: this.stack.bundlePath, METRICS_PORT: '0' };
-    const child = fork(path.join(__dirname, 'support/worker-process.ts'), [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-    });
-  }
-
-  /** SIGKILL: no shutdown, no drain, activities and workflow tasks cut mid-flight. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    this.kills++;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.send({ stop: true });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-}
 
 /** Kills the worker every 3 to 7 s while `busy` says work is going on, restarting it after 1 s. */
-function chaosMonkey(worker: WorkerProcess, busy: () => boolean): { stop(): Promise<void> } {
+function chaosMonkey(worker: ForkedWorker, busy: () => boolean): { stop(): Promise<void> } {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -203,7 +167,7 @@ async function parkedCount(s: Stack): Promise<number> {
 // ---- scenarios ---------------------------------------------------------------------------------
 
 /** R1: 1,000 orders through creation, shipping and cancellation while the worker is killed again and again. */
-async function crashes(s: Stack, worker: WorkerProcess) {
+async function crashes(s: Stack, worker: ForkedWorker) {
   const monkey = chaosMonkey(worker, () => true);
   const ids: number[] = [];
   // Arriving over ~40 s, so the kills land while orders are in every stage.
@@ -347,7 +311,7 @@ export async function main(): Promise<void> {
   await registerHooks(config.stores[0]!, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
   const stack: Stack = { config, env, sandboxes, client, bundlePath };
-  const worker = new WorkerProcess(stack);
+  const worker = new ForkedWorker({ ...stack.env, BENCH_BUNDLE: stack.bundlePath });
   await worker.start();
   try {
     console.log(`chaos bench: Temporal dev server ${temporal.address}, worker in its own process`);
