@@ -12,6 +12,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { activityStep } from './activity-step';
+import { handleRetrySkipDecisions } from './park-decisions';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpRefundBcActivities, ErpRefundErpActivities } from '../activities/erp-refunds';
 import { mapErpRefundToBcItems, orderIdOfSalesOrder, type BcRefundRequestItem, type ErpRefund, type ErpRefundType } from '../domain/erp-refund';
@@ -80,26 +81,18 @@ export const erpRefundChangedSignal = defineSignal('erpRecordChanged');
 export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefundSyncState> {
   const { storeHash, recordType, recordId } = input;
   const state: ErpRefundSyncState = { status: 'Reading', erpRefund: null, orderId: null, items: [], bcRefund: null, linkedInErp: false, problem: null, lastDecision: null };
-  const decisions: RefundDecision[] = [];
   let changes = 0;
   let attempting = false;
   setHandler(erpRefundStateQuery, () => state);
   setHandler(erpRefundChangedSignal, () => void changes++);
-  setHandler(erpRefundDecideSignal, (d) => void decisions.push(d));
-  setHandler(
-    erpRefundDecideUpdate,
-    async (d) => {
-      decisions.push(d);
-      await condition(() => !decisions.includes(d) && !attempting);
-      return { status: state.status, problem: state.problem };
-    },
-    {
-      validator: (d) => {
-        if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`an ERP refund takes retry or skip, not ${String(d.action)}`);
-        if (!state.problem) throw new Error('nothing to decide: the refund is not parked');
-      },
-    },
-  );
+  const decisions = handleRetrySkipDecisions({
+    signal: erpRefundDecideSignal,
+    update: erpRefundDecideUpdate,
+    what: 'an ERP refund',
+    parked: () => !!state.problem,
+    attempting: () => attempting,
+    answer: () => ({ status: state.status, problem: state.problem }),
+  });
 
   const retry: Pick<ActivityOptions, 'scheduleToCloseTimeout' | 'retry'> = {
     scheduleToCloseTimeout: input.retryWindowMs,

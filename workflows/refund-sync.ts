@@ -14,6 +14,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { activityStep } from './activity-step';
+import { handleRetrySkipDecisions, type RetrySkipDecision } from './park-decisions';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { CreditMemo } from '../domain/credit-memo';
@@ -75,10 +76,7 @@ export interface RefundNote {
 
 export const refundStateQuery = defineQuery<RefundSyncState>('state');
 /** Ops decide on a parked refund: try again now, or give it up. */
-export interface RefundDecision {
-  action: 'retry' | 'skip';
-  note?: string;
-}
+export type RefundDecision = RetrySkipDecision;
 export const refundDecideSignal = defineSignal<[RefundDecision]>('decide');
 /** The same decision as an update (ops API, CLI): answers with where it led. */
 export const refundDecideUpdate = defineUpdate<{ status: RefundStatus; problem: RefundProblem | null }, [RefundDecision]>('decide');
@@ -94,25 +92,16 @@ export const refundNoteSignal = defineSignal<[RefundNote]>('refund');
 export async function refundSync(input: RefundSyncInput): Promise<RefundSyncState> {
   const { storeHash, orderId, refundId } = input;
   const state: RefundSyncState = { status: 'Waiting', refund: null, creditMemo: null, problem: null, declineChecks: 0, lastDecision: null };
-  const decisions: RefundDecision[] = [];
   let attempting = false;
   setHandler(refundStateQuery, () => state);
-  setHandler(refundDecideSignal, (d) => void decisions.push(d));
-  setHandler(
-    refundDecideUpdate,
-    async (d) => {
-      decisions.push(d);
-      // Answer once the decision has been acted on: the caller sees where it led.
-      await condition(() => !decisions.includes(d) && !attempting);
-      return { status: state.status, problem: state.problem };
-    },
-    {
-      validator: (d) => {
-        if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`a refund takes retry or skip, not ${String(d.action)}`);
-        if (!state.problem) throw new Error('nothing to decide: the refund is not parked');
-      },
-    },
-  );
+  const decisions = handleRetrySkipDecisions({
+    signal: refundDecideSignal,
+    update: refundDecideUpdate,
+    what: 'a refund',
+    parked: () => !!state.problem,
+    attempting: () => attempting,
+    answer: () => ({ status: state.status, problem: state.problem }),
+  });
 
   const retryFor = (ms: number): Pick<ActivityOptions, 'scheduleToCloseTimeout' | 'retry'> => ({
     scheduleToCloseTimeout: ms,
