@@ -20,6 +20,7 @@ export function inventorySyncInput(config: Config, storeHash: string): Inventory
     safetyBuffer: inv.safetyBuffer,
     quietMs: inv.quietMs,
     maxWaitMs: inv.maxWaitMs,
+    bookingWaitMs: inv.bookingWaitMs,
     pendingTtlMs: inv.pendingTtlMs,
     applyMarginMs: inv.applyMarginMs,
     sweep: { overlapMs: inv.sweepOverlapMs, initialLookbackMs: inv.sweepLookbackMs },

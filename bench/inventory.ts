@@ -143,6 +143,10 @@ export async function main(): Promise<void> {
         bcData.inventory[`${loc}:${s.variantId}`] = { onHand: Math.max(0, level - BUFFER), safetyStock: 0, warningLevel: 0, isInStock: true, binPickingNumber: '' };
       }
     }
+    // The 3PL knows the bench's SKUs (its fulfilment rules refuse unknown ones, and a refused order's
+    // compensation closes its ERP sales order, giving the stock back: not what this bench measures).
+    const rules = await fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ addSkus: skus.map((s) => s.sku) }) });
+    if (!rules.ok) throw new Error(`OMS PUT /rules: ${rules.status} ${await rules.text()}`);
     // Seeded before the ERP pushes anywhere: the store starts in step with the ERP, no events.
     // In parts: the ERP sandbox's control parser takes about 100 KB a request.
     for (let i = 0; i < initial.length; i += 500) await erpControl('POST', '/stock', { levels: initial.slice(i, i + 500) });
@@ -270,6 +274,11 @@ export async function main(): Promise<void> {
     if (examples.length) console.log(`  mismatches, e.g.: ${examples.join('; ')}`);
     if (lostExamples.length) console.log(`  lost, e.g.: ${lostExamples.join('; ')}`);
     console.log(`  baseline: one call per change would be ${CHANGES} calls; the minimum is ${minCalls} (per location, ceil(distinct SKUs changed / 2000))`);
+    if (process.env.BENCH_TRACE) {
+      await traceSmallWrites(handle, runStartMs, bySku, examples.slice(0, 2).map((e) => e.split('@')[0]!));
+      const st = (await client.workflow.getHandle(`order:${STORE}:101`).query('state')) as Json;
+      console.log(`  trace order 101: ${JSON.stringify(st.problem ?? st.status)}`);
+    }
     console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
     console.log(
       `inventory: changes=${CHANGES} skus=${skus.length} bc_calls=${calls.adjustments} min_calls=${minCalls} final_mismatches=${mismatches} lost=${lost} echo_writes=${s.reassertItems} oversold=${referee.oversoldUnits} p95_lag_s=${(summary!.lagP95Ms / 1000).toFixed(2)}`,
@@ -319,4 +328,50 @@ function seedCatalog(data: Json, count: number): SkuInfo[] {
 /** A paid order (Awaiting Fulfillment) of the demo shoppers, with the bench's lines. */
 function orderBody(i: number, products: Array<Record<string, number>>) {
   return { ...demoOrderBody(i), products, discount_amount: 0 };
+}
+
+/**
+ * BENCH_TRACE=1: why a write carried only a few items. Prints, for each small write, the workflow
+ * events that touched its SKUs (ERP levels, sales, bookings, BigCommerce events), in order, with
+ * times relative to the run's start.
+ */
+async function traceSmallWrites(handle: ReturnType<Client['workflow']['getHandle']>, runStartMs: number, bySku: Map<string, SkuInfo>, extra: string[]): Promise<void> {
+  const history = await handle.fetchHistory();
+  const decode = (payloads: Array<{ data?: Uint8Array | null }> | null | undefined): Json[] => (payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as Json);
+  const at = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => ((Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6 - runStartMs) / 1000).toFixed(2);
+  const events = history.events ?? [];
+  const watched = new Set<string>(extra);
+  for (const e of events) {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a?.activityType?.name !== 'writeInventoryLevels') continue;
+    const [items] = decode(a.input?.payloads) as [Array<{ sku: string; bcLocationId: number; quantity: number }>];
+    console.log(`  trace: write scheduled at ${at(e)} s: ${items.length} items${items.length <= 5 ? ` ${JSON.stringify(items)}` : ''}`);
+    if (items.length <= 5) for (const i of items) watched.add(i.sku);
+  }
+  for (const sku of watched) {
+    const info = bySku.get(sku)!;
+    const watchedOrders = new Set<number>();
+    console.log(`  trace ${sku} (product ${info.productId}, variant ${info.variantId}):`);
+    for (const e of events) {
+      const sig = e.workflowExecutionSignaledEventAttributes;
+      const act = e.activityTaskScheduledEventAttributes;
+      if (act?.activityType?.name === 'writeInventoryLevels') {
+        const [items] = decode(act.input?.payloads) as [Array<{ sku: string; bcLocationId: number; quantity: number }>];
+        for (const i of items.filter((x) => x.sku === sku)) console.log(`    ${at(e)} write ${JSON.stringify(i)}`);
+        continue;
+      }
+      if (!sig) continue;
+      const [arg] = decode(sig.input?.payloads);
+      if (sig.signalName === 'inventoryChanges') {
+        for (const l of (arg.levels as Json[]).filter((x) => x.sku === sku)) console.log(`    ${at(e)} erp level loc ${l.location} available ${l.quantityAvailable} onHand ${l.quantityOnHand} changed ${((l.changedAtMs - runStartMs) / 1000).toFixed(2)}`);
+      } else if (sig.signalName === 'inventorySale') {
+        if (arg.units[sku] !== undefined || (arg.lines ?? []).some((l: Json) => l.sku === sku)) console.log(`    ${at(e)} sale order ${arg.orderId} units ${JSON.stringify(arg.units)} created ${(arg.orderCreatedS * 1000 - runStartMs) / 1000}`);
+      } else if (sig.signalName === 'inventoryBooked') {
+        if (watchedOrders.has(arg.orderId)) console.log(`    ${at(e)} booked order ${arg.orderId} at ${((arg.bookedAtMs - runStartMs) / 1000).toFixed(2)}`);
+      } else if (sig.signalName === 'bcInventoryEvents') {
+        for (const ev of (arg.events as Json[]).filter((x) => x.productId === info.productId && (x.variantId === undefined || x.variantId === info.variantId))) console.log(`    ${at(e)} bc event ${JSON.stringify(ev)}`);
+      }
+      if (sig.signalName === 'inventorySale' && arg.units[sku] !== undefined) watchedOrders.add(arg.orderId);
+    }
+  }
 }

@@ -126,6 +126,8 @@ export const envSchema = z
     INVENTORY_QUIET: durationMs.default(parseDurationMs('3s')),
     /** ...but never longer than this after the first unwritten change. */
     INVENTORY_MAX_WAIT: durationMs.default(parseDurationMs('60s')),
+    /** A write also waits up to this much past the quiet window while an order's booking in the ERP is on its way (within INVENTORY_MAX_WAIT). */
+    INVENTORY_BOOKING_WAIT: durationMs.default(parseDurationMs('15s')),
     /** How often the ERP's levels changed since the watermark are swept (lost change events): schedule bcsync-inventory-sweep-<store>. */
     INVENTORY_SWEEP_INTERVAL: durationMs.default(parseDurationMs('10m')),
     /** Each sweep re-reads this much before its watermark. */
@@ -232,6 +234,7 @@ export interface Config {
     safetyBuffer: number;
     quietMs: number;
     maxWaitMs: number;
+    bookingWaitMs: number;
     sweepIntervalMs: number;
     sweepOverlapMs: number;
     sweepLookbackMs: number;
@@ -309,6 +312,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       safetyBuffer: env.INVENTORY_SAFETY_BUFFER,
       quietMs: env.INVENTORY_QUIET,
       maxWaitMs: env.INVENTORY_MAX_WAIT,
+      bookingWaitMs: env.INVENTORY_BOOKING_WAIT,
       sweepIntervalMs: env.INVENTORY_SWEEP_INTERVAL,
       sweepOverlapMs: env.INVENTORY_SWEEP_OVERLAP,
       sweepLookbackMs: env.INVENTORY_SWEEP_LOOKBACK,

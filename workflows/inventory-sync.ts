@@ -6,6 +6,7 @@ import {
   defineQuery,
   defineSignal,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
-import { batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem, type ItemRef, type LagHistogram } from '../domain/inventory-batches';
+import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem, type ItemRef, type LagHistogram } from '../domain/inventory-batches';
 import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../domain/inventory-levels';
 import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
 import { PRIORITY } from '../domain/priorities';
@@ -53,6 +54,12 @@ export interface InventorySyncInput {
   safetyBuffer: number;
   quietMs: number;
   maxWaitMs: number;
+  /**
+   * How much longer than the quiet window a write waits while a changed item's level may or may not
+   * count an order being booked (its "booked" note is on its way); within maxWaitMs. Absent in runs
+   * started before it existed: 15 s.
+   */
+  bookingWaitMs?: number;
   /** A sale never booked stops counting after this (its order was lost or never reached the ERP). */
   pendingTtlMs: number;
   /** How long after our write BigCommerce may still apply it ("a short delay"). */
@@ -179,6 +186,10 @@ const HISTORY_LIMIT = 8_000;
 const SALE_HASHES_KEPT = 2_000;
 /** KeywordList values are limited in size (2 KB by default): a write is recorded in parts of this many SKUs. */
 const SKUS_PER_RECORD = 100;
+/** A flush looks up the tracking of SKUs that came in during its lookups at most this many more times. */
+const LOOKUP_ROUNDS = 3;
+
+type PlannedItem = AbsoluteItem & { key: string; recheck?: boolean };
 
 const emptyStats = (): InventoryStats => ({
   changesReceived: 0,
@@ -215,6 +226,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     writes: 0,
     lastProblem: null,
   };
+  // Runs started before these existed replay without them: late planning (a flush takes in what
+  // came while it waited for the quota), waiting for bookings, re-checking ambiguous writes.
+  const late = patched('inventory-late-plan');
+  const bookingWaitMs = input.bookingWaitMs ?? 15_000;
   const dirty = new Set(c.dirty);
   const forced = new Set(c.forced);
   const awaitingBooking = new Set(c.awaitingBooking ?? []);
@@ -312,6 +327,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         const key = levelKey(sku, input.orderLocation);
         if (awaitingBooking.delete(key)) touched([key]);
       }
+      // A flush waiting for bookings looks again.
+      if (late) inputs++;
     }
   });
 
@@ -393,7 +410,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     stats: c.stats,
     items: Object.keys(c.items).length,
     dirty: dirty.size,
-    pendingSales: c.sales.length + (c.provisional?.length ?? 0),
+    // What still counts (a sale the levels already count waits for the next flush to be dropped).
+    pendingSales: openSales(c.sales, orderLevelOf, Date.now(), input.pendingTtlMs).length + (c.provisional?.length ?? 0),
     sweepWatermark: c.sweepWatermarkMs === null ? null : new Date(c.sweepWatermarkMs).toISOString(),
     lagP50Ms: lagPercentile(c.lag, 50),
     lagP95Ms: lagPercentile(c.lag, 95),
@@ -471,7 +489,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
 
   type ItemPlan =
     | { kind: 'missing' | 'unmapped' | 'unwritable' | 'hold' | 'same' | 'unknown' }
-    | { kind: 'write'; want: number; bcLocationId: number; ref: ItemRef };
+    | { kind: 'write'; want: number; bcLocationId: number; ref: ItemRef; recheck: boolean };
 
   /** What an item needs now: a write of `want`, nothing (BigCommerce shows it), or to wait for a booking. */
   function planItem(key: string, announced: Map<string, number>, force: boolean): ItemPlan {
@@ -486,11 +504,13 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const atOrders = loc === input.orderLocation;
     const pending = atOrders ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) + (announced.get(sku) ?? 0) : 0;
     const want = sellableLevel(item.a, pending, input.safetyBuffer);
-    if (force) return { kind: 'write', want, bcLocationId, ref };
     const unsure = atOrders ? unbookedBefore(sku, { changedAtMs: item.t }, c.sales) : 0;
+    // Written while ambiguous, the safe (lower) reading goes out: looked at again once the booking is known.
+    const recheck = unsure > 0;
+    if (force) return { kind: 'write', want, bcLocationId, ref, recheck };
     if (unsure > 0 && item.e !== undefined && item.e >= want && item.e <= sellableLevel(item.a, pending - unsure, input.safetyBuffer)) return { kind: 'hold' };
     if (item.e === want) return { kind: 'same' };
-    return { kind: 'write', want, bcLocationId, ref };
+    return { kind: 'write', want, bcLocationId, ref, recheck };
   }
 
   /**
@@ -512,43 +532,23 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     }
   }
 
-  async function flush(): Promise<void> {
-    const now = Date.now();
-    c.stats.flushes++;
-    const orderLevel = (sku: string) => {
-      const item = c.items[levelKey(sku, input.orderLocation)];
-      return item ? { changedAtMs: item.t } : undefined;
-    };
-    const open = openSales(c.sales, orderLevel, now, input.pendingTtlMs);
-    // A settled sale whose webhook never came may still get it (BigCommerce retries for hours):
-    // its lines stay matchable for the TTL, so the late webhook is not counted as a new sale.
-    const settledLate = c.sales.filter((s) => !open.includes(s) && s.awaitingWebhook?.length).map((s) => ({ ...s, units: {}, bookedAtMs: s.bookedAtMs ?? 0 }));
-    c.settledAwaitingWebhook = [...(c.settledAwaitingWebhook ?? []), ...settledLate].filter((s) => now - s.reportedAtMs <= input.pendingTtlMs && s.awaitingWebhook?.length);
-    c.sales = open;
-    c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
-    const keys = [...new Set([...dirty, ...awaitingBooking])];
-    dirty.clear();
-    awaitingBooking.clear();
-    const wasForced = new Set(keys.filter((k) => forced.has(k)));
-    for (const k of keys) forced.delete(k);
-
-    const unknown = [...new Set(keys.map((k) => k.split('\u0001')[0]!))].filter((sku) => !(sku in c.tracking));
-    if (unknown.length) {
-      try {
-        const found = await bc.lookupInventoryTracking(unknown);
-        c.stats.lookupCalls += found.calls;
-        for (const t of found.items) c.tracking[t.sku] = t.ref;
-      } catch (err) {
-        // BigCommerce unreachable for the whole retry policy: everything waits for the next flush.
-        c.lastProblem = `tracking lookup failed: ${describe(err)}`;
-        for (const k of keys) markDirty(k);
-        for (const k of wasForced) forced.add(k);
-        return;
+  /** Whether a changed item at the order location changed after a sale not booked yet was reported (its booking may be that change). */
+  function bookingAwaited(): boolean {
+    for (const sale of c.sales) {
+      if (sale.bookedAtMs !== undefined) continue;
+      for (const sku of Object.keys(sale.units)) {
+        const key = levelKey(sku, input.orderLocation);
+        const item = c.items[key];
+        if (item && dirty.has(key) && sale.reportedAtMs <= item.t) return true;
       }
     }
+    return false;
+  }
 
+  /** Plans each key once (counting what needs no write), returning the items to write. */
+  function planKeys(keys: Iterable<string>, wasForced: ReadonlySet<string>, now: number): PlannedItem[] {
     const announced = provisionalUnits();
-    const planned: Array<AbsoluteItem & { key: string }> = [];
+    const planned: PlannedItem[] = [];
     for (const key of keys) {
       const plan = planItem(key, announced, wasForced.has(key));
       const [sku] = key.split('\u0001') as [string, string];
@@ -570,16 +570,105 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         settle(key, now);
         continue;
       }
-      if (plan.kind === 'write') planned.push({ key, sku, bcLocationId: plan.bcLocationId, ref: plan.ref, quantity: plan.want });
+      if (plan.kind === 'write') planned.push({ key, sku, bcLocationId: plan.bcLocationId, ref: plan.ref, quantity: plan.want, recheck: plan.recheck });
+    }
+    return planned;
+  }
+
+  /**
+   * The flush's batches, made as each one's turn comes (the caller awaits each write before asking
+   * for the next): a location's items are planned again with what is known now, and changes that
+   * came in while earlier calls waited join their location's batch if that location has not been
+   * written in this flush yet. So a burst that straddles the flush still costs one call per location.
+   */
+  function* lateBatches(planned: PlannedItem[], wasForced: Set<string>): Generator<PlannedItem[]> {
+    const groups = new Map<number, PlannedItem[]>();
+    for (const p of planned) groups.set(p.bcLocationId, [...(groups.get(p.bcLocationId) ?? []), p]);
+    for (const loc of Object.values(input.locations)) if (!groups.has(loc)) groups.set(loc, []);
+    for (const [bcLocationId, group] of [...groups].sort((a, b) => a[0] - b[0])) {
+      const items = new Map<string, PlannedItem>();
+      const announced = provisionalUnits();
+      for (const p of group) {
+        const plan = planItem(p.key, announced, wasForced.has(p.key));
+        if (plan.kind === 'write') items.set(p.key, { ...p, quantity: plan.want, recheck: plan.recheck });
+        // No longer a write (BigCommerce's own sale made it right, a booking to wait for): the next flush says why.
+        else markDirty(p.key);
+      }
+      const fresh = [...dirty].filter((k) => {
+        const [sku, loc] = k.split('\u0001') as [string, string];
+        return input.locations[loc] === bcLocationId && sku in c.tracking;
+      });
+      for (const k of fresh) {
+        dirty.delete(k);
+        if (forced.delete(k)) wasForced.add(k);
+      }
+      for (const p of planKeys(fresh, wasForced, Date.now())) items.set(p.key, p);
+      const list = [...items.values()];
+      for (let i = 0; i < list.length; i += ADJUSTMENT_MAX_ITEMS) yield list.slice(i, i + ADJUSTMENT_MAX_ITEMS);
+    }
+  }
+
+  function orderLevelOf(sku: string): { changedAtMs: number } | undefined {
+    const item = c.items[levelKey(sku, input.orderLocation)];
+    return item ? { changedAtMs: item.t } : undefined;
+  }
+
+  /** Drops sales the ERP's levels count now (or past the TTL), and provisional ones past the TTL. */
+  function pruneSales(now: number): void {
+    const open = openSales(c.sales, orderLevelOf, now, input.pendingTtlMs);
+    // A settled sale whose webhook never came may still get it (BigCommerce retries for hours):
+    // its lines stay matchable for the TTL, so the late webhook is not counted as a new sale.
+    const settledLate = c.sales.filter((s) => !open.includes(s) && s.awaitingWebhook?.length).map((s) => ({ ...s, units: {}, bookedAtMs: s.bookedAtMs ?? 0 }));
+    c.settledAwaitingWebhook = [...(c.settledAwaitingWebhook ?? []), ...settledLate].filter((s) => now - s.reportedAtMs <= input.pendingTtlMs && s.awaitingWebhook?.length);
+    c.sales = open;
+    c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
+  }
+
+  async function flush(): Promise<void> {
+    const now = Date.now();
+    c.stats.flushes++;
+    pruneSales(now);
+    const keys = new Set([...dirty, ...awaitingBooking]);
+    dirty.clear();
+    awaitingBooking.clear();
+    const wasForced = new Set<string>();
+    const takeForced = (ks: Iterable<string>) => {
+      for (const k of ks) if (forced.delete(k)) wasForced.add(k);
+    };
+    takeForced(keys);
+    // Plan late: a flush waits for the quota behind orders (its lookups, its writes), and what came
+    // in meanwhile rides along in this flush's calls instead of costing calls of its own.
+
+    for (let round = 0; ; round++) {
+      const unknown = [...new Set([...keys].map((k) => k.split('\u0001')[0]!))].filter((sku) => !(sku in c.tracking));
+      if (unknown.length) {
+        try {
+          const found = await bc.lookupInventoryTracking(unknown);
+          c.stats.lookupCalls += found.calls;
+          for (const t of found.items) c.tracking[t.sku] = t.ref;
+        } catch (err) {
+          // BigCommerce unreachable for the whole retry policy: everything waits for the next flush.
+          c.lastProblem = `tracking lookup failed: ${describe(err)}`;
+          for (const k of keys) markDirty(k);
+          for (const k of wasForced) forced.add(k);
+          return;
+        }
+      }
+      if (!late || dirty.size === 0 || round >= LOOKUP_ROUNDS) break;
+      const more = [...dirty];
+      dirty.clear();
+      for (const k of more) keys.add(k);
+      takeForced(more);
     }
 
+    const planned = planKeys(keys, wasForced, now);
     // One request in flight per store: each batch waits for the previous one's answer.
-    const written: Array<Array<AbsoluteItem & { key: string }>> = [];
-    for (const batch of batchesByLocation(planned)) {
+    const written: Array<PlannedItem[]> = [];
+    for (const batch of late ? lateBatches(planned, wasForced) : batchesByLocation(planned)) {
       // Remembered before the call: the echo of this write can reach us before its answer does.
       for (const p of batch) c.items[p.key]!.r = rememberWritten(c.items[p.key]!.r, p.quantity);
       try {
-        const items = batch.map(({ key: _key, ...item }) => item);
+        const items = batch.map(({ key: _key, recheck: _recheck, ...item }) => item);
         await bc.writeInventoryLevels(items, `bcsync: ERP levels (${batch.length} items)`);
       } catch (err) {
         c.stats.writeFailures++;
@@ -603,18 +692,21 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         item.e = p.quantity;
         item.w = doneAt;
         if (wasForced.has(p.key)) c.stats.reassertItems++;
+        if (late && p.recheck) awaitingBooking.add(p.key);
         settle(p.key, doneAt);
       }
       written.push(batch);
     }
     // Recorded once every batch is out: the next batch need not wait for the records.
     for (const batch of written) await recordWrite(batch);
+    // The bookings that came in during the writes may have settled sales: the summary shows what still counts.
+    if (late) pruneSales(Date.now());
   }
 
   /** Small completed runs, one per <= 100 SKUs written, findable by `BcSkus` in the Web UI. */
-  async function recordWrite(batch: Array<AbsoluteItem & { key: string }>): Promise<void> {
+  async function recordWrite(batch: PlannedItem[]): Promise<void> {
     const n = ++c.writes;
-    const parts: Array<Array<AbsoluteItem & { key: string }>> = [];
+    const parts: Array<PlannedItem[]> = [];
     for (let i = 0; i < batch.length; i += SKUS_PER_RECORD) parts.push(batch.slice(i, i + SKUS_PER_RECORD));
     await Promise.all(
       parts.map((part, i) =>
@@ -647,7 +739,11 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       // Coalesce: wait for a quiet moment, but never longer than maxWaitMs after the first change.
       for (;;) {
         const now = Date.now();
-        const deadline = Math.min(lastInputAtMs + input.quietMs, firstDirtyAtMs + input.maxWaitMs);
+        const cap = firstDirtyAtMs + input.maxWaitMs;
+        let deadline = Math.min(lastInputAtMs + input.quietMs, cap);
+        // Quiet, but a changed item may or may not count an order whose "booked" note is on its way:
+        // written now, it would need a second write once the note comes. Wait a little for it.
+        if (late && now >= deadline && bookingAwaited()) deadline = Math.min(lastInputAtMs + input.quietMs + bookingWaitMs, cap);
         if (now >= deadline) break;
         const seen = inputs;
         await condition(() => inputs !== seen || sweepRequests.length > 0, deadline - now);
