@@ -532,6 +532,21 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     }
   }
 
+  /**
+   * What BigCommerce shows for an item we never wrote (read with its tracking): an item it already
+   * shows right needs no write. Treated like a write of that level at `atMs`, so a sale after it
+   * is taken off it, as after our own writes.
+   */
+  function observeShown(sku: string, onHandByBcLocation: Record<number, number>, atMs: number): void {
+    for (const [loc, bcLocationId] of Object.entries(input.locations)) {
+      const item = c.items[levelKey(sku, loc)];
+      const shown = onHandByBcLocation[bcLocationId];
+      if (!item || item.e !== undefined || shown === undefined) continue;
+      item.e = shown;
+      item.w = atMs;
+    }
+  }
+
   /** Whether a changed item at the order location changed after a sale not booked yet was reported (its booking may be that change). */
   function bookingAwaited(): boolean {
     for (const sale of c.sales) {
@@ -645,7 +660,11 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         try {
           const found = await bc.lookupInventoryTracking(unknown);
           c.stats.lookupCalls += found.calls;
-          for (const t of found.items) c.tracking[t.sku] = t.ref;
+          const seenAt = Date.now();
+          for (const t of found.items) {
+            c.tracking[t.sku] = t.ref;
+            if (late && t.ref && t.onHand) observeShown(t.sku, t.onHand, seenAt);
+          }
         } catch (err) {
           // BigCommerce unreachable for the whole retry policy: everything waits for the next flush.
           c.lastProblem = `tracking lookup failed: ${describe(err)}`;

@@ -43,7 +43,7 @@ interface Store {
 }
 
 /** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue. */
-async function startStore(overrides: Partial<InventorySyncInput>, opts: { lookupDelayMs?: number } = {}): Promise<Store> {
+async function startStore(overrides: Partial<InventorySyncInput>, opts: { lookupDelayMs?: number; shown?: Record<string, number> } = {}): Promise<Store> {
   const storeHash = `race${randomBytes(3).toString('hex')}`;
   const taskQueue = `bcsync.workflows.${storeHash}`;
   const writes: Store['writes'] = [];
@@ -56,7 +56,7 @@ async function startStore(overrides: Partial<InventorySyncInput>, opts: { lookup
     async lookupInventoryTracking(skus: string[]) {
       lookups.push(skus);
       if (opts.lookupDelayMs) await new Promise((r) => setTimeout(r, opts.lookupDelayMs));
-      return { items: skus.map((sku, i) => ({ sku, ref: { productId: 1000 + i } })), calls: 1 };
+      return { items: skus.map((sku, i) => ({ sku, ref: { productId: 1000 + i }, ...(opts.shown?.[sku] !== undefined ? { onHand: { 1: opts.shown[sku]! } } : {}) })), calls: 1 };
     },
   };
   for (const w of [
@@ -139,6 +139,16 @@ describe('inventory: an ERP commit that overtakes the order\'s "booked" note', (
     await new Promise((r) => setTimeout(r, 1_000));
     expect(store.writes).toHaveLength(1);
     await recordHistory(store.handle, 'inventory-sync-v2-late-plan-after-lookup');
+    await store.handle.terminate('test done');
+  });
+
+  it('an item BigCommerce already shows at the right level (read with its tracking) is not written', async () => {
+    const store = await startStore({}, { shown: { A: 9, B: 5 } });
+    const t0 = Date.now() - 1_000;
+    await store.handle.signal(inventoryChangesSignal, { levels: [level('A', 10, 10, t0), level('B', 20, 20, t0)] });
+    expect(await nthWrite(store, 1)).toEqual({ B: 19 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(store.writes).toHaveLength(1);
     await store.handle.terminate('test done');
   });
 });

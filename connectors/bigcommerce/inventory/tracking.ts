@@ -9,10 +9,14 @@ import { paginateV3 } from '../pagination';
  * level with 422. Looked up once per SKU and cached by the caller (inventorySync keeps it in its
  * state): two reads per 250 SKUs.
  */
-export type SkuTracking = { sku: string; ref: ItemRef } | { sku: string; ref: null; why: 'not-tracked' | 'not-found' };
+export type SkuTracking = { sku: string; ref: ItemRef; onHand?: Record<number, number> } | { sku: string; ref: null; why: 'not-tracked' | 'not-found' };
 
 // --- BigCommerce's shapes (inventory.v3.yml items; products_catalog.v3.yml) ---
-const inventoryItem = z.object({ identity: z.object({ sku: z.string(), variant_id: z.number().int(), product_id: z.number().int() }) });
+const inventoryItem = z.object({
+  identity: z.object({ sku: z.string(), variant_id: z.number().int(), product_id: z.number().int() }),
+  // What the store shows now, per location: the same read tells us, for free, which items need no write.
+  locations: z.array(z.object({ location_id: z.number().int(), total_inventory_onhand: z.number().int() }).loose()).optional(),
+});
 const productTracking = z.object({ id: z.number().int(), inventory_tracking: z.enum(['none', 'product', 'variant']) });
 
 const CHUNK = 250;
@@ -28,12 +32,15 @@ const CHUNK = 250;
  */
 export async function lookupTracking(client: BigCommerceClient, skus: readonly string[], opts: { signal?: AbortSignal; priority?: number } = {}): Promise<{ items: SkuTracking[]; calls: number }> {
   let calls = 0;
-  const found = new Map<string, { variantId: number; productId: number }>();
+  const found = new Map<string, { variantId: number; productId: number; onHand?: Record<number, number> }>();
   for (let i = 0; i < skus.length; i += CHUNK) {
     const chunk = skus.slice(i, i + CHUNK);
     for await (const page of paginateV3(client, { path: '/v3/inventory/items', route: '/v3/inventory/items', query: { 'sku:in': chunk.join(',') }, signal: opts.signal, priority: opts.priority }, inventoryItem, { limit: CHUNK })) {
       calls++;
-      for (const it of page) found.set(it.identity.sku.toLowerCase(), { variantId: it.identity.variant_id, productId: it.identity.product_id });
+      for (const it of page) {
+        const onHand = it.locations ? Object.fromEntries(it.locations.map((l) => [l.location_id, l.total_inventory_onhand])) : undefined;
+        found.set(it.identity.sku.toLowerCase(), { variantId: it.identity.variant_id, productId: it.identity.product_id, ...(onHand ? { onHand } : {}) });
+      }
     }
   }
   const productIds = [...new Set([...found.values()].map((f) => f.productId))];
@@ -50,8 +57,9 @@ export async function lookupTracking(client: BigCommerceClient, skus: readonly s
     const item = found.get(sku.toLowerCase());
     if (!item) return { sku, ref: null, why: 'not-found' };
     const mode = tracking.get(item.productId);
-    if (mode === 'product') return { sku, ref: { productId: item.productId } };
-    if (mode === 'variant') return { sku, ref: { variantId: item.variantId } };
+    const shown = item.onHand ? { onHand: item.onHand } : {};
+    if (mode === 'product') return { sku, ref: { productId: item.productId }, ...shown };
+    if (mode === 'variant') return { sku, ref: { variantId: item.variantId }, ...shown };
     return { sku, ref: null, why: 'not-tracked' };
   });
   return { items, calls };
