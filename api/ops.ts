@@ -5,15 +5,20 @@ import type { Config } from '../config/env';
 import { orderWorkflowId } from '../domain/ids';
 import type { Logger } from '../lib/logger';
 import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '../ops/attention';
+import { decideCatalog } from '../ops/catalog';
 import { requestReconcile } from '../ops/reconcile';
 import { secretMatches } from './webhook-secret';
 
 /**
  * The ops API: what ops can also do in the Web UI, for scripts and tools. Bearer token OPS_TOKEN.
- * - GET  /ops/attention[?store=&limit=&details=1]  parked orders
+ * - GET  /ops/attention[?store=&limit=&details=1]  parked orders, refunds and catalog items (one per SKU)
  * - POST /ops/orders/:store/:orderId/retry|skip|resolve  {skuMap?, note?}
+ * - POST /ops/catalog/:store/retry|skip  {skus?, note?}  parked catalog items (all without skus)
  * - POST /ops/reconcile  {store, since?}
  */
+/** How long POST /ops/catalog/... waits for the workflow to finish a decision before answering 202. */
+const CATALOG_DECISION_WAIT_MS = 10_000;
+
 export function opsRouter(deps: { client: Client; connection: Connection; logger: Logger; config: Config }): Router {
   const router = express.Router();
   router.use('/ops', (req, res, next) => {
@@ -34,7 +39,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       const items = await within(() => listAttention(deps.client, { storeHash: q.data.store, limit: q.data.limit, details: q.data.details === '1' }));
       res.json({ count: items.length, items });
     } catch (err) {
-      deps.logger.error({ err }, 'listing parked orders failed');
+      deps.logger.error({ err }, 'listing what needs attention failed');
       res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
     }
   });
@@ -58,6 +63,28 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running workflow ${workflowId}` });
       if (err instanceof DecisionRejected) return void res.status(409).json({ error: 'rejected', reason: err.message });
       deps.logger.error({ err, workflowId }, 'ops decision failed');
+      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+    }
+  });
+  // The same `decide` update as `bcsync catalog retry|skip`. A retry reads the items again from the ERP
+  // and writes them through the store's rate-limited queue: answered 200 with what is still parked
+  // when done within CATALOG_DECISION_WAIT_MS, else 202 (accepted, still working; see /ops/attention).
+  const catalogBody = z.object({ skus: z.array(z.string().trim().min(1).max(255)).min(1).max(500).optional(), note: z.string().max(500).optional() }).strict();
+  router.post('/ops/catalog/:store/:action', async (req, res) => {
+    const action = z.enum(['retry', 'skip']).safeParse(req.params.action);
+    if (!action.success || !/^[a-z0-9]+$/.test(req.params.store)) return void res.status(404).json({ error: 'not found', reason: 'POST /ops/catalog/<store>/retry|skip' });
+    const body = catalogBody.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    const store = req.params.store;
+    try {
+      const result = await within(() => decideCatalog(deps.client, store, { action: action.data, ...body.data }, { waitMs: CATALOG_DECISION_WAIT_MS }));
+      deps.logger.info({ workflowId: result.workflowId, action: action.data, skus: body.data.skus }, 'ops catalog decision applied');
+      if (!result.done) return void res.status(202).json({ workflowId: result.workflowId, action: action.data, status: 'accepted', reason: 'the workflow is still working on it; GET /ops/attention shows what stays parked' });
+      res.json({ workflowId: result.workflowId, action: action.data, parked: result.parked });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running catalog workflow for store ${store}` });
+      if (err instanceof DecisionRejected) return void res.status(409).json({ error: 'rejected', reason: err.message });
+      deps.logger.error({ err, store }, 'ops catalog decision failed');
       res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
     }
   });

@@ -8,8 +8,8 @@ import type { Config, StoreConfig } from '../config/env';
 import { chunk, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH } from '../domain/catalog-batches';
 import { planCatalogChanges, planSummary, productSkusOf, skuKey, type CatalogPlan } from '../domain/catalog-diff';
 import type { BcPriceRecords, CatalogCursor, CatalogItem } from '../domain/catalog-item';
-import { requestCatalogRun } from '../ops/catalog';
-import { catalogDecideUpdate, catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog-sync';
+import { decideCatalog, requestCatalogRun } from '../ops/catalog';
+import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog-sync';
 
 /**
  * `bcsync catalog plan|run|retry|skip`. `plan` is the dry run: it reads what a run would read (the
@@ -110,7 +110,8 @@ export async function runCatalogCommand(config: Config, store: StoreConfig, acti
       return;
     }
     const decision: CatalogDecision = { action, ...(opts.skus ? { skus: opts.skus } : {}) };
-    const { parked } = await t.client.workflow.getHandle(catalogWorkflowId(store.storeHash)).executeUpdate(catalogDecideUpdate, { args: [decision] });
+    const answer = await decideCatalog(t.client, store.storeHash, decision);
+    const parked = answer.done ? answer.parked : [];
     console.log(`${action} done; ${parked.length} item(s) still parked${parked.length ? `:\n${parked.map((p) => `  ${p.sku}  ${p.type}: ${p.reason}`).join('\n')}` : ''}`);
   } finally {
     await t.close();

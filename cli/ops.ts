@@ -24,13 +24,18 @@ export async function runAttentionList(opts: { store?: string; json: boolean }):
       return;
     }
     if (items.length === 0) {
-      console.log('No orders need attention.');
+      console.log('Nothing needs attention: no parked orders, refunds or catalog items.');
       return;
     }
-    for (const i of items) {
+    const catalog = items.filter((i) => i.workflowType === 'catalogSync');
+    const orders = items.filter((i) => i.workflowType !== 'catalogSync');
+    for (const i of orders) {
       console.log(`${i.workflowId}  ${i.errorType ?? '?'}  ${i.problem ? `[${i.problem.step}] ${i.problem.message}` : ''}`);
     }
-    console.log(`\n${items.length} order(s) need attention. Decide with: bcsync retry|skip|resolve <workflowId> [--sku-map OLD=NEW,...] [--note text]`);
+    // One line per parked SKU: `catalog:<store>  SKU  ErrorType: reason`.
+    for (const i of catalog) console.log(`${i.workflowId}  ${i.sku ?? '?'}  ${i.errorType ?? '?'}: ${i.reason ?? ''}`);
+    if (orders.length) console.log(`\n${orders.length} order(s) need attention. Decide with: bcsync retry|skip|resolve <workflowId> [--sku-map OLD=NEW,...] [--note text]`);
+    if (catalog.length) console.log(`${orders.length ? '' : '\n'}${catalog.length} catalog item(s) parked. Decide with: bcsync catalog retry|skip --store <store> [--sku A,B]`);
   } finally {
     await connection.close();
   }
