@@ -3,8 +3,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -16,11 +14,28 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
-import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem, type ItemRef, type LagHistogram } from '../domain/inventory-batches';
-import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../domain/inventory-levels';
+import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem } from '../domain/inventory-batches';
+import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
 import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
 import { PRIORITY } from '../domain/priorities';
+import { bookingAwaited, orderLevelOf, planItem, pruneSales, type PlanView } from '../domain/inventory-plan';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
+import {
+  emptyInventoryStats,
+  inventoryBcEventsSignal,
+  inventoryBookedSignal,
+  inventoryChangesSignal,
+  inventoryHeldQuery,
+  inventorySaleSignal,
+  inventorySkuQuery,
+  inventorySummaryQuery,
+  inventorySweepSignal,
+  type BcInventoryEvent,
+  type InventoryCarried,
+  type InventorySyncInput,
+} from './inventory-sync-contract';
+
+export * from './inventory-sync-contract';
 
 /**
  * Inventory ERP -> BigCommerce, one workflow per store: `inventory:<storeHash>`.
@@ -44,143 +59,6 @@ import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
  * the SKUs in the `BcSkus` search attribute: `BcSkus = "SKU-1"` in the Web UI lists every write of SKU-1.
  */
 
-export interface InventorySyncInput {
-  storeHash: string;
-  erpTaskQueue: string;
-  /** ERP location id -> BigCommerce location id; other ERP locations are not synced. */
-  locations: Record<string, number>;
-  /** The ERP location BigCommerce orders take their stock from (where pending sales count). */
-  orderLocation: string;
-  safetyBuffer: number;
-  quietMs: number;
-  maxWaitMs: number;
-  /**
-   * How much longer than the quiet window a write waits while a changed item's level may or may not
-   * count an order being booked (its "booked" note is on its way); within maxWaitMs. Absent in runs
-   * started before it existed: 15 s.
-   */
-  bookingWaitMs?: number;
-  /** A sale never booked stops counting after this (its order was lost or never reached the ERP). */
-  pendingTtlMs: number;
-  /** How long after our write BigCommerce may still apply it ("a short delay"). */
-  applyMarginMs: number;
-  sweep: { overlapMs: number; initialLookbackMs: number };
-  carried?: InventoryCarried;
-}
-
-/** Per (SKU, ERP location). Short names: this map is carried across continue-as-new. */
-export interface ItemState {
-  /** Latest ERP level: available, on hand, change time (ERP clock, ms). */
-  a: number;
-  oh: number;
-  t: number;
-  /** The level we believe BigCommerce shows (unknown until our first write). */
-  e?: number;
-  /** When our last write to it completed (workflow time, ms). */
-  w?: number;
-  /** Recently written values, for echo matching. */
-  r?: number[];
-}
-
-export interface InventoryStats {
-  changesReceived: number;
-  changesApplied: number;
-  staleIgnored: number;
-  flushes: number;
-  writeCalls: number;
-  itemsWritten: number;
-  unchangedSkipped: number;
-  lookupCalls: number;
-  unwritable: number;
-  unmappedLocation: number;
-  echoesIgnored: number;
-  reasserts: number;
-  /** Items written because a BigCommerce inventory webhook was not an echo of ours. */
-  reassertItems: number;
-  salesReported: number;
-  salesBooked: number;
-  sweeps: number;
-  sweepRows: number;
-  writeFailures: number;
-  /** Flushes that left an item alone until an order's booking time was known. */
-  heldForBooking?: number;
-}
-
-export interface InventoryCarried {
-  items: Record<string, ItemState>;
-  tracking: Record<string, ItemRef | null>;
-  sales: PendingSale[];
-  dirty: string[];
-  forced: string[];
-  /** Sales announced by BigCommerce's order inventory webhooks, not reported by their order yet. */
-  provisional?: ProvisionalSale[];
-  /** Settled sales with lines whose webhook never came: a late webhook matches them, not a new sale. */
-  settledAwaitingWebhook?: PendingSale[];
-  /** Hashes of those webhooks seen lately (BigCommerce repeats some). */
-  saleHashes?: string[];
-  /** Items whose level may or may not count an order being booked: looked at again when it is. */
-  awaitingBooking?: string[];
-  unsettled: Record<string, number[]>;
-  sweepWatermarkMs: number | null;
-  stats: InventoryStats;
-  lag: LagHistogram;
-  /** From the ERP's change time to its arrival here (the ERP's push and our API): part of `lag`. */
-  arrival?: LagHistogram;
-  writes: number;
-  lastProblem: string | null;
-  /** The last writes (bounded): when, where, how many items. */
-  recentWrites?: Array<{ atMs: number; bcLocationId: number; items: number }>;
-}
-
-export interface InventoryChangesInput {
-  levels: ErpLevel[];
-}
-
-export interface InventorySale {
-  orderId: number;
-  /** SKU -> units. Empty: the order no longer takes stock (cancelled). */
-  units: Record<string, number>;
-  orderCreatedS: number;
-  /** The lines with BigCommerce's ids, to replace the provisional sales BigCommerce's webhooks announced. */
-  lines?: Array<{ sku: string; productId: number; variantId: number | null; units: number }>;
-}
-
-/** A BigCommerce `store/sku/inventory/updated` or `store/product/inventory/updated` event. */
-export interface BcInventoryEvent {
-  productId: number;
-  variantId?: number;
-  method: string;
-  value: number;
-  /** `.../inventory/order/updated`: an order took (or gave back) the units. */
-  byOrder?: boolean;
-  createdS?: number;
-  hash?: string;
-}
-
-export const inventoryChangesSignal = defineSignal<[InventoryChangesInput]>('inventoryChanges');
-export const inventorySaleSignal = defineSignal<[InventorySale]>('inventorySale');
-export const inventoryBookedSignal = defineSignal<[{ orderId: number; bookedAtMs: number }]>('inventoryBooked');
-export const inventoryBcEventsSignal = defineSignal<[{ events: BcInventoryEvent[] }]>('bcInventoryEvents');
-export const inventorySweepSignal = defineSignal<[{ reason: string }]>('sweep');
-
-export interface InventorySummary {
-  stats: InventoryStats;
-  items: number;
-  dirty: number;
-  pendingSales: number;
-  sweepWatermark: string | null;
-  lagP50Ms: number;
-  lagP95Ms: number;
-  arrivalP95Ms: number;
-  lastProblem: string | null;
-  recentWrites: Array<{ at: string; bcLocationId: number; items: number }>;
-}
-export const inventorySummaryQuery = defineQuery<InventorySummary>('summary');
-/** One SKU, at every location: the ERP level, what BigCommerce should show, what we believe it shows. */
-export const inventorySkuQuery = defineQuery<Array<{ location: string; available: number; changedAt: string; expected: number | null; pending: number; want: number }>, [string]>('sku');
-
-/** The ERP change time held per item (`<sku>\u0001<location>` -> epoch ms): what a check for lost changes compares with the ERP. */
-export const inventoryHeldQuery = defineQuery<Record<string, number>>('held');
 
 const HISTORY_LIMIT = 8_000;
 const SALE_HASHES_KEPT = 2_000;
@@ -191,26 +69,6 @@ const LOOKUP_ROUNDS = 3;
 
 type PlannedItem = AbsoluteItem & { key: string; recheck?: boolean };
 
-const emptyStats = (): InventoryStats => ({
-  changesReceived: 0,
-  changesApplied: 0,
-  staleIgnored: 0,
-  flushes: 0,
-  writeCalls: 0,
-  itemsWritten: 0,
-  unchangedSkipped: 0,
-  lookupCalls: 0,
-  unwritable: 0,
-  unmappedLocation: 0,
-  echoesIgnored: 0,
-  reasserts: 0,
-  reassertItems: 0,
-  salesReported: 0,
-  salesBooked: 0,
-  sweeps: 0,
-  sweepRows: 0,
-  writeFailures: 0,
-});
 
 export async function inventorySync(input: InventorySyncInput): Promise<void> {
   const c: InventoryCarried = input.carried ?? {
@@ -221,7 +79,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     forced: [],
     unsettled: {},
     sweepWatermarkMs: null,
-    stats: emptyStats(),
+    stats: emptyInventoryStats(),
     lag: newLagHistogram(),
     writes: 0,
     lastProblem: null,
@@ -244,6 +102,17 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     if (dirty.size === 0) firstDirtyAtMs = Date.now();
     dirty.add(key);
   };
+
+  /** What the pure planning functions read (the live state: no copy). */
+  const view = (): PlanView & { settledAwaitingWebhook?: PendingSale[] } => ({
+    items: c.items,
+    tracking: c.tracking,
+    sales: c.sales,
+    settledAwaitingWebhook: c.settledAwaitingWebhook,
+    locations: input.locations,
+    orderLocation: input.orderLocation,
+    safetyBuffer: input.safetyBuffer,
+  });
 
   /** Applies ERP levels: the latest per item wins by the ERP's change time. */
   function applyLevels(levels: ErpLevel[]): void {
@@ -411,7 +280,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     items: Object.keys(c.items).length,
     dirty: dirty.size,
     // What still counts (a sale the levels already count waits for the next flush to be dropped).
-    pendingSales: openSales(c.sales, orderLevelOf, Date.now(), input.pendingTtlMs).length + (c.provisional?.length ?? 0),
+    pendingSales: openSales(c.sales, (sku) => orderLevelOf(view(), sku), Date.now(), input.pendingTtlMs).length + (c.provisional?.length ?? 0),
     sweepWatermark: c.sweepWatermarkMs === null ? null : new Date(c.sweepWatermarkMs).toISOString(),
     lagP50Ms: lagPercentile(c.lag, 50),
     lagP95Ms: lagPercentile(c.lag, 95),
@@ -487,32 +356,6 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     void reason;
   }
 
-  type ItemPlan =
-    | { kind: 'missing' | 'unmapped' | 'unwritable' | 'hold' | 'same' | 'unknown' }
-    | { kind: 'write'; want: number; bcLocationId: number; ref: ItemRef; recheck: boolean };
-
-  /** What an item needs now: a write of `want`, nothing (BigCommerce shows it), or to wait for a booking. */
-  function planItem(key: string, announced: Map<string, number>, force: boolean): ItemPlan {
-    const [sku, loc] = key.split('\u0001') as [string, string];
-    const item = c.items[key];
-    if (!item) return { kind: 'missing' };
-    const bcLocationId = input.locations[loc];
-    if (bcLocationId === undefined) return { kind: 'unmapped' };
-    if (!(sku in c.tracking)) return { kind: 'unknown' };
-    const ref = c.tracking[sku];
-    if (!ref) return { kind: 'unwritable' };
-    const atOrders = loc === input.orderLocation;
-    const pending = atOrders ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) + (announced.get(sku) ?? 0) : 0;
-    const want = sellableLevel(item.a, pending, input.safetyBuffer);
-    const unsure = atOrders ? unbookedBefore(sku, { changedAtMs: item.t }, c.sales) : 0;
-    // Written while ambiguous, the safe (lower) reading goes out: looked at again once the booking is known.
-    const recheck = unsure > 0;
-    if (force) return { kind: 'write', want, bcLocationId, ref, recheck };
-    if (unsure > 0 && item.e !== undefined && item.e >= want && item.e <= sellableLevel(item.a, pending - unsure, input.safetyBuffer)) return { kind: 'hold' };
-    if (item.e === want) return { kind: 'same' };
-    return { kind: 'write', want, bcLocationId, ref, recheck };
-  }
-
   /**
    * What holds the flush back (the quiet window): goods moving in the ERP (on hand changed), a
    * change in BigCommerce to set right, and anything that makes a written item wrong. The stream an
@@ -527,7 +370,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         lastInputAtMs = Date.now();
         continue;
       }
-      const plan = planItem(key, announced, false);
+      const plan = planItem(view(), key, announced, false);
       if (plan.kind === 'write' && c.items[key]?.e !== undefined) lastInputAtMs = Date.now();
     }
   }
@@ -547,25 +390,12 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     }
   }
 
-  /** Whether a changed item at the order location changed after a sale not booked yet was reported (its booking may be that change). */
-  function bookingAwaited(): boolean {
-    for (const sale of c.sales) {
-      if (sale.bookedAtMs !== undefined) continue;
-      for (const sku of Object.keys(sale.units)) {
-        const key = levelKey(sku, input.orderLocation);
-        const item = c.items[key];
-        if (item && dirty.has(key) && sale.reportedAtMs <= item.t) return true;
-      }
-    }
-    return false;
-  }
-
   /** Plans each key once (counting what needs no write), returning the items to write. */
   function planKeys(keys: Iterable<string>, wasForced: ReadonlySet<string>, now: number): PlannedItem[] {
     const announced = provisionalUnits();
     const planned: PlannedItem[] = [];
     for (const key of keys) {
-      const plan = planItem(key, announced, wasForced.has(key));
+      const plan = planItem(view(), key, announced, wasForced.has(key));
       const [sku] = key.split('\u0001') as [string, string];
       if (plan.kind === 'missing' || plan.kind === 'unknown') continue;
       if (plan.kind === 'unmapped' || plan.kind === 'unwritable') {
@@ -604,7 +434,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const items = new Map<string, PlannedItem>();
       const announced = provisionalUnits();
       for (const p of group) {
-        const plan = planItem(p.key, announced, wasForced.has(p.key));
+        const plan = planItem(view(), p.key, announced, wasForced.has(p.key));
         if (plan.kind === 'write') items.set(p.key, { ...p, quantity: plan.want, recheck: plan.recheck });
         // No longer a write (BigCommerce's own sale made it right, a booking to wait for): the next flush says why.
         else markDirty(p.key);
@@ -623,26 +453,18 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     }
   }
 
-  function orderLevelOf(sku: string): { changedAtMs: number } | undefined {
-    const item = c.items[levelKey(sku, input.orderLocation)];
-    return item ? { changedAtMs: item.t } : undefined;
-  }
-
   /** Drops sales the ERP's levels count now (or past the TTL), and provisional ones past the TTL. */
-  function pruneSales(now: number): void {
-    const open = openSales(c.sales, orderLevelOf, now, input.pendingTtlMs);
-    // A settled sale whose webhook never came may still get it (BigCommerce retries for hours):
-    // its lines stay matchable for the TTL, so the late webhook is not counted as a new sale.
-    const settledLate = c.sales.filter((s) => !open.includes(s) && s.awaitingWebhook?.length).map((s) => ({ ...s, units: {}, bookedAtMs: s.bookedAtMs ?? 0 }));
-    c.settledAwaitingWebhook = [...(c.settledAwaitingWebhook ?? []), ...settledLate].filter((s) => now - s.reportedAtMs <= input.pendingTtlMs && s.awaitingWebhook?.length);
-    c.sales = open;
+  function dropSettledSales(now: number): void {
+    const kept = pruneSales(view(), now, input.pendingTtlMs);
+    c.sales = kept.sales;
+    c.settledAwaitingWebhook = kept.settledAwaitingWebhook;
     c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
   }
 
   async function flush(): Promise<void> {
     const now = Date.now();
     c.stats.flushes++;
-    pruneSales(now);
+    dropSettledSales(now);
     const keys = new Set([...dirty, ...awaitingBooking]);
     dirty.clear();
     awaitingBooking.clear();
@@ -719,7 +541,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     // Recorded once every batch is out: the next batch need not wait for the records.
     for (const batch of written) await recordWrite(batch);
     // The bookings that came in during the writes may have settled sales: the summary shows what still counts.
-    if (late) pruneSales(Date.now());
+    if (late) dropSettledSales(Date.now());
   }
 
   /** Small completed runs, one per <= 100 SKUs written, findable by `BcSkus` in the Web UI. */
@@ -762,7 +584,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         let deadline = Math.min(lastInputAtMs + input.quietMs, cap);
         // Quiet, but a changed item may or may not count an order whose "booked" note is on its way:
         // written now, it would need a second write once the note comes. Wait a little for it.
-        if (late && now >= deadline && bookingAwaited()) deadline = Math.min(lastInputAtMs + input.quietMs + bookingWaitMs, cap);
+        if (late && now >= deadline && bookingAwaited(view(), dirty)) deadline = Math.min(lastInputAtMs + input.quietMs + bookingWaitMs, cap);
         if (now >= deadline) break;
         const seen = inputs;
         await condition(() => inputs !== seen || sweepRequests.length > 0, deadline - now);
