@@ -30,6 +30,7 @@ interface Operation {
   regex: RegExp;
   params: number;
   responses: Json;
+  requestBody: Json | undefined;
 }
 
 export interface CheckResult {
@@ -37,6 +38,19 @@ export interface CheckResult {
   status: number;
   outcome: 'valid' | 'invalid' | 'no-operation' | 'undocumented-status' | 'no-schema';
   errors?: string[];
+}
+
+/** A request body checked against the operation's `requestBody` schema (see SpecValidator.checkRequest). */
+export interface RequestCheckResult {
+  operation: string | null;
+  outcome: 'valid' | 'invalid' | 'no-operation' | 'no-schema';
+  errors?: string[];
+  /**
+   * Where the body sends a property its schema does not declare (JSON pointers into the body).
+   * Not a schema violation (the specs never close their objects with `additionalProperties: false`),
+   * but a misspelt or invented field that BigCommerce would ignore or refuse, so callers assert on it.
+   */
+  undeclared: string[];
 }
 
 /**
@@ -91,6 +105,17 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     pointer: '/components/schemas/product_Full/allOf/2/properties/option_set_id',
     fix: (node) => (node.nullable = true),
     why: 'products made through V3 have `option_set_id: null` (bigcommerce/api issue #88), typed integer without `nullable`',
+  },
+  {
+    file: 'products_catalog.v3.yml',
+    pointer: '/components/schemas/product_Base_POST/properties/variants/items',
+    fix: (node) => {
+      // productVariant_Full's own properties, without its `required: [sku, id, product_id]`.
+      delete node.$ref;
+      node.allOf = [{ $ref: '#/components/schemas/productVariant_Base' }, { $ref: '#/components/schemas/productVariant_Full/allOf/1' }];
+      node.required = ['sku'];
+    },
+    why: 'POST /catalog/products types `variants[]` as productVariant_Full, which requires `id` and `product_id`: a variant being created with its product has neither yet (the operation description lists `id` as read-only and says variants are created through this array; FACTS.md section 3)',
   },
   {
     file: 'inventory.v3.yml',
@@ -269,6 +294,8 @@ export class SpecValidator {
   private readonly operations: Operation[] = [];
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly route: SpecSet['route'];
+  /** Each spec as registered with ajv (after toJsonSchema): what request-body pointers point into. */
+  private readonly schemaDocs = new Map<string, Json>();
 
   /** A folder of BigCommerce specs (the default: ../shared/bigcommerce/openapi), or any spec set. */
   constructor(source: string | SpecSet = SPEC_DIR) {
@@ -276,12 +303,15 @@ export class SpecValidator {
     this.route = set.route;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, allowUnionTypes: true });
     addFormats(this.ajv);
-    for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'url']) this.ajv.addFormat(format, true);
+    // ISO-4217 (currency codes) is not checked: a 422 echoes the refused record, currency and all.
+    for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'url', 'ISO-4217']) this.ajv.addFormat(format, true);
     for (const { path: filePath, id: file } of set.files) {
       const doc = parse(readFileSync(filePath, 'utf8')) as Json;
       applyErrata(file, doc);
       const prefix = set.prefixOf(doc, file);
-      this.ajv.addSchema(toJsonSchema(doc) as Json, file);
+      const schemaDoc = toJsonSchema(doc) as Json;
+      this.ajv.addSchema(schemaDoc, file);
+      this.schemaDocs.set(file, schemaDoc);
       for (const [template, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
         for (const method of ['get', 'post', 'put', 'delete', 'patch']) {
           const op = item[method] as Json | undefined;
@@ -295,6 +325,7 @@ export class SpecValidator {
             regex: new RegExp(`^${pattern}$`),
             params: (template.match(/\{/g) ?? []).length,
             responses: (op.responses ?? {}) as Json,
+            requestBody: op.requestBody as Json | undefined,
           });
         }
       }
@@ -359,5 +390,99 @@ export class SpecValidator {
     const mediaType = content && Object.keys(content).find((t) => t.includes('json'));
     if (!mediaType || !content![mediaType]!.schema) return undefined;
     return `${op.file}${pointer}/content/${esc(mediaType)}/schema`;
+  }
+
+  /**
+   * Validates a request body we send against the operation's `requestBody` JSON schema, and lists
+   * the properties it sends that the schema does not declare (see RequestCheckResult.undeclared).
+   */
+  checkRequest(method: string, urlPath: string, body: unknown): RequestCheckResult {
+    const op = this.findOperation(method, urlPath);
+    if (!op) return { operation: null, outcome: 'no-operation', undeclared: [] };
+    const name = `${op.method} ${op.prefix}${op.template}`;
+    const pointer = this.requestSchemaPointer(op);
+    if (!pointer) return { operation: name, outcome: 'no-schema', undeclared: [] };
+    const validate = this.compilePointer(op.file, pointer);
+    const undeclared: string[] = [];
+    this.findUndeclared(op.file, [pointer], body, '', undeclared);
+    if (validate(body)) return { operation: name, outcome: 'valid', undeclared };
+    return {
+      operation: name,
+      outcome: 'invalid',
+      errors: (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`),
+      undeclared,
+    };
+  }
+
+  /** JSON pointer (no `#`) of the operation's JSON request schema; follows a `$ref` to components/requestBodies. */
+  private requestSchemaPointer(op: Operation): string | undefined {
+    const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+    let requestBody = op.requestBody;
+    let pointer = `/paths/${esc(op.template)}/${op.method.toLowerCase()}/requestBody`;
+    if (typeof requestBody?.$ref === 'string') {
+      pointer = requestBody.$ref.slice(1);
+      requestBody = this.resolve(op.file, pointer);
+    }
+    const content = requestBody?.content as Record<string, Json> | undefined;
+    const mediaType = content && Object.keys(content).find((t) => t.includes('json'));
+    if (!mediaType || !content![mediaType]!.schema) return undefined;
+    return `${pointer}/content/${esc(mediaType)}/schema`;
+  }
+
+  private compilePointer(file: string, pointer: string): ValidateFunction {
+    const key = `${file}#${pointer}`;
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: key });
+      this.compiled.set(key, validate);
+    }
+    return validate;
+  }
+
+  private resolve(file: string, pointer: string): Json | undefined {
+    return pointer
+      .slice(1)
+      .split('/')
+      .reduce<Json | undefined>((node, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')] as Json | undefined, this.schemaDocs.get(file));
+  }
+
+  /**
+   * Walks `value` beside the schemas at `pointers` (all of which it must satisfy) and records each
+   * object key none of them declares. `allOf` branches all count; of `anyOf` branches (oneOf and
+   * nullable become anyOf) only those the value validates against, so a key declared by an
+   * alternative the value is not is still reported. An object schema with `additionalProperties`
+   * or no `properties` at all is free-form and not walked.
+   */
+  private findUndeclared(file: string, pointers: string[], value: unknown, at: string, out: string[]): void {
+    if (value === null || typeof value !== 'object') return;
+    const props = new Map<string, string[]>();
+    const items: string[] = [];
+    let open = false;
+    const visit = (pointer: string, depth: number): void => {
+      const node = this.resolve(file, pointer);
+      if (!node || depth > 32) return;
+      if (typeof node.$ref === 'string') visit(node.$ref.slice(1), depth + 1);
+      if (node.additionalProperties !== undefined && node.additionalProperties !== false) open = true;
+      for (const key of Object.keys((node.properties as Json | undefined) ?? {})) {
+        props.set(key, [...(props.get(key) ?? []), `${pointer}/properties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+      }
+      if (node.items && typeof node.items === 'object') items.push(`${pointer}/items`);
+      ((node.allOf as unknown[] | undefined) ?? []).forEach((_, i) => visit(`${pointer}/allOf/${i}`, depth + 1));
+      const anyOf = ((node.anyOf as unknown[] | undefined) ?? []).map((_, i) => `${pointer}/anyOf/${i}`);
+      const matching = anyOf.filter((p) => this.compilePointer(file, p)(value));
+      for (const p of matching.length ? matching : anyOf) visit(p, depth + 1);
+    };
+    for (const p of pointers) visit(p, 0);
+    if (Array.isArray(value)) {
+      if (items.length) value.forEach((v, i) => this.findUndeclared(file, items, v, `${at}/${i}`, out));
+      return;
+    }
+    if (open || props.size === 0) return;
+    for (const [key, v] of Object.entries(value as Json)) {
+      const at2 = `${at}/${key}`;
+      const declared = props.get(key);
+      if (!declared) out.push(at2);
+      else this.findUndeclared(file, declared, v, at2, out);
+    }
   }
 }
