@@ -128,6 +128,8 @@ export const envSchema = z
     INVENTORY_MAX_WAIT: durationMs.default(parseDurationMs('60s')),
     /** A write also waits up to this much past the quiet window while an order's booking in the ERP is on its way (within INVENTORY_MAX_WAIT). */
     INVENTORY_BOOKING_WAIT: durationMs.default(parseDurationMs('15s')),
+    /** An ERP change still unwritten after this (or a sync that does not answer) raises the inventory-stalled alert. */
+    INVENTORY_STALL_AFTER: durationMs.default(parseDurationMs('15m')),
     /** How often the ERP's levels changed since the watermark are swept (lost change events): schedule bcsync-inventory-sweep-<store>. */
     INVENTORY_SWEEP_INTERVAL: durationMs.default(parseDurationMs('10m')),
     /** Each sweep re-reads this much before its watermark. */
@@ -235,6 +237,7 @@ export interface Config {
     quietMs: number;
     maxWaitMs: number;
     bookingWaitMs: number;
+    stallAfterMs: number;
     sweepIntervalMs: number;
     sweepOverlapMs: number;
     sweepLookbackMs: number;
@@ -313,6 +316,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       quietMs: env.INVENTORY_QUIET,
       maxWaitMs: env.INVENTORY_MAX_WAIT,
       bookingWaitMs: env.INVENTORY_BOOKING_WAIT,
+      stallAfterMs: env.INVENTORY_STALL_AFTER,
       sweepIntervalMs: env.INVENTORY_SWEEP_INTERVAL,
       sweepOverlapMs: env.INVENTORY_SWEEP_OVERLAP,
       sweepLookbackMs: env.INVENTORY_SWEEP_LOOKBACK,

@@ -72,7 +72,7 @@ export interface AlertMonitorInput {
  * Run by a schedule: reads the counts alerts are made of and raises the ones over their threshold.
  * The dispatcher decides whether each is actually sent (cool-down).
  */
-export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; raised: string[] }> {
+export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled?: Array<{ storeHash: string; why: string }>; raised: string[] }> {
   const act = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 }, summary: 'count parked orders, failures and 429s' });
   const since = Date.now() - input.intervalMs;
   const m = await act.measureHealth(since);
@@ -90,6 +90,10 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: 
   }
   if (m.rateLimitedPerMinute >= input.rateLimitedPerMinute) {
     alerts.push({ key: 'bigcommerce-429', severity: 'warning', title: `BigCommerce 429s: ${m.rateLimitedPerMinute.toFixed(1)} per minute`, text: 'Other apps may be spending the store quota; see bcsync_bigcommerce_429_total and bcsync_bigcommerce_quota_left.' });
+  }
+  // Absent from results recorded before the check existed.
+  for (const stall of m.inventoryStalled ?? []) {
+    alerts.push({ key: `inventory-stalled:${stall.storeHash}`, severity: 'critical', title: `Inventory sync of store ${stall.storeHash} is not making progress`, text: `${stall.why}. Open inventory:${stall.storeHash} in the Web UI (its pending activity, its workflow task).` });
   }
   if (alerts.length) await act.raiseAlerts(alerts);
   return { ...m, raised: alerts.map((a) => a.key) };

@@ -126,6 +126,11 @@ export interface InventorySummary {
   arrivalP95Ms: number;
   lastProblem: string | null;
   recentWrites: Array<{ at: string; bcLocationId: number; items: number }>;
+  /**
+   * Since when the oldest change not yet written has waited (ISO; null when nothing waits), counting
+   * a flush in progress: the alert monitor compares it with the real clock to find a stalled sync.
+   */
+  waitingSince?: string | null;
 }
 export const inventorySummaryQuery = defineQuery<InventorySummary>('summary');
 /** One SKU, at every location: the ERP level, what BigCommerce should show, what we believe it shows. */

@@ -92,6 +92,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   const forced = new Set(c.forced);
   const awaitingBooking = new Set(c.awaitingBooking ?? []);
   let firstDirtyAtMs = dirty.size ? Date.now() : 0;
+  /** While a flush runs: when the oldest change it carries came in (for the `summary` query only). */
+  let flushingSinceMs: number | undefined;
   let lastInputAtMs = 0;
   let inputs = 0;
   const sweepRequests: string[] = [];
@@ -102,6 +104,11 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     if (dirty.size === 0) firstDirtyAtMs = Date.now();
     dirty.add(key);
   };
+
+  function waitingSince(): string | null {
+    const since = Math.min(flushingSinceMs ?? Infinity, dirty.size ? firstDirtyAtMs : Infinity);
+    return since === Infinity ? null : new Date(since).toISOString();
+  }
 
   /** What the pure planning functions read (the live state: no copy). */
   const view = (): PlanView & { settledAwaitingWebhook?: PendingSale[] } => ({
@@ -287,6 +294,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     arrivalP95Ms: lagPercentile(c.arrival ?? newLagHistogram(), 95),
     lastProblem: c.lastProblem,
     recentWrites: (c.recentWrites ?? []).map((w) => ({ at: new Date(w.atMs).toISOString(), bcLocationId: w.bcLocationId, items: w.items })),
+    waitingSince: waitingSince(),
   }));
   setHandler(inventoryHeldQuery, () => Object.fromEntries(Object.entries(c.items).map(([k, v]) => [k, v.t])));
   setHandler(inventorySkuQuery, (sku) =>
@@ -590,7 +598,9 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         await condition(() => inputs !== seen || sweepRequests.length > 0, deadline - now);
         if (sweepRequests.length) break;
       }
+      flushingSinceMs = firstDirtyAtMs;
       await flush();
+      flushingSinceMs = undefined;
       if (c.lastProblem && dirty.size > 0) await sleep('10s');
     }
     show();

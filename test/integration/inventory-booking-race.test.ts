@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { InventoryBigCommerceActivities } from '../../activities/inventory';
-import type { AbsoluteItem } from '../../domain/inventory-batches';
-import { bigCommerceTaskQueue, inventoryWorkflowId } from '../../domain/ids';
-import { inventoryBookedSignal, inventoryChangesSignal, inventorySaleSignal, inventorySync, type InventorySyncInput } from '../../workflows/inventory-sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryBookedSignal, inventoryChangesSignal, inventorySaleSignal } from '../../workflows/inventory-sync';
 import { recordHistory } from '../support/histories';
+import { inventoryHarness, level, type InventoryHarness, type InventoryStore } from '../support/inventory-harness';
 import { eventually } from '../support/stack';
 
 /**
@@ -18,71 +13,16 @@ import { eventually } from '../support/stack';
  * queue, so the order and timing of each message is exact.
  */
 
-let nativeConnection: NativeConnection;
-let connection: Connection;
-let client: Client;
-const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
-
+let harness: InventoryHarness;
 beforeAll(async () => {
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection });
+  harness = await inventoryHarness();
 });
 afterAll(async () => {
-  for (const w of workers) w.worker.shutdown();
-  await Promise.all(workers.map((w) => w.run));
-  await nativeConnection?.close();
-  await connection?.close();
+  await harness?.close();
 });
+type Store = InventoryStore;
+const startStore: InventoryHarness['startStore'] = (...args) => harness.startStore(...args);
 
-interface Store {
-  handle: WorkflowHandle<typeof inventorySync>;
-  /** Every absolute write, in order: SKU -> quantity. */
-  writes: Array<Record<string, number>>;
-  lookups: string[][];
-}
-
-/** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue. */
-async function startStore(overrides: Partial<InventorySyncInput>, opts: { lookupDelayMs?: number; shown?: Record<string, number> } = {}): Promise<Store> {
-  const storeHash = `race${randomBytes(3).toString('hex')}`;
-  const taskQueue = `bcsync.workflows.${storeHash}`;
-  const writes: Store['writes'] = [];
-  const lookups: string[][] = [];
-  const bigCommerce: InventoryBigCommerceActivities = {
-    async writeInventoryLevels(items: AbsoluteItem[]) {
-      writes.push(Object.fromEntries(items.map((i) => [i.sku, i.quantity])));
-      return { transactionId: `tx-${writes.length}` };
-    },
-    async lookupInventoryTracking(skus: string[]) {
-      lookups.push(skus);
-      if (opts.lookupDelayMs) await new Promise((r) => setTimeout(r, opts.lookupDelayMs));
-      return { items: skus.map((sku, i) => ({ sku, ref: { productId: 1000 + i }, ...(opts.shown?.[sku] !== undefined ? { onHand: { 1: opts.shown[sku]! } } : {}) })), calls: 1 };
-    },
-  };
-  for (const w of [
-    await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') } }),
-    await Worker.create({ connection: nativeConnection, taskQueue: bigCommerceTaskQueue(storeHash), activities: bigCommerce }),
-  ])
-    workers.push({ worker: w, run: w.run() });
-  const input: InventorySyncInput = {
-    storeHash,
-    erpTaskQueue: `erp.${storeHash}`,
-    locations: { '1': 1 },
-    orderLocation: '1',
-    safetyBuffer: 1,
-    quietMs: 200,
-    maxWaitMs: 10_000,
-    bookingWaitMs: 300,
-    pendingTtlMs: 600_000,
-    applyMarginMs: 0,
-    sweep: { overlapMs: 60_000, initialLookbackMs: 3_600_000 },
-    ...overrides,
-  };
-  const handle = await client.workflow.start(inventorySync, { taskQueue, workflowId: inventoryWorkflowId(storeHash), args: [input] });
-  return { handle, writes, lookups };
-}
-
-const level = (sku: string, available: number, onHand: number, changedAtMs: number) => ({ sku, location: '1', quantityAvailable: available, quantityOnHand: onHand, changedAtMs });
 const nthWrite = (store: Store, n: number) => eventually(() => store.writes[n - 1], `write ${n}`, 15_000);
 
 /**

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { InventoryBigCommerceActivities } from '../../activities/inventory';
+import type { AbsoluteItem } from '../../domain/inventory-batches';
+import { bigCommerceTaskQueue, inventoryWorkflowId } from '../../domain/ids';
+import { inventorySync, type InventorySyncInput } from '../../workflows/inventory-sync';
+
+/**
+ * One store's inventorySync on the real dev server, driven message by message, with BigCommerce's
+ * two inventory calls (tracking lookup, absolute write) answered by a recording stand-in on the
+ * store's queue: the order and timing of every message is the test's to choose.
+ */
+export interface InventoryStore {
+  storeHash: string;
+  handle: WorkflowHandle<typeof inventorySync>;
+  /** Every absolute write, in order: SKU -> quantity. */
+  writes: Array<Record<string, number>>;
+  lookups: string[][];
+}
+
+export interface InventoryHarness {
+  client: Client;
+  startStore(overrides?: Partial<InventorySyncInput>, opts?: { lookupDelayMs?: number; shown?: Record<string, number>; bigCommerceWorker?: boolean; workflowWorker?: boolean }): Promise<InventoryStore>;
+  close(): Promise<void>;
+}
+
+export async function inventoryHarness(): Promise<InventoryHarness> {
+  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection });
+  const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
+
+  /** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue (unless left out). */
+  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: { lookupDelayMs?: number; shown?: Record<string, number>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {}): Promise<InventoryStore> {
+    const storeHash = `inv${randomBytes(3).toString('hex')}`;
+    const taskQueue = `bcsync.workflows.${storeHash}`;
+    const writes: InventoryStore['writes'] = [];
+    const lookups: string[][] = [];
+    const bigCommerce: InventoryBigCommerceActivities = {
+      async writeInventoryLevels(items: AbsoluteItem[]) {
+        writes.push(Object.fromEntries(items.map((i) => [i.sku, i.quantity])));
+        return { transactionId: `tx-${writes.length}` };
+      },
+      async lookupInventoryTracking(skus: string[]) {
+        lookups.push(skus);
+        if (opts.lookupDelayMs) await new Promise((r) => setTimeout(r, opts.lookupDelayMs));
+        return { items: skus.map((sku, i) => ({ sku, ref: { productId: 1000 + i }, ...(opts.shown?.[sku] !== undefined ? { onHand: { 1: opts.shown[sku]! } } : {}) })), calls: 1 };
+      },
+    };
+    if (opts.workflowWorker !== false) {
+      const w = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') } });
+      workers.push({ worker: w, run: w.run() });
+    }
+    if (opts.bigCommerceWorker !== false) {
+      const w = await Worker.create({ connection: nativeConnection, taskQueue: bigCommerceTaskQueue(storeHash), activities: bigCommerce });
+      workers.push({ worker: w, run: w.run() });
+    }
+    const input: InventorySyncInput = {
+      storeHash,
+      erpTaskQueue: `erp.${storeHash}`,
+      locations: { '1': 1 },
+      orderLocation: '1',
+      safetyBuffer: 1,
+      quietMs: 200,
+      maxWaitMs: 10_000,
+      bookingWaitMs: 300,
+      pendingTtlMs: 600_000,
+      applyMarginMs: 0,
+      sweep: { overlapMs: 60_000, initialLookbackMs: 3_600_000 },
+      ...overrides,
+    };
+    const handle = await client.workflow.start(inventorySync, { taskQueue, workflowId: inventoryWorkflowId(storeHash), args: [input] });
+    return { storeHash, handle, writes, lookups };
+  }
+
+  return {
+    client,
+    startStore,
+    async close() {
+      for (const w of workers) w.worker.shutdown();
+      await Promise.all(workers.map((w) => w.run));
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** An ERP level at location 1. */
+export const level = (sku: string, available: number, onHand: number, changedAtMs: number) => ({ sku, location: '1', quantityAvailable: available, quantityOnHand: onHand, changedAtMs });
