@@ -34,6 +34,7 @@ const storeEntry = z.object({
   quota: z.number().int().positive().optional(),
   windowMs: z.number().int().positive().optional(),
   headroom: z.number().min(0).max(0.9).optional(),
+  dispatchBurst: z.number().min(1).max(4).optional(),
   apiUrl: z.url().optional(),
 });
 
@@ -52,7 +53,7 @@ export const envSchema = z
     /** One store; for several, BC_STORES or BC_STORES_FILE instead. */
     BC_STORE_HASH: storeHash.optional(),
     BC_ACCESS_TOKEN: z.string().min(1).optional(),
-    /** JSON array of stores: [{"storeHash","accessToken","plan"?,"quota"?,"headroom"?,"windowMs"?,"apiUrl"?}]. */
+    /** JSON array of stores: [{"storeHash","accessToken","plan"?,"quota"?,"headroom"?,"windowMs"?,"dispatchBurst"?,"apiUrl"?}]. */
     BC_STORES: z.string().min(1).optional(),
     /** The same JSON array in a file (e.g. a mounted secret). */
     BC_STORES_FILE: z.string().min(1).optional(),
@@ -62,6 +63,12 @@ export const envSchema = z
     BC_RATE_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
     /** Share of the quota left to the store's other apps. */
     BC_QUOTA_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.1),
+    /**
+     * How much faster than the quota's average rate the store's queue may dispatch (1 = exactly the
+     * average). Above 1, the quota pacer (from BigCommerce's rate headers) is what keeps each 30 s
+     * window within the quota, and a run can spend what the window has left.
+     */
+    BC_DISPATCH_BURST: z.coerce.number().min(1).max(4).default(1),
 
     ERP_API_URL: z.url(),
     ERP_ACCESS_TOKEN: z.string().min(1),
@@ -214,6 +221,8 @@ export interface StoreConfig {
   quotaPerWindow: number;
   windowMs: number;
   headroom: number;
+  /** Dispatch rate of the store's queue as a multiple of the quota's average rate. */
+  dispatchBurst: number;
 }
 
 export interface Config {
@@ -361,6 +370,7 @@ function loadStores(env: Env, readFile: (path: string) => string): StoreConfig[]
       quotaPerWindow: quota,
       windowMs: e.windowMs ?? env.BC_RATE_WINDOW_MS,
       headroom: e.headroom ?? env.BC_QUOTA_HEADROOM,
+      dispatchBurst: e.dispatchBurst ?? env.BC_DISPATCH_BURST,
     };
   });
 }

@@ -35,7 +35,7 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
  * worker on the queue, so adding workers never adds BigCommerce calls.
  */
 export function storeActivitiesPerSecond(store: StoreConfig): number {
-  return (store.quotaPerWindow * (1 - store.headroom)) / (store.windowMs / 1000);
+  return ((store.quotaPerWindow * (1 - store.headroom)) / (store.windowMs / 1000)) * (store.dispatchBurst ?? 1);
 }
 
 export interface RunningWorkers {

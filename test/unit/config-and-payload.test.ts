@@ -10,6 +10,9 @@ describe('configuration', () => {
     // 150 per 30 s minus 10% headroom = 4.5 dispatches per second on the store's queue.
     expect(storeActivitiesPerSecond(config.stores[0]!)).toBeCloseTo(4.5, 5);
     expect(loadConfig({ ...DEV_DEFAULTS, BC_PLAN: 'pro', BC_QUOTA_HEADROOM: '0' }).stores[0]!.quotaPerWindow).toBe(450);
+    // BC_DISPATCH_BURST lets the queue dispatch faster than the average; the pacer keeps the window's quota.
+    expect(storeActivitiesPerSecond(loadConfig({ ...DEV_DEFAULTS, BC_DISPATCH_BURST: '2' }).stores[0]!)).toBeCloseTo(9, 5);
+    expect(() => loadConfig({ ...DEV_DEFAULTS, BC_DISPATCH_BURST: '0.5' })).toThrow(/BC_DISPATCH_BURST/);
   });
 
   it('names every bad variable', () => {
