@@ -31,7 +31,8 @@ async function beating<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Catalog calls to BigCommerce, one call per activity (plus the resend of a batch without its bad
- * items): each is dispatched by the store's rate-limited queue at batch priority, so orders go first
+ * items, and the option reads and creates new variants need before their batch): each is
+ * dispatched by the store's rate-limited queue at batch priority, so orders go first
  * and a retry after a worker kill repeats one call, never a page. Per-item refusals (207, 409, 422)
  * come back as parked items, not failures: the rest of the batch has landed.
  */

@@ -1,15 +1,21 @@
 import { variantsOf } from './catalog';
-import type { OptionValueInput } from './catalog-schemas';
-import type { BcSandboxData, V3OptionValue } from './state';
+import type { OptionCreate, OptionValueCreate, OptionValueInput } from './catalog-schemas';
+import type { SandboxContext } from './context';
+import type { BcSandboxData, V3OptionValue, V3Product, V3ProductOption, V3ProductOptionValue } from './state';
 import { V3Failure } from './v3-errors';
 
 /**
- * Variant option values. The sandbox has no options endpoints: a product's options are what its
- * variants carry. A new variant names its values either by ids of existing options and values, or by
- * `option_display_name` + `label`, which creates the option or value when it is new, as a product
- * POST with `variants[]` does. Every variant of a product has a value for each of its options, and
- * no two variants share a combination.
+ * Variant options and their values (product-variant-options_catalog.v3.yml). A product's options are
+ * what its variants carry, merged with the options and values created through the options
+ * endpoints (stored in `data.productOptions`). A new variant names its values by ids of existing
+ * options and values (the only way PUT /catalog/variants accepts), or, on a product POST with
+ * `variants[]` and POST /products/{id}/variants, by `option_display_name` + `label`, which creates
+ * the option or value when it is new. Every variant of a product has a value for each of its
+ * options, and no two variants share a combination.
  */
+
+/** The option records created through the options endpoints (none in data saved before them). */
+const storedOptions = (data: BcSandboxData): Record<string, V3ProductOption> => (data.productOptions ??= {});
 
 /** Hands out option and value ids above every id in the store (ids are store-wide in BigCommerce). */
 export class OptionIds {
@@ -18,17 +24,101 @@ export class OptionIds {
 
   constructor(data: BcSandboxData) {
     const all = Object.values(data.variants).flatMap((v) => v.option_values);
-    this.nextOption = Math.max(0, ...all.map((o) => o.option_id)) + 1;
-    this.nextValue = Math.max(0, ...all.map((o) => o.id)) + 1;
+    const stored = Object.values(storedOptions(data));
+    this.nextOption = Math.max(0, ...all.map((o) => o.option_id), ...stored.map((o) => o.id)) + 1;
+    this.nextValue = Math.max(0, ...all.map((o) => o.id), ...stored.flatMap((o) => o.option_values.map((v) => v.id))) + 1;
   }
 
   option = () => this.nextOption++;
   value = () => this.nextValue++;
 }
 
-/** The option values a product's variants already use, plus those resolved earlier in the same request. */
+/** The product's options as productOption_Full: those its variants carry, then those created on their own. */
+export function productOptions(data: BcSandboxData, productId: number): Array<V3ProductOption & { config: Record<string, never> }> {
+  const options = new Map<number, V3ProductOption & { config: Record<string, never> }>();
+  const add = (optionId: number, displayName: string, value: V3ProductOptionValue | undefined, stored?: V3ProductOption) => {
+    const option = options.get(optionId) ?? { id: optionId, product_id: productId, display_name: displayName, type: stored?.type ?? 'rectangles', sort_order: stored?.sort_order ?? options.size, option_values: [], config: {} };
+    options.set(optionId, option);
+    if (value && !option.option_values.some((x) => x.id === value.id)) option.option_values.push({ ...value });
+  };
+  const stored = Object.values(storedOptions(data)).filter((o) => o.product_id === productId);
+  for (const v of variantsOf(data, productId)) {
+    for (const ov of v.option_values) {
+      const own = stored.find((o) => o.id === ov.option_id);
+      const at = options.get(ov.option_id)?.option_values.length ?? 0;
+      add(ov.option_id, ov.option_display_name, own?.option_values.find((x) => x.id === ov.id) ?? { id: ov.id, label: ov.label, sort_order: at, value_data: null, is_default: false }, own);
+    }
+  }
+  for (const o of stored) {
+    add(o.id, o.display_name, undefined, o);
+    for (const value of o.option_values) add(o.id, o.display_name, value, o);
+  }
+  return [...options.values()];
+}
+
+/** The option values a product has (its variants' and those created on their own), plus those resolved earlier in the same request. */
 export function knownOptionValues(data: BcSandboxData, productId: number, pending: V3OptionValue[][] = []): V3OptionValue[] {
-  return [...variantsOf(data, productId).flatMap((v) => v.option_values), ...pending.flat()];
+  const fromOptions = productOptions(data, productId).flatMap((o) => o.option_values.map((v) => ({ id: v.id, label: v.label, option_id: o.id, option_display_name: o.display_name })));
+  return [...fromOptions, ...pending.flat()];
+}
+
+const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** "250 option values per option limit" (createProductVariantOptionValue). */
+const VALUES_PER_OPTION = 250;
+
+function checkLabels(labels: string[], field: string): void {
+  labels.forEach((label, i) => {
+    // Two values of one option with the same label: refused here (the spec does not say what BigCommerce answers; the message is chosen).
+    if (labels.findIndex((l) => sameText(l, label)) !== i) throw new V3Failure(422, `The option already has a value labelled "${label}".`, { [`${field}.${i}.label`]: 'duplicate label' });
+  });
+}
+
+/** POST /catalog/products/{id}/options: one variant option with its values. */
+export function createOption(ctx: SandboxContext, product: V3Product, body: OptionCreate): V3ProductOption {
+  const existing = productOptions(ctx.data, product.id);
+  // 409 "Option was in conflict with another option. This is the result of duplicate unique fields"; the message is chosen.
+  if (existing.some((o) => sameText(o.display_name, body.display_name))) {
+    throw new V3Failure(409, `Product ${product.id} already has an option named "${body.display_name.trim()}".`, { display_name: 'duplicate option' });
+  }
+  if (body.option_values.length > VALUES_PER_OPTION) throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { option_values: `at most ${VALUES_PER_OPTION}` });
+  checkLabels(body.option_values.map((v) => v.label), 'option_values');
+  const ids = new OptionIds(ctx.data);
+  const option: V3ProductOption = {
+    id: ids.option(),
+    product_id: product.id,
+    display_name: body.display_name.trim(),
+    type: body.type,
+    sort_order: body.sort_order ?? existing.length,
+    option_values: body.option_values.map((v) => ({ id: ids.value(), label: v.label.trim(), sort_order: v.sort_order, is_default: v.is_default ?? false, value_data: v.value_data ?? null })),
+  };
+  storedOptions(ctx.data)[String(option.id)] = option;
+  product.date_modified = new Date(ctx.now()).toISOString();
+  ctx.changed();
+  return option;
+}
+
+/** POST /catalog/products/{id}/options/{option_id}/values: one value added to an option of the product. */
+export function createOptionValue(ctx: SandboxContext, product: V3Product, optionId: number, body: OptionValueCreate): V3ProductOptionValue {
+  const option = productOptions(ctx.data, product.id).find((o) => o.id === optionId);
+  if (!option) throw new V3Failure(404, 'The requested resource was not found.', { option_id: `product ${product.id} has no option ${optionId}` });
+  if (option.option_values.length >= VALUES_PER_OPTION) throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { label: `option ${optionId} has ${VALUES_PER_OPTION} values` });
+  // The message is chosen: the spec does not say what BigCommerce answers to a second value with the same label.
+  if (option.option_values.some((v) => sameText(v.label, body.label))) throw new V3Failure(422, `The option already has a value labelled "${body.label.trim()}".`, { label: 'duplicate label' });
+  const value: V3ProductOptionValue = { id: new OptionIds(ctx.data).value(), label: body.label.trim(), sort_order: body.sort_order, is_default: body.is_default ?? false, value_data: body.value_data ?? null };
+  const stored = storedOptions(ctx.data);
+  const record = stored[String(optionId)] ?? { id: option.id, product_id: product.id, display_name: option.display_name, type: option.type, sort_order: option.sort_order, option_values: [] };
+  record.option_values.push(value);
+  stored[String(optionId)] = record;
+  product.date_modified = new Date(ctx.now()).toISOString();
+  ctx.changed();
+  return value;
+}
+
+/** Forgets the options created for products that are deleted. */
+export function deleteOptionsOf(data: BcSandboxData, productId: number): void {
+  const stored = storedOptions(data);
+  for (const [id, o] of Object.entries(stored)) if (o.product_id === productId) delete stored[id];
 }
 
 const combination = (values: V3OptionValue[]) =>

@@ -1,6 +1,7 @@
 import { findVariant, isBaseVariant, productNamed, variantsOf } from './catalog';
 import { customUrlFor, productDefaults, variantDefaults } from './catalog-defaults';
 import { emitProduct, emitVariant } from './catalog-events';
+import { deleteOptionsOf } from './catalog-options';
 import type { ProductCreate, ProductUpdate } from './catalog-schemas';
 import { VariantWrites } from './catalog-variants';
 import type { SandboxContext } from './context';
@@ -150,6 +151,7 @@ export function deleteProducts(ctx: SandboxContext, products: V3Product[]): void
       for (const list of Object.values(data.priceLists)) for (const [key, r] of Object.entries(list.records)) if (r.variant_id === v.id) delete list.records[key];
     }
     delete data.products[String(product.id)];
+    deleteOptionsOf(data, product.id);
     for (const v of variants) if (!isBaseVariant(v)) emitVariant(ctx, 'deleted', v);
     emitProduct(ctx, 'deleted', product.id);
   }

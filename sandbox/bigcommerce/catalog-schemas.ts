@@ -41,6 +41,27 @@ export const optionValueInput = z
   });
 export type OptionValueInput = z.infer<typeof optionValueInput>;
 
+/** Option Value Post (product-variant-options_catalog.v3.yml): label and sort_order required. */
+export const optionValueCreate = z.object({
+  label: z.string().min(1).max(255),
+  sort_order: int32,
+  is_default: z.boolean().optional(),
+  value_data: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export type OptionValueCreate = z.infer<typeof optionValueCreate>;
+
+/** Option Post: display_name, type and option_values required (the variant option types only). */
+export const optionCreate = z.object({
+  product_id: z.number().int().optional(),
+  display_name: z.string().min(1).max(255),
+  type: z.enum(['radio_buttons', 'rectangles', 'dropdown', 'product_list', 'product_list_with_images', 'swatch']),
+  sort_order: z.number().int().optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  image_url: z.string().optional(),
+  option_values: z.array(optionValueCreate).min(1),
+});
+export type OptionCreate = z.infer<typeof optionCreate>;
+
 const variantFields = {
   cost_price: money.nullable(),
   price: money.nullable(),

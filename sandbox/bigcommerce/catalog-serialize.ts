@@ -1,4 +1,5 @@
 import { findProduct, variantsOf } from './catalog';
+import { productOptions } from './catalog-options';
 import { productStock, variantStock } from './inventory';
 import type { BcSandboxData, V3Product, V3ProductImage, V3Variant } from './state';
 import { projectFields, type Query } from './v3-query';
@@ -33,19 +34,6 @@ export function serializeVariant(data: BcSandboxData, v: V3Variant): V3Variant &
     calculated_weight: v.weight ?? product.weight,
     inventory_level: variantStock(data, v.id),
   };
-}
-
-/** The product's options, derived from its variants' option values (BigCommerce keeps both in step). */
-export function productOptions(data: BcSandboxData, productId: number) {
-  const options = new Map<number, { id: number; product_id: number; display_name: string; type: string; sort_order: number; option_values: Array<{ id: number; label: string; sort_order: number; value_data: null; is_default: boolean }>; config: Record<string, never> }>();
-  for (const v of variantsOf(data, productId)) {
-    for (const ov of v.option_values) {
-      const option = options.get(ov.option_id) ?? { id: ov.option_id, product_id: productId, display_name: ov.option_display_name, type: 'rectangles', sort_order: options.size, option_values: [], config: {} };
-      options.set(ov.option_id, option);
-      if (!option.option_values.some((x) => x.id === ov.id)) option.option_values.push({ id: ov.id, label: ov.label, sort_order: option.option_values.length, value_data: null, is_default: false });
-    }
-  }
-  return [...options.values()];
 }
 
 const serializeImage = (image: V3ProductImage) => ({

@@ -61,7 +61,8 @@ export class VariantWrites {
 
   planCreate(product: V3Product, input: VariantCreate, field: string, opts: { newProduct?: boolean } = {}): V3Variant {
     if (!opts.newProduct && product.base_variant_id !== null) {
-      // A product without options has only its base variant; the sandbox has no option endpoints to add options later.
+      // A product without options has only its base variant. How BigCommerce turns such a product into
+      // one with variants is not documented: the sandbox refuses (create the product with its variants).
       throw new V3Failure(422, `Product ${product.id} has no variant options; create the product with its variants instead.`, { [`${field}.option_values`]: 'the product has no options' });
     }
     this.claimSku(input.sku, `${field}.sku`);

@@ -221,6 +221,29 @@ export interface V3OptionValue {
   option_display_name: string;
 }
 
+/**
+ * A variant option created through POST /catalog/products/{id}/options, or one whose values grew
+ * through POST .../options/{option_id}/values (product-variant-options_catalog.v3.yml
+ * productOption_Full). A product's options are what its variants carry merged with these.
+ */
+export type V3ProductOption = {
+  id: number;
+  product_id: number;
+  display_name: string;
+  type: 'radio_buttons' | 'rectangles' | 'dropdown' | 'product_list' | 'product_list_with_images' | 'swatch';
+  sort_order: number;
+  option_values: V3ProductOptionValue[];
+};
+
+/** productOptionOptionValue_Full. */
+export type V3ProductOptionValue = {
+  id: number;
+  label: string;
+  sort_order: number;
+  is_default: boolean;
+  value_data: Record<string, unknown> | null;
+};
+
 /** Stock of one inventory item at one location (inventory.v3.yml). */
 export interface InventoryLevel {
   onHand: number;
@@ -295,6 +318,8 @@ export interface BcSandboxData {
   >;
   products: Record<string, V3Product>;
   variants: Record<string, V3Variant>;
+  /** Options and values created through the options endpoints, by option id (absent in data saved before them). */
+  productOptions?: Record<string, V3ProductOption>;
   locations: Record<string, V3Location>;
   /** key `${locationId}:${variantId}` */
   inventory: Record<string, InventoryLevel>;
@@ -344,6 +369,7 @@ export function freshData(nowMs: number = Date.now()): BcSandboxData {
     },
     products: {},
     variants: {},
+    productOptions: {},
     locations: {},
     inventory: {},
     customers: {},

@@ -385,14 +385,17 @@ describe('variants', () => {
     expect((await client.call('PUT', '/v3/catalog/variants', fiftyOne.slice(0, 50))).status).toBe(200);
 
     const newSku = unique('JKT-RDG-XS');
+    // A new variant names its option values by id: the value is created first.
+    const xs = await client.call('POST', '/v3/catalog/products/113/options/50/values', { label: unique('XS'), sort_order: 10 });
+    expect(xs.status).toBe(200);
     const res = await client.call('PUT', '/v3/catalog/variants', [
       { id: 202, sale_price: 129, inventory_level: 33 },
-      { product_id: 113, sku: newSku, option_values: [{ option_display_name: 'Size', label: 'XS' }] },
+      { product_id: 113, sku: newSku, option_values: [{ id: xs.body.data.id, option_id: 50 }] },
       { id: 4, price: 36 },
     ]);
     expect(res.status).toBe(200);
     expect(res.body.data[0]).toMatchObject({ id: 202, sale_price: 129, calculated_price: 129, inventory_level: 33 + 10 });
-    expect(res.body.data[1]).toMatchObject({ product_id: 113, sku: newSku });
+    expect(res.body.data[1]).toMatchObject({ product_id: 113, sku: newSku, option_values: [{ id: xs.body.data.id, option_id: 50, label: xs.body.data.label, option_display_name: 'Size' }] });
     expect(res.body.data[2]).toMatchObject({ id: 4, price: 36 });
     // A base variant's price is its product's.
     expect((await client.call('GET', '/v3/catalog/products/114')).body.data.price).toBe(36);
@@ -409,6 +412,92 @@ describe('variants', () => {
     expect(failing.status).toBe(422);
     expect(failing.body.batch_errors.map((e: Json) => e.status)).toEqual([404, 422, 409]);
     expect((await client.call('GET', '/v3/catalog/variants?id=203')).body.data[0].price).toBe(154);
+  });
+
+  it('creates a variant only from option value ids of the product: labels and unknown ids are batch errors', async () => {
+    const before = (await client.call('GET', '/v3/catalog/products/113/variants?limit=250')).body.data.length;
+    const byLabel = await client.call('PUT', '/v3/catalog/variants', [
+      { id: 203, price: 1 },
+      { product_id: 113, sku: unique('JKT-LBL'), option_values: [{ option_display_name: 'Size', label: unique('XXL') }] },
+      { product_id: 113, sku: unique('JKT-MIX'), option_values: [{ id: 263, option_display_name: 'Size', label: 'L' }] },
+      // An option value the product does not have.
+      { product_id: 113, sku: unique('JKT-UNK'), option_values: [{ id: 999_999, option_id: 50 }] },
+    ]);
+    expect(byLabel.status).toBe(422);
+    expect(byLabel.body.batch_errors).toHaveLength(3);
+    expect(byLabel.body.batch_errors[0].errors).toHaveProperty(['1.option_values.0']);
+    expect(byLabel.body.batch_errors[1].errors).toHaveProperty(['2.option_values.0']);
+    expect(byLabel.body.batch_errors[2].errors).toHaveProperty(['3.option_values.0']);
+    // All or nothing: the valid update did not land, no variant was added, no option value was made.
+    expect((await client.call('GET', '/v3/catalog/variants?id=203')).body.data[0].price).toBe(154);
+    expect((await client.call('GET', '/v3/catalog/products/113/variants?limit=250')).body.data.length).toBe(before);
+    const sizes = (await client.call('GET', '/v3/catalog/products/113/options')).body.data[0].option_values.map((v: Json) => v.label);
+    expect(sizes.some((l: string) => l.startsWith('XXL'))).toBe(false);
+  });
+});
+
+describe('product variant options', () => {
+  it('lists a product’s options with their values, and 404 for an unknown product', async () => {
+    const res = await client.call('GET', '/v3/catalog/products/113/options?limit=5');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(1);
+    expect(res.body.data[0]).toMatchObject({ id: 50, product_id: 113, display_name: 'Size', type: 'rectangles' });
+    expect(res.body.data[0].option_values.slice(0, 3)).toEqual([
+      { id: 261, label: 'S', sort_order: 0, value_data: null, is_default: false },
+      { id: 262, label: 'M', sort_order: 1, value_data: null, is_default: false },
+      { id: 263, label: 'L', sort_order: 2, value_data: null, is_default: false },
+    ]);
+    expect(res.body.meta.pagination).toMatchObject({ total: 1, count: 1, per_page: 5, current_page: 1 });
+    expect((await client.call('GET', '/v3/catalog/products/999999/options')).status).toBe(404);
+    // A product without options has none.
+    expect((await client.call('GET', '/v3/catalog/products/111/options')).body.data).toEqual([]);
+  });
+
+  it('creates an option with its values and adds values; a variant is then created from their ids', async () => {
+    const base = unique('CAP');
+    const product = (
+      await client.call('POST', '/v3/catalog/products', {
+        name: unique('Trail Cap'),
+        type: 'physical',
+        weight: 0.1,
+        price: 18,
+        sku: base,
+        variants: [{ sku: `${base}-RED`, option_values: [{ option_display_name: 'Colour', label: 'Red' }] }],
+      })
+    ).body.data;
+    const colour = product.options[0];
+
+    const green = await client.call('POST', `/v3/catalog/products/${product.id}/options/${colour.id}/values`, { label: 'Green', sort_order: 1 });
+    expect(green.status).toBe(200);
+    expect(green.body.data).toEqual({ id: expect.any(Number), label: 'Green', sort_order: 1, is_default: false, value_data: null });
+    // Two values with one label (any letter case), a value without its sort_order, an option of another product.
+    expect((await client.call('POST', `/v3/catalog/products/${product.id}/options/${colour.id}/values`, { label: 'green', sort_order: 2 })).status).toBe(422);
+    const noOrder = await client.call('POST', `/v3/catalog/products/${product.id}/options/${colour.id}/values`, { label: 'Blue' });
+    expect(noOrder.status).toBe(422);
+    expect(noOrder.body.errors).toMatchObject({ sort_order: 'error.path.missing' });
+    expect((await client.call('POST', `/v3/catalog/products/${product.id}/options/50/values`, { label: 'Blue', sort_order: 2 })).status).toBe(404);
+
+    const material = await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'Material', type: 'dropdown', option_values: [{ label: 'Cotton', sort_order: 0 }, { label: 'Wool', sort_order: 1, is_default: true }] });
+    expect(material.status).toBe(200);
+    expect(material.body.data).toMatchObject({ product_id: product.id, display_name: 'Material', type: 'dropdown', option_values: [{ label: 'Cotton', sort_order: 0, is_default: false }, { label: 'Wool', sort_order: 1, is_default: true }] });
+    expect(material.body.data.id).not.toBe(colour.id);
+    expect((await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'material', type: 'dropdown', option_values: [{ label: 'Silk', sort_order: 0 }] })).status).toBe(409);
+    const invalid = await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'Fit', option_values: [] });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors).toHaveProperty('type');
+    expect((await client.call('POST', '/v3/catalog/products/999999/options', { display_name: 'Fit', type: 'dropdown', option_values: [{ label: 'Slim', sort_order: 0 }] })).status).toBe(404);
+
+    const listed = (await client.call('GET', `/v3/catalog/products/${product.id}/options`)).body.data;
+    expect(listed.map((o: Json) => [o.display_name, o.option_values.map((v: Json) => v.label)])).toEqual([
+      ['Colour', ['Red', 'Green']],
+      ['Material', ['Cotton', 'Wool']],
+    ]);
+
+    const created = await client.call('PUT', '/v3/catalog/variants', [{ product_id: product.id, sku: `${base}-GRN`, option_values: [{ id: green.body.data.id, option_id: colour.id }] }]);
+    expect(created.status).toBe(200);
+    expect(created.body.data[0]).toMatchObject({ product_id: product.id, sku: `${base}-GRN`, option_values: [{ id: green.body.data.id, option_id: colour.id, label: 'Green', option_display_name: 'Colour' }] });
+    // The same combination again is a conflict.
+    expect((await client.call('PUT', '/v3/catalog/variants', [{ product_id: product.id, sku: unique('CAP-GRN2'), option_values: [{ id: green.body.data.id, option_id: colour.id }] }])).body.batch_errors[0].status).toBe(409);
   });
 });
 

@@ -54,7 +54,7 @@ const DOCUMENTED_UNDECLARED: Record<string, Array<{ field: RegExp; why: string }
   'PUT /v3/catalog/variants': [
     {
       field: /^\/\d+\/(product_id|sku|option_values)$/,
-      why: 'the operation\'s description: "To create a new variant: product_id, sku, option_values"; its Variant Put schema declares only the Variant Base fields and `id`',
+      why: 'the operation\'s description: "To create a new variant: product_id, sku, option_values - id (option_value ID) - option_id (Option ID)"; its Variant Put schema declares only the Variant Base fields and `id` (the test checks option_values are exactly {id, option_id})',
     },
   ],
 };
@@ -162,10 +162,12 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
       item('PACK-22', { name: 'Trail pack 22L', price: 84, active: false, levelPrices: { Wholesale: 60 } }),
       // A product whose SKU another product has, refused by BigCommerce (a 207 names it).
       item('BOTTLE-1', { name: 'Bottle', price: 15 }),
-      // A matrix product in BigCommerce: one variant's price changed, one variant is new.
+      // A matrix product in BigCommerce: one variant's price changed, one variant is new (a size its Size option lacks).
       item('JKT-RDG', { name: 'Ridge jacket', matrix: 'parent', price: 149, weight: 1.2 }),
       child('JKT-RDG', 'M', { price: 151, weight: 1.2, levelPrices: { Wholesale: 120 } }),
       child('JKT-RDG', 'XL', { price: 154, weight: 1.2, levelPrices: { Wholesale: 125 } }),
+      // A matrix product in BigCommerce without options yet: its first variant needs the option made.
+      child('HAT-1', 'OS', { price: 19 }),
     ];
     const products: BcProductState[] = [
       { id: 111, sku: 'PACK-22', name: 'Pack 22', descriptionDigest: 'stale', price: 79, weight: 0.5, isVisible: true, baseVariantId: 1, variants: [] },
@@ -177,6 +179,7 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
           { id: 8, sku: 'JKT-RDG-M', price: null, options: [{ name: 'Size', value: 'M' }] },
         ],
       },
+      { id: 120, sku: 'HAT-1', name: 'Hat', descriptionDigest: 'stale', price: 19, weight: 0.1, isVisible: true, baseVariantId: null, variants: [] },
     ];
 
     let nextId = 500;
@@ -195,8 +198,17 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
         const failed = b.findIndex((x: Json) => x.id === 112);
         return { status: failed >= 0 ? 207 : 200, body: { data: ok.map((x: Json) => ({ id: x.id, ...x })), ...(failed >= 0 ? { errors: { status: 409, title: 'Duplicate SKU', errors: { [`${failed}.sku`]: 'error.sku.duplicate' } } } : {}), meta: {} } };
       }
+      // Product 113's Size option has S and M; product 120 has no option yet.
+      if (req.method === 'GET' && p === '/v3/catalog/products/113/options') {
+        return { status: 200, body: { data: [{ id: 50, product_id: 113, display_name: 'Size', type: 'rectangles', sort_order: 0, option_values: [{ id: 61, label: 'S', sort_order: 0 }, { id: 62, label: 'M', sort_order: 1 }] }], meta: {} } };
+      }
+      if (req.method === 'GET' && p === '/v3/catalog/products/120/options') return { status: 200, body: { data: [], meta: {} } };
+      if (req.method === 'POST' && p === '/v3/catalog/products/113/options/50/values') return { status: 200, body: { data: { id: 63, ...b }, meta: {} } };
+      if (req.method === 'POST' && p === '/v3/catalog/products/120/options') {
+        return { status: 200, body: { data: { id: 70, product_id: 120, ...b, option_values: b.option_values.map((v: Json, i: number) => ({ id: 80 + i, ...v })) }, meta: {} } };
+      }
       if (req.method === 'PUT' && p === '/v3/catalog/variants') {
-        return { status: 200, body: { data: b.map((v: Json) => ({ id: v.id ?? nextId++, product_id: v.product_id, sku: v.sku ?? 'JKT-RDG-M', price: v.price ?? null, option_values: v.option_values ?? [] })), meta: {} } };
+        return { status: 200, body: { data: b.map((v: Json) => ({ id: v.id ?? nextId++, product_id: v.product_id, sku: v.sku ?? 'JKT-RDG-M', price: v.price ?? null })), meta: {} } };
       }
       if (req.method === 'PUT' && /^\/v3\/pricelists\/\d+\/records$/.test(p)) return { status: 200, body: { data: [], meta: {} } };
       return { status: 404, body: { status: 404, title: `no stand-in for ${req.method} ${p}` } };
@@ -209,7 +221,7 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
     expect(plan.parked).toEqual([]);
     expect(plan.productCreates.map((c) => c.sku)).toEqual(['MUG-01', 'CT-M']);
     expect(plan.productUpdates.map((u) => u.sku)).toEqual(['PACK-22', 'BOTTLE-1', 'JKT-RDG']);
-    expect(plan.variantWrites.map((v) => [v.sku, v.id])).toEqual([['JKT-RDG-M', 8], ['JKT-RDG-XL', undefined]]);
+    expect(plan.variantWrites.map((v) => [v.sku, v.id])).toEqual([['JKT-RDG-M', 8], ['JKT-RDG-XL', undefined], ['HAT-1-OS', undefined]]);
 
     const created: Record<string, number> = {};
     for (const create of plan.productCreates) {
@@ -219,7 +231,11 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
     }
     const updated = await updateProducts(client, plan.productUpdates);
     expect(updated.parked.map((x) => x.sku)).toEqual(['BOTTLE-1']);
-    Object.assign(created, (await writeVariants(client, plan.variantWrites)).variantIds);
+    const variants = await writeVariants(client, plan.variantWrites);
+    expect(variants.parked).toEqual([]);
+    // Two reads of options, a value and an option created, one batch PUT.
+    expect(variants.calls).toBe(5);
+    Object.assign(created, variants.variantIds);
     const deferred = resolveDeferredPrices(plan.deferredPrices, created);
     expect(deferred.missing).toEqual([]);
     const byList = new Map<number, PriceRecordWrite[]>();
@@ -232,9 +248,20 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
       'POST /v3/catalog/products',
       'POST /v3/catalog/products',
       'PUT /v3/catalog/products',
+      'POST /v3/catalog/products/113/options/50/values',
+      'POST /v3/catalog/products/120/options',
       'PUT /v3/catalog/variants',
       'PUT /v3/pricelists/{id}/records',
       'PUT /v3/pricelists/{id}/records',
+    ]);
+    expect(sent.filter((s) => s.method === 'GET' && s.path.endsWith('/options')).map((s) => s.path.replace('/stores/abc123', ''))).toEqual(['/v3/catalog/products/113/options', '/v3/catalog/products/120/options']);
+    expect(sent.find((s) => s.path.endsWith('/options/50/values'))!.body).toEqual({ label: 'XL', sort_order: 2 });
+    expect(sent.find((s) => s.method === 'POST' && s.path.endsWith('/products/120/options'))!.body).toEqual({ display_name: 'Size', type: 'rectangles', option_values: [{ label: 'OS', sort_order: 0 }] });
+    // Creates name their option values by id ("option_values - id (option_value ID) - option_id (Option ID)"), never by label.
+    const variantPut = sent.find((s) => s.method === 'PUT' && s.path.endsWith('/v3/catalog/variants'))!.body as Json[];
+    expect(variantPut.filter((v) => v.id === undefined)).toEqual([
+      { product_id: 113, sku: 'JKT-RDG-XL', price: 154, option_values: [{ id: 63, option_id: 50 }] },
+      { product_id: 120, sku: 'HAT-1-OS', price: 19, option_values: [{ id: 80, option_id: 70 }] },
     ]);
     const tee = sent.find((s) => s.method === 'POST' && (s.body as Json).sku === 'CT-M')!.body as Json;
     expect(tee.variants.map((v: Json) => [v.sku, v.price])).toEqual([['CT-M-S', 20], ['CT-M-M', null], ['CT-M-L', 22]]);
@@ -276,6 +303,8 @@ describe.skipIf(!specsAvailable())('request bodies our connectors send, against 
     console.log(`[conformance] request bodies: ${checked.length} checked over ${covered.length} operations (${covered.join(', ')}); ` + `undeclared but documented: ${[...new Set(checked.flatMap((c) => c.undeclared.map((u) => `${c.operation} ${u.replace(/^\/\d+/, '/*')}`)))].join(', ') || 'none'}`);
     expect(covered).toEqual([
       'POST /v3/catalog/products',
+      'POST /v3/catalog/products/{product_id}/options',
+      'POST /v3/catalog/products/{product_id}/options/{option_id}/values',
       'POST /v3/orders/{order_id}/payment_actions/refund_quotes',
       'POST /v3/orders/{order_id}/payment_actions/refunds',
       'POST /v3/pricelists',

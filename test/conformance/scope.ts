@@ -41,6 +41,9 @@ export const IN_SCOPE_OPERATIONS = [
   'POST /v3/catalog/products/{product_id}/variants',
   'PUT /v3/catalog/variants',
   'GET /v3/catalog/variants',
+  'GET /v3/catalog/products/{product_id}/options',
+  'POST /v3/catalog/products/{product_id}/options',
+  'POST /v3/catalog/products/{product_id}/options/{option_id}/values',
   // inventory and locations V3
   'PUT /v3/inventory/adjustments/absolute',
   'POST /v3/inventory/adjustments/relative',

@@ -129,6 +129,18 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     fix: (node) => xNullableToNullable(node),
     why: 'GET/PUT /catalog/variants use Swagger 2 `x-nullable`, which OpenAPI 3 ignores; productVariant_Full marks the same fields `nullable: true`',
   },
+  {
+    file: 'product-variant-options_catalog.v3.yml',
+    pointer: '/paths/~1catalog~1products~1{product_id}~1options~1{option_id}~1values',
+    fix: (node) => xNullableToNullable(node),
+    why: 'GET/POST .../options/{option_id}/values mark `value_data` with Swagger 2 `x-nullable`, which OpenAPI 3 ignores; productOptionOptionValue_Base marks it `nullable: true` ("If no data is available, returns `null`")',
+  },
+  {
+    file: 'product-variant-options_catalog.v3.yml',
+    pointer: '/paths/~1catalog~1products~1{product_id}~1options/post/responses/200/content/application~1json/schema/properties/data/allOf/0/properties/option_values/items/allOf/0/properties/value_data',
+    fix: (node) => (node.nullable = true),
+    why: 'the POST /catalog/products/{product_id}/options answer copies Option Value Base inline without `nullable`; productOptionOptionValue_Base says of `value_data` "If no data is available, returns `null`"',
+  },
   // ShipStation V1 (third-party spec, generated from ShipStation's example responses): where one
   // example happened to have a value, the schema made the field required and non-nullable; where
   // it had null, the field became a nullable string. ShipStation returns null for every optional

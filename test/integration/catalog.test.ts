@@ -39,6 +39,12 @@ async function runCatalog(reason: string): Promise<CatalogSyncState> {
     return s.runs > before && !s.running ? s : undefined;
   }, `catalog run "${reason}"`, 60_000);
 }
+const addBcFault = async (fault: Record<string, unknown>): Promise<Json> => {
+  const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`fault: ${res.status} ${await res.text()}`);
+  return res.json();
+};
+const bcFaults = async (): Promise<Json[]> => ((await (await fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`)).json()) as Json).faults;
 const productBySku = async (sku: string): Promise<Json> => (await bc(`/v3/catalog/products?sku=${encodeURIComponent(sku)}&include=variants`)).data[0];
 const skus = Array.from({ length: 12 }, (_, i) => `CT-${i + 1}`);
 
@@ -157,6 +163,47 @@ describe('catalog and prices ERP -> BigCommerce', () => {
       return n >= 5 ? n : undefined;
     }, 'five continue-as-new runs');
     expect(chain).toBe(5);
+  });
+
+  it('a variant added to an existing matrix product names option value ids: a new size is created first, an existing one reused; a lost answer is adopted on retry', async () => {
+    // The run before may still be renewing its history.
+    await eventually(async () => ((await handle().query(catalogStateQuery)).running ? undefined : true), 'the catalog sync idle', 30_000);
+    const hoodie = (size: string, colour: string) => ({ sku: `CT-H-${size}-${colour.toUpperCase()}`, displayName: `Catalog hoodie ${size} ${colour}`, matrixType: 'CHILD', parentSku: 'CT-H', options: { Size: size, Colour: colour }, weight: 0.6, prices: { 'Base Price': size === 'L' ? 44 : 40 } });
+    await seedErp([{ sku: 'CT-H', displayName: 'Catalog hoodie', matrixType: 'PARENT', weight: 0.6, prices: { 'Base Price': 40 } }, hoodie('S', 'Red'), hoodie('M', 'Blue')]);
+    await runCatalog('test: hoodie');
+    const product = await productBySku('CT-H');
+    expect(product.variants.map((v: Json) => v.sku).sort()).toEqual(['CT-H-M-BLUE', 'CT-H-S-RED']);
+    const optionsOf = async () => Object.fromEntries((await bc(`/v3/catalog/products/${product.id}/options`)).data.map((o: Json) => [o.display_name, o]));
+    const before = await optionsOf();
+    expect(before.Size.option_values.map((v: Json) => v.label)).toEqual(['S', 'M']);
+    expect(before.Colour.option_values.map((v: Json) => v.label)).toEqual(['Red', 'Blue']);
+
+    // The answer to the first value create is lost (the value is made): the activity is retried, lists
+    // the options again and must adopt that value, not make a second "L".
+    const fault = await addBcFault({ method: 'POST', path: `^/v3/catalog/products/${product.id}/options/\\d+/values$`, status: 500, lostAnswer: true, times: 1 });
+    // Size L is new to the Size option; S in Blue is a new combination of values the product has.
+    await seedErp([hoodie('L', 'Red'), hoodie('S', 'Blue')]);
+    const state = await runCatalog('test: hoodie gains a size');
+    expect((await bcFaults()).find((f: Json) => f.id === fault.id)?.fired).toBe(1);
+
+    const after = await optionsOf();
+    expect(after.Size.id).toBe(before.Size.id);
+    expect(after.Size.option_values.map((v: Json) => v.label)).toEqual(['S', 'M', 'L']);
+    expect(after.Colour.option_values.map((v: Json) => v.label)).toEqual(['Red', 'Blue']);
+    const valueId = (option: Json, label: string) => option.option_values.find((v: Json) => v.label === label).id;
+    const variants = Object.fromEntries((await productBySku('CT-H')).variants.map((v: Json) => [v.sku, v]));
+    const ids = (sku: string) => variants[sku].option_values.map((o: Json) => [o.option_id, o.id]).sort();
+    const expected = (size: string, colour: string) => [[after.Size.id, valueId(after.Size, size)], [after.Colour.id, valueId(after.Colour, colour)]].sort();
+    expect(ids('CT-H-L-RED')).toEqual(expected('L', 'Red'));
+    expect(ids('CT-H-S-BLUE')).toEqual(expected('S', 'Blue'));
+    // The new combination reuses the values the other variants carry.
+    expect(valueId(after.Size, 'S')).toBe(valueId(before.Size, 'S'));
+    expect(variants['CT-H-L-RED'].price).toBe(44);
+    expect(state.parked.filter((p) => p.sku.startsWith('CT-H'))).toEqual([]);
+    // Two variants written. The attempt that lost its answer reports no count; the retry's options read
+    // counts with the products read and the batch PUT.
+    expect(state.lastRun!.counts).toMatchObject({ variantsWritten: 2, parked: 0 });
+    expect(state.lastRun!.counts.bcCalls).toBeGreaterThanOrEqual(3);
   });
 
   it('an ERP item.changed event wakes the catalog sync, which reads the change from the ERP itself', async () => {

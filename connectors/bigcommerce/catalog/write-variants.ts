@@ -4,6 +4,7 @@ import type { VariantWrite } from '../../../domain/catalog-diff';
 import { skuKey } from '../../../domain/catalog-diff';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
+import { resolveOptionValueIds } from './option-values';
 import { bcVariantSchema, failedIndexes } from './schemas';
 
 type CallOpts = { signal?: AbortSignal; priority?: number };
@@ -15,19 +16,31 @@ const batchErrors = z.object({ batch_errors: z.array(z.object({ status: z.number
  * `option_values`) in one call. The batch is all or nothing: one bad item makes a 422 whose
  * `batch_errors` name each bad item by index, and nothing is saved. So we park the named items and
  * send the rest again. A create retried after a lost answer meets its own SKU: we look it up and
- * adopt it when it is on the same product.
+ * adopt it when it is on the same product. Creates name their option values by id: before the PUT,
+ * each product's options are read, and missing options and values created (resolveOptionValueIds);
+ * those calls count in `calls`, and a variant whose values cannot be made is parked alone.
  * https://developer.bigcommerce.com/docs/rest-catalog/product-variants#update-variants-batch
  */
 export async function writeVariants(client: BigCommerceClient, batch: VariantWrite[], opts: CallOpts = {}): Promise<{ variantIds: Record<string, number>; parked: ParkedItem[]; calls: number }> {
   if (batch.length > 50) throw new Error('at most 50 variants per batch PUT');
   const parked: ParkedItem[] = [];
   const variantIds: Record<string, number> = {};
-  let pending = batch;
   let calls = 0;
+  const creates = batch.filter((w) => w.id === undefined);
+  const resolved = creates.length ? await resolveOptionValueIds(client, creates, opts) : undefined;
+  if (resolved) {
+    calls += resolved.calls;
+    parked.push(...resolved.parked);
+  }
+  let pending = batch.filter((w) => w.id !== undefined || resolved?.refs.has(w));
   while (pending.length) {
     calls++;
     try {
-      const body = pending.map(({ sku, id, product_id, price, option_values }) => (id !== undefined ? { id, product_id, ...(price !== undefined ? { price } : {}) } : { product_id, sku, option_values, ...(price !== undefined ? { price } : {}) }));
+      const body = pending.map((w) => {
+        const { sku, id, product_id, price } = w;
+        if (id !== undefined) return { id, product_id, ...(price !== undefined ? { price } : {}) };
+        return { product_id, sku, option_values: resolved!.refs.get(w)!, ...(price !== undefined ? { price } : {}) };
+      });
       const res = await client.request({ method: 'PUT', path: '/v3/catalog/variants', body, route: '/v3/catalog/variants', ...opts }, z.object({ data: z.array(bcVariantSchema) }));
       for (const v of res.data?.data ?? []) variantIds[skuKey(v.sku)] = v.id;
       return { variantIds, parked, calls };

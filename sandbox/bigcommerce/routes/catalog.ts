@@ -188,6 +188,15 @@ export function catalogRouter(ctx: SandboxContext): Router {
           if (v.product_id === undefined || v.sku === undefined || v.option_values === undefined) {
             throw new V3Failure(422, 'A new variant needs product_id, sku and option_values; an update needs id.', { [`${field}.id`]: 'error.path.missing' });
           }
+          // "To create a new variant: product_id, sku, option_values - id (option_value ID) - option_id
+          // (Option ID)" (updateVariantsBatch): names and labels create options only inline, with a product
+          // POST. The title and error text are chosen; BigCommerce does not document what it answers.
+          const byLabel = v.option_values.findIndex((o) => o.id === undefined || o.option_id === undefined);
+          if (byLabel >= 0) {
+            throw new V3Failure(422, 'A new variant names its option values by id and option_id (create them with the product variant option endpoints first).', {
+              [`${field}.option_values.${byLabel}`]: 'id and option_id are required',
+            });
+          }
           const product = findProduct(ctx.data, v.product_id);
           if (!product) throw new V3Failure(404, `Product ${v.product_id} does not exist.`, { [`${field}.product_id`]: 'not found' });
           writes.planCreate(product, { ...v, sku: v.sku, option_values: v.option_values }, field);

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { SandboxContext } from '../context';
 import { catalogRouter } from './catalog';
+import { catalogOptionsRouter } from './catalog-options';
 import { customersRouter } from './customers';
 import { hooksRouter } from './hooks';
 import { inventoryRouter } from './inventory';
@@ -12,5 +13,5 @@ import { storeInfoRouter } from './store-info';
 
 /** Every BigCommerce API route the sandbox serves, mounted below /stores/<hash>. */
 export function storeRouters(ctx: SandboxContext): Router[] {
-  return [storeInfoRouter(ctx), ordersRouter(ctx), orderMetafieldsRouter(ctx), refundsRouter(ctx), catalogRouter(ctx), inventoryRouter(ctx), customersRouter(ctx), priceListsRouter(ctx), hooksRouter(ctx)];
+  return [storeInfoRouter(ctx), ordersRouter(ctx), orderMetafieldsRouter(ctx), refundsRouter(ctx), catalogRouter(ctx), catalogOptionsRouter(ctx), inventoryRouter(ctx), customersRouter(ctx), priceListsRouter(ctx), hooksRouter(ctx)];
 }
