@@ -4,7 +4,7 @@ import { ErpEventPusher } from './events';
 import { ERP_EXTENSIONS, type ErpSandboxContext } from './extensions';
 import { ErpGovernance } from './governance';
 import { SuiteQlRegistry } from './suiteql';
-import { NetSuiteInputError, netSuiteError } from './netsuite-errors';
+import { NetSuiteInputError, netSuiteError, parseRecordBody, recordNotFound, upsertExternalId } from './netsuite-errors';
 import { freshErpData, upgradeErpData, type ErpCreditMemo, type ErpCustomer, type ErpItem, type ErpSalesOrder, type ErpSandboxData } from './state';
 
 export interface ErpSandboxOptions {
@@ -207,19 +207,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 
   // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156335203191.html (upsert)
   records.put('/salesOrder/:key', (req, res) => {
-    const key = String(req.params.key);
-    if (!key.startsWith('eid:')) {
-      res.status(405).json(netSuiteError(405, 'Method Not Allowed', 'Upsert with PUT requires an external id in the URL (eid:<externalId>).', 'METHOD_NOT_ALLOWED'));
-      return;
-    }
-    const externalId = decodeURIComponent(key.slice(4));
-    const parsed = salesOrderBody.safeParse(req.body);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      res.status(400).json(netSuiteError(400, 'Bad Request', `Error while accessing a resource. ${i?.path.join('.')}: ${i?.message}`, 'USER_ERROR'));
-      return;
-    }
-    const body = parsed.data;
+    const externalId = upsertExternalId(req, res);
+    if (externalId === undefined) return;
+    const body = parseRecordBody(salesOrderBody, req.body, res);
+    if (body === undefined) return;
     if (body.externalId !== undefined && body.externalId !== externalId) {
       res.status(400).json(netSuiteError(400, 'Bad Request', 'The externalId in the body differs from the one in the URL.', 'USER_ERROR'));
       return;
@@ -240,7 +231,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
         custcol_bcsync_line_id: l.custcol_bcsync_line_id,
       }));
       const { entity: _e, item: _i, externalId: _x, ...fields } = body;
-      const existing = findByKey(data.salesOrders, key);
+      const existing = findByKey(data.salesOrders, String(req.params.key));
       const replace = String(req.query.replace ?? '').split(',').includes('item');
       const t = now();
       const record: ErpSalesOrder = existing ?? {
@@ -274,10 +265,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   // closing every line (FACTS.md section 2: the status itself is not writable).
   records.patch('/salesOrder/:key', (req, res) => {
     const record = findByKey(data.salesOrders, String(req.params.key));
-    if (!record) {
-      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
-      return;
-    }
+    if (!record) return recordNotFound(res);
     const parsed = z
       .object({ item: z.object({ items: z.array(z.object({ line: z.number().int().positive(), isClosed: z.boolean().optional() }).loose()) }).optional(), memo: z.string().optional() })
       .loose()
@@ -305,10 +293,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 
   records.get('/salesOrder/:key', (req, res) => {
     const record = findByKey(data.salesOrders, String(req.params.key));
-    if (!record) {
-      res.status(404).json(netSuiteError(404, 'Not Found', `The record instance does not exist. Provide a valid record instance ID.`, 'NONEXISTENT_ID'));
-      return;
-    }
+    if (!record) return recordNotFound(res);
     const self = location(req, 'salesOrder', record.id);
     const subtotal = round2(record.lines.reduce((s, l) => s + l.amount, 0));
     const discountTotal = round2(Number(record.fields.discountRate ?? 0));
@@ -336,19 +321,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 
   // Credit memos: the refund side. Upsert by external id like sales orders, created from one.
   records.put('/creditMemo/:key', (req, res) => {
-    const key = String(req.params.key);
-    if (!key.startsWith('eid:')) {
-      res.status(405).json(netSuiteError(405, 'Method Not Allowed', 'Upsert with PUT requires an external id in the URL (eid:<externalId>).', 'METHOD_NOT_ALLOWED'));
-      return;
-    }
-    const externalId = decodeURIComponent(key.slice(4));
-    const parsed = creditMemoBody.safeParse(req.body);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      res.status(400).json(netSuiteError(400, 'Bad Request', `Error while accessing a resource. ${i?.path.join('.')}: ${i?.message}`, 'USER_ERROR'));
-      return;
-    }
-    const body = parsed.data;
+    const externalId = upsertExternalId(req, res);
+    if (externalId === undefined) return;
+    const body = parseRecordBody(creditMemoBody, req.body, res);
+    if (body === undefined) return;
     try {
       const customer = resolveCustomer(body.entity);
       const from = Object.values(data.salesOrders).find((o) => (body.createdFrom.id && o.id === body.createdFrom.id) || (body.createdFrom.externalId && o.externalId === body.createdFrom.externalId));
@@ -363,7 +339,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
         custcol_bcsync_line_id: l.custcol_bcsync_line_id,
       }));
       const { entity: _e, item: _i, externalId: _x, createdFrom: _c, ...fields } = body;
-      const existing = findByKey(data.creditMemos, key);
+      const existing = findByKey(data.creditMemos, String(req.params.key));
       const t = now();
       const record: ErpCreditMemo = existing ?? {
         id: String(data.nextId++),
@@ -392,10 +368,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 
   records.get('/creditMemo/:key', (req, res) => {
     const record = findByKey(data.creditMemos, String(req.params.key));
-    if (!record) {
-      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
-      return;
-    }
+    if (!record) return recordNotFound(res);
     const self = location(req, 'creditMemo', record.id);
     const expand = req.query.expandSubResources === 'true';
     res.json({
@@ -418,10 +391,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   // A credit memo nothing was applied to can be deleted: how a booked refund is taken back.
   records.delete('/creditMemo/:key', (req, res) => {
     const record = findByKey(data.creditMemos, String(req.params.key));
-    if (!record) {
-      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
-      return;
-    }
+    if (!record) return recordNotFound(res);
     delete data.creditMemos[record.id];
     data.creditMemoWrites[record.externalId] = (data.creditMemoWrites[record.externalId] ?? 0) + 1;
     changed();
@@ -430,16 +400,13 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 
   records.put('/customer/:key', (req, res) => {
     const key = String(req.params.key);
-    if (!key.startsWith('eid:')) {
-      res.status(405).json(netSuiteError(405, 'Method Not Allowed', 'Upsert with PUT requires an external id in the URL (eid:<externalId>).', 'METHOD_NOT_ALLOWED'));
-      return;
-    }
+    const externalId = upsertExternalId(req, res);
+    if (externalId === undefined) return;
     const parsed = customerBody.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json(netSuiteError(400, 'Bad Request', parsed.error.issues[0]?.message ?? 'invalid', 'USER_ERROR'));
       return;
     }
-    const externalId = decodeURIComponent(key.slice(4));
     const existing = findByKey(data.customers, key);
     const name = parsed.data.companyName || [parsed.data.firstName, parsed.data.lastName].filter(Boolean).join(' ') || externalId;
     const customer: ErpCustomer = existing ?? { id: String(data.nextId++), externalId, entityId: name };
@@ -451,10 +418,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 
   records.get('/customer/:key', (req, res) => {
     const customer = findByKey(data.customers, String(req.params.key));
-    if (!customer) {
-      res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
-      return;
-    }
+    if (!customer) return recordNotFound(res);
     res.json({ links: [{ rel: 'self', href: location(req, 'customer', customer.id) }], ...customer });
   });
 

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ErpSandboxContext } from './extensions';
-import { netSuiteError } from './netsuite-errors';
+import { netSuiteError, recordNotFound } from './netsuite-errors';
 import type { ErpSalesOrder, ErpSalesOrderLine } from './state';
 import { formatTimestamp, parseToTimestamp } from './suiteql';
 
@@ -74,7 +74,6 @@ const createBody = z.strictObject({
 export function erpRefundsExtension(ctx: ErpSandboxContext): void {
   const store = (): ErpRefundsData => (ctx.data.erpRefunds ??= { records: {}, writes: {} });
   const location = (req: Request, type: string, id: string) => `${req.protocol}://${req.get('host')}/services/rest/record/v1/${type}/${id}`;
-  const notFound = (res: Response) => res.status(404).json(netSuiteError(404, 'Not Found', 'The record instance does not exist. Provide a valid record instance ID.', 'NONEXISTENT_ID'));
   const find = (type: ErpRefundRecordType, key: string) => {
     const r = store().records[key];
     return r && r.type === type ? r : undefined;
@@ -85,7 +84,7 @@ export function erpRefundsExtension(ctx: ErpSandboxContext): void {
   for (const type of ['cashRefund', 'returnAuthorization'] as const) {
     ctx.records.get(`/${type}/:key`, (req, res) => {
       const r = find(type, String(req.params.key));
-      if (!r) return void notFound(res);
+      if (!r) return void recordNotFound(res);
       const self = location(req, type, r.id);
       const expand = req.query.expandSubResources === 'true';
       res.json({
@@ -108,7 +107,7 @@ export function erpRefundsExtension(ctx: ErpSandboxContext): void {
     // PATCH changes only the body fields it sends (an integration's custom fields, the memo).
     ctx.records.patch(`/${type}/:key`, (req, res) => {
       const r = find(type, String(req.params.key));
-      if (!r) return void notFound(res);
+      if (!r) return void recordNotFound(res);
       const parsed = z.record(z.string().regex(/^(custbody_\w+|memo)$/, 'only custbody_* fields and memo are writable here'), z.union([z.string(), z.number(), z.boolean(), z.null()])).safeParse(req.body ?? {});
       if (!parsed.success) return void res.status(400).json(netSuiteError(400, 'Bad Request', parsed.error.issues[0]?.message ?? 'invalid', 'USER_ERROR'));
       const { memo, ...fields } = parsed.data;
