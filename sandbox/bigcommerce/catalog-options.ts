@@ -2,7 +2,7 @@ import { variantsOf } from './catalog';
 import type { OptionCreate, OptionValueCreate, OptionValueInput } from './catalog-schemas';
 import type { SandboxContext } from './context';
 import type { BcSandboxData, V3OptionValue, V3Product, V3ProductOption, V3ProductOptionValue } from './state';
-import { V3Failure } from './v3-errors';
+import { V3Failure, v3NotFound } from './v3-errors';
 
 /**
  * Variant options and their values (product-variant-options_catalog.v3.yml). A product's options are
@@ -101,7 +101,7 @@ export function createOption(ctx: SandboxContext, product: V3Product, body: Opti
 /** POST /catalog/products/{id}/options/{option_id}/values: one value added to an option of the product. */
 export function createOptionValue(ctx: SandboxContext, product: V3Product, optionId: number, body: OptionValueCreate): V3ProductOptionValue {
   const option = productOptions(ctx.data, product.id).find((o) => o.id === optionId);
-  if (!option) throw new V3Failure(404, 'The requested resource was not found.', { option_id: `product ${product.id} has no option ${optionId}` });
+  if (!option) throw v3NotFound({ option_id: `product ${product.id} has no option ${optionId}` });
   if (option.option_values.length >= VALUES_PER_OPTION) throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { label: `option ${optionId} has ${VALUES_PER_OPTION} values` });
   // The message is chosen: the spec does not say what BigCommerce answers to a second value with the same label.
   if (option.option_values.some((v) => sameText(v.label, body.label))) throw new V3Failure(422, `The option already has a value labelled "${body.label.trim()}".`, { label: 'duplicate label' });

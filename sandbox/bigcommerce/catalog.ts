@@ -1,8 +1,16 @@
 import type { BcSandboxData, V3Product, V3Variant } from './state';
+import { v3NotFound } from './v3-errors';
 
 /** Lookups over the sandbox catalog shared by orders, inventory and catalog routes. */
 
 export const findProduct = (data: BcSandboxData, id: number): V3Product | undefined => data.products[String(id)];
+
+/** The product a path's `:id` names, or a 404 (thrown for the route's `v3Route` to answer). */
+export function productOfPath(data: BcSandboxData, id: string): V3Product {
+  const product = /^\d+$/.test(id) ? findProduct(data, Number(id)) : undefined;
+  if (!product) throw v3NotFound();
+  return product;
+}
 
 export const findVariant = (data: BcSandboxData, id: number): V3Variant | undefined => data.variants[String(id)];
 

@@ -17,6 +17,9 @@ export class V3Failure extends Error {
   }
 }
 
+/** The 404 V3 routes answer for a resource that does not exist. */
+export const v3NotFound = (errors: Record<string, string> = {}): V3Failure => new V3Failure(404, 'The requested resource was not found.', errors);
+
 export function sendV3(res: express.Response, status: number, title: string, errors: Record<string, string> = {}, problem = false): void {
   res.status(status);
   if (problem) res.type('application/problem+json').send(JSON.stringify(v3Error(status, title, errors)));

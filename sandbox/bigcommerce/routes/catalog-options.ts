@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
-import { findProduct } from '../catalog';
+import { productOfPath } from '../catalog';
 import { createOption, createOptionValue, productOptions } from '../catalog-options';
 import { optionCreate, optionValueCreate } from '../catalog-schemas';
 import type { SandboxContext } from '../context';
 import type { V3Product } from '../state';
-import { invalidJson, V3Failure, v3Route } from '../v3-errors';
+import { invalidJson, V3Failure, v3NotFound, v3Route } from '../v3-errors';
 import { offsetPage, readPage } from '../v3-pagination';
 import { projectFields } from '../v3-query';
 
@@ -14,17 +14,10 @@ import { projectFields } from '../v3-query';
  * by PUT /catalog/variants must name by id. Options and values cannot be changed or deleted here.
  */
 
-const notFound = () => new V3Failure(404, 'The requested resource was not found.');
-
 export function catalogOptionsRouter(ctx: SandboxContext): Router {
   const router = express.Router();
 
-  const productParam = (req: express.Request): V3Product => {
-    const id = String(req.params.id);
-    const product = /^\d+$/.test(id) ? findProduct(ctx.data, Number(id)) : undefined;
-    if (!product) throw notFound();
-    return product;
-  };
+  const productParam = (req: express.Request): V3Product => productOfPath(ctx.data, String(req.params.id));
 
   router.get(
     '/v3/catalog/products/:id/options',
@@ -55,7 +48,7 @@ export function catalogOptionsRouter(ctx: SandboxContext): Router {
     v3Route((req, res) => {
       const product = productParam(req);
       const optionId = String(req.params.optionId);
-      if (!/^\d+$/.test(optionId)) throw notFound();
+      if (!/^\d+$/.test(optionId)) throw v3NotFound();
       const parsed = optionValueCreate.safeParse(req.body);
       if (!parsed.success) throw invalidJson(parsed.error, req.body);
       const value = createOptionValue(ctx, product, Number(optionId), parsed.data);

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { findProduct, variantsOf } from '../catalog';
+import { findProduct, productOfPath, variantsOf } from '../catalog';
 import { productFilters, requireDeleteFilter, sortProducts, variantFilters } from '../catalog-filters';
 import { createProduct, deleteProducts, updateProduct } from '../catalog-products';
 import { productBatchItem, productCreate, productUpdate, variantBatchItem, variantCreate } from '../catalog-schemas';
@@ -25,17 +25,10 @@ const includesOf = (query: Query): Set<string> => new Set((csv(query, 'include')
 /** What a write answers with: the product and its sub-resources, as the spec's PUT example shows. */
 const WRITE_INCLUDES = new Set(['variants', 'images', 'custom_fields', 'bulk_pricing_rules', 'options', 'modifiers', 'videos']);
 
-const notFound = () => new V3Failure(404, 'The requested resource was not found.');
-
 export function catalogRouter(ctx: SandboxContext): Router {
   const router = express.Router();
 
-  const productParam = (req: express.Request): V3Product => {
-    const id = String(req.params.id);
-    const product = /^\d+$/.test(id) ? findProduct(ctx.data, Number(id)) : undefined;
-    if (!product) throw notFound();
-    return product;
-  };
+  const productParam = (req: express.Request): V3Product => productOfPath(ctx.data, String(req.params.id));
 
   router.get(
     '/v3/catalog/products',

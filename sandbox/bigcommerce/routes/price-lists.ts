@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext } from '../context';
 import { BatchErrors, createPriceList, findPriceLists, findRecords, serializePriceList, serializeRecord, upsertRecords } from '../price-lists';
 import type { V3PriceList, V3PriceRecord } from '../state';
-import { V3Failure, v3Route } from '../v3-errors';
+import { V3Failure, v3NotFound, v3Route } from '../v3-errors';
 import { cursorPage, offsetPage, readCursor, readPage, type PageRequest } from '../v3-pagination';
 import { csv, type Query } from '../v3-query';
 
@@ -42,7 +42,7 @@ export function priceListsRouter(ctx: SandboxContext): Router {
   const listParam = (req: express.Request): V3PriceList => {
     const id = String(req.params.id);
     const list = /^\d+$/.test(id) ? ctx.data.priceLists[id] : undefined;
-    if (!list) throw new V3Failure(404, 'The requested resource was not found.');
+    if (!list) throw v3NotFound();
     return list;
   };
 
