@@ -86,13 +86,14 @@ export function pruneSales(
   ttlMs: number,
 ): { sales: PendingSale[]; settledAwaitingWebhook: PendingSale[] } {
   const open = openSales(v.sales, (sku) => orderLevelOf(v, sku), nowMs, ttlMs);
-  const settledLate = v.sales.filter((s) => !open.includes(s) && s.awaitingWebhook?.length).map((s) => ({ ...s, units: {}, bookedAtMs: s.bookedAtMs ?? 0 }));
+  const stillOpen = new Set(open);
+  const settledLate = v.sales.filter((s) => !stillOpen.has(s) && s.awaitingWebhook?.length).map((s) => ({ ...s, units: {}, bookedAtMs: s.bookedAtMs ?? 0 }));
   const settledAwaitingWebhook = [...(v.settledAwaitingWebhook ?? []), ...settledLate].filter((s) => nowMs - s.reportedAtMs <= ttlMs && s.awaitingWebhook?.length);
   return { sales: open, settledAwaitingWebhook };
 }
 
 /** The ERP change time of a SKU's level at the order location. */
-export function orderLevelOf(v: Pick<PlanView, 'items' | 'orderLocation'>, sku: string): { changedAtMs: number } | undefined {
+function orderLevelOf(v: Pick<PlanView, 'items' | 'orderLocation'>, sku: string): { changedAtMs: number } | undefined {
   const item = v.items[levelKey(sku, v.orderLocation)];
   return item ? { changedAtMs: item.t } : undefined;
 }

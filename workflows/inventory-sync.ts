@@ -15,10 +15,10 @@ import {
 } from '@temporalio/workflow';
 import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
 import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem } from '../domain/inventory-batches';
-import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
+import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
 import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
 import { PRIORITY } from '../domain/priorities';
-import { bookingAwaited, orderLevelOf, planItem, pruneSales, type PlanView } from '../domain/inventory-plan';
+import { bookingAwaited, planItem, pruneSales, type PlanView } from '../domain/inventory-plan';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
 import {
   emptyInventoryStats,
@@ -287,7 +287,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     items: Object.keys(c.items).length,
     dirty: dirty.size,
     // What still counts (a sale the levels already count waits for the next flush to be dropped).
-    pendingSales: openSales(c.sales, (sku) => orderLevelOf(view(), sku), Date.now(), input.pendingTtlMs).length + (c.provisional?.length ?? 0),
+    pendingSales: pruneSales(view(), Date.now(), input.pendingTtlMs).sales.length + (c.provisional?.length ?? 0),
     sweepWatermark: c.sweepWatermarkMs === null ? null : new Date(c.sweepWatermarkMs).toISOString(),
     lagP50Ms: lagPercentile(c.lag, 50),
     lagP95Ms: lagPercentile(c.lag, 95),
@@ -372,13 +372,14 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
    */
   function touched(keys: string[], opts: { physical?: Set<string>; force?: boolean } = {}): void {
     const announced = provisionalUnits();
+    const v = view();
     for (const key of keys) {
       markDirty(key);
       if (opts.force || opts.physical?.has(key)) {
         lastInputAtMs = Date.now();
         continue;
       }
-      const plan = planItem(view(), key, announced, false);
+      const plan = planItem(v, key, announced, false);
       if (plan.kind === 'write' && c.items[key]?.e !== undefined) lastInputAtMs = Date.now();
     }
   }
@@ -401,9 +402,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   /** Plans each key once (counting what needs no write), returning the items to write. */
   function planKeys(keys: Iterable<string>, wasForced: ReadonlySet<string>, now: number): PlannedItem[] {
     const announced = provisionalUnits();
+    const v = view();
     const planned: PlannedItem[] = [];
     for (const key of keys) {
-      const plan = planItem(view(), key, announced, wasForced.has(key));
+      const plan = planItem(v, key, announced, wasForced.has(key));
       const [sku] = key.split('\u0001') as [string, string];
       if (plan.kind === 'missing' || plan.kind === 'unknown') continue;
       if (plan.kind === 'unmapped' || plan.kind === 'unwritable') {
@@ -436,13 +438,18 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
    */
   function* lateBatches(planned: PlannedItem[], wasForced: Set<string>): Generator<PlannedItem[]> {
     const groups = new Map<number, PlannedItem[]>();
-    for (const p of planned) groups.set(p.bcLocationId, [...(groups.get(p.bcLocationId) ?? []), p]);
+    for (const p of planned) {
+      const group = groups.get(p.bcLocationId);
+      if (group) group.push(p);
+      else groups.set(p.bcLocationId, [p]);
+    }
     for (const loc of Object.values(input.locations)) if (!groups.has(loc)) groups.set(loc, []);
     for (const [bcLocationId, group] of [...groups].sort((a, b) => a[0] - b[0])) {
       const items = new Map<string, PlannedItem>();
       const announced = provisionalUnits();
+      const v = view();
       for (const p of group) {
-        const plan = planItem(view(), p.key, announced, wasForced.has(p.key));
+        const plan = planItem(v, p.key, announced, wasForced.has(p.key));
         if (plan.kind === 'write') items.set(p.key, { ...p, quantity: plan.want, recheck: plan.recheck });
         // No longer a write (BigCommerce's own sale made it right, a booking to wait for): the next flush says why.
         else markDirty(p.key);
