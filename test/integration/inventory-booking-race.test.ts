@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inventoryBookedSignal, inventoryChangesSignal, inventorySaleSignal } from '../../workflows/inventory-sync';
+import { inventoryBookedSignal, inventoryChangesSignal, inventorySaleSignal, inventorySummaryQuery } from '../../workflows/inventory-sync';
 import { recordHistory } from '../support/histories';
 import { inventoryHarness, level, type InventoryHarness, type InventoryStore } from '../support/inventory-harness';
 import { eventually } from '../support/stack';
@@ -35,6 +35,9 @@ async function sellThenCommitAndReceive(store: Store): Promise<{ committedAtMs: 
   const t0 = Date.now() - 1_000;
   await store.handle.signal(inventoryChangesSignal, { levels: [level('X', 30, 30, t0)] });
   expect(await nthWrite(store, 1)).toEqual({ X: 29 });
+  // The stand-in has answered; wait until the workflow has taken the answer in too. A sale it hears
+  // of before that may have been overwritten by the write, and is rightly written again (27).
+  await eventually(async () => ((await store.handle.query(inventorySummaryQuery)).stats.writeCalls >= 1 ? true : undefined), 'write 1 recorded', 10_000);
   // The order is stamped after the write landed: BigCommerce took its units from the 29 we wrote.
   await store.handle.signal(inventorySaleSignal, { orderId: 7, units: { X: 2 }, orderCreatedS: Math.floor(Date.now() / 1000) + 2 });
   await new Promise((r) => setTimeout(r, 300));
