@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCatalogPlan } from '../../cli/catalog';
-import { requestCatalogRun } from '../../ops/catalog';
 import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
+import { runCatalog as runCatalogRun } from '../support/store-calls';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -25,20 +25,7 @@ const seedErp = async (items: unknown[]) => {
   if (!res.ok) throw new Error(`seed: ${res.status} ${await res.text()}`);
 };
 const handle = () => stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash));
-/** Wakes the catalog sync and waits until that run has ended. */
-async function runCatalog(reason: string): Promise<CatalogSyncState> {
-  let before = 0;
-  try {
-    before = (await handle().query(catalogStateQuery)).runs;
-  } catch {
-    // not started yet
-  }
-  await requestCatalogRun(stack.client, stack.config, stack.storeHash, { reason });
-  return eventually(async () => {
-    const s = await handle().query(catalogStateQuery);
-    return s.runs > before && !s.running ? s : undefined;
-  }, `catalog run "${reason}"`, 60_000);
-}
+const runCatalog = (reason: string): Promise<CatalogSyncState> => runCatalogRun(stack, reason);
 const addBcFault = async (fault: Record<string, unknown>): Promise<Json> => {
   const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
   if (!res.ok) throw new Error(`fault: ${res.status} ${await res.text()}`);

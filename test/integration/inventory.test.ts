@@ -4,6 +4,7 @@ import { demoOrderBody } from '../../sandbox/demo-orders';
 import { inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type InventorySummary } from '../../workflows/inventory-sync';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
+import { storeApi } from '../support/store-calls';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -22,12 +23,7 @@ afterAll(async () => {
 
 // any: tests read loose JSON from the sandboxes field by field
 type Json = any;
-const bc = async (method: string, p: string, body?: unknown): Promise<Json> => {
-  const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}${p}`, { method, headers: { 'x-auth-token': 'test-token', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = res.status === 204 ? [] : await res.json();
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-};
+const bc = (method: string, p: string, body?: unknown): Promise<Json> => storeApi(stack)(method, p, body);
 const erpControl = async (method: string, p: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await res.json();

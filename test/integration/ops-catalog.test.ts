@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { runAttentionList } from '../../cli/ops';
 import { listAttention } from '../../ops/attention';
-import { decideCatalog, requestCatalogRun } from '../../ops/catalog';
-import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
+import { decideCatalog } from '../../ops/catalog';
+import { catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
+import { runCatalog as runCatalogRun } from '../support/store-calls';
 
 /**
  * Parked catalog items where ops already look: GET /ops/attention (one item per parked SKU),
@@ -30,19 +31,7 @@ const productBySku = async (sku: string): Promise<Json> => {
   return ((await res.json()) as Json).data[0];
 };
 const handle = () => stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash));
-async function runCatalog(reason: string): Promise<CatalogSyncState> {
-  let before = 0;
-  try {
-    before = (await handle().query(catalogStateQuery)).runs;
-  } catch {
-    // not started yet
-  }
-  await requestCatalogRun(stack.client, stack.config, stack.storeHash, { reason });
-  return eventually(async () => {
-    const s = await handle().query(catalogStateQuery);
-    return s.runs > before && !s.running ? s : undefined;
-  }, `catalog run "${reason}"`, 60_000);
-}
+const runCatalog = (reason: string): Promise<CatalogSyncState> => runCatalogRun(stack, reason);
 const attention = async (query = ''): Promise<Json[]> => {
   const res = await fetch(`${stack.apiUrl}/ops/attention?store=${stack.storeHash}${query}`, { headers: auth() });
   expect(res.status).toBe(200);
