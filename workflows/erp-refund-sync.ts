@@ -12,7 +12,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { activityStep } from './activity-step';
-import { handleRetrySkipDecisions } from './park-decisions';
+import { handleRetrySkipDecisions, nextDecision } from './park-decisions';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpRefundBcActivities, ErpRefundErpActivities } from '../activities/erp-refunds';
 import { mapErpRefundToBcItems, orderIdOfSalesOrder, type BcRefundRequestItem, type ErpRefund, type ErpRefundType } from '../domain/erp-refund';
@@ -200,9 +200,7 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
     }
     state.status = 'NeedsAttention';
     publish();
-    if (problem.transient) await condition(() => decisions.length > 0, input.parkRetryMs);
-    else await condition(() => decisions.length > 0);
-    const d = decisions.shift();
+    const d = await nextDecision(decisions, problem.transient, input.parkRetryMs);
     if (d) state.lastDecision = { action: d.action, at: new Date().toISOString() };
     if (d?.action === 'skip') {
       state.status = 'Skipped';

@@ -40,3 +40,13 @@ export function handleRetrySkipDecisions<A>(opts: {
   );
   return decisions;
 }
+
+/**
+ * Parked: waits for ops' next decision and takes it. A transient problem (an outage) also stops
+ * waiting after `retryMs`, to try again by itself (undefined then); a permanent one waits for ops.
+ */
+export async function nextDecision(decisions: RetrySkipDecision[], transient: boolean, retryMs: number): Promise<RetrySkipDecision | undefined> {
+  if (transient) await condition(() => decisions.length > 0, retryMs);
+  else await condition(() => decisions.length > 0);
+  return decisions.shift();
+}

@@ -1,5 +1,4 @@
 import {
-  condition,
   defineQuery,
   defineSignal,
   defineUpdate,
@@ -14,7 +13,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { activityStep } from './activity-step';
-import { handleRetrySkipDecisions, type RetrySkipDecision } from './park-decisions';
+import { handleRetrySkipDecisions, nextDecision, type RetrySkipDecision } from './park-decisions';
 import type { BigCommerceActivities } from '../activities/bigcommerce';
 import type { ErpActivities } from '../activities/erp';
 import type { CreditMemo } from '../domain/credit-memo';
@@ -211,9 +210,7 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
       state.problem = problem;
       state.status = 'NeedsAttention';
       publish();
-      if (problem.transient) await condition(() => decisions.length > 0, input.parkRetryMs);
-      else await condition(() => decisions.length > 0);
-      const d = decisions.shift();
+      const d = await nextDecision(decisions, problem.transient, input.parkRetryMs);
       if (d) state.lastDecision = { action: d.action, at: new Date().toISOString() };
       if (d?.action === 'skip') {
         state.status = 'Skipped';
