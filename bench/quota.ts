@@ -18,11 +18,14 @@ import { orderEventSignal } from '../workflows/order-sync';
 
 /**
  * `npm run bench -- quota`: the quota governor against the BigCommerce sandbox with a compressed
- * window (150 requests per 3 s, the Standard plan's rate at 1/10 of the window) and a real Temporal
+ * window (150 requests per 6 s, the Standard plan's rate at 1/5 of the window) and a real Temporal
  * dev server. See bench/README.md for what each figure means.
  */
 const QUOTA = 150;
-const WINDOW_MS = 3_000;
+// Not 3 s any more: since each order also writes its ERP id back and goes to the OMS, 2,000 order
+// workflows at 50 calls a second saturate these 2 cores, and the figure measured the CPU, not the
+// governor (bench/README.md). BENCH_WINDOW_MS=3000 runs the old compression.
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 6_000);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2_000);
 const OUR_CLIENT = 'bcsync';
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'bench');
@@ -64,7 +67,7 @@ async function setupStore(storeHash: string, temporalAddress: string, orders: nu
     BC_QUOTA: String(QUOTA),
     BC_RATE_WINDOW_MS: String(WINDOW_MS),
     BC_QUOTA_HEADROOM: '0',
-    BC_DISPATCH_BURST: process.env.BC_DISPATCH_BURST ?? '1',
+    ...(process.env.BC_DISPATCH_BURST ? { BC_DISPATCH_BURST: process.env.BC_DISPATCH_BURST } : {}),
     ERP_API_URL: sandboxes.erpUrl,
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_CONCURRENCY: '50',
@@ -117,6 +120,8 @@ function measure(store: Store, clientId: string, availableShare = 1) {
   const spanMs = log.length > 1 ? log[log.length - 1]!.atMs - log[0]!.atMs : 0;
   const byWindow = new Map<number, number>();
   for (const e of log) byWindow.set(e.windowStart, (byWindow.get(e.windowStart) ?? 0) + 1);
+  // BENCH_DEBUG: where the quota went unused, window by window.
+  if (process.env.BENCH_DEBUG) console.log(`  calls per window: ${[...byWindow.values()].join(' ')}`);
   return {
     allowed,
     limited,
@@ -199,8 +204,8 @@ async function fourWorkers(temporalAddress: string, client: Client, bundlePath: 
     const log = store.bc.ctx.limiter.log ?? [];
     const t0 = log[0]?.atMs ?? 0;
     const hist = new Map<number, number>();
-    for (const e of log) hist.set(Math.floor((e.atMs - t0) / 3000), (hist.get(Math.floor((e.atMs - t0) / 3000)) ?? 0) + 1);
-    console.log('  per 3 s since the first call:', [...hist].map(([k, v]) => `${k * 3}s:${v}`).join(' '));
+    for (const e of log) hist.set(Math.floor((e.atMs - t0) / WINDOW_MS), (hist.get(Math.floor((e.atMs - t0) / WINDOW_MS)) ?? 0) + 1);
+    console.log('  per window since the first call:', [...hist].map(([k, v]) => `${(k * WINDOW_MS) / 1000}s:${v}`).join(' '));
   }
   await store.sandboxes.close();
   console.log(`  4 worker processes: ${m.allowed} calls (${m.limited} got 429) for ${synced}/${n} orders; busiest window ${m.peak.toFixed(2)} of the quota; use ${m.use.toFixed(3)}`);
@@ -219,7 +224,7 @@ function configEnv(store: Store): Record<string, string> {
     BC_QUOTA: String(QUOTA),
     BC_RATE_WINDOW_MS: String(WINDOW_MS),
     BC_QUOTA_HEADROOM: '0',
-    BC_DISPATCH_BURST: process.env.BC_DISPATCH_BURST ?? '1',
+    ...(process.env.BC_DISPATCH_BURST ? { BC_DISPATCH_BURST: process.env.BC_DISPATCH_BURST } : {}),
     ERP_API_URL: c.erp.apiUrl,
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_CONCURRENCY: '50',
@@ -280,6 +285,10 @@ export async function main(): Promise<void> {
     console.log(`quota bench: ${QUOTA} requests per ${WINDOW_MS} ms window, ${ORDERS} orders, headroom 0, Temporal dev server ${env.address}`);
     if (process.env.BENCH_ONLY === 'four') {
       await fourWorkers(env.address, client, bundlePath);
+      return;
+    }
+    if (process.env.BENCH_ONLY === 'alone') {
+      await governed('alone', env.address, client, bundlePath, 0);
       return;
     }
     if (process.env.BENCH_ONLY === 'priority') {

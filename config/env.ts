@@ -68,7 +68,7 @@ export const envSchema = z
      * average). Above 1, the quota pacer (from BigCommerce's rate headers) is what keeps each 30 s
      * window within the quota, and a run can spend what the window has left.
      */
-    BC_DISPATCH_BURST: z.coerce.number().min(1).max(4).default(1),
+    BC_DISPATCH_BURST: z.coerce.number().min(1).max(4).default(2),
 
     ERP_API_URL: z.url(),
     ERP_ACCESS_TOKEN: z.string().min(1),
@@ -105,6 +105,8 @@ export const envSchema = z
     RECONCILE_INITIAL_LOOKBACK: durationMs.default(parseDurationMs('1h')),
     /** How often the catalog (items and prices ERP -> BigCommerce) syncs what changed: schedule bcsync-catalog-<store>. */
     CATALOG_INTERVAL: durationMs.default(parseDurationMs('15m')),
+    /** A catalog run that checkpoints no page for this long raises `catalog-stalled:<store>`. */
+    CATALOG_STALL_AFTER: durationMs.default(parseDurationMs('30m')),
     /** ERP items read per page (SuiteQL's maximum is 1000). */
     CATALOG_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
     /** A catalog run re-reads changes this far before its watermark (ERP timestamps of one instant). */
@@ -253,7 +255,7 @@ export interface Config {
     pendingTtlMs: number;
     applyMarginMs: number;
   };
-  catalog: { intervalMs: number; pageSize: number; overlapMs: number; currency: string };
+  catalog: { intervalMs: number; pageSize: number; overlapMs: number; currency: string; stallAfterMs: number };
   alerts: {
     intervalMs: number;
     webhookUrl?: string;
@@ -332,7 +334,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       pendingTtlMs: env.INVENTORY_PENDING_TTL,
       applyMarginMs: env.INVENTORY_APPLY_MARGIN,
     },
-    catalog: { intervalMs: env.CATALOG_INTERVAL, pageSize: env.CATALOG_PAGE_SIZE, overlapMs: env.CATALOG_OVERLAP, currency: env.CATALOG_CURRENCY },
+    catalog: { intervalMs: env.CATALOG_INTERVAL, pageSize: env.CATALOG_PAGE_SIZE, overlapMs: env.CATALOG_OVERLAP, currency: env.CATALOG_CURRENCY, stallAfterMs: env.CATALOG_STALL_AFTER },
     alerts: {
       intervalMs: env.ALERT_INTERVAL,
       webhookUrl: env.ALERT_WEBHOOK_URL,

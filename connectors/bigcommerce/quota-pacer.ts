@@ -50,6 +50,7 @@ export class QuotaPacer {
   /** Others' spend, requests per ms, from the last window with enough elapsed time. */
   private othersPerMs = 0;
   private lastStartAt = Number.NEGATIVE_INFINITY;
+  private lastUrgentAt = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
   private platformStrikes = 0;
   private readonly reserve: number;
@@ -66,8 +67,14 @@ export class QuotaPacer {
     this.backoff = opts.platformBackoffMs ?? { base: 1_000, cap: 30_000 };
   }
 
-  /** How long the next call must wait before it starts; 0 means now. */
-  delayMs(): number {
+  /**
+   * How long the next call must wait before it starts; 0 means now. An urgent call (an order's)
+   * is spaced only against other urgent calls, not behind the batch calls being spaced: an order
+   * arriving during a catalog run starts at once unless the window has nothing left for it after
+   * the reserve and the others' expected spend (what the quota forces). The batch calls after it
+   * are spaced over what it left. A backlog of orders is still spread over the window.
+   */
+  delayMs(urgent = false): number {
     const now = this.now();
     if (now < this.pausedUntil) return this.pausedUntil - now;
     const r = this.reading;
@@ -85,13 +92,14 @@ export class QuotaPacer {
     // have since slowed down, say) cannot stall us for more than a window.
     if (allowance < 1) return Math.min(untilReset + this.jitter(), Math.max(0, Math.ceil(this.lastStartAt + r.windowMs / 10 - now)));
     const spacing = untilReset / allowance;
-    return Math.max(0, Math.ceil(this.lastStartAt + spacing - now));
+    return Math.max(0, Math.ceil((urgent ? this.lastUrgentAt : this.lastStartAt) + spacing - now));
   }
 
   /** Call right before sending; returns the call's sequence number for `observe`. */
-  start(): number {
+  start(urgent = false): number {
     this.inFlight++;
     this.lastStartAt = this.now();
+    if (urgent) this.lastUrgentAt = this.lastStartAt;
     return ++this.seq;
   }
 
@@ -190,12 +198,19 @@ export class PacerGate {
   private timer: NodeJS.Timeout | undefined;
   private arrivals = 0;
 
-  constructor(readonly pacer: QuotaPacer) {}
+  /** @param urgentUpTo priorities at or below this (orders: 1) skip the pacer's spacing (QuotaPacer.delayMs). */
+  constructor(
+    readonly pacer: QuotaPacer,
+    private readonly urgentUpTo = 1,
+  ) {}
 
   /** Resolves with the call's sequence number once it may be sent. */
   acquire(priority = 3, signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-    if (this.waiters.length === 0 && this.pacer.delayMs() <= 0) return Promise.resolve(this.pacer.start());
+    // Only calls at least as urgent as this one may be ahead of it: it never overtakes an order.
+    const ahead = this.waiters.length > 0 && this.waiters[0]!.priority <= priority;
+    const urgent = priority <= this.urgentUpTo;
+    if (!ahead && this.pacer.delayMs(urgent) <= 0) return Promise.resolve(this.pacer.start(urgent));
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = { priority, arrival: this.arrivals++, resolve, reject, signal };
       if (signal) {
@@ -217,14 +232,15 @@ export class PacerGate {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.waiters.length > 0) {
-      const wait = this.pacer.delayMs();
+      const urgent = this.waiters[0]!.priority <= this.urgentUpTo;
+      const wait = this.pacer.delayMs(urgent);
       if (wait > 0) {
         this.timer = setTimeout(() => this.poke(), wait);
         return;
       }
       const next = this.waiters.shift()!;
       if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
-      next.resolve(this.pacer.start());
+      next.resolve(this.pacer.start(urgent));
     }
   }
 

@@ -200,6 +200,29 @@ describe('QuotaPacer', () => {
     expect(pacer.delayMs()).toBe(0);
   });
 
+  it('spaces an urgent call (an order) only against other urgent calls, and never past the reserve or what the others are expected to spend', () => {
+    let now = 0;
+    const pacer = new QuotaPacer({ now: () => now });
+    const seq = pacer.start();
+    now = 10;
+    pacer.observe(seq, { left: 139, resetMs: 25_000, quota: 150, windowMs: 30_000 });
+    expect(pacer.delayMs()).toBe(172);
+    expect(pacer.delayMs(true)).toBe(0);
+    pacer.start(true);
+    // A second order right behind the first is spread like any backlog; batch calls wait their turn too.
+    expect(pacer.delayMs(true)).toBe(183);
+    expect(pacer.delayMs()).toBe(183);
+    // Down to the reserve: the order waits for the reset like everyone else.
+    pacer.observe(pacer.start(), { left: 1, resetMs: 24_990, quota: 150, windowMs: 30_000 });
+    expect(pacer.delayMs(true)).toBeGreaterThanOrEqual(24_990);
+    // Next window: half of it spent by other apps at a pace that takes the rest; the order waits.
+    now = 30_010;
+    pacer.observe(pacer.start(), { left: 149, resetMs: 29_990, quota: 150, windowMs: 30_000 });
+    now = 45_010;
+    pacer.observe(pacer.start(), { left: 74, resetMs: 14_990, quota: 150, windowMs: 30_000 });
+    expect(pacer.delayMs(true)).toBeGreaterThan(0);
+  });
+
   it('keeps its headroom as a share of the quota BigCommerce reports, so a configured quota larger than the real one cannot stall it', () => {
     let now = 0;
     // As config/clients.ts builds it: 10% headroom, whatever BC_QUOTA says (100,000 here, wrongly).
@@ -233,5 +256,32 @@ describe('PacerGate', () => {
     await Promise.all(all);
     expect(released).toEqual(['reconcile aborted', 'order', 'default', 'catalog-1', 'catalog-2']);
     expect(gate.waiting).toBe(0);
+  });
+
+  it('starts an order past waiting batch calls when only the spacing holds them, never past another order', async () => {
+    let seq = 0;
+    // Spacing holds every call; the quota has room for urgent ones only while `room` says so.
+    const stub = { room: true, delayMs(urgent: boolean) { return urgent && this.room ? 0 : 60_000; }, start() { return ++seq; } };
+    const gate = new PacerGate(stub as unknown as QuotaPacer);
+    const released: string[] = [];
+    const stop = new AbortController();
+    const wait = (name: string, priority: number) => gate.acquire(priority, stop.signal).then(() => released.push(name), () => undefined);
+    const batch = [wait('catalog-1', 4), wait('catalog-2', 4)];
+    const order1 = wait('order-1', 1);
+    await order1;
+    expect(released).toEqual(['order-1']);
+    stub.room = false;
+    const order2 = wait('order-2', 1);
+    const order3 = wait('order-3', 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(gate.waiting).toBe(4);
+    stub.room = true;
+    gate.poke();
+    await Promise.all([order2, order3]);
+    expect(released).toEqual(['order-1', 'order-2', 'order-3']);
+    expect(gate.waiting).toBe(2);
+    stop.abort();
+    await Promise.all(batch);
+    expect(released).toEqual(['order-1', 'order-2', 'order-3']);
   });
 });
