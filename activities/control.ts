@@ -6,6 +6,7 @@ import type { Alert } from '../domain/alert';
 import { collect429PerMinute } from '../ops/rate-limited-rate';
 import { alertSignal, ALERT_DISPATCHER_ID, alertDispatcher } from '../workflows/alerts';
 import { findInventoryStalls, type InventoryStall } from '../ops/inventory-stall';
+import { findCatalogStalls, type CatalogStall } from '../ops/catalog-stall';
 import { requestReconcile } from '../ops/reconcile';
 
 /**
@@ -56,12 +57,13 @@ export function createControlActivities(deps: { client: Client; config: Config; 
     },
 
     /** The figures alerts are made of: parked orders, recent failures, the 429 rate. */
-    async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled: InventoryStall[] }> {
+    async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled: InventoryStall[]; catalogStalled: CatalogStall[] }> {
       const sinceIso = new Date(sinceMs).toISOString();
       const parked = await client.workflow.count(`WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync", "inventorySync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
       const failed = await client.workflow.count(`ExecutionStatus = "Failed" AND CloseTime > "${sinceIso}"`);
       const inventoryStalled = config.inventory.enabled ? await findInventoryStalls(client, config.stores.map((s) => s.storeHash), { stallAfterMs: config.inventory.stallAfterMs }) : [];
-      return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch), inventoryStalled };
+      const catalogStalled = await findCatalogStalls(client, config.stores.map((s) => s.storeHash), { stallAfterMs: config.catalog.stallAfterMs });
+      return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch), inventoryStalled, catalogStalled };
     },
   };
 }

@@ -1,6 +1,7 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { inventoryWorkflowId } from '../domain/ids';
 import { inventorySummaryQuery } from '../workflows/inventory-sync';
+import { queryLongLived, reasonOf } from './query-long-lived';
 
 export interface InventoryStall {
   storeHash: string;
@@ -20,13 +21,11 @@ export async function findInventoryStalls(client: Client, storeHashes: readonly 
   const stalls: InventoryStall[] = [];
   for (const storeHash of storeHashes) {
     try {
-      const summary = await client.withDeadline(Date.now() + (opts.queryTimeoutMs ?? 5_000), () => client.workflow.getHandle(inventoryWorkflowId(storeHash)).query(inventorySummaryQuery));
-      const since = summary.waitingSince ? Date.parse(summary.waitingSince) : undefined;
-      if (since !== undefined && now - since > opts.stallAfterMs) stalls.push({ storeHash, why: `a stock change has waited ${Math.round((now - since) / 1000)} s to be written (since ${summary.waitingSince})` });
+      const summary = await queryLongLived(client, inventoryWorkflowId(storeHash), inventorySummaryQuery, opts.queryTimeoutMs);
+      const since = summary?.waitingSince ? Date.parse(summary.waitingSince) : undefined;
+      if (since !== undefined && now - since > opts.stallAfterMs) stalls.push({ storeHash, why: `a stock change has waited ${Math.round((now - since) / 1000)} s to be written (since ${summary!.waitingSince})` });
     } catch (err) {
-      // Not started yet (no ERP change so far): nothing can be stalled.
-      if (err instanceof WorkflowNotFoundError) continue;
-      stalls.push({ storeHash, why: `inventory:${storeHash} does not answer its summary query: ${err instanceof Error ? err.message : String(err)}` });
+      stalls.push({ storeHash, why: `inventory:${storeHash} does not answer its summary query: ${reasonOf(err)}` });
     }
   }
   return stalls;

@@ -65,7 +65,14 @@ export interface CatalogSyncState {
   watermark: CatalogCursor | null;
   runs: number;
   /** The run in progress: its cursor is checkpointed after each page, so a restart resumes at that page. */
-  running: { reason: string; startedAt: string; cursor: CatalogCursor; counts: CatalogCounts } | null;
+  running: {
+    reason: string;
+    startedAt: string;
+    cursor: CatalogCursor;
+    counts: CatalogCounts;
+    /** When the last page was checkpointed (absent before the first, and in state carried from before 2026-11-28): the stall check's clock. */
+    progressAt?: string;
+  } | null;
   lastRun: { reason: string; startedAt: string; endedAt: string; counts: CatalogCounts } | null;
   /** Items BigCommerce refused or that cannot map, with why; retried by ops (`decide`) or fixed by a later change. */
   parked: ParkedItem[];
@@ -299,6 +306,7 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
       if (page.items.length) await syncItems(page.items, running.counts);
       running.counts.pages++;
       running.cursor = page.next;
+      running.progressAt = new Date().toISOString();
       publish();
       if (!page.more) return 'done';
       if (renewDue()) return 'renew';
