@@ -257,7 +257,7 @@ export async function main(): Promise<void> {
     BC_PLAN: 'enterprise',
     BC_QUOTA: String(QUOTA),
     BC_QUOTA_HEADROOM: '0',
-    // Unset: the product's default (2). 1 dispatches at the quota's average rate, as before 2026-11-28.
+    // Unset: the product's default (4). 1 dispatches at the quota's average rate, as before 2026-11-28.
     ...(process.env.BC_DISPATCH_BURST ? { BC_DISPATCH_BURST: process.env.BC_DISPATCH_BURST } : {}),
     ERP_API_URL: sandboxes.erpUrl,
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',

@@ -68,7 +68,7 @@ export const envSchema = z
      * average). Above 1, the quota pacer (from BigCommerce's rate headers) is what keeps each 30 s
      * window within the quota, and a run can spend what the window has left.
      */
-    BC_DISPATCH_BURST: z.coerce.number().min(1).max(4).default(2),
+    BC_DISPATCH_BURST: z.coerce.number().min(1).max(4).default(4),
 
     ERP_API_URL: z.url(),
     ERP_ACCESS_TOKEN: z.string().min(1),

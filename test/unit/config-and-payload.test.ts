@@ -7,9 +7,9 @@ describe('configuration', () => {
   it('loads the dev defaults and derives the store quota from the plan', () => {
     const config = loadConfig({ ...DEV_DEFAULTS });
     expect(config.stores[0]).toMatchObject({ storeHash: 'sandbox', plan: 'standard', quotaPerWindow: 150, windowMs: 30_000, headroom: 0.1 });
-    // 150 per 30 s minus 10% headroom = 4.5 a second on average; the queue dispatches at twice that
-    // (BC_DISPATCH_BURST 2) and the pacer keeps each window within the quota.
-    expect(storeActivitiesPerSecond(config.stores[0]!)).toBeCloseTo(9, 5);
+    // 150 per 30 s minus 10% headroom = 4.5 a second on average; the queue dispatches at 4 times that
+    // (BC_DISPATCH_BURST) and the pacer keeps each window within the quota.
+    expect(storeActivitiesPerSecond(config.stores[0]!)).toBeCloseTo(18, 5);
     expect(storeActivitiesPerSecond(loadConfig({ ...DEV_DEFAULTS, BC_DISPATCH_BURST: '1' }).stores[0]!)).toBeCloseTo(4.5, 5);
     expect(loadConfig({ ...DEV_DEFAULTS, BC_PLAN: 'pro', BC_QUOTA_HEADROOM: '0' }).stores[0]!.quotaPerWindow).toBe(450);
     expect(() => loadConfig({ ...DEV_DEFAULTS, BC_DISPATCH_BURST: '0.5' })).toThrow(/BC_DISPATCH_BURST/);
