@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCatalogStalls } from '../../ops/catalog-stall';
 import { requestCatalogRun } from '../../ops/catalog';
+import { ALERT_DISPATCHER_ID, alertMonitor } from '../../workflows/alerts';
 import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog-sync';
+import { startReceiver } from '../support/receiver';
 import { runCatalog } from '../support/store-calls';
 import { eventually, startStack, type Stack } from '../support/stack';
 
@@ -11,14 +13,17 @@ import { eventually, startStack, type Stack } from '../support/stack';
  * stall check (`catalog-stalled` alert) must still see it, and must not see a healthy store.
  */
 let stack: Stack;
+let alerts: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
-  stack = await startStack({ CATALOG_OVERLAP: '0s' });
+  alerts = await startReceiver();
+  stack = await startStack({ CATALOG_OVERLAP: '0s', ALERT_WEBHOOK_URL: alerts.url });
   const items = [{ sku: 'ST-1', displayName: 'Stall widget', weight: 1, prices: { 'Base Price': 5 } }];
   const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
   expect(res.status).toBe(200);
 });
 afterAll(async () => {
   await stack?.close();
+  await alerts?.close();
 });
 
 describe('catalog: a run that stops making progress without failing is found', () => {
@@ -48,5 +53,20 @@ describe('catalog: a run that stops making progress without failing is found', (
     expect(stalls.map((s) => s.storeHash)).toEqual([orphan]);
     expect(stalls[0]!.why).toMatch(/does not answer its state query/);
     await stack.client.workflow.getHandle(catalogWorkflowId(orphan)).terminate('test done');
+  });
+  it('the alert monitor raises catalog-stalled:<store> for the store whose catalog sync does not answer, and the alert reaches the channel', async () => {
+    // The store's own catalog sync, replaced by one nobody runs.
+    await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).terminate('test: replaced by a stuck one');
+    const nobody = { ...stack.config, temporal: { ...stack.config.temporal, workflowTaskQueue: `nobody.${stack.storeHash}` } };
+    await requestCatalogRun(stack.client, nobody, stack.storeHash, { reason: 'test: no workflow worker' });
+    // A fresh dispatcher (no cool-down left from another test), started by this stack's worker.
+    await stack.client.workflow.getHandle(ALERT_DISPATCHER_ID).terminate('test reset').catch(() => undefined);
+    const thresholds = { parkedThreshold: 1_000_000, failedThreshold: 1_000_000, rateLimitedPerMinute: 1_000_000 };
+    const result = await stack.client.workflow.execute(alertMonitor, { workflowId: `test-alert-monitor-${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ intervalMs: 60_000, ...thresholds }] });
+    expect(result.raised).toEqual([`catalog-stalled:${stack.storeHash}`]);
+    expect(result.catalogStalled?.[0]?.why).toMatch(/does not answer its state query/);
+    const sent = await eventually(() => alerts.received.find((a) => String(a.body.text).includes(`catalog:${stack.storeHash} does not answer`)), 'the alert delivered', 20_000);
+    expect(String(sent.body.text)).toMatch(/Catalog sync of store .* is not making progress/);
+    await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).terminate('test done');
   });
 });
