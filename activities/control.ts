@@ -7,6 +7,7 @@ import { collect429PerMinute } from '../ops/rate-limited-rate';
 import { alertSignal, ALERT_DISPATCHER_ID, alertDispatcher } from '../workflows/alerts';
 import { findInventoryStalls, type InventoryStall } from '../ops/inventory-stall';
 import { findCatalogStalls, type CatalogStall } from '../ops/catalog-stall';
+import { findReconcileStalls, type ReconcileStall } from '../ops/reconcile-stall';
 import { requestReconcile } from '../ops/reconcile';
 
 /**
@@ -57,13 +58,15 @@ export function createControlActivities(deps: { client: Client; config: Config; 
     },
 
     /** The figures alerts are made of: parked orders, recent failures, the 429 rate. */
-    async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled: InventoryStall[]; catalogStalled: CatalogStall[] }> {
+    async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled: InventoryStall[]; catalogStalled: CatalogStall[]; reconcileStalled: ReconcileStall[] }> {
       const sinceIso = new Date(sinceMs).toISOString();
       const parked = await client.workflow.count(`WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync", "inventorySync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
       const failed = await client.workflow.count(`ExecutionStatus = "Failed" AND CloseTime > "${sinceIso}"`);
       const inventoryStalled = config.inventory.enabled ? await findInventoryStalls(client, config.stores.map((s) => s.storeHash), { stallAfterMs: config.inventory.stallAfterMs }) : [];
-      const catalogStalled = await findCatalogStalls(client, config.stores.map((s) => s.storeHash), { stallAfterMs: config.catalog.stallAfterMs });
-      return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch), inventoryStalled, catalogStalled };
+      const stores = config.stores.map((s) => s.storeHash);
+      const catalogStalled = await findCatalogStalls(client, stores, { stallAfterMs: config.catalog.stallAfterMs });
+      const reconcileStalled = await findReconcileStalls(client, stores, { stallAfterMs: config.reconcile.stallAfterMs });
+      return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch), inventoryStalled, catalogStalled, reconcileStalled };
     },
   };
 }

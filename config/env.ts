@@ -99,6 +99,8 @@ export const envSchema = z
     HOOKS_EXCEPTION_DESTINATION: z.url().optional(),
     HEALTH_INTERVAL: durationMs.default(parseDurationMs('5m')),
     RECONCILE_INTERVAL: durationMs.default(parseDurationMs('15m')),
+    /** No reconciliation run finished for this long raises `reconcile-stalled:<store>`; must be longer than RECONCILE_INTERVAL. */
+    RECONCILE_STALL_AFTER: durationMs.default(parseDurationMs('1h')),
     /** Each reconciliation re-reads this much before its watermark: changes land late, clocks differ. */
     RECONCILE_OVERLAP: durationMs.default(parseDurationMs('5m')),
     /** Where a store's very first reconciliation starts. */
@@ -239,7 +241,7 @@ export interface Config {
   refunds: { declineChecksMs: number[]; orderWaitMs: number };
   erpRefunds: { sweepIntervalMs: number; sweepLookbackMs: number };
   health: { destination?: string; exceptionDestination?: string; intervalMs: number };
-  reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number };
+  reconcile: { intervalMs: number; overlapMs: number; initialLookbackMs: number; stallAfterMs: number };
   inventory: {
     enabled: boolean;
     locations: Record<string, number>;
@@ -282,6 +284,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
     throw new ConfigError(issues);
   }
   const env = parsed.data;
+  // Shorter than the schedule's interval, every check between two healthy runs would alert.
+  if (env.RECONCILE_STALL_AFTER <= env.RECONCILE_INTERVAL) throw new ConfigError([`RECONCILE_STALL_AFTER: must be longer than RECONCILE_INTERVAL (${env.RECONCILE_INTERVAL} ms)`]);
   const stores = loadStores(env, readFile);
   return {
     logLevel: env.LOG_LEVEL,
@@ -318,7 +322,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readFile: (p
       exceptionDestination: env.HOOKS_EXCEPTION_DESTINATION ?? (env.HOOKS_DESTINATION ? `${env.HOOKS_DESTINATION.replace(/\/+$/, '')}/exceptions` : undefined),
       intervalMs: env.HEALTH_INTERVAL,
     },
-    reconcile: { intervalMs: env.RECONCILE_INTERVAL, overlapMs: env.RECONCILE_OVERLAP, initialLookbackMs: env.RECONCILE_INITIAL_LOOKBACK },
+    reconcile: { intervalMs: env.RECONCILE_INTERVAL, overlapMs: env.RECONCILE_OVERLAP, initialLookbackMs: env.RECONCILE_INITIAL_LOOKBACK, stallAfterMs: env.RECONCILE_STALL_AFTER },
     inventory: {
       enabled: env.INVENTORY_SYNC === 'on',
       locations: env.INVENTORY_LOCATIONS,

@@ -72,7 +72,7 @@ export interface AlertMonitorInput {
  * Run by a schedule: reads the counts alerts are made of and raises the ones over their threshold.
  * The dispatcher decides whether each is actually sent (cool-down).
  */
-export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled?: Array<{ storeHash: string; why: string }>; catalogStalled?: Array<{ storeHash: string; why: string }>; raised: string[] }> {
+export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled?: Array<{ storeHash: string; why: string }>; catalogStalled?: Array<{ storeHash: string; why: string }>; reconcileStalled?: Array<{ storeHash: string; why: string }>; raised: string[] }> {
   const act = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 }, summary: 'count parked orders, failures and 429s' });
   const since = Date.now() - input.intervalMs;
   const m = await act.measureHealth(since);
@@ -97,6 +97,9 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: 
   }
   for (const stall of m.catalogStalled ?? []) {
     alerts.push({ key: `catalog-stalled:${stall.storeHash}`, severity: 'warning', title: `Catalog sync of store ${stall.storeHash} is not making progress`, text: `${stall.why}. Open catalog:${stall.storeHash} in the Web UI (its pending activities, its workflow task).` });
+  }
+  for (const stall of m.reconcileStalled ?? []) {
+    alerts.push({ key: `reconcile-stalled:${stall.storeHash}`, severity: 'warning', title: `Reconciliation of store ${stall.storeHash} has stopped: lost webhooks would go unnoticed`, text: `${stall.why}. Open reconcile:${stall.storeHash} and the schedule bcsync-reconcile-${stall.storeHash} in the Web UI.` });
   }
   if (alerts.length) await act.raiseAlerts(alerts);
   return { ...m, raised: alerts.map((a) => a.key) };

@@ -13,6 +13,9 @@ describe('configuration', () => {
     expect(storeActivitiesPerSecond(loadConfig({ ...DEV_DEFAULTS, BC_DISPATCH_BURST: '1' }).stores[0]!)).toBeCloseTo(4.5, 5);
     expect(loadConfig({ ...DEV_DEFAULTS, BC_PLAN: 'pro', BC_QUOTA_HEADROOM: '0' }).stores[0]!.quotaPerWindow).toBe(450);
     expect(() => loadConfig({ ...DEV_DEFAULTS, BC_DISPATCH_BURST: '0.5' })).toThrow(/BC_DISPATCH_BURST/);
+    // A stall limit within the schedule's interval would alert between two healthy runs.
+    expect(() => loadConfig({ ...DEV_DEFAULTS, RECONCILE_INTERVAL: '2h' })).toThrow(/RECONCILE_STALL_AFTER: must be longer than RECONCILE_INTERVAL/);
+    expect(loadConfig({ ...DEV_DEFAULTS, RECONCILE_INTERVAL: '2h', RECONCILE_STALL_AFTER: '6h' }).reconcile.stallAfterMs).toBe(6 * 3_600_000);
   });
 
   it('names every bad variable', () => {
