@@ -62,10 +62,13 @@ export function createControlActivities(deps: { client: Client; config: Config; 
       const sinceIso = new Date(sinceMs).toISOString();
       const parked = await client.workflow.count(`WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync", "inventorySync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
       const failed = await client.workflow.count(`ExecutionStatus = "Failed" AND CloseTime > "${sinceIso}"`);
-      const inventoryStalled = config.inventory.enabled ? await findInventoryStalls(client, config.stores.map((s) => s.storeHash), { stallAfterMs: config.inventory.stallAfterMs }) : [];
       const stores = config.stores.map((s) => s.storeHash);
-      const catalogStalled = await findCatalogStalls(client, stores, { stallAfterMs: config.catalog.stallAfterMs });
-      const reconcileStalled = await findReconcileStalls(client, stores, { stallAfterMs: config.reconcile.stallAfterMs });
+      // All at once: each waits up to 5 s for a workflow that does not answer; the activity has a minute.
+      const [inventoryStalled, catalogStalled, reconcileStalled] = await Promise.all([
+        config.inventory.enabled ? findInventoryStalls(client, stores, { stallAfterMs: config.inventory.stallAfterMs }) : [],
+        findCatalogStalls(client, stores, { stallAfterMs: config.catalog.stallAfterMs }),
+        findReconcileStalls(client, stores, { stallAfterMs: config.reconcile.stallAfterMs }),
+      ]);
       return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch), inventoryStalled, catalogStalled, reconcileStalled };
     },
   };

@@ -1,12 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { catalogStateQuery, catalogWorkflowId } from '../workflows/catalog-sync';
-import { queryLongLived, reasonOf } from './query-long-lived';
+import { findStalls, type Stall } from './query-long-lived';
 
-export interface CatalogStall {
-  storeHash: string;
-  /** Why it counts as stalled: a run without a page checkpointed for too long, or no answer to its query. */
-  why: string;
-}
+export type CatalogStall = Stall;
 
 /**
  * A store's catalog run that stopped making progress *without failing*: no page checkpointed for
@@ -16,19 +12,12 @@ export interface CatalogStall {
  * workflow's own clock stops. A page is at most `CATALOG_PAGE_SIZE` items (1000), tens to a few
  * hundred calls, so the default 30 minutes is far beyond a slow page even on a busy store.
  */
-export async function findCatalogStalls(client: Client, storeHashes: readonly string[], opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number }): Promise<CatalogStall[]> {
+export function findCatalogStalls(client: Client, storeHashes: readonly string[], opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number }): Promise<CatalogStall[]> {
   const now = opts.nowMs ?? Date.now();
-  const stalls: CatalogStall[] = [];
-  for (const storeHash of storeHashes) {
-    try {
-      const running = (await queryLongLived(client, catalogWorkflowId(storeHash), catalogStateQuery, opts.queryTimeoutMs))?.running;
-      if (!running) continue;
-      const since = running.progressAt ?? running.startedAt;
-      const age = now - Date.parse(since);
-      if (age > opts.stallAfterMs) stalls.push({ storeHash, why: `the run (${running.reason}) has not finished a page for ${Math.round(age / 1000)} s (${running.progressAt ? 'last page' : 'started'} ${since}, ${running.counts.pages} pages done)` });
-    } catch (err) {
-      stalls.push({ storeHash, why: `catalog:${storeHash} does not answer its state query: ${reasonOf(err)}` });
-    }
-  }
-  return stalls;
+  return findStalls(client, storeHashes, { workflowId: catalogWorkflowId, query: catalogStateQuery, queryTimeoutMs: opts.queryTimeoutMs }, ({ running }) => {
+    if (!running) return undefined;
+    const since = running.progressAt ?? running.startedAt;
+    const age = now - Date.parse(since);
+    return age > opts.stallAfterMs ? `the run (${running.reason}) has not finished a page for ${Math.round(age / 1000)} s (${running.progressAt ? 'last page' : 'started'} ${since}, ${running.counts.pages} pages done)` : undefined;
+  });
 }
