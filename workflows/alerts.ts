@@ -61,6 +61,9 @@ export async function alertDispatcher(input: AlertDispatcherInput): Promise<void
   }
 }
 
+/** Long-lived workflows of a kind that stopped making progress, per store (ops/query-long-lived.ts). */
+type Stalls = Array<{ storeHash: string; why: string }>;
+
 export interface AlertMonitorInput {
   intervalMs: number;
   parkedThreshold: number;
@@ -72,7 +75,7 @@ export interface AlertMonitorInput {
  * Run by a schedule: reads the counts alerts are made of and raises the ones over their threshold.
  * The dispatcher decides whether each is actually sent (cool-down).
  */
-export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled?: Array<{ storeHash: string; why: string }>; catalogStalled?: Array<{ storeHash: string; why: string }>; reconcileStalled?: Array<{ storeHash: string; why: string }>; raised: string[] }> {
+export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled?: Stalls; catalogStalled?: Stalls; reconcileStalled?: Stalls; raised: string[] }> {
   const act = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 }, summary: 'count parked orders, failures and 429s' });
   const since = Date.now() - input.intervalMs;
   const m = await act.measureHealth(since);

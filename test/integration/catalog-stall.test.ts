@@ -3,6 +3,7 @@ import { findCatalogStalls } from '../../ops/catalog-stall';
 import { requestCatalogRun } from '../../ops/catalog';
 import { ALERT_DISPATCHER_ID, alertMonitor } from '../../workflows/alerts';
 import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog-sync';
+import { expectUnansweredCountsAsStalled, withoutWorkflowWorker } from '../support/orphan-stall';
 import { startReceiver } from '../support/receiver';
 import { runCatalog } from '../support/store-calls';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -46,19 +47,18 @@ describe('catalog: a run that stops making progress without failing is found', (
   });
 
   it('a catalog workflow whose workflow task nobody runs does not answer, and counts as stalled; a store never started does not', async () => {
-    const orphan = `${stack.storeHash}orphan`;
-    const nobody = { ...stack.config, temporal: { ...stack.config.temporal, workflowTaskQueue: `nobody.${stack.storeHash}` } };
-    await requestCatalogRun(stack.client, nobody, orphan, { reason: 'test: no workflow worker' });
-    const stalls = await findCatalogStalls(stack.client, [orphan, `${stack.storeHash}never`], { stallAfterMs: 60_000, queryTimeoutMs: 1_500 });
-    expect(stalls.map((s) => s.storeHash)).toEqual([orphan]);
-    expect(stalls[0]!.why).toMatch(/does not answer its state query/);
-    await stack.client.workflow.getHandle(catalogWorkflowId(orphan)).terminate('test done');
+    await expectUnansweredCountsAsStalled(stack, {
+      start: (config, storeHash) => requestCatalogRun(stack.client, config, storeHash, { reason: 'test: no workflow worker' }),
+      find: (storeHashes, opts) => findCatalogStalls(stack.client, storeHashes, opts),
+      workflowId: catalogWorkflowId,
+      queryName: 'state',
+    });
   });
+
   it('the alert monitor raises catalog-stalled:<store> for the store whose catalog sync does not answer, and the alert reaches the channel', async () => {
     // The store's own catalog sync, replaced by one nobody runs.
     await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).terminate('test: replaced by a stuck one');
-    const nobody = { ...stack.config, temporal: { ...stack.config.temporal, workflowTaskQueue: `nobody.${stack.storeHash}` } };
-    await requestCatalogRun(stack.client, nobody, stack.storeHash, { reason: 'test: no workflow worker' });
+    await requestCatalogRun(stack.client, withoutWorkflowWorker(stack), stack.storeHash, { reason: 'test: no workflow worker' });
     // A fresh dispatcher (no cool-down left from another test), started by this stack's worker.
     await stack.client.workflow.getHandle(ALERT_DISPATCHER_ID).terminate('test reset').catch(() => undefined);
     const thresholds = { parkedThreshold: 1_000_000, failedThreshold: 1_000_000, rateLimitedPerMinute: 1_000_000 };

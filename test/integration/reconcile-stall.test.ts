@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestReconcile } from '../../ops/reconcile';
 import { findReconcileStalls } from '../../ops/reconcile-stall';
 import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/reconcile';
+import { expectUnansweredCountsAsStalled } from '../support/orphan-stall';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 /**
@@ -31,12 +32,11 @@ describe('reconciliation: a safety net that stopped is found', () => {
   });
 
   it('a reconciliation whose workflow task nobody runs does not answer, and counts as stalled; a store never started does not', async () => {
-    const orphan = `${stack.storeHash}orphan`;
-    const nobody = { ...stack.config, temporal: { ...stack.config.temporal, workflowTaskQueue: `nobody.${stack.storeHash}` } };
-    await requestReconcile(stack.client, nobody, orphan, { reason: 'test: no workflow worker' });
-    const stalls = await findReconcileStalls(stack.client, [orphan, `${stack.storeHash}never`], { stallAfterMs: 60_000, queryTimeoutMs: 1_500 });
-    expect(stalls.map((s) => s.storeHash)).toEqual([orphan]);
-    expect(stalls[0]!.why).toMatch(/does not answer its state query/);
-    await stack.client.workflow.getHandle(reconcileWorkflowId(orphan)).terminate('test done');
+    await expectUnansweredCountsAsStalled(stack, {
+      start: (config, storeHash) => requestReconcile(stack.client, config, storeHash, { reason: 'test: no workflow worker' }),
+      find: (storeHashes, opts) => findReconcileStalls(stack.client, storeHashes, opts),
+      workflowId: reconcileWorkflowId,
+      queryName: 'state',
+    });
   });
 });
