@@ -35,8 +35,9 @@ const STANDALONE = 12_000;
 const PARENTS = 1_600;
 const SIZES = ['S', 'M', 'L', 'XL'];
 /**
- * Orders arrive every 8 s, idle and during the run, each costing the store about 5 calls of its
- * quota. A p95 is only as good as its sample: at 12 s apart it was the slowest of 4-6 orders.
+ * Orders arrive every 8 s, idle and during the run, each costing the store 2 calls of its quota
+ * (the order's read, its ERP id written back). A p95 is only as good as its sample: at 12 s apart
+ * it was the slowest of 4-6 orders.
  */
 const ORDER_EVERY_MS = Number(process.env.CATALOG_BENCH_ORDER_EVERY_MS ?? 8_000);
 const IDLE_ORDERS = 8;
@@ -210,9 +211,11 @@ async function seedErp(sandboxes: RunningSandboxes, items: Item[], modifiedMs: n
   }
 }
 
+/** A history event's time, epoch ms. */
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+
 /** How long the orders' BigCommerce calls waited on the store's queue (scheduled -> started): what priority decides. */
 async function queueWaits(client: Client, ids: number[]): Promise<number[]> {
-  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
   const waits: number[] = [];
   for (const id of ids) {
     const history = await client.workflow.getHandle(orderWorkflowId(STORE, id)).fetchHistory();
@@ -349,8 +352,8 @@ export async function main(): Promise<void> {
       for (const o of [...idleOrders.slice(-2), ...duringOrders]) {
         const h = await client.workflow.getHandle(orderWorkflowId(STORE, o.id)).fetchHistory();
         const evs = h.events ?? [];
-        const t0 = Number(evs[0]?.eventTime?.seconds ?? 0) * 1000 + (evs[0]?.eventTime?.nanos ?? 0) / 1e6;
-        console.log(`  order ${o.id} ${o.s.toFixed(2)} s, workflow started +${((t0 - o.placed) / 1000).toFixed(2)} s: ${evs.slice(0, o.s > 0.3 ? 60 : 22).map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '').slice(0, 14)}+${((Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6 - t0) / 1000).toFixed(2)}`).join(' ')}`);
+        const t0 = ms(evs[0]?.eventTime);
+        console.log(`  order ${o.id} ${o.s.toFixed(2)} s, workflow started +${((t0 - o.placed) / 1000).toFixed(2)} s: ${evs.slice(0, o.s > 0.3 ? 60 : 22).map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '').slice(0, 14)}+${((ms(e.eventTime) - t0) / 1000).toFixed(2)}`).join(' ')}`);
       }
     }
 

@@ -198,7 +198,7 @@ export class PacerGate {
   private timer: NodeJS.Timeout | undefined;
   private arrivals = 0;
 
-  /** @param urgentUpTo priorities at or below this (orders: 1) skip the pacer's spacing (QuotaPacer.delayMs). */
+  /** @param urgentUpTo priorities at or below this (orders: 1) are spaced only against each other (QuotaPacer.delayMs). */
   constructor(
     readonly pacer: QuotaPacer,
     private readonly urgentUpTo = 1,
