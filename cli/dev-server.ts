@@ -11,6 +11,8 @@ export interface DevServerOptions {
   /** Web UI port; no UI when unset. */
   uiPort?: number;
   logLevel?: string;
+  /** Prometheus metrics of the server itself (its `action` counter is what Temporal bills); off when unset. */
+  metricsPort?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<TestW
         searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
         log: { format: 'pretty', level: opts.logLevel ?? 'error' },
         extraArgs: [
+          ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
           // As Temporal's own CI runs it: fast SQLite, no fsync per write. A dev server, not production.
           '--sqlite-pragma', 'journal_mode=WAL',
           '--sqlite-pragma', 'synchronous=OFF',

@@ -4,6 +4,7 @@ import { controlsRouter } from './controls';
 import { FaultRegistry } from './faults';
 import { v2Error, v3Error } from './format';
 import { rateLimitHeaders, StoreRateLimiter } from './rate-limiter';
+import { RequestLog, requestLogMiddleware } from './request-log';
 import { storeRouters } from './routes';
 import { freshData, loadOrFresh, type BcSandboxData } from './state';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -71,6 +72,7 @@ export function createBigCommerceSandbox(options: BcSandboxOptions = {}): BcSand
     settings,
     clients,
     limiter,
+    requests: new RequestLog(now),
     faults: new FaultRegistry(options.random),
     now,
     changed: () => options.onChange?.(holder.data),
@@ -116,6 +118,7 @@ export function createBigCommerceSandbox(options: BcSandboxOptions = {}): BcSand
   app.use('/__sandbox', controlsRouter(ctx));
 
   const store = express.Router({ mergeParams: true });
+  store.use(requestLogMiddleware(ctx.requests));
   store.use((req, res, next) => {
     const isV2 = req.path.startsWith('/v2/');
     const token = req.get('x-auth-token');

@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { FaultRegistry } from './faults';
 import type { StoreRateLimiter } from './rate-limiter';
+import type { RequestLog } from './request-log';
 import type { BcSandboxData } from './state';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 
@@ -33,6 +34,8 @@ export interface SandboxContext {
   clients: ReadonlyMap<string, ApiClient>;
   dispatcher: WebhookDispatcher;
   limiter: StoreRateLimiter;
+  /** Every request answered, by method, route, status and client (GET /__sandbox/requests). */
+  requests: RequestLog;
   faults: FaultRegistry;
   now: () => number;
   /** Marks the data dirty so it is persisted. */

@@ -61,6 +61,30 @@ export function controlsRouter(ctx: SandboxContext): Router {
     res.status(204).end();
   });
 
+  /**
+   * The store's own count of the requests it answered (by method, route, status and client), and,
+   * while `record` is on, each one with its time: what benches count BigCommerce calls with.
+   */
+  router.get('/requests', (req, res) => {
+    const sinceMs = req.query.since_ms !== undefined ? Number(req.query.since_ms) : 0;
+    res.json({
+      sinceMs: ctx.requests.sinceMs,
+      recording: ctx.requests.recording,
+      counts: ctx.requests.summary(),
+      ...(req.query.entries === '1' ? { entries: ctx.requests.entries(sinceMs) } : {}),
+    });
+  });
+  router.put('/requests', (req, res) => {
+    const parsed = z.object({ record: z.boolean() }).safeParse(req.body);
+    if (!parsed.success) return void bad(res, parsed.error);
+    ctx.requests.recording = parsed.data.record;
+    res.json({ recording: ctx.requests.recording });
+  });
+  router.delete('/requests', (_req, res) => {
+    ctx.requests.clear();
+    res.status(204).end();
+  });
+
   router.get('/notifications', (_req, res) => {
     res.json({ notifications: ctx.dispatcher.notifications });
   });
