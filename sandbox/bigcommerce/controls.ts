@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { SandboxContext } from './context';
 import { orderControls } from './controls-orders';
+import { inventoryRecordControls } from './inventory-record';
 import { stockTruthControls } from './stock-truth';
 
 /**
@@ -14,6 +15,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   // Before the default JSON parser: the truth for thousands of SKUs is a large body.
   router.use(stockTruthControls(ctx));
   router.use(express.json());
+  router.use(inventoryRecordControls(ctx));
 
   const bad = (res: express.Response, error: z.ZodError) =>
     res.status(400).json({ error: 'invalid control request', reason: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });

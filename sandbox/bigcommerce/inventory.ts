@@ -1,5 +1,6 @@
 import { findProduct, findVariant, isBaseVariant, variantsOf } from './catalog';
 import type { SandboxContext } from './context';
+import { recordStockChange } from './inventory-record';
 import type { BcSandboxData, InventoryLevel, V3Product } from './state';
 
 /**
@@ -83,6 +84,7 @@ export function applyStockChanges(ctx: SandboxContext, changes: StockChange[], m
     const existed = key in ctx.data.inventory;
     level.onHand = method === 'absolute' ? change.value : level.onHand + change.value;
     ctx.data.inventory[key] = level;
+    recordStockChange(ctx, { locationId: change.locationId, variantId: change.variantId, method, cause, value: change.value, before, after: level.onHand });
     // An absolute write to an item that had no level yet creates it, even at the same (zero) value.
     if (level.onHand === before && existed) continue;
     emitStockEvents(ctx, change.locationId, change.variantId, method, change.value, cause);

@@ -46,11 +46,37 @@ export function stockOf(data: ErpSandboxData): ErpStockData {
 
 export const available = (level: ErpStockLevel): number => level.onHand - level.committed;
 
+/**
+ * One stock change as the ERP made it, kept while recording (`PUT /__sandbox/stock/history`): what
+ * benches judge the store against. `cause`: a receipt or count (`count`, the stock control), a sale
+ * through another channel (`channel-sale`: a shop till, a marketplace, goods leaving the warehouse
+ * outside BigCommerce) or a sales order committing or releasing units (`commit`).
+ */
+export interface ErpStockChange {
+  /** The ERP's change time (epoch ms), as its events and the sweep carry it. */
+  atMs: number;
+  sku: string;
+  location: string;
+  cause: 'count' | 'channel-sale' | 'commit';
+  onHand: number;
+  committed: number;
+  available: number;
+}
+
+const HISTORY_MAX = 2_000_000;
+
 const stockBody = z.object({
   levels: z
     .array(z.object({ sku: z.string().min(1), location: z.string().min(1).default(ORDER_LOCATION), onHand: z.number().int().min(0) }))
     .min(1)
     .max(100_000),
+});
+
+const sellBody = z.object({
+  sales: z
+    .array(z.object({ sku: z.string().min(1), location: z.string().min(1).default(ORDER_LOCATION), units: z.number().int().positive() }))
+    .min(1)
+    .max(10_000),
 });
 
 /**
@@ -64,14 +90,19 @@ const SWEEP_PATTERN =
 
 export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) => {
   const stock = () => stockOf(ctx.data);
+  // Memory only (never persisted), while a bench records.
+  const history = { recording: false, changes: [] as ErpStockChange[] };
 
   /** Applies one change and emits its event. The ERP clock never goes back for an item and location. */
-  function change(sku: string, location: string, apply: (level: ErpStockLevel) => void, atMs = ctx.now()): void {
+  function change(sku: string, location: string, apply: (level: ErpStockLevel) => void, atMs = ctx.now(), cause: ErpStockChange['cause'] = 'count'): void {
     const levels = stock().levels;
     const level = levels[key(sku, location)] ?? { onHand: 0, committed: 0, modifiedMs: 0 };
     apply(level);
     level.modifiedMs = Math.max(atMs, level.modifiedMs + 1);
     levels[key(sku, location)] = level;
+    if (history.recording && history.changes.length < HISTORY_MAX) {
+      history.changes.push({ atMs: level.modifiedMs, sku, location, cause, onHand: level.onHand, committed: level.committed, available: available(level) });
+    }
     ctx.events.emit({
       type: 'inventory.changed',
       sku,
@@ -96,7 +127,7 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
       const delta = (after[sku] ?? 0) - (before[sku] ?? 0);
       // Stamped no earlier than the order's own last-modified time: a level changed at or after the
       // booking is how inventorySync knows the ERP counts the order.
-      if (delta !== 0) change(sku, ORDER_LOCATION, (l) => void (l.committed += delta), order.modifiedMs);
+      if (delta !== 0) change(sku, ORDER_LOCATION, (l) => void (l.committed += delta), order.modifiedMs, 'commit');
     }
     if (Object.keys(after).length) stock().committedByOrder[order.id] = after;
     else delete stock().committedByOrder[order.id];
@@ -123,6 +154,39 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
     });
     ctx.changed();
     res.json({ changes });
+  });
+
+  // POST /__sandbox/stock/sell {sales:[{sku, location?, units}]}: another channel sells from the
+  // ERP's stock (on hand goes down), as far as the ERP shows units available; answers what it sold.
+  ctx.controls.post('/stock/sell', (req, res) => {
+    const parsed = sellBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    const sold = parsed.data.sales.map((s) => {
+      const level = stock().levels[key(s.sku, s.location)];
+      const units = level ? Math.min(s.units, Math.max(0, available(level))) : 0;
+      if (units > 0) change(s.sku, s.location, (l) => void (l.onHand -= units), ctx.now(), 'channel-sale');
+      const after = stock().levels[key(s.sku, s.location)];
+      return { sku: s.sku, location: s.location, asked: s.units, sold: units, onHand: after?.onHand ?? 0, available: after ? available(after) : 0, changedAt: after ? new Date(after.modifiedMs).toISOString() : null };
+    });
+    if (sold.some((s) => s.sold > 0)) ctx.changed();
+    res.json({ sales: sold });
+  });
+
+  // GET /__sandbox/stock/history[?since_ms=T]: every stock change while recording; PUT {record} turns it on or off, DELETE clears it.
+  ctx.controls.get('/stock/history', (req, res) => {
+    const sinceMs = Number(req.query.since_ms ?? 0);
+    if (!Number.isFinite(sinceMs)) return void res.status(400).json({ error: 'invalid control request', reason: 'since_ms: expected a number' });
+    res.json({ recording: history.recording, changes: history.changes.filter((c) => c.atMs >= sinceMs) });
+  });
+  ctx.controls.put('/stock/history', (req, res) => {
+    const parsed = z.object({ record: z.boolean() }).safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues[0]?.message });
+    history.recording = parsed.data.record;
+    res.json({ recording: history.recording });
+  });
+  ctx.controls.delete('/stock/history', (_req, res) => {
+    history.changes = [];
+    res.status(204).end();
   });
 
   // GET /__sandbox/stock: every level (the bench's and tests' ground truth).
