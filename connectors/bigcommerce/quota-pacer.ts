@@ -14,6 +14,11 @@ import type { RateLimitInfo } from './rate-limit-headers';
  * Otherwise it waits, at most until the window resets. A 429 pauses every call until the reset;
  * a platform-load 429 (no headers) pauses with exponential backoff.
  *
+ * A reading is dated when its call was sent, not when its answer was read: BigCommerce counted the
+ * call somewhere in between, and an answer can wait long in a busy process (event-loop delay,
+ * several worker processes on few cores). Dated at reading time, an answer 400 ms late hid 400 ms
+ * of the others' spend, enough for a 429 near a window's end with a reserve of one call.
+ *
  * Pure logic over an injected clock: no timers, no I/O, unit-tested with a fake clock.
  */
 export interface PacerOptions {
@@ -36,13 +41,19 @@ interface Reading {
   quota: number;
   windowMs: number;
   resetAt: number;
+  /** When the call that produced it was sent (BigCommerce counted it after that). */
   at: number;
   /** Our call counter when the request that produced this reading was started. */
   seq: number;
 }
 
+/** Send times of the last SENT_SLOTS calls, by sequence number (older answers are dated on arrival). */
+const SENT_SLOTS = 1_024;
+
 export class QuotaPacer {
   private seq = 0;
+  private readonly sentSeq = new Float64Array(SENT_SLOTS).fill(-1);
+  private readonly sentAt = new Float64Array(SENT_SLOTS);
   private inFlight = 0;
   private reading: Reading | undefined;
   /** Our call counter at the first reading of the current window. */
@@ -100,7 +111,10 @@ export class QuotaPacer {
     this.inFlight++;
     this.lastStartAt = this.now();
     if (urgent) this.lastUrgentAt = this.lastStartAt;
-    return ++this.seq;
+    const seq = ++this.seq;
+    this.sentSeq[seq % SENT_SLOTS] = seq;
+    this.sentAt[seq % SENT_SLOTS] = this.lastStartAt;
+    return seq;
   }
 
   /** Every response with rate headers, 2xx or not. */
@@ -108,7 +122,9 @@ export class QuotaPacer {
     this.finish();
     this.platformStrikes = 0;
     const now = this.now();
+    // The reset is timed from now (later than BigCommerce's: the safe side), the reading from the send.
     const resetAt = now + info.resetMs;
+    const at = this.sentSeq[seq % SENT_SLOTS] === seq ? Math.min(now, this.sentAt[seq % SENT_SLOTS]!) : now;
     const prev = this.reading;
     // A new window shows as a reset time well past the current one; within a window keep the
     // lowest "left" (responses to concurrent calls arrive out of order).
@@ -116,10 +132,10 @@ export class QuotaPacer {
     if (newWindow) {
       if (prev) this.learnOthers(prev);
       this.windowSeqStart = seq - 1;
-      this.reading = { left: info.left, quota: info.quota, windowMs: info.windowMs, resetAt, at: now, seq };
+      this.reading = { left: info.left, quota: info.quota, windowMs: info.windowMs, resetAt, at, seq };
       return;
     }
-    if (info.left <= prev.left) this.reading = { left: info.left, quota: info.quota, windowMs: info.windowMs, resetAt: Math.min(resetAt, prev.resetAt), at: now, seq };
+    if (info.left <= prev.left) this.reading = { left: info.left, quota: info.quota, windowMs: info.windowMs, resetAt: Math.min(resetAt, prev.resetAt), at, seq };
     // Halfway through a window the readings say enough to update the others' pace already.
     if (now - (this.reading!.resetAt - this.reading!.windowMs) >= this.reading!.windowMs / 2) this.learnOthers(this.reading!);
   }

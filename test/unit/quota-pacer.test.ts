@@ -240,6 +240,131 @@ describe('QuotaPacer', () => {
   });
 });
 
+/**
+ * Several worker processes on one store, each with its own pacer, beside another app polling at a
+ * steady rate: what `npm run bench -- quota` runs with 4 processes. Each process's event loop stalls
+ * now and then (`stallShare` of the time, 50-400 ms each: a busy process on few cores), holding its
+ * answers unread and its calls unsent meanwhile. Tasks go to the processes in shifting proportions.
+ */
+function simulateProcesses(opts: { processes: number; reserveShare: number; stallShare: number; neighbourPerSecond: number; seed: number; durationMs: number }) {
+  const random = seededRandom(opts.seed);
+  const quota = 150;
+  const windowMs = 6_000;
+  let now = 0;
+  const pacers = Array.from({ length: opts.processes }, (_, i) => new QuotaPacer({ now: () => now, random: seededRandom(opts.seed * 10 + i), reserve: 1, reserveShare: opts.reserveShare }));
+  let windowStart = 0;
+  let used = 0;
+  let ours = 0;
+  let ours429 = 0;
+  let neighbour429 = 0;
+  const pending: Array<{ p: number; doneAt: number; seq: number; ok: boolean; left: number; resetAt: number }> = [];
+  const offered = new Array<number>(opts.processes).fill(0);
+  const stalledUntil = new Array<number>(opts.processes).fill(0);
+  let weights = offered.map(() => 1);
+  let credit = 0;
+  let neighbourCredit = 0;
+  const take = () => {
+    if (now >= windowStart + windowMs) {
+      windowStart += Math.floor((now - windowStart) / windowMs) * windowMs;
+      used = 0;
+    }
+    const ok = used < quota;
+    if (ok) used++;
+    return { ok, left: quota - used, resetAt: windowStart + windowMs };
+  };
+  for (now = 0; now < opts.durationMs; now++) {
+    if (now % 1_000 === 0) weights = weights.map(() => random());
+    neighbourCredit += opts.neighbourPerSecond / 1_000;
+    while (neighbourCredit >= 1) {
+      neighbourCredit--;
+      if (!take().ok) neighbour429++;
+    }
+    for (let p = 0; p < opts.processes; p++) if (now >= stalledUntil[p]! && random() < opts.stallShare / 225) stalledUntil[p] = now + 50 + Math.floor(random() * 350);
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const x = pending[i]!;
+      if (x.doneAt > now || now < stalledUntil[x.p]!) continue;
+      pending.splice(i, 1);
+      const info = { left: x.left, resetMs: Math.max(0, x.resetAt - now), quota, windowMs };
+      if (x.ok) pacers[x.p]!.observe(x.seq, info);
+      else pacers[x.p]!.rateLimited(x.seq, info);
+    }
+    // The task queue at 4x the quota's average rate (BC_DISPATCH_BURST=4 at 10% headroom: 90 a second).
+    credit += 90 / 1_000;
+    const total = weights.reduce((a, b) => a + b, 0);
+    while (credit >= 1) {
+      credit--;
+      let r = random() * total;
+      let p = 0;
+      while (r > weights[p]! && p < opts.processes - 1) r -= weights[p++]!;
+      offered[p]!++;
+    }
+    for (let p = 0; p < opts.processes; p++) {
+      if (now < stalledUntil[p]!) continue;
+      while (offered[p]! > 0 && pacers[p]!.delayMs(true) === 0) {
+        offered[p]!--;
+        const seq = pacers[p]!.start(true);
+        const r = take();
+        if (r.ok) ours++;
+        else ours429++;
+        pending.push({ p, doneAt: now + 5 + Math.floor(random() * 60), seq, ok: r.ok, left: r.left, resetAt: r.resetAt });
+      }
+    }
+  }
+  return { ours429, neighbour429, use: ours / ((quota * opts.durationMs) / windowMs) };
+}
+
+describe('QuotaPacer across processes', () => {
+  it('dates a reading from when its call was sent: an answer read 400 ms late does not hide what the others spent meanwhile', () => {
+    let now = 0;
+    // Headroom 0, reserve 1: the tightest setting, where a reading's age decides a 429.
+    const pacer = new QuotaPacer({ now: () => now, random: () => 0 });
+    const quota = 150;
+    const windowMs = 6_000;
+    let seq = pacer.start();
+    now = 10;
+    pacer.observe(seq, { left: 149, resetMs: 5_990, quota, windowMs });
+    // Halfway: the others (other processes, other apps) have spent 60, 20 a second.
+    now = 3_000;
+    seq = pacer.start();
+    now = 3_010;
+    pacer.observe(seq, { left: 88, resetMs: 2_990, quota, windowMs });
+    // 25 more of ours, each answered at once, while the others keep their pace.
+    for (let k = 1; k <= 25; k++) {
+      now = 3_000 + k * 90;
+      seq = pacer.start();
+      pacer.observe(seq, { left: 150 - (2 + k) - Math.floor(0.02 * now), resetMs: 6_000 - now, quota, windowMs });
+    }
+    // Near the end: BigCommerce counts our 28th call, sent at 5,500 ms, with 12 left (the others'
+    // 110 and our 28 spent); its answer is read at 5,900 ms (the process was busy). By then the
+    // others have spent 8 more: 4 are left, 2 of them the others' before the reset, so 2 at most
+    // are ours. Dated on arrival, the reading said 12 and let about 9 go.
+    now = 5_500;
+    seq = pacer.start();
+    now = 5_900;
+    pacer.observe(seq, { left: 12, resetMs: 100, quota, windowMs });
+    let admitted = 0;
+    for (; now < 6_000; now++) {
+      while (pacer.delayMs() === 0) {
+        pacer.start();
+        admitted++;
+      }
+    }
+    expect(admitted).toBeLessThanOrEqual(2);
+    expect(admitted).toBeGreaterThanOrEqual(1);
+  });
+
+  it('four processes with busy event loops, beside another app at 2 calls a second, at the default headroom: no 429 for us or for it, the quota used up to what both leave', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = simulateProcesses({ processes: 4, reserveShare: 0.1, stallShare: 0.4, neighbourPerSecond: 2, seed, durationMs: 240_000 });
+      expect(r.ours429).toBe(0);
+      expect(r.neighbour429).toBe(0);
+      // The ceiling: 90% (the headroom) less the other app's 8%.
+      expect(r.use).toBeGreaterThanOrEqual(0.78);
+      expect(r.use).toBeLessThanOrEqual(0.82);
+    }
+  });
+});
+
 describe('PacerGate', () => {
   it('releases waiting calls most urgent first, then in arrival order, and drops aborted ones', async () => {
     let seq = 0;
