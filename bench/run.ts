@@ -9,6 +9,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   outage: () => import('./outage').then((m) => m.main()),
   inventory: () => import('./inventory').then((m) => m.main()),
   catalog: () => import('./catalog').then((m) => m.main()),
+  ingest: () => import('./ingest').then((m) => m.main()),
 };
 
 const name = process.argv[2];
