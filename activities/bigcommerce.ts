@@ -9,6 +9,8 @@ import type { BcOrder } from '../domain/order';
 import { shipmentForBigCommerce } from '../domain/shipment-for-bigcommerce';
 import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/hooks-repair';
 import { listOrdersPage } from '../connectors/bigcommerce/orders/list-orders';
+import { listOrderTotalsPage } from '../connectors/bigcommerce/orders/list-order-totals';
+import type { OrderTotal } from '../domain/erp-total-repair';
 import type { RequiredHook } from '../domain/required-hooks';
 import { hookRepairs, reconcileOrdersSignalled } from '../lib/metrics';
 import { getRefund, listOrderRefunds } from '../connectors/bigcommerce/refunds/get-refund';
@@ -96,6 +98,11 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
       reconcileOrdersSignalled.inc({ store: deps.client.storeHash }, orders.length);
       const last = orders[orders.length - 1];
       return { listed: orders.length, full: orders.length === limit, lastModifiedS: last ? Math.floor(Date.parse(last.dateModified) / 1000) : window.fromS };
+    },
+
+    /** One page of order totals created in a window, lowest id first, after `afterId` (repair of ERP totals). */
+    async listOrderTotals(window: { fromS: number; untilS: number; afterId: number }): Promise<OrderTotal[]> {
+      return guard(true, (opts) => listOrderTotalsPage(deps.client, window, opts));
     },
 
     /** Compares the store's hooks with the required set and repairs what is wrong (webhook health). */

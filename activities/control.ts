@@ -9,6 +9,9 @@ import { findInventoryStalls, type InventoryStall } from '../ops/inventory-stall
 import { findCatalogStalls, type CatalogStall } from '../ops/catalog-stall';
 import { findReconcileStalls, type ReconcileStall } from '../ops/reconcile-stall';
 import { requestReconcile } from '../ops/reconcile';
+import { signalOrder } from '../api/order-workflow';
+import type { OrderEvent } from '../domain/order-event';
+import { orderEventSignal } from '../workflows/order-lifecycle';
 
 /**
  * Activities that talk to Temporal itself or to alert channels, not to a store: waking the
@@ -21,6 +24,19 @@ export function createControlActivities(deps: { client: Client; config: Config; 
     /** Signal-with-start the store's reconciliation (one per store, holding its watermark). */
     async requestReconcile(storeHash: string, request: { sinceS?: number; reason: string }): Promise<void> {
       await requestReconcile(client, config, storeHash, request);
+    },
+
+    /**
+     * Wakes orders whose ERP total differs from BigCommerce's (repair of ERP totals): each order's
+     * workflow reads the order, writes its sales order again and checks the total. A finished
+     * workflow starts a new run, which writes it as any first run does.
+     */
+    async rewriteErpOrders(storeHash: string, orderIds: number[]): Promise<void> {
+      const nowS = Math.floor(Date.now() / 1000);
+      for (const orderId of orderIds) {
+        const event: OrderEvent = { scope: 'bcsync/repair', hash: `repair-erp-total:${orderId}:${nowS}`, createdAt: nowS, repair: 'erp-total' };
+        await signalOrder(client, config, storeHash, orderId, orderEventSignal, [event]);
+      }
     },
 
     /** Hands alerts to the dispatcher, which owns de-duplication and cool-down. */

@@ -6,7 +6,10 @@ import { deleteCreditMemo, upsertCreditMemo } from '../connectors/erp/netsuite/u
 import type { CreditMemo } from '../domain/credit-memo';
 import { ApplicationFailure } from '@temporalio/common';
 import { upsertSalesOrder, type NetSuiteChargeItems } from '../connectors/erp/netsuite/upsert-sales-order';
+import { salesOrderTotals } from '../connectors/erp/netsuite/sales-order-totals';
+import { normalizeMoney, type Money } from '../domain/money';
 import type { SalesOrder } from '../domain/sales-order';
+import { ErpError } from '../connectors/erp/netsuite/errors';
 import { idempotentErpCall } from './failures';
 
 /** Activities that write to the ERP; they run on the ERP's queue, capped at its concurrency limit. */
@@ -16,11 +19,18 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
     /**
      * Customer, then sales order, both upserts by external id: repeating the activity after a
      * timeout updates the same two records. Upserting a closed order reopens its lines.
+     *
+     * Then the record is read back for the ERP's own total (NetSuite answers the upsert with no
+     * body), which the workflow compares with BigCommerce's: a total the ERP computes differently
+     * (a line kind we do not send, an item with its own tax or price) can never pass silently.
      */
-    async upsertSalesOrder(order: SalesOrder): Promise<{ internalId: string }> {
+    async upsertSalesOrder(order: SalesOrder): Promise<{ internalId: string; erpTotal: Money }> {
       return guard(async () => {
         await upsertCustomer(deps.netsuite, order.customer);
-        return upsertSalesOrder(deps.netsuite, order, deps.chargeItems);
+        const { internalId } = await upsertSalesOrder(deps.netsuite, order, deps.chargeItems);
+        const written = await getSalesOrderByExternalId(deps.netsuite, order.externalId);
+        if (!written) throw new ErpError('server', `sales order ${order.externalId} is not readable right after its upsert`);
+        return { internalId, erpTotal: normalizeMoney(written.total) };
       });
     },
 
@@ -33,6 +43,11 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
       const found = await guard(() => getSalesOrderByExternalId(deps.netsuite, externalId));
       if (!found) throw ApplicationFailure.retryable(`sales order ${externalId} is not in the ERP yet`, 'SalesOrderNotInErpYet');
       return { internalId: found.id };
+    },
+
+    /** The ERP's own totals of these sales orders (by external id); absent ones are not in the ERP. */
+    async salesOrderTotals(externalIds: string[]): Promise<Record<string, { internalId: string; total: Money }>> {
+      return guard(() => salesOrderTotals(deps.netsuite, externalIds));
     },
 
     /** Books a refund: upsert by the refund's external id, so once however often it runs. */

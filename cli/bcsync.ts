@@ -34,6 +34,10 @@ Usage:
       Dry run of the catalog sync: what the next run would change in BigCommerce, writing nothing.
   bcsync catalog run [--since ISO] | retry [--sku A,B] | skip [--sku A,B]  [--store HASH]
       Run the catalog sync now, or decide on parked catalog items (all of them without --sku).
+  bcsync repair erp-totals --since 2026-01-01 [--until ISO] [--store HASH] [--dry-run]
+                 [--verify-for 600] [--json] [--out report.json]
+      Finds ERP sales orders whose total differs from BigCommerce's (orders created in the window)
+      and has them written again; reports what it found and whether it came right.
   bcsync demo [--count 3]
       Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
 `;
@@ -193,6 +197,23 @@ async function main(argv: string[]): Promise<void> {
       const catalog = await import('./catalog');
       if (action === 'plan') await catalog.runCatalogPlan(config, store, { sinceMs, skus, maxPages: positive(values['max-pages'], '--max-pages'), show: positive(values.show, '--show'), json: values.json });
       else await catalog.runCatalogCommand(config, store, action, { sinceMs, skus });
+      return;
+    }
+    case 'repair': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { since: { type: 'string' }, until: { type: 'string' }, store: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'verify-for': { type: 'string', default: '600' }, json: { type: 'boolean', default: false }, out: { type: 'string' } },
+      });
+      if (positionals[0] !== 'erp-totals' || !values.since) throw new UsageError('usage: bcsync repair erp-totals --since 2026-01-01 [--until ISO] [--store HASH] [--dry-run] [--verify-for SECONDS] [--json] [--out FILE]');
+      const fromMs = Date.parse(values.since);
+      const untilMs = values.until !== undefined ? Date.parse(values.until) : Date.now();
+      if (Number.isNaN(fromMs) || Number.isNaN(untilMs) || untilMs <= fromMs) throw new UsageError(`--since and --until take dates, e.g. 2026-11-27 or 2026-11-27T10:00:00Z, --since first; got ${values.since} .. ${values.until ?? 'now'}`);
+      const config = loadConfig();
+      const store = values.store ? config.stores.find((s) => s.storeHash === values.store) : config.stores[0];
+      if (!store) throw new UsageError(`no store ${values.store} in the configuration`);
+      const { runRepairErpTotals } = await import('./repair');
+      await runRepairErpTotals(config, store, { fromMs, untilMs, dryRun: values['dry-run'], verifyForMs: positive(values['verify-for'], '--verify-for') * 1000, json: values.json, out: values.out });
       return;
     }
     case 'demo': {

@@ -27,3 +27,6 @@ export const erpCustomerExternalId = (storeHash: string, customerId: number): st
 
 /** The store's inventory aggregator (ERP -> BigCommerce levels): one per store, fed by signal-with-start. */
 export const inventoryWorkflowId = (storeHash: string): string => `inventory:${storeHash}`;
+
+/** The repair of ERP totals of one store (`bcsync repair erp-totals`): one at a time per store. */
+export const erpTotalRepairWorkflowId = (storeHash: string): string => `repair-erp-totals:${storeHash}`;

@@ -19,6 +19,8 @@ export function mapRefundToCreditMemo(storeHash: string, order: BcOrder, refund:
     if (item.itemType !== 'PRODUCT' || !item.quantity) continue;
     const line = order.lines.find((l) => l.id === item.itemId);
     if (!line) throw new Error(`refund ${refund.id} names order product ${item.itemId}, which order ${order.id} does not have`);
+    // A gift certificate or a custom line has no ERP item to return: its money goes in the adjustment line.
+    if (line.kind === 'giftCertificate' || !line.sku) continue;
     const share = Math.round((toUnits(line.totalExTax) * item.quantity) / line.quantity);
     lines.push({ kind: 'product', sku: line.sku, description: line.name, quantity: item.quantity, amount: fromUnits(share), sourceLineId: line.id });
   }
@@ -26,7 +28,8 @@ export function mapRefundToCreditMemo(storeHash: string, order: BcOrder, refund:
   if (taxUnits !== 0) lines.push({ kind: 'tax', sku: null, description: 'Sales tax refunded (calculated by BigCommerce)', quantity: 1, amount: fromUnits(taxUnits), sourceLineId: null });
   const restUnits = toUnits(refund.totalAmount) - lines.reduce((sum, l) => sum + toUnits(l.amount), 0);
   if (restUnits !== 0 || lines.length === 0) {
-    const kinds = [...new Set(refund.items.filter((i) => i.itemType !== 'PRODUCT').map((i) => i.itemType.toLowerCase()))];
+    const asProduct = new Set(lines.filter((l) => l.kind === 'product').map((l) => l.sourceLineId));
+    const kinds = [...new Set(refund.items.filter((i) => i.itemType !== 'PRODUCT' || !asProduct.has(i.itemId)).map((i) => (i.itemType === 'PRODUCT' ? 'gift certificate or custom line' : i.itemType.toLowerCase().replace('_', ' '))))];
     lines.push({
       kind: 'adjustment',
       sku: null,

@@ -12,4 +12,9 @@ export interface OrderEvent {
    * reads orders a page at a time; passing what it read spares each order its own read.
    */
   snapshot?: { order: BcOrder; readAtS: number };
+  /**
+   * `erp-total`: the repair of ERP totals found this order's sales order short of BigCommerce's
+   * total: write it again even if what we would send looks unchanged, and check the total.
+   */
+  repair?: 'erp-total';
 }

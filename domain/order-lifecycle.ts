@@ -1,3 +1,4 @@
+import { toUnits, type Money } from './money';
 import type { SalesOrder } from './sales-order';
 
 /**
@@ -51,3 +52,25 @@ export function erpContent(so: SalesOrder): Omit<SalesOrder, 'source'> {
 /** BigCommerce says money went back: the status, or the payment status (which a later shipment does not change). */
 export const hasRefunds = (order: { statusId: number; paymentStatus: string }): boolean =>
   order.statusId === STATUS.refunded || order.statusId === STATUS.partiallyRefunded || /refunded/.test(order.paymentStatus);
+
+/** Both figures of an ERP total that differs from BigCommerce's. */
+export interface TotalMismatch {
+  bigcommerce: Money;
+  erp: Money;
+}
+
+const cents = (m: Money): number => Math.round(toUnits(m) / 100);
+
+/**
+ * The ERP's total against BigCommerce's `total_inc_tax`, to the cent (the ERP keeps the currency's
+ * precision; BigCommerce four decimals). Null when they agree.
+ */
+export function erpTotalMismatch(bigcommerce: Money, erp: Money): TotalMismatch | null {
+  return cents(bigcommerce) === cents(erp) ? null : { bigcommerce, erp };
+}
+
+/** How a total mismatch reads for ops (the order's parked problem). */
+export function totalMismatchMessage(m: TotalMismatch): string {
+  const diff = (cents(m.bigcommerce) - cents(m.erp)) / 100;
+  return `the ERP's total ${m.erp} differs from BigCommerce's total_inc_tax ${m.bigcommerce} (${diff > 0 ? 'short by' : 'over by'} ${Math.abs(diff).toFixed(2)}): fix the mapping or the ERP items, then retry (writes the order again and checks), or resolve to accept the ERP's figure`;
+}

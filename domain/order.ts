@@ -19,9 +19,17 @@ export interface Address {
   email: string;
 }
 
+/**
+ * What a line is, from BigCommerce's `type`: physical goods ship; digital ones are downloaded; a gift
+ * certificate is sold by email (the email consignment) and has no SKU.
+ */
+export type OrderLineKind = 'physical' | 'digital' | 'giftCertificate';
+
 export interface OrderLine {
   /** BigCommerce's order-product id: shipments and refunds refer to lines by it. */
   id: number;
+  /** Absent in orders read before kinds were carried (recorded histories): those were physical or digital. */
+  kind?: OrderLineKind;
   productId: number;
   variantId: number | null;
   sku: string;
@@ -30,6 +38,14 @@ export interface OrderLine {
   unitPriceExTax: Money;
   totalExTax: Money;
   totalTax: Money;
+}
+
+/** An order fee (BigCommerce `fees`, e.g. package protection): a charge of its own, with its own tax. */
+export interface OrderFee {
+  id: number;
+  name: string;
+  costExTax: Money;
+  costIncTax: Money;
 }
 
 export interface ShippingDestination {
@@ -60,6 +76,16 @@ export interface BcOrder {
   discount: Money;
   totalTax: Money;
   totalIncTax: Money;
+  /** BigCommerce's total before tax; absent in orders read before it was carried (recorded histories). */
+  totalExTax?: Money;
+  /** Absent in orders read before fees were carried (recorded histories). */
+  fees?: OrderFee[];
+  /**
+   * Paid with store credit or a redeemed gift certificate: payments toward `totalIncTax`, which
+   * they do not reduce (BigCommerce treats both as payment methods). Absent in older reads.
+   */
+  storeCreditPaid?: Money;
+  giftCertificatePaid?: Money;
   customerMessage: string;
   isDeleted: boolean;
 }

@@ -23,3 +23,9 @@ export function createLazyClient(t: TemporalConfig): { client: Client; connectio
   const connection = Connection.lazy(connectionOptions(t));
   return { connection, client: new Client({ connection, namespace: t.namespace }) };
 }
+
+/** A client connected now (CLI commands, which should fail at once when Temporal is unreachable). */
+export async function connectClient(t: TemporalConfig): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect(connectionOptions(t));
+  return { client: new Client({ connection, namespace: t.namespace }), close: () => connection.close() };
+}

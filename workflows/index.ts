@@ -7,3 +7,4 @@ export { erpRefundSync } from './erp-refund-sync';
 export { erpRefundSweep } from './erp-refund-sweep';
 export { catalogSync, catalogTick } from './catalog-sync';
 export { inventorySync, inventorySweepTick, inventoryWriteRecord } from './inventory-sync';
+export { repairErpTotals } from './repair-erp-totals';

@@ -33,7 +33,7 @@ import type { OmsShipment } from '../domain/oms-shipment';
 import type { BcOrder } from '../domain/order';
 import type { OrderEvent } from '../domain/order-event';
 import { refundNoteSignal, refundSync, type RefundNote } from './refund-sync';
-import { erpContent, hasRefunds, isCancelled, isIncomplete, isTerminal, STATUS, wantsFulfilment } from '../domain/order-lifecycle';
+import { erpContent, erpTotalMismatch, hasRefunds, isCancelled, isIncomplete, isTerminal, STATUS, totalMismatchMessage, wantsFulfilment, type TotalMismatch } from '../domain/order-lifecycle';
 import { PRIORITY } from '../domain/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
 
@@ -81,7 +81,7 @@ export interface OrderLifecycleState {
    * `unconfirmed`: a write went out and its outcome is unknown (the worker died, the retry window
    * closed): the ERP may have the order without our knowing its id.
    */
-  erp: { id: string | null; fingerprint: string | null; closed: boolean; unconfirmed?: boolean };
+  erp: { id: string | null; fingerprint: string | null; closed: boolean; unconfirmed?: boolean; totalMismatch?: TotalMismatch };
   /** `unconfirmed`: the order last sent to the OMS without an answer (it may exist there). */
   oms: { fingerprint: string | null; status: string | null; order: OmsOrder | null; unconfirmed?: OmsOrder | null };
   erpIdWrittenBack: boolean;
@@ -120,6 +120,8 @@ const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';
 const DISCOVER_REFUNDS_PATCH = 'discover-missed-refunds';
 /** Tells inventorySync the units this order took in BigCommerce until the ERP books them (oversell protection). */
 const INVENTORY_PATCH = 'inventory-pending-units';
+/** Compares the ERP's total with BigCommerce's after every sales-order write; a difference parks the order. */
+const ERP_TOTAL_PATCH = 'erp-total-check';
 const MAX_HISTORY_EVENTS = 2_000;
 
 function initialState(): OrderLifecycleState {
@@ -374,7 +376,10 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
 
     const salesOrder = mapOrderToSalesOrder(storeHash, order);
     const erpPrint = fingerprint(erpContent(salesOrder));
-    if (erpPrint !== state.erp.fingerprint || state.erp.closed) {
+    // Written again when its content changed, when it was closed, when ops retry a total mismatch,
+    // or when the repair of ERP totals asks.
+    const rewrite = (decided && state.erp.totalMismatch !== undefined) || events.some((e) => e.repair === 'erp-total');
+    if (erpPrint !== state.erp.fingerprint || state.erp.closed || rewrite) {
       state.erp.unconfirmed = true;
       const r = await step('erp', () => erp.upsert.upsertSalesOrder(salesOrder));
       if (!r.ok) {
@@ -383,7 +388,19 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
         return park(r.problem);
       }
       state.erp = { id: r.value.internalId, fingerprint: erpPrint, closed: false, unconfirmed: false };
+      // The ERP's own total must be BigCommerce's: a difference is money missing (or extra) in the
+      // books, so the order stops here for ops instead of passing silently.
+      if (r.value.erpTotal !== undefined && patched(ERP_TOTAL_PATCH)) {
+        const mismatch = erpTotalMismatch(salesOrder.expectedTotal, r.value.erpTotal);
+        if (mismatch) {
+          state.erp.totalMismatch = mismatch;
+          return park(totalMismatchProblem(mismatch));
+        }
+      }
       if (tracksInventory && state.inventory?.sold && !state.inventory.booked) await noteInventory('booked', order);
+    } else if (state.erp.totalMismatch) {
+      // Parked on a total mismatch and nothing new to write: it stays parked until ops decide.
+      return park(totalMismatchProblem(state.erp.totalMismatch));
     }
     if (!state.erpIdWrittenBack && state.erp.id) {
       const r = await step('writeBack', () => bc.writeBack.writeBackErpId(orderId, state.erp.id!));
@@ -540,6 +557,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       if (d.action === 'resolve') {
         state.status = 'Resolved';
         state.problem = null;
+        // Resolving a total mismatch accepts the ERP's figure, and the sync goes on at once (the
+        // ERP id written back, the OMS): the order was held only for the figure.
+        const accepted = state.erp.totalMismatch !== undefined;
+        delete state.erp.totalMismatch;
+        if (accepted) await run(false);
         decisions.shift();
         publish();
         continue;
@@ -559,6 +581,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
   }
   return state;
 }
+
+const totalMismatchProblem = (m: TotalMismatch): Problem => ({ type: 'ErpTotalMismatch', message: totalMismatchMessage(m), step: 'erp', transient: false });
 
 /** A failure retrying cannot fix, or retries exhausted, described for ops; undefined for anything else. */
 function asProblem(step: Problem['step'], err: unknown): Problem | undefined {

@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import { fromUnits, toUnits } from '../../domain/money';
 
 /** BigCommerce's wire formats, in one place so every endpoint writes them the same way. */
 
 /** V2 money: a string with 4 decimals, e.g. "15.0000". */
 export const v2Money = (units: number): string => fromUnits(units);
+
+/** Money in request bodies (orders.v2.oas2.yml: "Float, Float-As-String, Integer"), never negative. */
+export const moneyInput = z.union([z.number().nonnegative("can't be negative"), z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal')]);
 
 /** Accepts what clients send for money in request bodies: numbers or decimal strings. */
 export const parseMoneyInput = (value: number | string): number => toUnits(value);

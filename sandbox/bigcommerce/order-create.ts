@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { addressFields } from './order-serialize';
 import { findProduct, findVariant, optionLabel, variantPrice, variantsOf } from './catalog';
 import type { SandboxContext } from './context';
-import { parseMoneyInput, roundToCents } from './format';
+import { moneyInput, parseMoneyInput, roundToCents } from './format';
 import { relativeProblem, applyStockChanges, type StockChange } from './inventory';
 import { refereeSale } from './stock-truth';
 import { unwritableField, zodMessage } from './order-fields';
 import { paymentFor } from './order-payment';
 import { isPaidStatus } from './order-statuses';
+import { feePostSchema, feesFrom } from './order-fees';
 import { distribute } from './order-totals';
-import type { BcSandboxData, SandboxAddress, SandboxFormField, SandboxLineDiscount, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
+import type { BcSandboxData, SandboxAddress, SandboxFee, SandboxFormField, SandboxLineDiscount, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
 
-/** What POST /v2/orders accepts (orders.v2.oas2.yml: order_Post). Money may be a number or a string. */
-export const moneyInput = z.union([z.number().nonnegative("can't be negative"), z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal")]);
+export { moneyInput };
 
 export const formFieldSchema = z.strictObject({ name: z.string().min(1), value: z.union([z.number(), z.string(), z.array(z.string())]) });
 
@@ -94,7 +94,7 @@ export const orderPostSchema = z.strictObject({
   customer_locale: z.string().regex(/^[a-z]{2,3}(-([A-Z]{2}|\d{3}))?$/, 'must look like en, asa, en-US or es-419').default('en'),
   ip_address: z.string().max(30).optional(),
   order_source: z.string().optional(),
-  fees: z.array(z.unknown()).max(0).optional(),
+  fees: z.array(feePostSchema).max(50).optional(),
 });
 export type OrderPost = z.infer<typeof orderPostSchema>;
 
@@ -124,6 +124,8 @@ export type NewOrderLine =
       /** Index into `shipping`: which destination the line ships to (0 when unset). */
       addressIndex?: number;
       discounts?: SandboxLineDiscount[];
+      /** Gift wrapping for the whole line, before tax (the storefront's "gift wrap this item"). */
+      wrapping?: { name: string; message: string; exUnits: number };
     }
   | { kind: 'custom'; name: string; nameMerchant?: string; quantity: number; priceEx: number; priceInc: number; sku: string; upc: string; addressIndex?: number }
   | { kind: 'giftcertificate'; amountUnits: number; recipientEmail: string; recipientName: string; message: string };
@@ -143,6 +145,10 @@ export interface NewOrder {
   handlingIncUnits?: number;
   manualDiscountUnits: number;
   coupon?: { id: number; code: string; name: string; units: number };
+  fees?: SandboxFee[];
+  /** Part of the total paid with store credit or a redeemed gift certificate. */
+  storeCreditUnits?: number;
+  giftCertificateRedeemedUnits?: number;
   paymentMethod: string;
   paymentProviderId: string;
   customerMessage: string;
@@ -271,7 +277,8 @@ export function buildOrder(data: BcSandboxData, input: NewOrder, opts: { taxRate
       if (!destination) throw new OrderInputError(400, `The line ${i} ships to shipping address ${index}, which the order does not have.`);
       orderAddressId = destination.id;
     }
-    return { id, orderAddressId, ...body };
+    const wrapping = l.kind === 'catalog' && l.wrapping ? { ...l.wrapping, incUnits: withTax(l.wrapping.exUnits, opts.taxRate), refundedUnits: 0 } : null;
+    return { id, orderAddressId, ...body, wrapping };
   });
 
   const discountable = lines.filter((l) => l.type !== 'giftcertificate');
@@ -312,6 +319,9 @@ export function buildOrder(data: BcSandboxData, input: NewOrder, opts: { taxRate
     refundedUnits: 0,
     shipments: [],
     payment: paymentFor(input.paymentMethod),
+    fees: input.fees ?? [],
+    storeCreditUnits: input.storeCreditUnits ?? 0,
+    giftCertificateRedeemedUnits: input.giftCertificateRedeemedUnits ?? 0,
   };
 }
 
@@ -430,6 +440,7 @@ export function orderFromPost(data: BcSandboxData, raw: unknown): NewOrder {
     handlingExUnits: money(body.handling_cost_ex_tax),
     handlingIncUnits: money(body.handling_cost_inc_tax),
     manualDiscountUnits: money(body.discount_amount) ?? 0,
+    fees: feesFrom(body.fees ?? []),
     paymentMethod: body.payment_method,
     paymentProviderId: body.payment_provider_id !== undefined ? String(body.payment_provider_id) : '',
     customerMessage: body.customer_message,

@@ -74,8 +74,6 @@ export function unwritableField(body: Record<string, unknown>, readOnly: Readonl
   for (const key of Object.keys(body)) {
     if (readOnly.has(key)) return readOnlyMessage(key);
     if (NOT_SIMULATED_ORDER_FIELDS.has(key)) return `The field '${key}' is not simulated by the BigCommerce sandbox. Please remove it from your request.`;
-    // fees: only an empty list is accepted, since the sandbox models no fees.
-    if (key === 'fees' && Array.isArray(body.fees) && body.fees.length > 0) return `The field 'fees' is not simulated by the BigCommerce sandbox. Please remove it from your request.`;
   }
   return undefined;
 }

@@ -3,14 +3,17 @@ import { seededRandom } from '../random';
 import { findProduct, variantsOf } from './catalog';
 import type { SandboxContext } from './context';
 import { getLevel } from './inventory';
+import { roundToCents } from './format';
 import { buildOrder, placeOrder, type NewOrder, type NewOrderLine } from './order-create';
+import { orderTotals } from './order-totals';
 import type { SandboxAddress, SandboxFormField, SandboxLineDiscount } from './state';
 
 /**
  * Realistic storefront orders for demos and tests (POST /__sandbox/orders/generate): several lines,
  * sometimes several destinations ("ship to multiple addresses"), discounts and coupons, custom
  * checkout fields, B2B buyers (customers 27 and 31, customer group 2) paying by bank deposit,
- * digital downloads and gift certificates. They are placed like API orders: stock is taken and
+ * digital downloads and gift certificates, gift wrapping, order fees, and totals partly paid with
+ * store credit or a redeemed gift certificate. They are placed like API orders: stock is taken and
  * the same events fire. Each feature is random unless the request turns it on or off; `seed`
  * makes a run repeatable.
  */
@@ -29,6 +32,12 @@ export const generateSchema = z.strictObject({
   discount: z.boolean().optional(),
   coupon: z.boolean().optional(),
   form_fields: z.boolean().optional(),
+  /** Gift wrapping on one line (10% when unset). */
+  gift_wrapping: z.boolean().optional(),
+  /** An order fee such as package protection (10% when unset). */
+  fees: z.boolean().optional(),
+  /** Part of the total paid with a redeemed gift certificate or store credit (10% when unset). */
+  redeem: z.boolean().optional(),
   /** Physical catalog lines per order (2 to 4 when unset). */
   lines: z.number().int().min(1).max(9).optional(),
 });
@@ -100,6 +109,10 @@ export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): numb
       });
     }
     if (lines.length === 0) throw new Error('the sandbox has no stock left to generate orders from');
+    if (chance(opts.gift_wrapping, 0.1)) {
+      const first = lines[0] as Extract<NewOrderLine, { kind: 'catalog' }>;
+      first.wrapping = { name: 'Gift Box', message: pick(['Happy birthday!', 'Congratulations!', '']), exUnits: pick([30_000, 50_000]) };
+    }
     if (chance(opts.digital, 0.2)) lines.push({ kind: 'catalog', productId: 117, quantity: 1 });
     if (chance(opts.gift_certificate, 0.1)) {
       const giftee = pick(GIFTEES);
@@ -141,7 +154,17 @@ export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): numb
       ipAddress: `203.0.113.${1 + Math.floor(random() * 254)}`,
       cartId: `${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}-4b1d-4c8e-9a2f-${Math.floor(random() * 0xffffffffffff).toString(16).padStart(12, '0')}`,
     };
+    if (chance(opts.fees, 0.1)) {
+      const ex = pick([25_000, 49_900]);
+      input.fees = [{ id: 1, type: 'custom_fee', displayNameCustomer: 'Package Protection', displayNameMerchant: 'Package Protection Fee', source: 'checkout', costExUnits: ex, costIncUnits: ex + roundToCents(ex * ctx.settings.taxRate), taxClassId: null, refundedUnits: 0 }];
+    }
     const order = buildOrder(ctx.data, input, { taxRate: ctx.settings.taxRate, nowMs: ctx.now(), stockLocationId: locationId });
+    if (chance(opts.redeem, 0.1)) {
+      // A payment toward the total, not a discount: total_inc_tax stays what it is.
+      const total = orderTotals(order).totalInc;
+      if (customerId > 0 && random() < 0.5) order.storeCreditUnits = Math.min(total, 150_000);
+      else order.giftCertificateRedeemedUnits = Math.min(total, 250_000);
+    }
     ids.push(placeOrder(ctx, order).id);
   }
   return ids;

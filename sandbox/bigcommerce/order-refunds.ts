@@ -81,6 +81,13 @@ export interface ComputedRefund {
 
 export const refundableUnits = (o: SandboxOrder) => orderTotals(o).totalInc - o.refundedUnits;
 
+/** A charge refunded by amount (wrapping, a fee): no more than is left, its tax in proportion. */
+function chargeShare(amount: number, incUnits: number, exUnits: number, refundedUnits: number, what: string, path: string): { units: number; taxUnits: number } {
+  const left = incUnits - refundedUnits;
+  if (amount > left) fail(`Cannot refund ${money(amount)} of ${what}: only ${money(left)} left to refund.`, { [`${path}.amount`]: 'exceeds refundable amount' });
+  return { units: amount, taxUnits: incUnits > 0 ? roundToCents((amount * (incUnits - exUnits)) / incUnits) : 0 };
+}
+
 function computeItem(order: SandboxOrder, item: ItemInput, path: string): ComputedItem {
   const needs = (field: 'quantity' | 'amount') => (item[field] === undefined ? fail(`${path}.${field} is required for item_type ${item.item_type}`, { [`${path}.${field}`]: 'error.path.missing' }) : item[field]!);
   switch (item.item_type) {
@@ -117,10 +124,16 @@ function computeItem(order: SandboxOrder, item: ItemInput, path: string): Comput
       if (item.item_id !== order.id) fail(`${path}.item_id must be the order id ${order.id} for item_type ORDER.`, { [`${path}.item_id`]: 'must be the order id' });
       return { input: item, units: amount, taxUnits: 0 };
     }
-    case 'GIFT_WRAPPING':
-      return fail(`Order product ${item.item_id} has no gift wrapping to refund.`, { [`${path}.item_type`]: 'no gift wrapping' });
-    case 'FEE':
-      return fail(`Order ${order.id} has no fee ${item.item_id}.`, { [`${path}.item_id`]: 'not found' });
+    case 'GIFT_WRAPPING': {
+      const wrapping = order.lines.find((l) => l.id === item.item_id)?.wrapping ?? fail(`Order product ${item.item_id} has no gift wrapping to refund.`, { [`${path}.item_type`]: 'no gift wrapping' });
+      const amount = amountUnits(needs('amount'));
+      return { input: item, ...chargeShare(amount, wrapping.incUnits, wrapping.exUnits, wrapping.refundedUnits, `gift wrapping of order product ${item.item_id}`, path) };
+    }
+    case 'FEE': {
+      const fee = (order.fees ?? []).find((f) => f.id === item.item_id) ?? fail(`Order ${order.id} has no fee ${item.item_id}.`, { [`${path}.item_id`]: 'not found' });
+      const amount = amountUnits(needs('amount'));
+      return { input: item, ...chargeShare(amount, fee.costIncUnits, fee.costExUnits, fee.refundedUnits ?? 0, `fee ${fee.id}`, path) };
+    }
     case 'TAX':
       return fail('Refunding TAX items is not simulated by the BigCommerce sandbox.', { [`${path}.item_type`]: 'not simulated' });
   }
@@ -261,6 +274,11 @@ export function createRefund(ctx: SandboxContext, order: SandboxOrder, body: z.i
       order.shipping.find((s) => s.id === item.input.item_id)!.refundedUnits += item.units;
     } else if (item.input.item_type === 'HANDLING') {
       order.handlingRefundedUnits += item.units;
+    } else if (item.input.item_type === 'GIFT_WRAPPING') {
+      order.lines.find((l) => l.id === item.input.item_id)!.wrapping!.refundedUnits += item.units;
+    } else if (item.input.item_type === 'FEE') {
+      const fee = order.fees!.find((f) => f.id === item.input.item_id)!;
+      fee.refundedUnits = (fee.refundedUnits ?? 0) + item.units;
     }
   }
   order.refundedUnits += expected;

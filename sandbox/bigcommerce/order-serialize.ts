@@ -1,5 +1,6 @@
 import { rfc2822, v2Money } from './format';
 import { statusName } from './order-statuses';
+import { feesOf, serializeFee } from './order-fees';
 import { itemsShipped, itemsTotal, lineTotals, orderTotals } from './order-totals';
 import type { SandboxAddress, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
 
@@ -48,13 +49,13 @@ export function serializeLine(o: SandboxOrder, l: SandboxOrderLine) {
     quantity_refunded: l.quantityRefunded,
     refund_amount: v2Money(l.refundedUnits),
     return_id: 0,
-    wrapping_id: 0,
-    wrapping_name: '',
-    base_wrapping_cost: '0.0000',
-    wrapping_cost_ex_tax: '0.0000',
-    wrapping_cost_inc_tax: '0.0000',
-    wrapping_cost_tax: '0.0000',
-    wrapping_message: '',
+    wrapping_id: l.wrapping ? 1 : 0,
+    wrapping_name: l.wrapping?.name ?? '',
+    base_wrapping_cost: v2Money(l.wrapping?.exUnits ?? 0),
+    wrapping_cost_ex_tax: v2Money(l.wrapping?.exUnits ?? 0),
+    wrapping_cost_inc_tax: v2Money(l.wrapping?.incUnits ?? 0),
+    wrapping_cost_tax: v2Money((l.wrapping?.incUnits ?? 0) - (l.wrapping?.exUnits ?? 0)),
+    wrapping_message: l.wrapping?.message ?? '',
     quantity_shipped: l.quantityShipped,
     event_name: null,
     event_date: null,
@@ -220,10 +221,10 @@ export function serializeOrder(o: SandboxOrder, opts: SerializeOptions) {
     handling_cost_inc_tax: v2Money(o.handlingIncUnits),
     handling_cost_tax: v2Money(o.handlingIncUnits - o.handlingExUnits),
     handling_cost_tax_class_id: 0,
-    base_wrapping_cost: '0.0000',
-    wrapping_cost_ex_tax: '0.0000',
-    wrapping_cost_inc_tax: '0.0000',
-    wrapping_cost_tax: '0.0000',
+    base_wrapping_cost: v2Money(t.wrappingEx),
+    wrapping_cost_ex_tax: v2Money(t.wrappingEx),
+    wrapping_cost_inc_tax: v2Money(t.wrappingInc),
+    wrapping_cost_tax: v2Money(t.wrappingInc - t.wrappingEx),
     wrapping_cost_tax_class_id: 0,
     total_ex_tax: v2Money(t.totalEx),
     total_inc_tax: v2Money(t.totalInc),
@@ -236,8 +237,8 @@ export function serializeOrder(o: SandboxOrder, opts: SerializeOptions) {
     payment_status: o.paymentStatus,
     refunded_amount: v2Money(o.refundedUnits),
     order_is_digital: o.lines.every((l) => l.type !== 'physical'),
-    store_credit_amount: '0.0000',
-    gift_certificate_amount: '0.0000',
+    store_credit_amount: v2Money(o.storeCreditUnits ?? 0),
+    gift_certificate_amount: v2Money(o.giftCertificateRedeemedUnits ?? 0),
     ip_address: o.ipAddress,
     ip_address_v6: '',
     geoip_country: '',
@@ -280,6 +281,6 @@ export function serializeOrder(o: SandboxOrder, opts: SerializeOptions) {
   } else {
     body.consignments = link(opts.base, `/orders/${o.id}/consignments`);
   }
-  if (opts.include.has('fees')) body.fees = [];
+  if (opts.include.has('fees')) body.fees = feesOf(o).map(serializeFee);
   return body;
 }

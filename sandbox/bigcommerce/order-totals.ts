@@ -28,15 +28,20 @@ export function lineTotals(l: SandboxOrderLine) {
 
 export function orderTotals(o: SandboxOrder) {
   const lines = o.lines.map(lineTotals);
+  const wrappingEx = sum(o.lines.map((l) => l.wrapping?.exUnits ?? 0));
+  const wrappingInc = sum(o.lines.map((l) => l.wrapping?.incUnits ?? 0));
+  const feesEx = sum((o.fees ?? []).map((f) => f.costExUnits));
+  const feesInc = sum((o.fees ?? []).map((f) => f.costIncUnits));
   const subtotalEx = sum(lines.map((l) => l.totalEx));
   const subtotalInc = sum(lines.map((l) => l.totalInc));
   const shippingEx = sum(o.shipping.map((s) => s.costExUnits));
   const shippingInc = sum(o.shipping.map((s) => s.costIncUnits));
   const discount = sum(lines.map((l) => l.discount));
   const couponDiscount = sum(o.lines.flatMap((l) => l.discounts.filter((d) => d.isCoupon).map((d) => d.units)));
-  const totalTax = sum(lines.map((l) => l.discountedTax)) + (shippingInc - shippingEx) + (o.handlingIncUnits - o.handlingExUnits);
-  const totalEx = subtotalEx + shippingEx + o.handlingExUnits - discount;
-  return { subtotalEx, subtotalInc, shippingEx, shippingInc, discount, couponDiscount, totalTax, totalEx, totalInc: totalEx + totalTax };
+  // Gift wrapping and fees are charges of their own, with their own tax; discounts do not touch them.
+  const totalTax = sum(lines.map((l) => l.discountedTax)) + (shippingInc - shippingEx) + (o.handlingIncUnits - o.handlingExUnits) + (wrappingInc - wrappingEx) + (feesInc - feesEx);
+  const totalEx = subtotalEx + shippingEx + o.handlingExUnits + wrappingEx + feesEx - discount;
+  return { subtotalEx, subtotalInc, shippingEx, shippingInc, wrappingEx, wrappingInc, feesEx, feesInc, discount, couponDiscount, totalTax, totalEx, totalInc: totalEx + totalTax };
 }
 
 /**

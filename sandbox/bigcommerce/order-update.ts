@@ -15,6 +15,7 @@ import {
 } from './order-create';
 import { orderChanged, setStatus } from './order-events';
 import { unwritableField, zodMessage } from './order-fields';
+import { feePutSchema, feesFrom } from './order-fees';
 import { paymentFor } from './order-payment';
 import { distribute } from './order-totals';
 import type { SandboxOrder, SandboxOrderLine } from './state';
@@ -68,7 +69,7 @@ const orderPutSchema = z.strictObject({
   handling_cost_ex_tax: moneyInput.optional(),
   handling_cost_inc_tax: moneyInput.optional(),
   order_source: z.string().optional(),
-  fees: z.array(z.unknown()).max(0).optional(),
+  fees: z.array(feePutSchema).max(50).optional(),
 });
 
 /** An existing line named by `id`: what may change on it. Changing its product or variant is not simulated. */
@@ -219,6 +220,12 @@ export function updateOrder(ctx: SandboxContext, current: SandboxOrder, raw: unk
     for (const l of order.lines) l.discounts = l.discounts.filter((d) => d.id !== 'manual-discount');
     const discountable = order.lines.filter((l) => l.type !== 'giftcertificate');
     distribute(discountable, discount).forEach((share, i) => share > 0 && discountable[i]!.discounts.push({ id: 'manual-discount', name: 'Manual Discount', code: null, target: 'order', units: share, isCoupon: false }));
+  }
+  if (body.fees !== undefined) {
+    // "Fees ... follow standard PUT semantics": those left out are deleted; an id must be the order's.
+    const unknown = body.fees.find((f) => f.id !== undefined && !(order.fees ?? []).some((e) => e.id === f.id));
+    if (unknown) fail(`The fee with ID ${unknown.id} does not exist on order ${order.id}.`);
+    order.fees = feesFrom(body.fees, order.fees ?? []);
   }
   if (body.staff_notes !== undefined) order.staffNotes = body.staff_notes;
   if (body.customer_message !== undefined) order.customerMessage = body.customer_message;

@@ -80,6 +80,22 @@ export interface SandboxOrderLine {
   stockLocationId: number | null;
   /** Gift certificates only: who receives it by email (consignments.email.gift_certificates). */
   giftCertificate: { id: number; recipientEmail: string; recipientName: string; message: string } | null;
+  /** Gift wrapping chosen for the line at checkout: the line's whole wrapping cost. Absent in data saved before wrapping existed. */
+  wrapping?: { name: string; message: string; exUnits: number; incUnits: number; refundedUnits: number } | null;
+}
+
+/** An order fee (orderFees_Resp): an order-level charge such as package protection. */
+export interface SandboxFee {
+  /** Numbered within the order (1, 2, ...), as the spec's examples show. */
+  id: number;
+  type: 'custom_fee';
+  displayNameCustomer: string;
+  displayNameMerchant: string;
+  source: string;
+  costExUnits: number;
+  costIncUnits: number;
+  taxClassId: number | null;
+  refundedUnits?: number;
 }
 
 export interface SandboxShipment {
@@ -131,6 +147,14 @@ export interface SandboxOrder {
   shipments: SandboxShipment[];
   /** Where the money came from, for refund quotes: one payment per order in the sandbox. */
   payment: { providerId: string; providerDescription: string; offline: boolean };
+  /** Order fees; absent in data saved before fees existed. */
+  fees?: SandboxFee[];
+  /**
+   * Paid with store credit or a redeemed gift certificate (`store_credit_amount`,
+   * `gift_certificate_amount`): payments toward `total_inc_tax`, which they do not reduce.
+   */
+  storeCreditUnits?: number;
+  giftCertificateRedeemedUnits?: number;
 }
 
 export type RefundItemType = 'PRODUCT' | 'GIFT_WRAPPING' | 'SHIPPING' | 'HANDLING' | 'ORDER' | 'FEE';

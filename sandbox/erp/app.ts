@@ -72,6 +72,14 @@ const customerBody = z.object({
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** The totals NetSuite computes for a sales order: its lines, the header discount and shipping. */
+function salesOrderTotals(record: ErpSalesOrder) {
+  const subtotal = round2(record.lines.reduce((s, l) => s + l.amount, 0));
+  const discountTotal = round2(Number(record.fields.discountRate ?? 0));
+  const shippingCost = round2(Number(record.fields.shippingCost ?? 0));
+  return { subtotal, discountTotal, shippingCost, total: round2(subtotal + discountTotal + shippingCost) };
+}
+
 /**
  * The ERP sandbox: NetSuite's REST record API shape for the records this product writes. Upsert by
  * external id (`PUT .../eid:<id>` -> 204 + Location), reads with `expandSubResources`, NetSuite's
@@ -160,6 +168,20 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
     onSalesOrderWritten: [],
     onSalesOrderClosed: [],
   };
+
+  // Sales orders' totals by external id (the repair of ERP totals compares them with BigCommerce's).
+  // `foreigntotal` is the transaction's total in its own currency.
+  suiteql.register({
+    name: 'sales order totals by externalid',
+    pattern: /^SELECT t\.externalid, t\.id, t\.foreigntotal FROM transaction t WHERE t\.type = 'SalesOrd' AND t\.externalid IN \(((?:'[^']*'(?:, )?)+)\) ORDER BY t\.id$/,
+    rows(m) {
+      const wanted = new Set([...m[1]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!.replace(/''/g, "'")));
+      return Object.values(data.salesOrders)
+        .filter((o) => wanted.has(o.externalId))
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map((o) => ({ externalid: o.externalId, id: o.id, foreigntotal: salesOrderTotals(o).total }));
+    },
+  });
 
   // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
   const query = express.Router();
@@ -295,9 +317,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
     const record = findByKey(data.salesOrders, String(req.params.key));
     if (!record) return recordNotFound(res);
     const self = location(req, 'salesOrder', record.id);
-    const subtotal = round2(record.lines.reduce((s, l) => s + l.amount, 0));
-    const discountTotal = round2(Number(record.fields.discountRate ?? 0));
-    const shippingCost = round2(Number(record.fields.shippingCost ?? 0));
+    const { subtotal, discountTotal, shippingCost, total } = salesOrderTotals(record);
     const expand = req.query.expandSubResources === 'true';
     res.json({
       links: [{ rel: 'self', href: self }],
@@ -312,7 +332,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       subtotal,
       discountTotal,
       shippingCost,
-      total: round2(subtotal + discountTotal + shippingCost),
+      total,
       item: expand
         ? { links: [{ rel: 'self', href: `${self}/item` }], count: record.lines.length, items: record.lines, totalResults: record.lines.length }
         : { links: [{ rel: 'self', href: `${self}/item` }] },

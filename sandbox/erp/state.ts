@@ -74,7 +74,7 @@ export interface ErpSandboxData {
   stock?: ErpStockData;
 }
 
-export const CHARGE_ITEMS = ['bcsync-sales-tax', 'bcsync-discount', 'bcsync-shipping', 'bcsync-refund-adjustment'];
+export const CHARGE_ITEMS = ['bcsync-sales-tax', 'bcsync-discount', 'bcsync-shipping', 'bcsync-refund-adjustment', 'bcsync-gift-certificate', 'bcsync-fee', 'bcsync-non-inventory'];
 
 export function freshErpData(): ErpSandboxData {
   let id = 5000;

@@ -122,3 +122,72 @@ describe('our order -> ERP sales order', () => {
     expect(fingerprint(mapOrderToSalesOrder('abc123', changed))).not.toBe(fingerprint(so));
   });
 });
+
+describe('every kind of line and charge reaches the ERP (totals that cannot drift)', () => {
+  // A gift certificate ($25, email consignment), a fee with tax, gift wrapping, a coupon that
+  // discount_amount leaves out, and part of the total paid with store credit.
+  const gcLine = { id: 3, order_id: 218, product_id: 0, variant_id: 0, name: '$25.00 Gift Certificate', sku: '', type: 'giftcertificate', quantity: 1, price_ex_tax: '25.0000', total_ex_tax: '25.0000', total_tax: '0.0000' };
+  const raw = v2Order({
+    subtotal_ex_tax: '87.6800',
+    wrapping_cost_ex_tax: '3.0000',
+    discount_amount: '5.0000',
+    coupon_discount: '10.0000',
+    // lines 62.68 + gift certificate 25 + shipping 11.09 + wrapping 3 + fee 2.50 - discounts 15
+    total_ex_tax: '89.2700',
+    total_tax: '5.7900',
+    total_inc_tax: '95.0600',
+    store_credit_amount: '20.0000',
+    gift_certificate_amount: '0.0000',
+    fees: [{ id: 1, type: 'custom_fee', display_name_customer: 'Package Protection', display_name_merchant: 'Package Protection Fee', source: 'checkout', base_cost: '2.5000', cost_ex_tax: '2.5000', cost_inc_tax: '2.7000', cost_tax: '0.2000', tax_class_id: null }],
+  });
+  raw.consignments.email = { gift_certificates: [{ recipient_email: 'sam@example.com', line_items: [gcLine] }] } as never;
+  const order = toBcOrder(bcOrderV2Schema.parse(raw));
+  const so = mapOrderToSalesOrder('abc123', order);
+
+  it('reads the email consignment, the fees and the payments by store credit', () => {
+    expect(order.lines.map((l) => [l.id, l.kind])).toEqual([
+      [1, 'physical'],
+      [2, 'physical'],
+      [3, 'giftCertificate'],
+    ]);
+    expect(order.fees).toEqual([{ id: 1, name: 'Package Protection Fee', costExTax: '2.5000', costIncTax: '2.7000' }]);
+    expect(order.storeCreditPaid).toBe('20.0000');
+  });
+
+  it('accepts the spec example’s cost_exc_tax spelling of a fee', () => {
+    const quirk = v2Order({ fees: [{ id: 2, display_name_merchant: 'B Fee', cost_exc_tax: '4.0000', cost_inc_tax: '12.0000' }] });
+    expect(toBcOrder(bcOrderV2Schema.parse(quirk)).fees).toEqual([{ id: 2, name: 'B Fee', costExTax: '4.0000', costIncTax: '12.0000' }]);
+  });
+
+  it('takes every discount from BigCommerce’s totals, coupons included, whatever discount_amount says', () => {
+    expect(so.discount).toBe('15.0000');
+    expect(so.shippingCost).toBe('14.0900');
+  });
+
+  it('sends parts whose sum is total_inc_tax: products, the gift certificate, the fee, shipping and wrapping, tax, less discounts', () => {
+    const body = toNetSuiteSalesOrder(so);
+    expect(body.item.items.map((l) => [l.item.externalId, l.custcol_bcsync_line_id])).toEqual([
+      ['SKU-A', '1'],
+      ['SKU-B-RED', '2'],
+      ['bcsync-gift-certificate', '3'],
+      ['bcsync-fee', 'fee-1'],
+      ['bcsync-sales-tax', 'tax'],
+    ]);
+    const total = body.item.items.reduce((s, l) => s + l.amount, 0) + body.shippingCost + (body.discountRate ?? 0);
+    expect(total).toBeCloseTo(95.06, 2);
+    expect(body).toMatchObject({ custbody_bcsync_store_credit_paid: 20 });
+    expect(body).not.toHaveProperty('custbody_bcsync_gift_certificate_paid');
+  });
+
+  it('maps an ordinary order exactly as before (no new keys), so open orders are not written again', () => {
+    const plain = mapOrderToSalesOrder('abc123', toBcOrder(bcOrderV2Schema.parse(v2Order())));
+    expect(plain).not.toHaveProperty('fees');
+    expect(plain).not.toHaveProperty('paidWith');
+    expect(plain.lines.some((l) => 'kind' in l)).toBe(false);
+  });
+
+  it('books a custom line without a SKU on the non-inventory item', () => {
+    const custom = { ...order, lines: [{ ...order.lines[0]!, sku: '', productId: 0 }] };
+    expect(toNetSuiteSalesOrder(mapOrderToSalesOrder('abc123', custom)).item.items[0]!.item.externalId).toBe('bcsync-non-inventory');
+  });
+});

@@ -51,6 +51,13 @@ describe('BigCommerce refund -> ERP credit memo', () => {
     expect(memo.memo).toBe('BigCommerce refund #7 of order #218. damaged');
   });
 
+  it('a refunded gift certificate (no ERP item to return) and gift wrapping land on the adjustment line, totals exact', () => {
+    const withGift: BcOrder = { ...order, lines: [...order.lines, { id: 3, kind: 'giftCertificate', productId: 0, variantId: null, sku: '', name: '$25.00 Gift Certificate', quantity: 1, unitPriceExTax: '25.0000', totalExTax: '25.0000', totalTax: '0.0000' }] };
+    const memo = mapRefundToCreditMemo('abc', withGift, refund({ totalAmount: '28.0000', totalTax: '0.0000', items: [{ itemType: 'PRODUCT', itemId: 3, quantity: 1, reason: '' }, { itemType: 'GIFT_WRAPPING', itemId: 1, quantity: null, reason: '' }] }));
+    expect(memo.lines.map((l) => [l.kind, l.sku, l.amount, l.description])).toEqual([['adjustment', null, '28.0000', 'Refunded gift certificate or custom line, gift wrapping']]);
+    expect(sum(memo.lines)).toBe(toUnits('28.0000'));
+  });
+
   it('amount-only items (shipping, a goodwill ORDER amount) land on one adjustment line named after them', () => {
     const memo = mapRefundToCreditMemo('abc', order, refund({ totalAmount: '15.0000', totalTax: '0.8000', items: [{ itemType: 'SHIPPING', itemId: 5, quantity: null, reason: '' }, { itemType: 'ORDER', itemId: 218, quantity: null, reason: 'late' }] }));
     expect(memo.lines.map((l) => [l.kind, l.amount, l.description])).toEqual([

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import type { Address, BcOrder, OrderLine, ShippingDestination } from '../../../domain/order';
+import type { Address, BcOrder, OrderFee, OrderLine, OrderLineKind, ShippingDestination } from '../../../domain/order';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { bcMoney, bcRfc2822Date, nullableString } from '../schemas';
+
+/**
+ * What every order read side-loads (`include` is a comma-separated list: style form, explode
+ * false): lines inside their consignments, and fees. Every read must ask for both, or an order's
+ * fees would be missing from what goes to the ERP.
+ */
+export const ORDER_READ_QUERY = { include: 'consignments.line_items,fees', consignment_structure: 'object' } as const;
 
 // --- BigCommerce's shape (orders.v2.oas2.yml: order_Resp, orderProducts, shippingConsignment_Get) ---
 
@@ -25,6 +32,8 @@ const bcOrderProduct = z.object({
   product_id: z.number().int(),
   variant_id: z.number().int().nullish(),
   sku: nullableString,
+  // physical | digital | giftcertificate (orderProducts); anything else ships, to be safe.
+  type: nullableString,
   name: z.string(),
   quantity: z.number().int(),
   price_ex_tax: bcMoney,
@@ -40,11 +49,34 @@ const bcShippingConsignment = bcAddress.extend({
   line_items: z.array(bcOrderProduct).default([]),
 });
 
+const linesOnly = z.object({ line_items: z.array(bcOrderProduct).default([]) });
+
 const bcConsignmentsObject = z.object({
   shipping: z.array(bcShippingConsignment).default([]),
-  pickups: z.array(z.object({ line_items: z.array(bcOrderProduct).default([]) })).default([]),
-  downloads: z.array(z.object({ line_items: z.array(bcOrderProduct).default([]) })).default([]),
+  pickups: z.array(linesOnly).default([]),
+  downloads: z.array(linesOnly).default([]),
+  // Gift certificates travel by email, one consignment each (orderConsignment_Get: email).
+  email: z.object({ gift_certificates: z.array(linesOnly).default([]) }).default({ gift_certificates: [] }),
 });
+
+// orderFees_Resp. Quirk: the spec's own GET /fees example spells `cost_exc_tax` once; accept both.
+const bcFee = z
+  .object({
+    id: z.number().int(),
+    display_name_merchant: nullableString,
+    display_name_customer: nullableString,
+    cost_ex_tax: bcMoney.optional(),
+    cost_exc_tax: bcMoney.optional(),
+    cost_inc_tax: bcMoney,
+  })
+  .transform((f, ctx): OrderFee | never => {
+    const ex = f.cost_ex_tax ?? f.cost_exc_tax;
+    if (ex === undefined) {
+      ctx.addIssue({ code: 'custom', message: `fee ${f.id} has no cost_ex_tax` });
+      return z.NEVER;
+    }
+    return { id: f.id, name: f.display_name_merchant || f.display_name_customer, costExTax: ex, costIncTax: f.cost_inc_tax };
+  });
 
 export const bcOrderV2Schema = z.object({
   id: z.number().int(),
@@ -62,7 +94,12 @@ export const bcOrderV2Schema = z.object({
   wrapping_cost_ex_tax: bcMoney,
   discount_amount: bcMoney,
   total_tax: bcMoney,
+  total_ex_tax: bcMoney.optional(),
   total_inc_tax: bcMoney,
+  store_credit_amount: bcMoney.default('0'),
+  gift_certificate_amount: bcMoney.default('0'),
+  // Present with `include=fees`: an array of fees (a {url, resource} link otherwise).
+  fees: z.array(bcFee).default([]),
   customer_message: nullableString,
   is_deleted: z.boolean().default(false),
   billing_address: bcAddress,
@@ -88,8 +125,11 @@ const toAddress = (a: z.output<typeof bcAddress>): Address => ({
   email: a.email,
 });
 
+const KINDS: Record<string, OrderLineKind> = { physical: 'physical', digital: 'digital', giftcertificate: 'giftCertificate' };
+
 const toLine = (p: z.output<typeof bcOrderProduct>): OrderLine => ({
   id: p.id,
+  kind: KINDS[p.type] ?? 'physical',
   productId: p.product_id,
   variantId: p.variant_id ?? null,
   sku: p.sku,
@@ -102,7 +142,7 @@ const toLine = (p: z.output<typeof bcOrderProduct>): OrderLine => ({
 
 export function toBcOrder(raw: BcOrderV2): BcOrder {
   const consignments = Array.isArray(raw.consignments)
-    ? (raw.consignments[0] ?? { shipping: [], pickups: [], downloads: [] })
+    ? (raw.consignments[0] ?? { shipping: [], pickups: [], downloads: [], email: { gift_certificates: [] } })
     : raw.consignments;
   const shipping: ShippingDestination[] = consignments.shipping.map((c) => ({
     id: c.id,
@@ -111,7 +151,9 @@ export function toBcOrder(raw: BcOrderV2): BcOrder {
     lineIds: c.line_items.map((l) => l.id),
   }));
   const lines = new Map<number, OrderLine>();
-  for (const group of [...consignments.shipping, ...consignments.pickups, ...consignments.downloads]) {
+  // Every consignment carries lines: a line missed here is money missing in the ERP (gift
+  // certificates once were), which the ERP total check after each write would catch.
+  for (const group of [...consignments.shipping, ...consignments.pickups, ...consignments.downloads, ...consignments.email.gift_certificates]) {
     for (const item of group.line_items) lines.set(item.id, toLine(item));
   }
   return {
@@ -134,6 +176,10 @@ export function toBcOrder(raw: BcOrderV2): BcOrder {
     discount: raw.discount_amount,
     totalTax: raw.total_tax,
     totalIncTax: raw.total_inc_tax,
+    ...(raw.total_ex_tax !== undefined ? { totalExTax: raw.total_ex_tax } : {}),
+    fees: raw.fees,
+    storeCreditPaid: raw.store_credit_amount,
+    giftCertificatePaid: raw.gift_certificate_amount,
     customerMessage: raw.customer_message,
     isDeleted: raw.is_deleted,
   };
@@ -163,7 +209,7 @@ export async function getOrderSnapshot(client: BigCommerceClient, orderId: numbe
       method: 'GET',
       path: `/v2/orders/${orderId}`,
       route: '/v2/orders/{id}',
-      query: { include: 'consignments.line_items', consignment_structure: 'object' },
+      query: ORDER_READ_QUERY,
       signal: opts.signal,
       priority: opts.priority,
     },

@@ -2,7 +2,7 @@ import type { BcOrder } from '../../../domain/order';
 import type { BigCommerceClient } from '../client';
 import { z } from 'zod';
 import { paginateV2 } from '../pagination';
-import { bcOrderV2Schema, toBcOrder } from './get-order';
+import { bcOrderV2Schema, ORDER_READ_QUERY, toBcOrder } from './get-order';
 
 export interface ListOrdersFilter {
   /** ISO-8601 or RFC-2822; BigCommerce accepts both. */
@@ -31,8 +31,7 @@ export async function* listOrders(client: BigCommerceClient, filter: ListOrdersF
         min_id: filter.minId,
         status_id: filter.statusId,
         sort: 'date_modified:asc',
-        include: 'consignments.line_items',
-        consignment_structure: 'object',
+        ...ORDER_READ_QUERY,
       },
     },
     bcOrderV2Schema,
@@ -59,8 +58,7 @@ export async function listOrdersPage(
         min_date_modified: new Date(window.fromS * 1000).toISOString(),
         max_date_modified: new Date(window.untilS * 1000).toISOString(),
         sort: 'date_modified:asc',
-        include: 'consignments.line_items',
-        consignment_structure: 'object',
+        ...ORDER_READ_QUERY,
         page: opts.page,
         limit: opts.limit ?? 250,
       },

@@ -1,6 +1,6 @@
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
-import { bcOrderV2Schema, toBcOrder } from './get-order';
+import { bcOrderV2Schema, ORDER_READ_QUERY, toBcOrder } from './get-order';
 import type { BcOrder } from '../../../domain/order';
 
 /**
@@ -19,7 +19,7 @@ export async function updateOrderStatus(
       method: 'PUT',
       path: `/v2/orders/${orderId}`,
       route: '/v2/orders/{id}',
-      query: { include: 'consignments.line_items', consignment_structure: 'object' },
+      query: ORDER_READ_QUERY,
       body: { status_id: change.statusId, ...(change.staffNotes !== undefined ? { staff_notes: change.staffNotes } : {}) },
       signal: opts.signal,
       priority: opts.priority,

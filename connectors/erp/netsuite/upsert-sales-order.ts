@@ -12,11 +12,20 @@ import { ErpError } from './errors';
 export interface NetSuiteChargeItems {
   taxItemExternalId: string;
   discountItemExternalId: string;
+  /** Gift certificates sold: a non-inventory item for sale posting to the gift certificate liability. */
+  giftCertificateItemExternalId: string;
+  /** Order fees (package protection, ...): a non-inventory item for sale or an other charge item. */
+  feeItemExternalId: string;
+  /** Custom lines without a SKU. */
+  nonInventoryItemExternalId: string;
 }
 
 export const DEFAULT_CHARGE_ITEMS: NetSuiteChargeItems = {
   taxItemExternalId: 'bcsync-sales-tax',
   discountItemExternalId: 'bcsync-discount',
+  giftCertificateItemExternalId: 'bcsync-gift-certificate',
+  feeItemExternalId: 'bcsync-fee',
+  nonInventoryItemExternalId: 'bcsync-non-inventory',
 };
 
 const toNetSuiteAddress = (a: Address) => ({
@@ -33,15 +42,27 @@ const toNetSuiteAddress = (a: Address) => ({
 
 /** Our sales order -> NetSuite salesOrder record body. */
 export function toNetSuiteSalesOrder(order: SalesOrder, items: NetSuiteChargeItems = DEFAULT_CHARGE_ITEMS) {
+  const itemOf = (line: SalesOrder['lines'][number]): string =>
+    line.kind === 'giftCertificate' ? items.giftCertificateItemExternalId : line.kind === 'nonInventory' ? items.nonInventoryItemExternalId : line.sku;
   const lines = order.lines.map((line) => ({
-    // Items are referenced by externalId = SKU; accounts keyed otherwise need a SKU map (not built yet).
-    item: { externalId: line.sku },
+    // Products are referenced by externalId = SKU; accounts keyed otherwise need a SKU map (not built yet).
+    item: { externalId: itemOf(line) },
     description: line.description,
     quantity: line.quantity,
     rate: moneyToNumber(line.rate),
     amount: moneyToNumber(line.amount),
     custcol_bcsync_line_id: String(line.sourceLineId),
   }));
+  for (const fee of order.fees ?? []) {
+    lines.push({
+      item: { externalId: items.feeItemExternalId },
+      description: fee.description,
+      quantity: 1,
+      rate: moneyToNumber(fee.amount),
+      amount: moneyToNumber(fee.amount),
+      custcol_bcsync_line_id: `fee-${fee.sourceFeeId}`,
+    });
+  }
   if (moneyToNumber(order.taxTotal) !== 0) {
     lines.push({
       item: { externalId: items.taxItemExternalId },
@@ -68,6 +89,9 @@ export function toNetSuiteSalesOrder(order: SalesOrder, items: NetSuiteChargeIte
     custbody_bcsync_store_hash: order.source.storeHash,
     custbody_bcsync_ship_method: order.shippingMethod,
     custbody_bcsync_bc_status: order.source.status,
+    // Payments already made toward the total, for the ERP's deposit or payment records.
+    ...(order.paidWith?.storeCredit ? { custbody_bcsync_store_credit_paid: moneyToNumber(order.paidWith.storeCredit) } : {}),
+    ...(order.paidWith?.giftCertificate ? { custbody_bcsync_gift_certificate_paid: moneyToNumber(order.paidWith.giftCertificate) } : {}),
     item: { items: lines },
   };
 }

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import type { SandboxContext } from '../context';
 import { v2Error } from '../format';
 import { buildOrder, orderFromPost, placeOrder } from '../order-create';
+import { feesOf, serializeFee } from '../order-fees';
 import { orderFilter, orderSort } from '../order-list';
 import { pageOf, v2Paging } from '../order-paging';
 import { serializeConsignments, serializeLine, serializeOrder, serializeShippingAddress } from '../order-serialize';
@@ -118,6 +119,13 @@ export function ordersRouter(ctx: SandboxContext): Router {
     const order = findOrder(ctx, req.params.id);
     if (!order) return void notFound(res);
     res.json(serializeConsignments(order, ctx.v2Base(req), String(req.query.include ?? '').split(',').includes('consignments.line_items')));
+  });
+
+  /** Order fees; the spec's example is `{fees: [...]}`. */
+  router.get('/v2/orders/:id/fees', (req, res) => {
+    const order = findOrder(ctx, req.params.id);
+    if (!order) return void notFound(res);
+    res.json({ fees: feesOf(order).map(serializeFee) });
   });
 
   router.use(orderShipmentsRouter(ctx));
