@@ -62,6 +62,24 @@ export function planItem(v: PlanView, key: string, announced: ReadonlyMap<string
   return { kind: 'write', want, bcLocationId, ref, recheck };
 }
 
+/**
+ * Whether an item must be written without waiting for the quiet window: at the order location the
+ * ERP has nothing sellable left (after the units BigCommerce sold that it has not booked, and the
+ * safety buffer) while BigCommerce may still show units (we wrote or read more than 0, or never
+ * saw it). Each unit the storefront sells then is one the buffer was kept against, or one that does
+ * not exist; coalescing would let it sell them until the ERP's stream of changes pauses
+ * (INVENTORY_QUIET) or INVENTORY_MAX_WAIT passes, which in a busy store is the latter. A level that
+ * is merely lower waits with the rest: the buffer is what covers it.
+ */
+export function soldOutButShown(v: PlanView, key: string, announced: ReadonlyMap<string, number>): boolean {
+  const [sku, loc] = key.split('\u0001') as [string, string];
+  if (loc !== v.orderLocation) return false;
+  const item = v.items[key];
+  if (!item || item.e === 0 || v.tracking[sku] === null || v.locations[loc] === undefined) return false;
+  const pending = pendingUnits(sku, { changedAtMs: item.t }, v.sales) + (announced.get(sku) ?? 0);
+  return sellableLevel(item.a, pending, v.safetyBuffer) === 0;
+}
+
 /** Whether a changed item at the order location changed after a sale not booked yet was reported (its booking may be that change). */
 export function bookingAwaited(v: Pick<PlanView, 'items' | 'sales' | 'orderLocation'>, dirty: ReadonlySet<string>): boolean {
   for (const sale of v.sales) {

@@ -18,7 +18,7 @@ import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram
 import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
 import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
 import { PRIORITY } from '../domain/priorities';
-import { bookingAwaited, planItem, pruneSales, type PlanView } from '../domain/inventory-plan';
+import { bookingAwaited, planItem, pruneSales, soldOutButShown, type PlanView } from '../domain/inventory-plan';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
 import {
   emptyInventoryStats,
@@ -66,6 +66,8 @@ const SALE_HASHES_KEPT = 2_000;
 const SKUS_PER_RECORD = 100;
 /** A flush looks up the tracking of SKUs that came in during its lookups at most this many more times. */
 const LOOKUP_ROUNDS = 3;
+/** An item sold out in the ERP but shown in BigCommerce is written this soon (or after the quiet window, if shorter). */
+const SOLD_OUT_GATHER_MS = 500;
 
 type PlannedItem = AbsoluteItem & { key: string; recheck?: boolean };
 
@@ -87,6 +89,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   // Runs started before these existed replay without them: late planning (a flush takes in what
   // came while it waited for the quota), waiting for bookings, re-checking ambiguous writes.
   const late = patched('inventory-late-plan');
+  // Runs started before it replay without it: an item sold out in the ERP and shown in BigCommerce does not wait for quiet.
+  const soldOutFirst = patched('inventory-sold-out-first');
+  /** When the first item sold out in the ERP but shown in BigCommerce came in since the last flush began. */
+  let soldOutSinceMs: number | undefined;
   const bookingWaitMs = input.bookingWaitMs ?? 15_000;
   const dirty = new Set(c.dirty);
   const forced = new Set(c.forced);
@@ -375,6 +381,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const v = view();
     for (const key of keys) {
       markDirty(key);
+      if (soldOutFirst && soldOutSinceMs === undefined && soldOutButShown(v, key, announced)) soldOutSinceMs = Date.now();
       if (opts.force || opts.physical?.has(key)) {
         lastInputAtMs = Date.now();
         continue;
@@ -476,7 +483,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
   }
 
-  async function flush(): Promise<void> {
+  /** `soldOut`: written because an item sold out in the ERP is still for sale: no extra lookup rounds for latecomers. */
+  async function flush(soldOut = false): Promise<void> {
     const now = Date.now();
     c.stats.flushes++;
     dropSettledSales(now);
@@ -510,7 +518,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
           return;
         }
       }
-      if (!late || dirty.size === 0 || round >= LOOKUP_ROUNDS) break;
+      if (!late || dirty.size === 0 || round >= (soldOut ? 0 : LOOKUP_ROUNDS)) break;
       const more = [...dirty];
       dirty.clear();
       for (const k of more) keys.add(k);
@@ -600,13 +608,17 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         // Quiet, but a changed item may or may not count an order whose "booked" note is on its way:
         // written now, it would need a second write once the note comes. Wait a little for it.
         if (late && now >= deadline && bookingAwaited(view(), dirty)) deadline = Math.min(lastInputAtMs + input.quietMs + bookingWaitMs, cap);
+        // Sold out in the ERP, still for sale in the store: no waiting for the stream to pause (nor for a booking: 0 is the safe reading).
+        if (soldOutSinceMs !== undefined) deadline = Math.min(deadline, soldOutSinceMs + Math.min(SOLD_OUT_GATHER_MS, input.quietMs));
         if (now >= deadline) break;
         const seen = inputs;
         await condition(() => inputs !== seen || sweepRequests.length > 0, deadline - now);
         if (sweepRequests.length) break;
       }
       flushingSinceMs = firstDirtyAtMs;
-      await flush();
+      const soldOut = soldOutSinceMs !== undefined;
+      soldOutSinceMs = undefined;
+      await flush(soldOut);
       flushingSinceMs = undefined;
       if (c.lastProblem && dirty.size > 0) await sleep('10s');
     }
