@@ -72,6 +72,8 @@ export interface LevelVerdict {
   lost: Array<{ atMs: number; onHand: number }>;
   /** Absolute adjustments that set the level it already had. */
   echoWrites: number;
+  /** Of those, the ones where the level had come there by the store's own sale since the last change before it (a race, not a repeat). */
+  echoAfterSale: number;
   adjustments: number;
   /** The store's level when recording began, and its level and the truth once everything was in. */
   startShown: number;
@@ -100,11 +102,12 @@ export function judgeLevel(start: LevelStart, erp: readonly ErpChange[], store: 
   let sold = 0;
   let lastErpMs = -Infinity;
   let lastWrite: { atMs: number; value: number; truth: number } | undefined;
+  let lastStoreCause: StoreChange['cause'] | undefined;
   const truth = () => Math.max(0, onHand - sold - buffer);
   const pending: Array<{ atMs: number; onHand: number }> = [];
   const lagsMs: number[] = [];
   const lagSales: OversoldSale[] = [];
-  const verdict: LevelVerdict = { key: start.key, lagsMs, lost: [], echoWrites: 0, adjustments: 0, startShown: start.shown, finalShown: 0, finalTruth: 0, soldInStore: 0, oversold: [], otherChannelOversold: 0 };
+  const verdict: LevelVerdict = { key: start.key, lagsMs, lost: [], echoWrites: 0, echoAfterSale: 0, adjustments: 0, startShown: start.shown, finalShown: 0, finalTruth: 0, soldInStore: 0, oversold: [], otherChannelOversold: 0 };
 
   for (const ev of events) {
     if (ev.erp) {
@@ -139,9 +142,13 @@ export function judgeLevel(start: LevelStart, erp: readonly ErpChange[], store: 
         if (start.ordersHere) sold += units;
       } else {
         verdict.adjustments++;
-        if (s.method === 'absolute' && s.before === s.after) verdict.echoWrites++;
+        if (s.method === 'absolute' && s.before === s.after) {
+          verdict.echoWrites++;
+          if (lastStoreCause === 'order') verdict.echoAfterSale++;
+        }
       }
       shown = s.after;
+      lastStoreCause = s.cause;
       if (s.cause === 'adjustment') {
         lastWrite = { atMs: s.atMs, value: s.after, truth: truth() };
         for (const sale of lagSales.splice(0)) sale.toldAtMs = s.atMs;

@@ -26,7 +26,10 @@ describe('inventory bench referee', () => {
   it('counts an absolute write of the level the store already had as an echo write', () => {
     const v = judgeLevel(start, [], [write(1_000, 3, 3)], 2);
     expect(v.echoWrites).toBe(1);
+    expect(v.echoAfterSale).toBe(0);
     expect(v.adjustments).toBe(1);
+    // Written 2 just after the store's own sale took it to 2: still an echo write, told apart.
+    expect(judgeLevel(start, [erp(500, 4)], [sale(900, 3), write(1_000, 2, 2)], 2).echoAfterSale).toBe(1);
   });
 
   it("a store sale moves the truth with it: no lag, no write needed", () => {
