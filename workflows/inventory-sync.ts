@@ -52,7 +52,8 @@ export * from './inventory-sync-contract';
  *
  * Flow: changes (ERP events, the sweep) update the latest level per (SKU, location) by the ERP's
  * change time; a flush waits until the input is quiet (`quietMs`) or the oldest unflushed change is
- * `maxWaitMs` old, computes each item's sellable level (ERP available - units sold in BigCommerce
+ * `maxWaitMs` old (only 0.5 s when an item the ERP sold out may still be for sale in the store),
+ * computes each item's sellable level (ERP available - units sold in BigCommerce
  * not booked in the ERP - safety buffer), skips items BigCommerce already shows at that level, and
  * writes the rest in absolute adjustments of <= 2000 items per location, one at a time, at batch
  * priority (orders first). Each write is recorded as a small `inventoryWriteRecord` run carrying
