@@ -40,6 +40,10 @@ Usage:
       and has them written again; reports what it found and whether it came right.
   bcsync demo [--count 3]
       Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
+  bcsync rehearse (--preset flash-sale|black-friday | --scenario sale.yaml) --out DIR
+                  [--plan P] [--quota N] [--time-scale K] [--headroom 0.1] [--lag-threshold-s 300]
+      Rehearses a sale against the sandboxes at compressed time; writes DIR/index.html (charts,
+      verdict) and DIR/summary.json (docs/rehearse.md).
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -227,6 +231,15 @@ async function main(argv: string[]): Promise<void> {
         offset: Math.floor(Math.random() * 3),
       });
       console.log(`created sandbox orders ${ids.join(', ')}: find them in the Web UI with BcOrderId in (${ids.join(', ')})`);
+      return;
+    }
+    case 'rehearse': {
+      const { runRehearseCommand, RehearseUsageError } = await import('./rehearse/command');
+      try {
+        await runRehearseCommand(rest);
+      } catch (err) {
+        throw err instanceof RehearseUsageError ? new UsageError(err.message) : err;
+      }
       return;
     }
     case undefined:
