@@ -1,4 +1,7 @@
+import { Context } from '@temporalio/activity';
 import type { NetSuiteClient } from '../connectors/erp/netsuite/client';
+import { fingerprint } from '../domain/fingerprint';
+import { erpContent } from '../domain/order-lifecycle';
 import { closeSalesOrder } from '../connectors/erp/netsuite/close-sales-order';
 import { upsertCustomer } from '../connectors/erp/netsuite/upsert-customer';
 import { getSalesOrderByExternalId } from '../connectors/erp/netsuite/get-sales-order';
@@ -12,6 +15,12 @@ import type { SalesOrder } from '../domain/sales-order';
 import { ErpError } from '../connectors/erp/netsuite/errors';
 import { idempotentErpCall } from './failures';
 
+/** When the ERP last wrote the record, by its own clock: the booking time inventorySync compares levels with. */
+const bookedAt = (lastModifiedDate: string | undefined): { bookedAtMs?: number } => {
+  const ms = lastModifiedDate ? Date.parse(lastModifiedDate) : Number.NaN;
+  return Number.isNaN(ms) ? {} : { bookedAtMs: ms };
+};
+
 /** Activities that write to the ERP; they run on the ERP's queue, capped at its concurrency limit. */
 export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItems?: NetSuiteChargeItems }) {
   const guard = idempotentErpCall;
@@ -24,13 +33,24 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
      * body), which the workflow compares with BigCommerce's: a total the ERP computes differently
      * (a line kind we do not send, an item with its own tax or price) can never pass silently.
      */
-    async upsertSalesOrder(order: SalesOrder): Promise<{ internalId: string; erpTotal: Money }> {
+    async upsertSalesOrder(order: SalesOrder): Promise<{ internalId: string; erpTotal: Money; bookedAtMs?: number }> {
+      const print = fingerprint(erpContent(order));
+      const read = async () => {
+        const found = await getSalesOrderByExternalId(deps.netsuite, order.externalId);
+        return found && { internalId: found.id, erpTotal: normalizeMoney(found.total), ...bookedAt(found.lastModifiedDate), print: found.custbody_bcsync_fingerprint, open: found.item.items.some((l) => !l.isClosed) };
+      };
       return guard(async () => {
+        // A retry (the worker died, an answer was lost) first looks: the write may have landed.
+        // Finding our content there, open, it does not write a second time.
+        if (Context.current().info.attempt > 1) {
+          const there = await read();
+          if (there && there.print === print && there.open) return { internalId: there.internalId, erpTotal: there.erpTotal, bookedAtMs: there.bookedAtMs };
+        }
         await upsertCustomer(deps.netsuite, order.customer);
-        const { internalId } = await upsertSalesOrder(deps.netsuite, order, deps.chargeItems);
-        const written = await getSalesOrderByExternalId(deps.netsuite, order.externalId);
+        const { internalId } = await upsertSalesOrder(deps.netsuite, order, deps.chargeItems, print);
+        const written = await read();
         if (!written) throw new ErpError('server', `sales order ${order.externalId} is not readable right after its upsert`);
-        return { internalId, erpTotal: normalizeMoney(written.total) };
+        return { internalId, erpTotal: written.erpTotal, bookedAtMs: written.bookedAtMs };
       });
     },
 

@@ -2,7 +2,9 @@ import { Context } from '@temporalio/activity';
 import { cancelOmsOrder } from '../connectors/oms/shipstation/cancel-order';
 import type { ShipStationClient } from '../connectors/oms/shipstation/client';
 import { OmsError } from '../connectors/oms/shipstation/errors';
-import { upsertOmsOrder } from '../connectors/oms/shipstation/upsert-order';
+import { FINGERPRINT_PREFIX, upsertOmsOrder } from '../connectors/oms/shipstation/upsert-order';
+import { findOrderByKey } from '../connectors/oms/shipstation/find-order';
+import { fingerprint } from '../domain/fingerprint';
 import type { OmsOrder } from '../domain/oms-order';
 import { omsFailure } from './failures';
 
@@ -26,9 +28,16 @@ export function createOmsActivities(deps: { client: ShipStationClient }) {
      * workflow decides what it means (shipped: nothing left to send; cancelled: ask a person).
      */
     async upsertOmsOrder(order: OmsOrder): Promise<{ orderId: number; orderStatus: string }> {
+      const print = fingerprint(order);
       return guard(async () => {
+        // A retry (the worker died, an answer was lost) first looks: finding our own content
+        // there, it does not write a second time.
+        if (Context.current().info.attempt > 1) {
+          const there = await findOrderByKey(deps.client, order.orderNumber, order.orderKey);
+          if (there && there.advancedOptions?.customField3 === `${FINGERPRINT_PREFIX}${print}`) return { orderId: there.orderId, orderStatus: there.orderStatus };
+        }
         try {
-          const r = await upsertOmsOrder(deps.client, order);
+          const r = await upsertOmsOrder(deps.client, order, print);
           return { orderId: r.orderId, orderStatus: r.orderStatus };
         } catch (err) {
           if (err instanceof OmsError && err.kind === 'locked' && err.details.orderStatus) return { orderId: err.details.orderId ?? 0, orderStatus: err.details.orderStatus };

@@ -9,6 +9,7 @@ import { orderEventSignal } from '../workflows/order-sync';
 import { signalOrder } from './order-workflow';
 import { startRefund } from './refund-workflow';
 import { acceptInventoryWebhook, InventoryWebhookBatcher, isInventoryScope } from './inventory-events';
+import { RecentDeliveries } from './recent-deliveries';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
 export interface WebhookDeps {
@@ -30,6 +31,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
   const storeHashes = new Set(deps.config.stores.map((s) => s.storeHash));
   const inventoryBatcher = new InventoryWebhookBatcher({ client: deps.client, config: deps.config });
+  const delivered = new RecentDeliveries();
 
   router.post(
     '/webhooks/bigcommerce',
@@ -52,6 +54,14 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       }
       const payload = parsed.data;
       const storeHash = storeHashOf(payload);
+      // A retry or duplicate of a delivery already durable in Temporal: nothing more to do.
+      const webhookId = req.get('webhook-id');
+      const deliveryKey = webhookId ? `${storeHash}:${webhookId}` : undefined;
+      if (deliveryKey && delivered.has(deliveryKey)) {
+        webhooksReceived.inc({ outcome: 'duplicate' });
+        res.status(200).json({ accepted: true, duplicate: true });
+        return;
+      }
       if (!storeHashes.has(storeHash)) {
         webhooksReceived.inc({ outcome: 'unknown_store' });
         res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
@@ -68,6 +78,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
         try {
           const out = await deps.connection.withDeadline(Date.now() + (deps.temporalTimeoutMs ?? 5_000), () => acceptInventoryWebhook(inventoryBatcher, storeHash, payload));
           webhooksReceived.inc({ outcome: out.status === 200 ? 'accepted' : 'invalid' });
+          if (out.status === 200 && deliveryKey) delivered.add(deliveryKey);
           res.status(out.status).json(out.body);
         } catch (err) {
           deps.logger.error({ err: errorSummary(err), scope: payload.scope }, 'Temporal did not accept the inventory event; answering 503');
@@ -107,6 +118,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
         if (refundId !== undefined) await deps.connection.withDeadline(deadline, () => startRefund(deps.client, deps.config, storeHash, orderId, refundId));
         log.info({ runId: started.runId }, 'webhook accepted');
         webhooksReceived.inc({ outcome: 'accepted' });
+        if (deliveryKey) delivered.add(deliveryKey);
         res.status(200).json({ accepted: true, workflowId, runId: started.runId });
       } catch (err) {
         log.error({ err: errorSummary(err) }, 'Temporal did not accept the event; answering 503 so BigCommerce retries');

@@ -7,6 +7,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  getExternalWorkflowHandle,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -24,7 +25,8 @@ import type { OmsActivities } from '../activities/oms';
 import type { InventoryControlActivities, InventoryErpActivities } from '../activities/inventory';
 import { orderLines, orderUnits } from '../domain/inventory-levels';
 import { fingerprint } from '../domain/fingerprint';
-import { bigCommerceTaskQueue, erpSalesOrderExternalId, refundWorkflowId } from '../domain/ids';
+import { bigCommerceTaskQueue, erpSalesOrderExternalId, inventoryWorkflowId, refundWorkflowId } from '../domain/ids';
+import { inventoryBookedSignal, inventorySaleSignal, type InventorySale } from './inventory-sync-contract';
 import { mapOrderToOmsOrder } from '../domain/map-order-to-oms-order';
 import { mapOrderToSalesOrder } from '../domain/map-order-to-sales-order';
 import { fromUnits, toUnits } from '../domain/money';
@@ -120,6 +122,8 @@ const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';
 const DISCOVER_REFUNDS_PATCH = 'discover-missed-refunds';
 /** Tells inventorySync the units this order took in BigCommerce until the ERP books them (oversell protection). */
 const INVENTORY_PATCH = 'inventory-pending-units';
+/** Inventory notes go as a signal from this workflow, not through an activity (half the billed actions). */
+const NOTES_BY_SIGNAL_PATCH = 'inventory-notes-by-signal';
 /** Compares the ERP's total with BigCommerce's after every sales-order write; a difference parks the order. */
 const ERP_TOTAL_PATCH = 'erp-total-check';
 const MAX_HISTORY_EVENTS = 2_000;
@@ -233,12 +237,31 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     note: proxyActivities<InventoryControlActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 }, summary: `tell inventory about order ${orderId}` }),
     booked: proxyActivities<InventoryErpActivities>({ taskQueue: input.erpTaskQueue, startToCloseTimeout: '30s', retry: { maximumAttempts: 5 }, summary: `read when ERP sales order ${externalId} was booked` }),
   };
-  async function noteInventory(what: 'sold' | 'booked' | 'released', order: BcOrder): Promise<void> {
+  /**
+   * A note to the store's inventorySync: straight from this workflow (one signal), or, when that
+   * workflow is not running (the store's first sale, or it ended), through the activity that
+   * signal-with-starts it. Behind a patch: runs that sent every note through the activity replay so.
+   */
+  async function tellInventory(note: { sale: InventorySale } | { booked: { orderId: number; bookedAtMs: number } }): Promise<void> {
+    if (patched(NOTES_BY_SIGNAL_PATCH)) {
+      try {
+        const inventoryRun = getExternalWorkflowHandle(inventoryWorkflowId(storeHash));
+        await ('sale' in note ? inventoryRun.signal(inventorySaleSignal, note.sale) : inventoryRun.signal(inventoryBookedSignal, note.booked));
+        return;
+      } catch {
+        // Not running: the activity starts it.
+      }
+    }
+    await ('sale' in note ? inventory.note.reportInventorySale(storeHash, note.sale) : inventory.note.reportInventoryBooked(storeHash, note.booked));
+  }
+  /** `bookedAtMs`: the ERP's own time of the write, when the upsert read it back (then no read here). */
+  async function noteInventory(what: 'sold' | 'booked' | 'released', order: BcOrder, bookedAtMs?: number): Promise<void> {
     const inv = (state.inventory ??= { sold: false, booked: false, released: false });
+    const orderCreatedS = Math.floor(Date.parse(order.dateCreated) / 1000);
     try {
-      if (what === 'sold') await inventory.note.reportInventorySale(storeHash, { orderId, units: orderUnits(order.lines), lines: orderLines(order.lines), orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
-      if (what === 'released') await inventory.note.reportInventorySale(storeHash, { orderId, units: {}, orderCreatedS: Math.floor(Date.parse(order.dateCreated) / 1000) });
-      if (what === 'booked') await inventory.note.reportInventoryBooked(storeHash, { orderId, bookedAtMs: await inventory.booked.salesOrderBookedAt(externalId) });
+      if (what === 'sold') await tellInventory({ sale: { orderId, units: orderUnits(order.lines), lines: orderLines(order.lines), orderCreatedS } });
+      if (what === 'released') await tellInventory({ sale: { orderId, units: {}, orderCreatedS } });
+      if (what === 'booked') await tellInventory({ booked: { orderId, bookedAtMs: bookedAtMs ?? (await inventory.booked.salesOrderBookedAt(externalId)) } });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
     }
@@ -397,7 +420,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
           return park(totalMismatchProblem(mismatch));
         }
       }
-      if (tracksInventory && state.inventory?.sold && !state.inventory.booked) await noteInventory('booked', order);
+      if (tracksInventory && state.inventory?.sold && !state.inventory.booked) await noteInventory('booked', order, r.value.bookedAtMs);
     } else if (state.erp.totalMismatch) {
       // Parked on a total mismatch and nothing new to write: it stays parked until ops decide.
       return park(totalMismatchProblem(state.erp.totalMismatch));

@@ -198,28 +198,50 @@ describe('compensation and ops decisions', () => {
     const fault = (url: string, body: unknown) => fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const clearFaults = (url: string) => fetch(`${url}/__sandbox/faults`, { method: 'DELETE' });
 
-    // The ERP commits the sales order but the answer never comes back (a 503 after the commit).
+    // The ERP commits the sales order but the answer never comes back (a 503 after the commit), and
+    // its reads fail too, so no retry can find out that the write landed.
     expect((await fault(stack.sandboxes.erpUrl, { method: 'PUT', path: '^/salesOrder/', status: 503, lostAnswer: true })).status).toBe(201);
+    expect((await fault(stack.sandboxes.erpUrl, { method: 'GET', path: '^/salesOrder/', status: 503 })).status).toBe(201);
     const a = await stack.createOrder(demoOrderBody(0));
     await parked(a.id);
     expect((await erpOrder(ids(a.id).externalId))?.status?.id).not.toBe('H'); // there, open, unknown to the workflow
     expect((await state(ids(a.id).workflowId)).erp.id).toBeNull();
+    // Cancelled while the ERP still does not answer; once it does, the unconfirmed order is closed.
     expect((await bcControl(`/orders/${a.id}/status`, { status_id: 5 })).status).toBe(200);
+    await clearFaults(stack.sandboxes.erpUrl);
     await eventually(async () => ((await erpOrder(ids(a.id).externalId))?.status?.id === 'H' ? true : undefined), 'the unconfirmed ERP order closed');
     await eventually(async () => ((await state(ids(a.id).workflowId)).status === 'Synced' ? true : undefined), 'the cancelled order synced');
     await recordHistory(stack.client.workflow.getHandle(ids(a.id).workflowId), 'order-sync-v2-cancel-closes-unconfirmed-erp-order');
-    await clearFaults(stack.sandboxes.erpUrl);
 
-    // The same with the OMS: the order lands, the answer is lost.
+    // The same with the OMS: the order lands, the answer is lost, and the lookup fails.
     expect((await fault(stack.sandboxes.omsUrl, { method: 'POST', path: '^/orders/createorder$', status: 503, lostAnswer: true })).status).toBe(201);
+    expect((await fault(stack.sandboxes.omsUrl, { method: 'GET', path: '^/orders$', status: 503 })).status).toBe(201);
     const b = await stack.createOrder(demoOrderBody(1));
     await parked(b.id);
-    expect((await omsOrders()).find((o: Json) => o.orderKey === ids(b.id).externalId)?.orderStatus).toBe('awaiting_shipment');
+    // Read from the sandbox's own records: its API's order listing is the lookup that is failing.
+    const omsRecord = () => Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).find((o) => o.orderKey === ids(b.id).externalId);
+    expect(omsRecord()?.orderStatus).toBe('awaiting_shipment');
     expect((await state(ids(b.id).workflowId)).oms.order).toBeNull();
     expect((await bcControl(`/orders/${b.id}/status`, { status_id: 5 })).status).toBe(200);
     await clearFaults(stack.sandboxes.omsUrl);
-    await eventually(async () => ((await omsOrders()).find((o: Json) => o.orderKey === ids(b.id).externalId)?.orderStatus === 'cancelled' ? true : undefined), 'the unconfirmed OMS order cancelled');
+    await eventually(() => (omsRecord()?.orderStatus === 'cancelled' ? true : undefined), 'the unconfirmed OMS order cancelled');
     await eventually(async () => ((await state(ids(b.id).workflowId)).status === 'Synced' ? true : undefined), 'the cancelled order synced');
+  });
+
+  it('a retry after a lost answer finds its own write and does not write again (ERP and OMS)', async () => {
+    const fault = (url: string, body: unknown) => fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // The first write of each lands, its answer is lost; the retry looks before it writes.
+    expect((await fault(stack.sandboxes.erpUrl, { method: 'PUT', path: '^/salesOrder/', status: 503, lostAnswer: true, times: 1 })).status).toBe(201);
+    expect((await fault(stack.sandboxes.omsUrl, { method: 'POST', path: '^/orders/createorder$', status: 503, lostAnswer: true, times: 1 })).status).toBe(201);
+    const order = await stack.createOrder(demoOrderBody(0));
+    const { externalId, workflowId } = ids(order.id);
+    await eventually(async () => ((await state(workflowId)).status === 'Synced' && (await state(workflowId)).oms.status ? true : undefined), 'the order synced after the retries', 30_000);
+    const erpWrites = ((await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/summary`)).json()) as { salesOrderWrites: Record<string, number> }).salesOrderWrites[externalId];
+    expect(erpWrites).toBe(1);
+    expect((stack.sandboxes.oms.ctx.data.writes as Record<string, number>)[externalId]).toBe(1);
+    const s = await state(workflowId);
+    expect(s.erp.id).not.toBeNull();
+    expect(s.oms.status).toBe('awaiting_shipment');
   });
 
   it('parks through an ERP outage longer than the retry window and resolves by itself after recovery', async () => {

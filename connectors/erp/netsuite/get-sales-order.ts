@@ -18,6 +18,9 @@ export const netSuiteSalesOrderSchema = z.object({
   discountTotal: z.number().default(0),
   shippingCost: z.number().default(0),
   total: z.number(),
+  lastModifiedDate: z.string().optional(),
+  /** What we last wrote (our content fingerprint): a retry finding it there need not write again. */
+  custbody_bcsync_fingerprint: z.string().optional(),
   status: z.object({ id: z.string(), refName: z.string().optional() }).optional(),
   item: z.object({
     items: z.array(

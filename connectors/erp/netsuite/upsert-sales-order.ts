@@ -41,7 +41,7 @@ const toNetSuiteAddress = (a: Address) => ({
 });
 
 /** Our sales order -> NetSuite salesOrder record body. */
-export function toNetSuiteSalesOrder(order: SalesOrder, items: NetSuiteChargeItems = DEFAULT_CHARGE_ITEMS) {
+export function toNetSuiteSalesOrder(order: SalesOrder, items: NetSuiteChargeItems = DEFAULT_CHARGE_ITEMS, contentFingerprint?: string) {
   const itemOf = (line: SalesOrder['lines'][number]): string =>
     line.kind === 'giftCertificate' ? items.giftCertificateItemExternalId : line.kind === 'nonInventory' ? items.nonInventoryItemExternalId : line.sku;
   const lines = order.lines.map((line) => ({
@@ -89,6 +89,7 @@ export function toNetSuiteSalesOrder(order: SalesOrder, items: NetSuiteChargeIte
     custbody_bcsync_store_hash: order.source.storeHash,
     custbody_bcsync_ship_method: order.shippingMethod,
     custbody_bcsync_bc_status: order.source.status,
+    ...(contentFingerprint ? { custbody_bcsync_fingerprint: contentFingerprint } : {}),
     // Payments already made toward the total, for the ERP's deposit or payment records.
     ...(order.paidWith?.storeCredit ? { custbody_bcsync_store_credit_paid: moneyToNumber(order.paidWith.storeCredit) } : {}),
     ...(order.paidWith?.giftCertificate ? { custbody_bcsync_gift_certificate_paid: moneyToNumber(order.paidWith.giftCertificate) } : {}),
@@ -106,11 +107,12 @@ export async function upsertSalesOrder(
   client: NetSuiteClient,
   order: SalesOrder,
   items: NetSuiteChargeItems = DEFAULT_CHARGE_ITEMS,
+  contentFingerprint?: string,
 ): Promise<{ internalId: string }> {
   const res = await client.request(
     'PUT',
     `/salesOrder/eid:${encodeURIComponent(order.externalId)}?replace=item`,
-    toNetSuiteSalesOrder(order, items),
+    toNetSuiteSalesOrder(order, items, contentFingerprint),
   );
   const location = res.headers.get('location') ?? '';
   const match = /\/salesOrder\/(\d+)(?:[/?]|$)/i.exec(location);

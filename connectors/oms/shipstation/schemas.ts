@@ -41,6 +41,7 @@ export const ssOrder = z.object({
   modifyDate: text,
   orderStatus: ssOrderStatus,
   items: z.array(ssOrderItem).nullish(),
+  advancedOptions: z.object({ customField3: text }).nullish(),
 });
 export type SsOrder = z.output<typeof ssOrder>;
 

@@ -30,7 +30,7 @@ const toShipStationAddress = (a: Address) => ({
  * the workflow only sends when our order changed.
  * Dates go as Pacific wall-clock time without offset, the way ShipStation reads them.
  */
-export function toShipStationOrder(order: OmsOrder) {
+export function toShipStationOrder(order: OmsOrder, contentFingerprint?: string) {
   return {
     orderNumber: order.orderNumber.slice(0, 50), // "max-length: 50"
     orderKey: order.orderKey,
@@ -56,8 +56,14 @@ export function toShipStationOrder(order: OmsOrder) {
     internalNotes: orNull(order.internalNotes),
     requestedShippingService: orNull(order.requestedShippingService),
     gift: false,
+    // createorder replaces the whole order, custom fields included: customField3 carries what we
+    // wrote, so a retry can tell its own write already landed (activities/oms.ts).
+    ...(contentFingerprint ? { advancedOptions: { customField3: `${FINGERPRINT_PREFIX}${contentFingerprint}` } } : {}),
   };
 }
+
+/** How our content fingerprint is marked in `advancedOptions.customField3`. */
+export const FINGERPRINT_PREFIX = 'bcsync:';
 
 export interface OmsUpsertResult {
   orderId: number;
@@ -77,10 +83,10 @@ const LOCKED = new Set(['shipped', 'cancelled']);
  * looked up to tell "locked" from any other 400) and a 200 that returns the order unchanged.
  * Either way the caller gets OmsError kind `locked` with the order's status.
  */
-export async function upsertOmsOrder(client: ShipStationClient, order: OmsOrder): Promise<OmsUpsertResult> {
+export async function upsertOmsOrder(client: ShipStationClient, order: OmsOrder, contentFingerprint?: string): Promise<OmsUpsertResult> {
   let saved: SsOrder;
   try {
-    const res = await client.request({ method: 'POST', path: '/orders/createorder', body: toShipStationOrder(order) }, ssOrder);
+    const res = await client.request({ method: 'POST', path: '/orders/createorder', body: toShipStationOrder(order, contentFingerprint) }, ssOrder);
     if (!res.data) throw new OmsError('bad_response', `createorder ${order.orderKey} answered ${res.status} without an order`, { status: res.status });
     saved = res.data;
   } catch (err) {
