@@ -182,7 +182,15 @@ interface VegaLiteModule {
  * `import()` into) cannot load them, so the import is made at run time by Node itself.
  */
 const importEsm = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-const load = async <T>(name: string): Promise<T> => (await importEsm(pathToFileURL(require.resolve(name)).href)) as T;
+async function load<T>(name: string): Promise<T> {
+  try {
+    return (await importEsm(pathToFileURL(require.resolve(name)).href)) as T;
+  } catch (err) {
+    // Inside a VM context without Node's import hook (vitest), the host's own import() works instead.
+    if (!(err instanceof TypeError && /dynamic import callback/.test(err.message))) throw err;
+    return (await import(name)) as T;
+  }
+}
 
 /** Each chart's Vega-Lite spec compiled to Vega and rendered to an SVG string. */
 export async function renderSvgs(charts: readonly Chart[]): Promise<Map<string, string>> {

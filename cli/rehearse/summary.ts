@@ -97,7 +97,7 @@ export interface Details {
   max_lag_s: number;
   /** Orders whose lag passed the threshold. */
   over_threshold: number;
-  /** Median lag of orders placed with less than one window's capacity waiting: the lag with no backlog. */
+  /** Median lag of orders placed with less than one window's capacity waiting: the lag with no backlog (the fastest order's lag when every order found a backlog). */
   base_lag_s: number | null;
   peak_orders_per_hour: number;
   /** What the quota carries (the sustained rate before the no-backlog lag is compared with the threshold). */
@@ -235,7 +235,8 @@ export function computeSummary(run: RunRecord): Computed {
   const backlogged = (t: number) => waitingAt(t) > perWindowOrders;
   // Base lag: orders that found less than one window's capacity waiting when they were placed.
   const calm = synced.filter((o) => waitingAt(o.createdMs) <= perWindowOrders).map((o) => ((o.syncedMs - o.createdMs) / 1000) * k);
-  const baseLag = calm.length ? percentile(calm, 50) : null;
+  // With no such order (all placed at once), the fastest order bounds it from below.
+  const baseLag = calm.length ? percentile(calm, 50) : lags.length ? Math.min(...lags) : null;
   // Above the quota's rate the lag grows without bound; below it the lag is the no-backlog lag, so
   // the plan carries that rate unless even the no-backlog lag passes the threshold.
   const capacity = sustainedOrdersPerHour(run.quota, run.headroom, orderCalls / n, otherPerHour);
