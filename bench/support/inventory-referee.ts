@@ -50,7 +50,9 @@ export interface OversoldSale {
   /**
    * `lag`: no adjustment reached the level since the ERP's latest on-hand change before the sale
    * (BigCommerce still sold from an older level). `write`: an adjustment applied after that change
-   * had set the level above the truth.
+   * had set the level above the truth: computed before the change reached us (then `sinceMs -
+   * erpChangeMs` is short: still lag), or handing back units the store had sold (a defect; then
+   * the ERP change is old or absent).
    */
   cause: 'lag' | 'write';
   /** The ERP's latest on-hand change before the sale (lag), or the adjustment's time (write). */
