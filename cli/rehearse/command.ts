@@ -8,7 +8,7 @@ import { computeSummary, type Summary } from './summary';
 import { duration, verdictOf } from './verdict';
 
 export const REHEARSE_USAGE = `usage: bcsync rehearse (--preset ${PRESET_NAMES.join('|')} | --scenario FILE.json|.yaml) --out DIR
-         [--plan standard|plus|pro|enterprise] [--quota N] [--time-scale K] [--headroom 0.1] [--lag-threshold-s 300]`;
+         [--plan standard|plus|pro|enterprise] [--quota N] [--time-scale K] [--headroom 0.1] [--lag-threshold-s 300] [--inventory-sync on|off]`;
 
 export class RehearseUsageError extends Error {}
 
@@ -34,12 +34,16 @@ export function scenarioFromArgs(args: string[]): { scenario: Scenario; out: str
       'time-scale': { type: 'string' },
       headroom: { type: 'string' },
       'lag-threshold-s': { type: 'string' },
+      'inventory-sync': { type: 'string' },
     },
   });
   if (!values.out) throw new RehearseUsageError(`--out DIR is required\n${REHEARSE_USAGE}`);
   if ((values.preset === undefined) === (values.scenario === undefined)) throw new RehearseUsageError(`give either --preset or --scenario\n${REHEARSE_USAGE}`);
   if (values.plan !== undefined && !(PLANS as readonly string[]).includes(values.plan)) throw new RehearseUsageError(`--plan must be ${PLANS.join(', ')}, got ${values.plan}`);
+  const inv = values['inventory-sync'];
+  if (inv !== undefined && inv !== 'on' && inv !== 'off') throw new RehearseUsageError(`--inventory-sync must be on or off, got ${inv}`);
   const overrides: ScenarioOverrides = {
+    inventorySync: inv,
     plan: values.plan as ScenarioOverrides['plan'],
     quota: number(values.quota, '--quota'),
     timeScale: number(values['time-scale'], '--time-scale'),

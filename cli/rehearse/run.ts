@@ -156,6 +156,7 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
       OMS_RATE_PER_MINUTE: '1000000',
       OMS_WEBHOOK_TOKEN: 'rehearsal-oms-token-0123456789',
       WEBHOOK_SECRET: 'rehearsal-webhook-secret-0123',
+      INVENTORY_SYNC: s.inventorySync,
       INVENTORY_LOCATIONS: '1:1',
       INVENTORY_QUIET: ms(3_000 / factor),
       INVENTORY_MAX_WAIT: ms(60_000 / factor),

@@ -39,6 +39,8 @@ export const scenarioSchema = z
     paidShare: z.number().min(0).max(1).default(0.9),
     /** ERP stock changes per minute (receipts, counts) over the curve's span, each on a random SKU of the catalog. */
     inventoryChangesPerMinute: z.number().min(0).max(10_000).default(0),
+    /** The product's stock sync (INVENTORY_SYNC): off, orders send no inventory notes and ERP stock changes are ignored. */
+    inventorySync: z.enum(['on', 'off']).default('on'),
     /** SKUs orders pick from (the sandbox's seeded SKUs included). */
     catalogSize: z.number().int().min(10).max(20_000).default(200),
     /** Makes the orders (shapes, SKUs, shoppers) and stock changes repeatable. */
@@ -126,6 +128,7 @@ export interface ScenarioOverrides {
   timeScale?: number;
   headroom?: number;
   lagThresholdS?: number;
+  inventorySync?: 'on' | 'off';
 }
 
 export class ScenarioError extends Error {}
