@@ -268,6 +268,7 @@ ${r.verdict.caveats.length ? `<p><strong>Caveats</strong></p><ul>${r.verdict.cav
 <h2>Summary (summary.json)</h2>
 <table>${rows}</table>
 ${figures}
+${details.slowest_orders.length ? `<h2>Where the last and the slowest orders waited</h2><p class="sub">From each order's workflow history (the Temporal server's record): when its first event came in, and for each activity how long it waited on its task queue (the BigCommerce queue waits for quota) and how long it ran; store seconds from the order's creation.</p><ul>${details.slowest_orders.map((l) => `<li>${e(l)}</li>`).join('')}</ul>` : ''}
 <h2>All figures</h2>
 <table>${detailRows}</table>
 <h2>The sale as described</h2>

@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApiServer } from '../../api/server';
 import { loadConfig } from '../../config/env';
-import { erpSalesOrderExternalId } from '../../domain/ids';
+import { erpSalesOrderExternalId, orderWorkflowId } from '../../domain/ids';
 import { createLogger } from '../../lib/logger';
 import type { RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../../workers/runtime';
@@ -12,7 +12,7 @@ import { startDevServer } from '../dev-server';
 import { registerHooks, registerOmsWebhook } from '../register-hooks';
 import { arrivalMinutes } from './curve';
 import { compressedWindow, quotaOf, usablePerWindow, STORE_WINDOW_S, type Scenario } from './scenario';
-import type { CallRecord, OrderRecord, RunRecord, WindowRecord } from './summary';
+import { describeOrderPath, type CallRecord, type HistoryStep, type OrderRecord, type RunRecord, type WindowRecord } from './summary';
 import { actionsBetween, freePort, serverActions } from './witness';
 import { duration } from './verdict';
 
@@ -370,7 +370,19 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
       return { id: o.id, createdMs: record.createdMs, syncedMs: e ? e.createdMs : null, paid: o.paid, bcTotal: bcTotals.get(o.id) ?? null, erpTotal: e ? e.total : null };
     });
 
+    // Where the last orders to reach the ERP and the slowest ones spent their time: their
+    // workflows' histories (the Temporal server's record of each event and activity).
+    const synced = orders.filter((o): o is OrderRecord & { syncedMs: number } => o.syncedMs !== null);
+    const lastOnes = [...synced].sort((a, b) => b.syncedMs - a.syncedMs).slice(0, 3);
+    const slowOnes = [...synced].sort((a, b) => b.syncedMs - b.createdMs - (a.syncedMs - a.createdMs)).slice(0, 3);
+    const slowest: string[] = [];
+    for (const o of [...new Map([...lastOnes, ...slowOnes].map((x) => [x.id, x])).values()]) {
+      const steps = await orderSteps(client, orderWorkflowId(STORE, o.id)).catch(() => undefined);
+      if (steps) slowest.push(describeOrderPath(o.id, o.createdMs, ((o.syncedMs - o.createdMs) / 1000) * factor, steps, factor));
+    }
+
     const record: RunRecord = {
+      slowest,
       curve: s.curve,
       quota,
       headroom: s.headroom,
@@ -395,4 +407,43 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
       }
     }
   }
+}
+
+/** A history event's time, epoch ms. */
+const eventMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+
+/** The order workflow's events and activities, from its history (first run only: the sync happens there). */
+async function orderSteps(client: Client, workflowId: string): Promise<HistoryStep[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const steps: HistoryStep[] = [];
+  const byScheduled = new Map<string, HistoryStep>();
+  for (const e of history.events ?? []) {
+    const at = eventMs(e.eventTime);
+    if (e.workflowExecutionStartedEventAttributes || e.workflowExecutionSignaledEventAttributes) {
+      if (!steps.some((x) => x.what === 'webhook')) steps.push({ what: 'webhook', atMs: at });
+      continue;
+    }
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      const step: HistoryStep = { what: scheduled.activityType?.name ?? 'activity', atMs: at, scheduledMs: at };
+      byScheduled.set(String(e.eventId), step);
+      steps.push(step);
+      continue;
+    }
+    const started = e.activityTaskStartedEventAttributes;
+    if (started) {
+      const step = byScheduled.get(String(started.scheduledEventId));
+      if (step) step.startedMs = at;
+      continue;
+    }
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    if (closed) {
+      const step = byScheduled.get(String(closed.scheduledEventId));
+      if (step) {
+        step.closedMs = at;
+        step.outcome = e.activityTaskCompletedEventAttributes ? 'completed' : e.activityTaskFailedEventAttributes ? 'failed' : 'timed out';
+      }
+    }
+  }
+  return steps;
 }

@@ -62,8 +62,10 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 
 /**
- * The presets. Both run at the Standard/Plus quota compressed 5 times (150 calls per 6 s: what
- * this project's quota bench found two cores carry with the whole stack in one process).
+ * The presets. Both compress time 2x (150 calls per 15 s): on a 2-core machine running the whole
+ * stack, 5x left bcsync using 43% of its usable calls while a backlog waited (the Temporal dev
+ * server and the one process could not carry a flash sale's webhooks, signals and workflow tasks
+ * at 5x), 2x 95% (docs/rehearse.md). A faster machine can pass --time-scale 5.
  */
 export const PRESETS = {
   /**
@@ -76,7 +78,7 @@ export const PRESETS = {
     description: 'A product drop: 400 orders/min for 2 minutes, tailing off over 10 minutes (1,560 orders) on a Standard store.',
     plan: 'standard',
     headroom: 0.1,
-    timeScale: 5,
+    timeScale: 2,
     lagThresholdS: 300,
     curve: [
       { minute: 0, ordersPerMinute: 400 },
@@ -94,14 +96,14 @@ export const PRESETS = {
   /**
    * Black Friday's busiest hour on a Plus store: 40 orders a minute rising to 160 for a quarter of
    * an hour, then easing; 6,600 orders, 3 lines each, a 2,000-SKU catalog, the warehouse receiving
-   * goods all along (120 ERP stock changes a minute). About 15 minutes of compressed time.
+   * goods all along (120 ERP stock changes a minute). About 30 minutes of wall-clock time at 2x.
    */
   'black-friday': {
     name: 'black-friday',
     description: "Black Friday's busiest hour: 40 orders/min rising to 160 for 15 minutes, then easing (6,600 orders) on a Plus store, stock changing in the ERP all along.",
     plan: 'plus',
     headroom: 0.1,
-    timeScale: 5,
+    timeScale: 2,
     lagThresholdS: 300,
     curve: [
       { minute: 0, ordersPerMinute: 40 },

@@ -51,6 +51,8 @@ export interface RunRecord {
   windows: WindowRecord[];
   /** Billable actions between the run's start and its end, by type (Temporal server's metric). */
   actions: { total: number; byType: Record<string, number> };
+  /** describeOrderPath lines of the last orders synced and the slowest (may be empty). */
+  slowest?: string[];
   /** ERP stock changes made by the rehearsal, and when the run started and ended (wall ms). */
   inventoryChanges: number;
   startMs: number;
@@ -111,6 +113,8 @@ export interface Details {
   /** When the backlog was largest, store seconds from the first order, and its size. */
   peak_backlog: number;
   peak_backlog_at_s: number;
+  /** Where the last orders to reach the ERP and the slowest ones spent their time (their Temporal histories). */
+  slowest_orders: string[];
 }
 
 export interface Series {
@@ -300,6 +304,7 @@ export function computeSummary(run: RunRecord): Computed {
     backlog_window_use: backlogUse === null ? null : round(backlogUse, 3),
     peak_backlog: peak,
     peak_backlog_at_s: round(peakAt, 1),
+    slowest_orders: run.slowest ?? [],
   };
   const series: Series = {
     windows,
@@ -314,4 +319,31 @@ export function computeSummary(run: RunRecord): Computed {
       .map(([type, count]) => ({ type, per_order: round(count / n, 3) })),
   };
   return { summary, details, series };
+}
+
+/** One step of an order's workflow, from its Temporal history (the server's record), wall ms. */
+export interface HistoryStep {
+  /** `webhook` (the workflow started or was signalled), or an activity type. */
+  what: string;
+  atMs: number;
+  /** For activities: when it was scheduled, started and closed (completed, failed or timed out). */
+  scheduledMs?: number;
+  startedMs?: number;
+  closedMs?: number;
+  outcome?: string;
+}
+
+/**
+ * An order's path in words, store seconds from its creation in BigCommerce: when each event came
+ * in, how long each activity waited on its queue and how long it ran. E.g.
+ * `order 1207 (lag 418 s): webhook +0.6 s; fetchOrder queued 301.4 s, ran 0.2 s; upsertSalesOrder ...`
+ */
+export function describeOrderPath(orderId: number, createdMs: number, lagS: number, steps: readonly HistoryStep[], factor: number): string {
+  const s = (ms: number) => `${((ms * factor) / 1000).toFixed(1)} s`;
+  const parts = steps.map((st) =>
+    st.what === 'webhook'
+      ? `event +${s(st.atMs - createdMs)}`
+      : `${st.what} at +${s((st.scheduledMs ?? st.atMs) - createdMs)} queued ${st.startedMs !== undefined && st.scheduledMs !== undefined ? s(st.startedMs - st.scheduledMs) : '?'}, ran ${st.closedMs !== undefined && st.startedMs !== undefined ? s(st.closedMs - st.startedMs) : '?'}${st.outcome && st.outcome !== 'completed' ? ` (${st.outcome})` : ''}`,
+  );
+  return `order ${orderId} (lag ${lagS.toFixed(0)} s): ${parts.join('; ')}`;
 }

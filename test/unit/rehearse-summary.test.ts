@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartSpecs, escapeHtml, renderHtml, renderSvgs, thin } from '../../cli/rehearse/report';
 import { resolveScenario } from '../../cli/rehearse/scenario';
-import { computeSummary, isLost, percentile, sustainedOrdersPerHour, type CallRecord, type OrderRecord, type RunRecord } from '../../cli/rehearse/summary';
+import { computeSummary, describeOrderPath, isLost, percentile, sustainedOrdersPerHour, type CallRecord, type OrderRecord, type RunRecord } from '../../cli/rehearse/summary';
 import { duration, verdictOf } from '../../cli/rehearse/verdict';
 import { actionsBetween, parseActions } from '../../cli/rehearse/witness';
 
@@ -162,5 +162,16 @@ describe('the report', () => {
     expect(html).toContain('Sale rehearsal: a &lt;b&gt;&amp; &quot;c&quot;');
     expect(escapeHtml(`<'&">`)).toBe('&lt;&#39;&amp;&quot;&gt;');
     expect(thin([1, 2, 3, 4, 5, 6], 3)).toEqual([1, 3, 5]);
+  });
+});
+
+describe("an order's path from its history", () => {
+  it('says when the event came and how long each activity queued and ran, in store seconds', () => {
+    const line = describeOrderPath(1207, 1_000, 418.2, [
+      { what: 'webhook', atMs: 1_120 },
+      { what: 'fetchOrder', atMs: 1_200, scheduledMs: 1_200, startedMs: 61_200, closedMs: 61_240, outcome: 'completed' },
+      { what: 'upsertSalesOrder', atMs: 61_300, scheduledMs: 61_300, startedMs: 61_400, outcome: undefined },
+    ], 5);
+    expect(line).toBe('order 1207 (lag 418 s): event +0.6 s; fetchOrder at +1.0 s queued 300.0 s, ran 0.2 s; upsertSalesOrder at +301.5 s queued 0.5 s, ran ?');
   });
 });
