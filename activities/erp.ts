@@ -33,16 +33,17 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
      * body), which the workflow compares with BigCommerce's: a total the ERP computes differently
      * (a line kind we do not send, an item with its own tax or price) can never pass silently.
      */
-    async upsertSalesOrder(order: SalesOrder): Promise<{ internalId: string; erpTotal: Money; bookedAtMs?: number }> {
+    async upsertSalesOrder(order: SalesOrder, opts: { lookFirst?: boolean } = {}): Promise<{ internalId: string; erpTotal: Money; bookedAtMs?: number }> {
       const print = fingerprint(erpContent(order));
       const read = async () => {
         const found = await getSalesOrderByExternalId(deps.netsuite, order.externalId);
         return found && { internalId: found.id, erpTotal: normalizeMoney(found.total), ...bookedAt(found.lastModifiedDate), print: found.custbody_bcsync_fingerprint, open: found.item.items.some((l) => !l.isClosed) };
       };
       return guard(async () => {
-        // A retry (the worker died, an answer was lost) first looks: the write may have landed.
-        // Finding our content there, open, it does not write a second time.
-        if (Context.current().info.attempt > 1) {
+        // A retry (the worker died, an answer was lost), or a write after one whose outcome the
+        // workflow never learnt (`lookFirst`), first looks: the write may have landed. Finding our
+        // content there, open, it does not write a second time.
+        if (opts.lookFirst || Context.current().info.attempt > 1) {
           const there = await read();
           if (there && there.print === print && there.open) return { internalId: there.internalId, erpTotal: there.erpTotal, bookedAtMs: there.bookedAtMs };
         }

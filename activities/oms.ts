@@ -27,12 +27,13 @@ export function createOmsActivities(deps: { client: ShipStationClient }) {
      * A shipped or cancelled order is locked in the OMS: that is its state, not a failure, and the
      * workflow decides what it means (shipped: nothing left to send; cancelled: ask a person).
      */
-    async upsertOmsOrder(order: OmsOrder): Promise<{ orderId: number; orderStatus: string }> {
+    async upsertOmsOrder(order: OmsOrder, opts: { lookFirst?: boolean } = {}): Promise<{ orderId: number; orderStatus: string }> {
       const print = fingerprint(order);
       return guard(async () => {
-        // A retry (the worker died, an answer was lost) first looks: finding our own content
-        // there, it does not write a second time.
-        if (Context.current().info.attempt > 1) {
+        // A retry (the worker died, an answer was lost), or a write after one whose outcome the
+        // workflow never learnt (`lookFirst`), first looks: finding our own content there, it
+        // does not write a second time.
+        if (opts.lookFirst || Context.current().info.attempt > 1) {
           const there = await findOrderByKey(deps.client, order.orderNumber, order.orderKey);
           if (there && there.advancedOptions?.customField3 === `${FINGERPRINT_PREFIX}${print}`) return { orderId: there.orderId, orderStatus: there.orderStatus };
         }

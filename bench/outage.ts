@@ -7,7 +7,7 @@ import { startDevServer } from '../cli/dev-server';
 import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../lib/logger';
-import { SEED_STOCK } from '../sandbox/bigcommerce/seed';
+import { seedStock } from './support/stock';
 import { RETRY_SCHEDULE_S } from '../sandbox/bigcommerce/webhook-dispatcher';
 import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
@@ -155,34 +155,6 @@ async function generateMix(sb: Sandboxes, count: number, mix: { n: number; unpai
 }
 
 /**
- * Stock for every order the bench makes, through the systems' own doors: the ERP's stock control
- * (the ERP is the truth the product's inventory sync pushes to the store) and BigCommerce's
- * absolute adjustments (the store's levels until the first push).
- */
-async function seedStock(sb: Sandboxes): Promise<void> {
-  const skus = [...new Set(SEED_STOCK.map((l) => l.sku))];
-  must(skus.length > 0, 'the seed has no stocked SKUs');
-  await control(
-    fetch(`${sb.s.erpUrl}/__sandbox/stock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ levels: skus.map((sku) => ({ sku, location: '1', onHand: STOCK_PER_SKU })) }),
-    }),
-    'ERP POST /__sandbox/stock',
-  );
-  for (let i = 0; i < skus.length; i += 50) {
-    await control(
-      fetch(`${sb.s.bcUrl}/stores/${STORE}/v3/inventory/adjustments/absolute`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-auth-token': BENCH_TOKEN },
-        body: JSON.stringify({ reason: 'outage bench stock', items: skus.slice(i, i + 50).map((sku) => ({ location_id: 1, sku, quantity: STOCK_PER_SKU })) }),
-      }),
-      'BigCommerce PUT /v3/inventory/adjustments/absolute',
-    );
-  }
-}
-
-/**
  * Whether an order reached the ERP and the OMS as BigCommerce has it: null when it did, else what
  * is missing or differs. ERP: a sales order whose product lines are BigCommerce's (line id, SKU,
  * quantity, none extra) and whose total, as the ERP computes it, is `total_inc_tax` to the cent.
@@ -268,7 +240,7 @@ export async function main(): Promise<void> {
     oms: { quota: 1_000_000 },
   });
   const sb = sandboxAccess(sandboxes);
-  await seedStock(sb);
+  await seedStock({ erpUrl: sandboxes.erpUrl, bcUrl: sandboxes.bcUrl, storeHash: STORE, token: BENCH_TOKEN, quantity: STOCK_PER_SKU, reason: 'outage bench stock' });
 
   // The API behind a front whose health the bench controls; alerts to a receiver that counts them.
   const apiPort = await new Promise<number>((resolve) => {

@@ -160,8 +160,15 @@ function initialState(): OrderLifecycleState {
  * difference from what was last synced: ERP upsert, ERP id written back, OMS upsert once paid,
  * close and cancel once cancelled, shipments copied back from the OMS. Every step is idempotent.
  */
-export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderLifecycleState> {
+export async function orderLifecycle(input: OrderLifecycleInput, opts: { current?: boolean } = {}): Promise<OrderLifecycleState> {
   const { storeHash, orderId } = input;
+  /**
+   * Whether a change made behind a patch applies to this run. A run started under the current
+   * code's version gate (`current`, see order-sync.ts) has every one of them and records no patch
+   * marker or version attribute for them (each is a billed action); a run recorded before the
+   * gate decides each patch as it did then.
+   */
+  const has = (patchId: string): boolean => opts.current === true || patched(patchId);
   const state = input.carried ?? initialState();
   const seen = new Set(state.recentHashes);
   const decisions: Decision[] = [];
@@ -243,7 +250,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
    * signal-with-starts it. Behind a patch: runs that sent every note through the activity replay so.
    */
   async function tellInventory(note: { sale: InventorySale } | { booked: { orderId: number; bookedAtMs: number } }): Promise<void> {
-    if (patched(NOTES_BY_SIGNAL_PATCH)) {
+    if (has(NOTES_BY_SIGNAL_PATCH)) {
       try {
         const inventoryRun = getExternalWorkflowHandle(inventoryWorkflowId(storeHash));
         await ('sale' in note ? inventoryRun.signal(inventorySaleSignal, note.sale) : inventoryRun.signal(inventoryBookedSignal, note.booked));
@@ -367,9 +374,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     const current = state.order!;
     // Reconciliation handed us this order: it changed while we may have missed events. A refund
     // whose webhook never came shows only here; find it and start its workflow.
-    if (events.some((e) => e.snapshot) && hasRefunds(current) && patched(DISCOVER_REFUNDS_PATCH)) await startMissedRefunds();
+    if (events.some((e) => e.snapshot) && hasRefunds(current) && has(DISCOVER_REFUNDS_PATCH)) await startMissedRefunds();
     if (isIncomplete(current.statusId)) return true;
-    const tracksInventory = input.inventoryNotes !== false && !state.inventory?.released && patched(INVENTORY_PATCH);
+    const tracksInventory = input.inventoryNotes !== false && !state.inventory?.released && has(INVENTORY_PATCH);
     if (tracksInventory && !state.inventory?.sold && !isCancelled(current.statusId)) await noteInventory('sold', current);
 
     if (isCancelled(current.statusId)) {
@@ -377,8 +384,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       // A write whose answer we never got may still have landed: undo it too (closing and
       // cancelling are idempotent and harmless on an order that is not there). Behind a patch:
       // runs that already went past such a cancellation without undoing replay as they ran.
-      const erpMayHaveIt = state.erp.id !== null || (state.erp.unconfirmed === true && patched(UNDO_UNCONFIRMED_PATCH));
-      const omsTarget = state.oms.order ?? (state.oms.unconfirmed && patched(UNDO_UNCONFIRMED_PATCH) ? state.oms.unconfirmed : null);
+      const erpMayHaveIt = state.erp.id !== null || (state.erp.unconfirmed === true && has(UNDO_UNCONFIRMED_PATCH));
+      const omsTarget = state.oms.order ?? (state.oms.unconfirmed && has(UNDO_UNCONFIRMED_PATCH) ? state.oms.unconfirmed : null);
       if (erpMayHaveIt && !state.erp.closed) {
         const r = await step('cancel', () => erp.close.closeSalesOrder(externalId));
         if (!r.ok) return park(r.problem);
@@ -403,8 +410,10 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
     // or when the repair of ERP totals asks.
     const rewrite = (decided && state.erp.totalMismatch !== undefined) || events.some((e) => e.repair === 'erp-total');
     if (erpPrint !== state.erp.fingerprint || state.erp.closed || rewrite) {
+      // An earlier write whose answer never came may have landed: the activity looks before it writes.
+      const lookFirst = state.erp.unconfirmed === true;
       state.erp.unconfirmed = true;
-      const r = await step('erp', () => erp.upsert.upsertSalesOrder(salesOrder));
+      const r = await step('erp', () => erp.upsert.upsertSalesOrder(salesOrder, { lookFirst }));
       if (!r.ok) {
         // Refused (validation): nothing landed. Transient: it may have.
         if (!r.problem.transient) state.erp.unconfirmed = false;
@@ -413,7 +422,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       state.erp = { id: r.value.internalId, fingerprint: erpPrint, closed: false, unconfirmed: false };
       // The ERP's own total must be BigCommerce's: a difference is money missing (or extra) in the
       // books, so the order stops here for ops instead of passing silently.
-      if (r.value.erpTotal !== undefined && patched(ERP_TOTAL_PATCH)) {
+      if (r.value.erpTotal !== undefined && has(ERP_TOTAL_PATCH)) {
         const mismatch = erpTotalMismatch(salesOrder.expectedTotal, r.value.erpTotal);
         if (mismatch) {
           state.erp.totalMismatch = mismatch;
@@ -436,8 +445,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
       const omsPrint = fingerprint(omsOrder);
       const locked = state.oms.status === 'shipped' || state.oms.status === 'cancelled';
       if (omsPrint !== state.oms.fingerprint && !locked && omsOrder.items.length > 0) {
+        const lookFirst = state.oms.unconfirmed != null;
         state.oms.unconfirmed = omsOrder;
-        const r = await step('oms', () => oms.upsert.upsertOmsOrder(omsOrder));
+        const r = await step('oms', () => oms.upsert.upsertOmsOrder(omsOrder, { lookFirst }));
         if (!r.ok) {
           if (r.problem.transient) return park(r.problem);
           state.oms.unconfirmed = null;
@@ -546,7 +556,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderL
    * for good, one per abandoned cart; if the shopper comes back, the next event starts a new run.
    * Behind a patch: runs already waiting on an incomplete order, without a timer, replay as before.
    */
-  const isFinished = (statusId: number): boolean => isTerminal(statusId) || (isIncomplete(statusId) && patched('incomplete-order-ends'));
+  const isFinished = (statusId: number): boolean => isTerminal(statusId) || (isIncomplete(statusId) && has('incomplete-order-ends'));
 
   publish();
   for (;;) {

@@ -104,6 +104,7 @@ export function createOmsSandbox(options: OmsSandboxOptions = {}): OmsSandbox {
   const api = express.Router();
   api.use((_req, res, next) => {
     if (!ctx.outage.down) return next();
+    ctx.outage.rejected = (ctx.outage.rejected ?? 0) + 1;
     res.status(503).json(ssMessage('The service is unavailable.'));
   });
   api.use((req, res, next) => {

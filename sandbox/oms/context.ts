@@ -14,7 +14,7 @@ export interface OmsContext {
   limits: KeyRateLimits;
   notifier: ShipNotifier;
   /** PUT /__sandbox/outage: every API call answers 503 while down. */
-  outage: { down: boolean };
+  outage: { down: boolean; rejected?: number };
   /** Absolute base URL for links the sandbox hands out (SHIP_NOTIFY's resource_url). */
   publicUrl: (req?: Request) => string;
   /** Fresh data (webhook subscriptions kept: they belong to the account), POST /__sandbox/reset. */

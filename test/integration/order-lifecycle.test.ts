@@ -81,6 +81,8 @@ describe('the order lifecycle: created, paid, shipped', () => {
     await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v2-created-paid-shipped');
     // The same flow once orders also tell inventory their unbooked units (patch inventory-pending-units).
     await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v2-created-paid-shipped-tells-inventory');
+    // Under the version gate (order-v3): one marker for every earlier patch, notes by signal.
+    await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v3-created-paid-shipped');
   });
 
   it('on cancellation closes the ERP order and cancels the OMS order', async () => {
@@ -163,6 +165,7 @@ describe('compensation and ops decisions', () => {
     expect((await bc('GET', `/v2/orders/${order.id}`)).status_id).toBe(11); // the hold is lifted
     await eventually(async () => ((await attributes(workflowId)).get(BcSyncStatus) === 'Synced' ? true : undefined), 'BcSyncStatus back to Synced');
     await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v2-compensated-then-retried');
+    await recordHistory(stack.client.workflow.getHandle(workflowId), 'order-sync-v3-compensated-then-retried');
 
     // A decision the workflow refuses: nothing to resolve.
     const refused = await fetch(`${stack.apiUrl}/ops/orders/${stack.storeHash}/${order.id}/resolve`, { method: 'POST', headers: auth, body: '{}' });
@@ -212,6 +215,7 @@ describe('compensation and ops decisions', () => {
     await eventually(async () => ((await erpOrder(ids(a.id).externalId))?.status?.id === 'H' ? true : undefined), 'the unconfirmed ERP order closed');
     await eventually(async () => ((await state(ids(a.id).workflowId)).status === 'Synced' ? true : undefined), 'the cancelled order synced');
     await recordHistory(stack.client.workflow.getHandle(ids(a.id).workflowId), 'order-sync-v2-cancel-closes-unconfirmed-erp-order');
+    await recordHistory(stack.client.workflow.getHandle(ids(a.id).workflowId), 'order-sync-v3-cancel-closes-unconfirmed-erp-order');
 
     // The same with the OMS: the order lands, the answer is lost, and the lookup fails.
     expect((await fault(stack.sandboxes.omsUrl, { method: 'POST', path: '^/orders/createorder$', status: 503, lostAnswer: true })).status).toBe(201);

@@ -139,7 +139,7 @@ describe('ERP totals equal BigCommerce totals', () => {
     await eventually(() => (Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).some((o) => o.orderKey === externalId(id!)) ? true : undefined), 'the order in the OMS');
 
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), workflowId);
-    await recordHistory(handle, 'order-sync-v2-erp-total-mismatch-parked-then-retried');
+    await recordHistory(handle, 'order-sync-v3-erp-total-mismatch-parked-then-retried');
   });
 
   it('resolving a total mismatch accepts the ERP figure and the sync goes on', async () => {
