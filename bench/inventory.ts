@@ -436,7 +436,7 @@ export async function main(): Promise<void> {
       `phase 1 inventory calls by route: ${routeLine(burstCalls, inventoryCall)}`,
       `phase 1 order workflows' calls by route (not counted): ${routeLine(burstCalls, (c) => ours(c) && ORDER_ROUTE.test(c.route))}; shoppers' calls: ${routeLine(burstCalls, (c) => c.clientId === SHOPPER_CLIENT)}`,
       `phase 1 minimum: ${mustWrite.length} levels had to change -> ${minWrites} adjustments of <= ${DOC_ADJUSTMENT_MAX_ITEMS}; ${writtenSkus.size} SKUs -> ${minItemReads} inventory item reads of <= ${DOC_INVENTORY_ITEMS_PAGE}; ${writtenProducts.size} products -> ${minProductReads} product reads of <= ${DOC_PRODUCTS_PAGE}; baseline one call per change: ${CHANGES}`,
-      `phase 1 store: ${b.adjustmentItems} items adjusted, ${b.echoWrites} set a level it already had (${b.echoAfterSale} of them reached by the store's own sale first); ${b.samples} ERP on-hand changes, lag p50 ${s2(percentile(b.lagsMs, 50))} s p95 ${s2(percentile(b.lagsMs, 95))} max ${s2(percentile(b.lagsMs, 100))} s; ${b.sold} units sold in the store`,
+      `phase 1 store: ${b.adjustmentItems} items adjusted, ${b.echoWrites} set a level it already had (${b.echoByLocation}; ${b.echoAfterSale} reached by the store's own sale first); ${b.samples} ERP on-hand changes, lag p50 ${s2(percentile(b.lagsMs, 50))} s p95 ${s2(percentile(b.lagsMs, 95))} max ${s2(percentile(b.lagsMs, 100))} s; ${b.sold} units sold in the store`,
       `phase 2: ${tight.attempts} one-unit orders in ${tight.rushes} rushes (${tight.contested} contested), ${tight.placed} placed, ${tight.refused} refused; ERP receipts ${tight.receivedUnits} units, other channel ${tight.channelUnits} units; ${t.sold} units sold in the store`,
       `phase 2 inventory calls by route: ${routeLine(tightCalls, inventoryCall)}; order workflows (not counted): ${routeLine(tightCalls, (c) => ours(c) && ORDER_ROUTE.test(c.route))}`,
       `phase 2 store: ${t.adjustmentItems} items adjusted, ${t.echoWrites} set a level it already had (${t.echoAfterSale} of them reached by the store's own sale first); ${t.samples} ERP on-hand changes, lag p50 ${s2(percentile(t.lagsMs, 50))} s p95 ${s2(percentile(t.lagsMs, 95))} max ${s2(percentile(t.lagsMs, 100))} s`,
@@ -563,6 +563,7 @@ function summarize(verdicts: LevelVerdict[]) {
     lostExamples: lost.slice(0, 5).map((l) => `${l.key} on hand ${l.onHand} at ${new Date(l.atMs).toISOString()}`),
     echoWrites: verdicts.reduce((n, v) => n + v.echoWrites, 0),
     echoAfterSale: verdicts.reduce((n, v) => n + v.echoAfterSale, 0),
+    echoByLocation: Object.entries(groupCount(verdicts.filter((v) => v.echoWrites > 0), (v) => v.key.split('@')[1]!, (v) => v.echoWrites)).map(([loc, n]) => `${n} at location ${loc}`).join(', ') || 'none',
     adjustmentItems: verdicts.reduce((n, v) => n + v.adjustments, 0),
     lagsMs: verdicts.flatMap((v) => v.lagsMs),
     samples: verdicts.reduce((n, v) => n + v.lagsMs.length + v.lost.length, 0),
@@ -571,6 +572,12 @@ function summarize(verdicts: LevelVerdict[]) {
     otherChannelOversold: verdicts.reduce((n, v) => n + v.otherChannelOversold, 0),
     sold: verdicts.reduce((n, v) => n + v.soldInStore, 0),
   };
+}
+
+function groupCount<T>(items: readonly T[], keyOf: (item: T) => string, count: (item: T) => number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[keyOf(item)] = (out[keyOf(item)] ?? 0) + count(item);
+  return out;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
