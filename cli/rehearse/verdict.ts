@@ -112,7 +112,7 @@ export function verdictOf(s: Scenario, quota: number, summary: Summary, d: Detai
 
   const caveats: string[] = [];
   if (d.placement_behind_s > STORE_WINDOW_S) caveats.push(`The rehearsal placed orders up to ${duration(d.placement_behind_s)} (store time) behind the curve: this machine could not keep up with the compressed pace, so the arrivals were later than described.`);
-  if (d.backlog_window_use !== null && d.backlog_window_use < 0.9) caveats.push(`While a backlog waited, bcsync used only ${(d.backlog_window_use * 100).toFixed(0)}% of its usable calls: something other than the quota held the drain back, this machine (everything runs on it, ${d.time_scale}x faster than the store) or the product. Rehearse with a lower --time-scale to tell them apart: if the share rises, it was the machine.`);
+  if (d.backlog_window_use !== null && d.backlog_window_use < 0.9) caveats.push(`While a backlog waited, bcsync used only ${(d.backlog_window_use * 100).toFixed(0)}% of its usable calls: something other than the quota held the drain back, this machine (everything runs on it, ${d.time_scale}x faster than the store) or the product. Rehearse with a lower --time-scale to tell them apart: if the share rises, it was the machine. "Where the last and the slowest orders waited" shows it per order: a long gap between one activity's end and the next one's start is the order's workflow waiting for a worker, not for the quota.`);
   if (d.time_scale > 1) caveats.push(`Time ran ${d.time_scale}x faster than the store's: the fixed part of each order's processing (webhook, Temporal, ERP) is counted ${d.time_scale}x too, so lags near the no-backlog lag are pessimistic; rehearse with --time-scale 1 for the real figure.`);
 
   const headline =
