@@ -226,6 +226,48 @@ async function judgeAll(run: Run, orders: Map<number, Planned>): Promise<Map<num
   return out;
 }
 
+/**
+ * The lifecycle the goal is stated for, alone: orders created unpaid, then paid, then shipped by the
+ * 3PL, every delivery twice, no fault, until every run has ended. The server's action counter
+ * before and after, divided by the orders (the schedules' idle actions in that time included).
+ */
+async function lifecycleProbe(run: Run): Promise<{ orders: number; perOrder: number; byType: Record<string, number> }> {
+  const n = Number(process.env.CHAOS_PROBE_ORDERS ?? 50);
+  const bc = run.sandboxes.bcUrl;
+  const erp = run.sandboxes.erp.data.salesOrderWrites;
+  // One order first, outside the count: the store's inventory sync is running from then on, as in
+  // any store that has sold before.
+  const [warm] = await placeBatch(run, 1, true);
+  await until(() => (erp[externalId(warm!)] ?? 0) > 0, 120_000, 'the warm-up order in the ERP');
+  await control(fetch(`${bc}/__sandbox/orders/${warm}/status`, post({ status_id: 5 })), `cancel warm-up order ${warm}`);
+  await until(async () => (await running(run.client)) === 0, 120_000, 'the warm-up run to end');
+  const before = await temporalActions(run.metricsPort);
+  const ids = await placeBatch(run, n, false);
+  const omsByKey = () => new Map(Object.values(run.sandboxes.oms.ctx.data.orders as Record<string, Json>).map((o) => [o.orderKey as string, o]));
+  await until(() => ids.every((id) => (erp[externalId(id)] ?? 0) > 0), 120_000, 'the probe orders in the ERP');
+  await sleep(2_000);
+  for (const id of ids) await control(fetch(`${bc}/__sandbox/orders/${id}/status`, post({ status_id: 11 })), `pay probe order ${id}`);
+  await until(() => ids.every((id) => omsByKey().get(externalId(id))), 120_000, 'the probe orders in the OMS');
+  await sleep(2_000);
+  for (const id of ids) {
+    if (omsByKey().get(externalId(id))?.orderStatus === 'awaiting_shipment') await control(fetch(`${run.sandboxes.omsUrl}/__sandbox/orders/${externalId(id)}/ship`, post({})), `ship probe order ${id}`);
+    else await control(fetch(`${bc}/__sandbox/orders/${id}/status`, post({ status_id: 5 })), `cancel held probe order ${id}`);
+  }
+  await until(async () => (await running(run.client)) === 0, 300_000, 'every probe run to end');
+  const after = await temporalActions(run.metricsPort);
+  const delta: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.byType)) if (v - (before.byType[k] ?? 0) > 0) delta[k] = Number(((v - (before.byType[k] ?? 0)) / n).toFixed(2));
+  return { orders: n, perOrder: (after.total - before.total) / n, byType: delta };
+}
+
+async function until(fn: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`bench scenario could not run: timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
 const running = async (client: Client) => (await client.workflow.count(`WorkflowType = "orderSync" AND ExecutionStatus = "Running"`)).count;
 
 // ---- main ------------------------------------------------------------------------------------------
@@ -288,6 +330,8 @@ export async function main(): Promise<void> {
   try {
     // Every delivery twice, shuffled over 3 s, for the whole run.
     await control(fetch(`${sandboxes.bcUrl}/__sandbox/webhook-faults`, json({ copies: 2, delayMs: [0, 3_000] })), 'webhook faults');
+    const probe = await lifecycleProbe(run);
+    console.log(`  lifecycle probe: ${probe.orders} orders created unpaid, paid, shipped, every delivery twice, no fault: ${probe.perOrder.toFixed(2)} actions per order ${JSON.stringify(probe.byType)}`);
     const t0 = Date.now();
     console.log(`chaos bench: ${ORDERS} orders at ${RATE}/s; faults ${JSON.stringify(FAULTS)}`);
     let placing = true;
@@ -386,7 +430,8 @@ export async function main(): Promise<void> {
       details.push(`order ${id} runs: ${runs.join(' | ')}`);
     }
     for (const d of details) console.log(`  ${d}`);
-    const line = `chaos: orders=${orders.size} kills=${worker.kills} server_restarts=1 lost=${lost} field_mismatches=${fieldMismatches} extra_erp_writes=${extraErp} extra_oms_writes=${extraOms} extra_shipments=${extraShipments} actions_per_order=${perOrder.toFixed(2)} witness=temporal-metric`;
+    const line = `chaos: orders=${orders.size} kills=${worker.kills} server_restarts=1 lost=${lost} field_mismatches=${fieldMismatches} extra_erp_writes=${extraErp} extra_oms_writes=${extraOms} extra_shipments=${extraShipments} actions_per_order=${perOrder.toFixed(2)} lifecycle_actions=${probe.perOrder.toFixed(2)} witness=temporal-metric`;
+    details.unshift(`lifecycle probe (${probe.orders} orders created unpaid, paid, shipped; every delivery twice; no fault): ${probe.perOrder.toFixed(2)} actions per order by type ${JSON.stringify(probe.byType)}`);
     console.log(line);
     const fig = (value: number, witness: string, goal?: string, met?: boolean) => ({ value, witness, ...(goal ? { goal, met } : {}) });
     writeResult({
@@ -402,6 +447,7 @@ export async function main(): Promise<void> {
         extra_oms_writes: fig(extraOms, 'OMS sandbox write counter (writes)', '0', extraOms === 0),
         extra_shipments: fig(extraShipments, 'BigCommerce sandbox shipments vs OMS shipments', '0', extraShipments === 0),
         actions_per_order: fig(Number(perOrder.toFixed(2)), 'Temporal server action metric, whole run (every workflow, signal, schedule)', '<= 12', perOrder <= 12),
+        lifecycle_actions: fig(Number(probe.perOrder.toFixed(2)), 'Temporal server action metric, created-paid-shipped orders alone', '<= 12', probe.perOrder <= 12),
       },
       details,
       startedAt: startedAt.toISOString(),

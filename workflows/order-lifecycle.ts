@@ -13,6 +13,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -559,22 +560,47 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
   const isFinished = (statusId: number): boolean => isTerminal(statusId) || (isIncomplete(statusId) && has('incomplete-order-ends'));
 
   publish();
+  /**
+   * The quiet window of a finished order: one timer, however many late events (the echoes of our own
+   * writes) wake the run inside it; each timer is a billed action. Runs before the version gate
+   * started a timer per wake, and replay so.
+   */
+  let quiet: { elapsed: Promise<boolean>; scope: CancellationScope } | null = null;
+  const quietWindow = (ms: number) => {
+    const scope = new CancellationScope();
+    // Cancelled (the order is not finished after all): never elapses.
+    const elapsed = scope.run(() => sleep(ms)).then(
+      () => true,
+      () => new Promise<boolean>(() => undefined),
+    );
+    return { elapsed, scope };
+  };
   for (;;) {
-    const terminalAndQuiet = () => state.pending.length > 0 || state.pendingShipments.length > 0 || decisions.length > 0;
+    const somethingToDo = () => state.pending.length > 0 || state.pendingShipments.length > 0 || decisions.length > 0;
     const order = state.order;
+    const finished = !state.problem && order !== null && isFinished(order.statusId) && state.pendingShipments.length === 0;
+    if (!finished && quiet) {
+      quiet.scope.cancel();
+      quiet = null;
+    }
     if (state.problem?.transient) {
       // Parked on an outage: try again by itself after a while, or sooner on an event or a decision.
-      const woke = await condition(terminalAndQuiet, input.parkRetryMs);
+      const woke = await condition(somethingToDo, input.parkRetryMs);
       if (!woke) {
         await run(true);
         continue;
       }
-    } else if (!state.problem && order && isFinished(order.statusId) && state.pendingShipments.length === 0) {
-      const woke = await condition(terminalAndQuiet, input.quietPeriodMs);
+    } else if (finished && opts.current) {
+      quiet ??= quietWindow(input.quietPeriodMs);
+      const woke = await Promise.race([quiet.elapsed.then(() => false), condition(somethingToDo).then(() => true)]);
+      // An event that came with the timer's end is still taken in.
+      if (!woke && !somethingToDo()) break;
+    } else if (finished) {
+      const woke = await condition(somethingToDo, input.quietPeriodMs);
       if (!woke) break;
     } else {
       // Not finished (or waiting for a person): no timer, just wait for the next thing to happen.
-      await condition(terminalAndQuiet);
+      await condition(somethingToDo);
     }
 
     const d = decisions[0];
