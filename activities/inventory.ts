@@ -4,7 +4,7 @@ import { signalInventory } from '../api/inventory-events';
 import type { Config } from '../config/env';
 import type { BigCommerceClient } from '../connectors/bigcommerce/client';
 import { writeAbsoluteLevels } from '../connectors/bigcommerce/inventory/absolute-adjustment';
-import { lookupTracking, type SkuTracking } from '../connectors/bigcommerce/inventory/tracking';
+import { lookupTracking, RequestTargetBudget, type SkuTracking } from '../connectors/bigcommerce/inventory/tracking';
 import type { NetSuiteClient } from '../connectors/erp/netsuite/client';
 import { sweepLevels, type SweepPage } from '../connectors/erp/netsuite/inventory-sweep';
 import { salesOrderBookedAt } from '../connectors/erp/netsuite/sales-order-booked-at';
@@ -19,6 +19,8 @@ import { bigCommerceFailure, idempotentErpCall } from './failures';
  */
 
 export function createInventoryBigCommerceActivities(deps: { client: BigCommerceClient }) {
+  // How long a read's URL the store takes: learnt once per process (a refusal halves it), not per flush.
+  const budget = new RequestTargetBudget();
   const guard = async <T>(fn: (opts: { signal: AbortSignal; priority?: number }) => Promise<T>): Promise<T> => {
     const { cancellationSignal, info } = Context.current();
     try {
@@ -36,7 +38,7 @@ export function createInventoryBigCommerceActivities(deps: { client: BigCommerce
 
     /** How each SKU's stock is kept (by product or by variant), and how many calls finding out took. */
     async lookupInventoryTracking(skus: string[]): Promise<{ items: SkuTracking[]; calls: number }> {
-      return guard((opts) => lookupTracking(deps.client, skus, opts));
+      return guard((opts) => lookupTracking(deps.client, skus, { ...opts, budget }));
     },
   };
 }
