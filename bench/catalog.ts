@@ -1,13 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { z } from 'zod';
 import { startApiServer } from '../api/server';
 import { startDevServer } from '../cli/dev-server';
 import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
 import { loadConfig } from '../config/env';
-import { minCalls } from '../domain/catalog-batches';
 import { bigCommerceTaskQueue, orderWorkflowId } from '../domain/ids';
 import { createLogger } from '../lib/logger';
 import { requestCatalogRun } from '../ops/catalog';
@@ -18,6 +17,8 @@ import { bundleWorkflows } from '../workers/start-workers';
 import { installTemporalRuntime } from '../workers/runtime';
 import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../workflows/catalog-sync';
 import { ForkedWorker } from './support/forked-worker';
+import { control, must, writeResult, type Figure } from './support/result';
+import { bcRequestCounts, byRoute, sumRequests, type BcRequestCount } from './support/witness';
 
 /**
  * `npm run bench -- catalog`: 20,000 ERP items already in BigCommerce, then 2,000 of them changed
@@ -26,13 +27,22 @@ import { ForkedWorker } from './support/forked-worker';
  * arrive. Compared, in the same run: the BigCommerce calls made against the fewest the changes
  * need (min_calls), the drain time against min_calls at the quota's rate, and order sync latency
  * (order placed -> sales order in the ERP) during the run against the same orders' latency idle.
+ *
+ * Witnesses: BigCommerce's calls from the sandbox's own request log (`GET /__sandbox/requests`),
+ * min_calls from BigCommerce's documented limits (not the product's batching), what BigCommerce
+ * shows from the sandbox's records, order latency from the ERP sandbox's records. Writes
+ * bench/results/catalog.json. `CATALOG_BENCH_SCALE` (default 1) scales the catalog for a short
+ * check run (0.1: 2,000 items, 200 changed).
  */
 const STORE = 'catalog';
 const TOKEN = 'catalog-token';
+/** Our API client's id in the sandbox's request log. */
+const BC_CLIENT = 'catalog';
 /** Calls per 30 s window (3 a second): a Standard store's 150 would drain this change set in ~25 s; this makes the run about a minute. */
 const QUOTA = Number(process.env.CATALOG_BENCH_QUOTA ?? 90);
-const STANDALONE = 12_000;
-const PARENTS = 1_600;
+const SCALE = Number(process.env.CATALOG_BENCH_SCALE ?? 1);
+const STANDALONE = Math.round(12_000 * SCALE);
+const PARENTS = Math.round(1_600 * SCALE);
 const SIZES = ['S', 'M', 'L', 'XL'];
 /**
  * Orders arrive every 8 s, idle and during the run, each costing the store 2 calls of its quota
@@ -127,65 +137,60 @@ function changes(items: Item[]): Change[] {
 }
 
 /**
- * The fewest BigCommerce calls these changes need, with the sync's own page boundaries (1000 items
- * a page, in ERP id order = the feed's order here: all changed in one instant): per page, one read
- * per 250 product SKUs and per 250 variants with a wholesale price; one PUT per 10 products, per
- * 50 variants, per 1000 records; plus the one price-list lookup of the run.
+ * BigCommerce's documented limits (../shared/bigcommerce/FACTS.md sections 3 and 4, from
+ * openapi/products_catalog.v3.yml, product-variants_catalog.v3.yml and price_lists.v3.yml), written
+ * here rather than taken from the product's batching, so min_calls cannot move with the product.
+ */
+const BC_LIMITS = { productsPerPut: 10, variantsPerPut: 50, priceRecordsPerPut: 1000, productsPerRead: 250, priceRecordsPerRead: 250 } as const;
+/** The ERP's page: SuiteQL answers at most 1000 rows a page (../shared/connectors/FACTS.md). */
+const ERP_PAGE = 1000;
+
+/**
+ * The fewest BigCommerce calls these changes need, page by ERP page (1000 items, in ERP id order =
+ * the feed's order here: all changed in one instant): per page, one read per 250 product SKUs and
+ * per 250 variants with a wholesale price; one PUT per 10 products, per 50 variants, per 1000
+ * records; plus the one price-list lookup of the run.
  */
 function minimumCalls(cs: Change[], order: Map<string, number>): number {
   const sorted = [...cs].sort((a, b) => order.get(a.item.sku)! - order.get(b.item.sku)!);
+  const per = (n: number, cap: number) => Math.ceil(n / cap);
   let total = 1;
-  for (let i = 0; i < sorted.length; i += 1000) {
-    const page = sorted.slice(i, i + 1000);
-    const productSkus = new Set(page.map((c) => c.item.parentSku ?? c.item.sku)).size;
-    const sellable = page.filter((c) => c.item.matrixType !== 'PARENT').length;
-    total += minCalls({
-      productSkus,
-      recordReadsPerList: [sellable],
-      productUpdates: page.filter((c) => c.kind === 'price' || c.kind === 'name' || c.kind === 'invalid').length,
-      productCreates: 0,
-      variantWrites: page.filter((c) => c.kind === 'variant').length,
-      priceRecordsPerList: [page.filter((c) => c.kind === 'wholesale').length],
-    });
+  for (let i = 0; i < sorted.length; i += ERP_PAGE) {
+    const page = sorted.slice(i, i + ERP_PAGE);
+    const count = (kinds: Change['kind'][]) => page.filter((c) => kinds.includes(c.kind)).length;
+    total +=
+      per(new Set(page.map((c) => c.item.parentSku ?? c.item.sku)).size, BC_LIMITS.productsPerRead) +
+      per(page.filter((c) => c.item.matrixType !== 'PARENT').length, BC_LIMITS.priceRecordsPerRead) +
+      per(count(['price', 'name', 'invalid']), BC_LIMITS.productsPerPut) +
+      per(count(['variant']), BC_LIMITS.variantsPerPut) +
+      per(count(['wholesale']), BC_LIMITS.priceRecordsPerPut);
   }
   return total;
 }
 
-/** Counts the catalog and price-list calls on their way to the sandbox (what BigCommerce would bill against the quota). */
-function countingProxy(target: string): Promise<{ url: string; catalogCalls: () => number; otherCalls: () => number; otherRoutes: Map<string, number>; catalogAt: number[]; server: Server }> {
-  let calls = 0;
-  const catalogAt: number[] = [];
-  let other = 0;
-  const otherRoutes = new Map<string, number>();
-  const t = new URL(target);
-  const server = createServer((req, res) => {
-    if (/\/v3\/(catalog|pricelists)/.test(req.url ?? '')) {
-      calls++;
-      catalogAt.push(Date.now());
-    } else {
-      other++;
-      const route = `${req.method} ${(req.url ?? '').replace(/\?.*$/, '').replace(/^\/stores\/[^/]+/, '').replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
-      otherRoutes.set(route, (otherRoutes.get(route) ?? 0) + 1);
-    }
-    const up = httpRequest({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, catalogCalls: () => calls, otherCalls: () => other, otherRoutes, catalogAt, server })));
-}
+/** Catalog and price-list routes: what the catalog sync calls (reads, writes, the price-list lookup). */
+const isCatalogRoute = (c: BcRequestCount) => /^\/v3\/(catalog|pricelists)(\/|$)/.test(c.route);
+/** Order routes: the order workflows' calls. */
+const isOrderRoute = (c: BcRequestCount) => /^\/(v2|v3)\/orders(\/|$)/.test(c.route);
 
+/** What happened between two readings of the sandbox's request log. */
+function requestsBetween(before: BcRequestCount[], after: BcRequestCount[]): BcRequestCount[] {
+  const key = (c: BcRequestCount) => `${c.method} ${c.route} ${c.status} ${c.clientId}`;
+  const was = new Map(before.map((c) => [key(c), c.count]));
+  return after.map((c) => ({ ...c, count: c.count - (was.get(key(c)) ?? 0) })).filter((c) => c.count > 0);
+}
 
 /** Places an order every ORDER_EVERY_MS until `until` says stop; resolves with each order's time to reach the ERP. */
 async function orders(sandboxes: RunningSandboxes, until: () => boolean, max = Number.POSITIVE_INFINITY): Promise<Array<{ id: number; s: number; placed: number }>> {
   const pending: Array<Promise<{ id: number; s: number; placed: number }>> = [];
   while (!until() && pending.length < max) {
-    const res = await fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, status_id: 11, multi_address: false, digital: false, gift_certificate: false }) });
+    const res = await control(
+      fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, status_id: 11, multi_address: false, digital: false, gift_certificate: false }) }),
+      'BigCommerce POST /__sandbox/orders/generate',
+    );
     const body = (await res.json()) as { ids?: number[] };
-    if (!res.ok || !body.ids?.[0]) throw new Error(`generate: ${res.status} ${JSON.stringify(body)}`);
-    const id = body.ids[0];
+    const id = body.ids?.[0];
+    must(id !== undefined && body.ids?.length === 1, `the order generator made one order (answered ${JSON.stringify(body)})`);
     const placed = Date.now();
     pending.push(
       (async () => {
@@ -206,8 +211,7 @@ async function orders(sandboxes: RunningSandboxes, until: () => boolean, max = N
 /** The ERP sandbox's control parses bodies up to 100 kB: 400 items a request. */
 async function seedErp(sandboxes: RunningSandboxes, items: Item[], modifiedMs: number): Promise<void> {
   for (let i = 0; i < items.length; i += 400) {
-    const res = await fetch(`${sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: items.slice(i, i + 400), modifiedMs }) });
-    if (!res.ok) throw new Error(`ERP seed: ${res.status} ${await res.text()}`);
+    await control(fetch(`${sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: items.slice(i, i + 400), modifiedMs }) }), 'ERP POST /__sandbox/catalog');
   }
 }
 
@@ -230,6 +234,22 @@ async function queueWaits(client: Client, ids: number[]): Promise<number[]> {
   return waits;
 }
 
+const requestEntriesSchema = z.object({
+  recording: z.boolean(),
+  entries: z.array(z.object({ atMs: z.number(), method: z.string(), route: z.string(), status: z.number(), clientId: z.string() })),
+});
+
+/** The sandbox request log's single entries since `sinceMs` (it records them once asked to). */
+async function requestEntries(bcUrl: string, sinceMs: number): Promise<z.infer<typeof requestEntriesSchema>['entries']> {
+  const res = await control(fetch(`${bcUrl}/__sandbox/requests?entries=1&since_ms=${sinceMs}`), 'BigCommerce GET /__sandbox/requests?entries=1');
+  const body = requestEntriesSchema.parse(await res.json());
+  must(body.recording, 'the BigCommerce sandbox request log recorded the run');
+  return body.entries;
+}
+
+/** A figure's number: rounded, or its text when it is not finite (an order that never reached the ERP). */
+const num = (x: number, digits: number): number | string => (Number.isFinite(x) ? Number(x.toFixed(digits)) : String(x));
+
 const p95 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? NaN;
@@ -238,11 +258,13 @@ const p95 = (xs: number[]) => {
 export async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const started = Date.now();
+  const startedAt = new Date(started);
   const temporal = await startDevServer({ logLevel: 'never' });
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'catalog-')), 'bundle.js');
   writeFileSync(bundlePath, (await bundleWorkflows()).code);
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: STORE, quota: QUOTA, clients: { [TOKEN]: { clientId: 'catalog', clientSecret: 'catalog-secret' } } }, oms: { quota: 1_000_000 } });
-  const proxy = await countingProxy(sandboxes.bcUrl);
+  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: STORE, quota: QUOTA, clients: { [TOKEN]: { clientId: BC_CLIENT, clientSecret: 'catalog-secret' } } }, oms: { quota: 1_000_000 } });
+
+  await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ record: true }) }), 'BigCommerce PUT /__sandbox/requests');
 
   // Seed: the ERP's 20,000 items (one instant), and the same catalog already in BigCommerce.
   const items = catalog();
@@ -254,7 +276,7 @@ export async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_WORKFLOW_TASK_QUEUE: 'catalog.workflows',
-    BC_API_URL: proxy.url,
+    BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: TOKEN,
     BC_PLAN: 'enterprise',
@@ -284,16 +306,21 @@ export async function main(): Promise<void> {
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
   // The 3PL fulfils every SKU of the store: otherwise it refuses each bench order's unknown SKUs and
   // every order is compensated (held in BigCommerce: a status PUT and a re-read, 2 more calls each).
-  const rules = await fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rejectUnknownSkus: false }) });
-  if (!rules.ok) throw new Error(`OMS PUT /rules: ${rules.status} ${await rules.text()}`);
+  await control(fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rejectUnknownSkus: false }) }), 'OMS PUT /__sandbox/rules');
   const workers = [new ForkedWorker(env), new ForkedWorker(env)];
   await Promise.all(workers.map((w) => w.start()));
   try {
     console.log(`catalog bench: ${items.length} ERP items pre-synced, quota ${QUOTA} per 30 s, 2 worker processes, Temporal dev server ${temporal.address}`);
+    // The indented lines the bench prints, kept for bench/results/catalog.json.
+    const details: string[] = [];
+    const say = (line: string) => {
+      console.log(`  ${line}`);
+      details.push(line);
+    };
     // Idle: orders alone.
     const idleOrders = await orders(sandboxes, () => false, IDLE_ORDERS);
     const idle = idleOrders.map((o) => o.s);
-    console.log(`  idle: ${idle.length} orders, p95 ${p95(idle).toFixed(2)} s (${idle.map((x) => x.toFixed(1)).join(' ')})`);
+    say(`idle: ${idle.length} orders, p95 ${p95(idle).toFixed(2)} s (${idle.map((x) => x.toFixed(1)).join(' ')})`);
 
     // The change set, then one catalog run while orders keep coming and a worker is killed twice.
     const cs = changes(items);
@@ -301,8 +328,8 @@ export async function main(): Promise<void> {
     await seedErp(sandboxes, cs.map((c) => c.item), changedAt);
     const min = minimumCalls(cs, erpIds);
     const theoretical = min / (QUOTA / 30);
-    const callsBefore = proxy.catalogCalls();
-    const otherBefore = proxy.otherCalls();
+    const logBefore = await bcRequestCounts(sandboxes.bcUrl);
+    const ours = (c: BcRequestCount) => c.clientId === BC_CLIENT;
     const runStart = Date.now();
     if (process.env.CATALOG_BENCH_DEBUG) sandboxes.bigcommerce.ctx.limiter.log = [];
     await requestCatalogRun(client, config, STORE, { reason: 'bench', sinceMs: seededAt + 1 });
@@ -320,7 +347,8 @@ export async function main(): Promise<void> {
       if (kills < 2 && elapsed > killAtS[kills]!) {
         await workers[0]!.kill();
         kills++;
-        console.log(`  worker 1 SIGKILLed at ${elapsed.toFixed(1)} s (${proxy.catalogCalls() - callsBefore} catalog calls so far); restarting`);
+        const soFar = sumRequests(requestsBetween(logBefore, await bcRequestCounts(sandboxes.bcUrl)), (c) => ours(c) && isCatalogRoute(c));
+        say(`worker 1 SIGKILLed at ${elapsed.toFixed(1)} s (${soFar} catalog calls so far); restarting`);
         await sleep(1_000);
         await workers[0]!.start();
       }
@@ -332,16 +360,23 @@ export async function main(): Promise<void> {
       }
     }
     const drain = (Date.now() - runStart) / 1000;
-    const bcCalls = proxy.catalogCalls() - callsBefore;
-    const orderCalls = proxy.otherCalls() - otherBefore;
+    // BigCommerce's own count of the run's calls: every call it answered, refused ones included.
+    const run = requestsBetween(logBefore, await bcRequestCounts(sandboxes.bcUrl)).filter(ours);
+    const bcCalls = sumRequests(run, isCatalogRoute);
+    const orderCalls = sumRequests(run, (c) => !isCatalogRoute(c));
+    const catalogEntries = (await requestEntries(sandboxes.bcUrl, runStart)).filter((e) => e.clientId === BC_CLIENT && isCatalogRoute({ ...e, count: 1 }));
+    const lastCallS = Math.max(0, ...catalogEntries.map((e) => (e.atMs - runStart) / 1000));
+    must(kills === 2, `worker 1 was SIGKILLed twice during the catalog run (${kills}: the run ended at ${drain.toFixed(1)} s, the kills were due at ${killAtS.join(' and ')} s)`);
+    must(bcCalls > 0, 'BigCommerce answered no catalog call during the run (request log)');
     const duringOrders = await during;
     const duringLatencies = duringOrders.map((o) => o.s);
+    must(duringLatencies.length > 0, 'no order was placed during the catalog run');
     const waitsIdle = await queueWaits(client, idleOrders.map((o) => o.id));
     const waitsDuring = await queueWaits(client, duringOrders.map((o) => o.id));
     if (process.env.CATALOG_BENCH_DEBUG) {
-      console.log(`  the orders' calls, whole bench: ${[...proxy.otherRoutes].map(([r, n]) => `${r} x${n}`).join(', ')}`);
-      // Where the drain lost time: catalog calls per second since the run's start, and pauses over 1.5 s.
-      const at = proxy.catalogAt.filter((t) => t >= runStart).map((t) => (t - runStart) / 1000);
+      console.log(`  the orders' calls, whole bench: ${Object.entries(byRoute(await bcRequestCounts(sandboxes.bcUrl), (c) => ours(c) && !isCatalogRoute(c))).map(([r, n]) => `${r} x${n}`).join(', ')}`);
+      // Where the drain lost time: catalog calls per second since the run's start (answered), and pauses over 1.5 s.
+      const at = catalogEntries.map((e) => (e.atMs - runStart) / 1000).sort((a, b) => a - b);
       const perS = new Map<number, number>();
       for (const t of at) perS.set(Math.floor(t), (perS.get(Math.floor(t)) ?? 0) + 1);
       console.log(`  catalog calls per second of the run: ${Array.from({ length: Math.ceil(drain) }, (_, i) => perS.get(i) ?? 0).join('')}`);
@@ -379,20 +414,70 @@ export async function main(): Promise<void> {
       if (!ok) lost++;
     }
     const counts = done.lastRun!.counts;
-    console.log(`  run: ${counts.pages} pages, ${counts.items} items: ${counts.productsUpdated} products, ${counts.variantsWritten} variants, ${counts.priceRecords} price records written, ${counts.unchanged} unchanged, parked ${done.parked.map((p) => `${p.sku} ${p.type}`).join(', ')}`);
-    console.log(`  calls: ${bcCalls} catalog calls seen by BigCommerce (the workflow counted ${counts.bcCalls}; the difference is calls repeated after the kills), min_calls ${min}: reads of 250 SKUs and 250 records per page, writes at the caps (10 / 50 / 1000), 1 price-list lookup`);
-    console.log(`  BigCommerce answered 429 to ${sandboxes.bigcommerce.ctx.limiter.stats.limited} call(s) of ${sandboxes.bigcommerce.ctx.limiter.stats.allowed + sandboxes.bigcommerce.ctx.limiter.stats.limited}; dispatch at ${config.stores[0]!.dispatchBurst} x the quota's average rate (BC_DISPATCH_BURST)`);
-    console.log(`  drain ${drain.toFixed(1)} s vs theoretical ${theoretical.toFixed(1)} s (min_calls / ${(QUOTA / 30).toFixed(2)} calls a second), ${((min + orderCalls) / (QUOTA / 30)).toFixed(1)} s with the orders' calls; orders during the run: ${duringLatencies.length} (${orderCalls} calls of the quota, ${((orderCalls / (orderCalls + bcCalls)) * 100).toFixed(0)}%), p95 ${p95(duringLatencies).toFixed(2)} s (${duringLatencies.map((x) => x.toFixed(1)).join(' ')})`);
-    console.log(`  orders' BigCommerce calls waited on the store's queue: p95 ${p95(waitsIdle).toFixed(2)} s idle (${waitsIdle.length} calls), ${p95(waitsDuring).toFixed(2)} s during the run (${waitsDuring.length} calls, max ${Math.max(...waitsDuring).toFixed(2)} s) behind ${counts.bcCalls} catalog calls`);
+    say(`run: ${counts.pages} pages, ${counts.items} items: ${counts.productsUpdated} products, ${counts.variantsWritten} variants, ${counts.priceRecords} price records written, ${counts.unchanged} unchanged, parked ${done.parked.map((p) => `${p.sku} ${p.type}`).join(', ')}`);
+    say(`calls: ${bcCalls} catalog calls seen by BigCommerce (the workflow counted ${counts.bcCalls}; the difference is calls repeated after the kills), min_calls ${min}: reads of 250 SKUs and 250 records per page, writes at the caps (10 / 50 / 1000), 1 price-list lookup`);
+    say(`BigCommerce answered 429 to ${sandboxes.bigcommerce.ctx.limiter.stats.limited} call(s) of ${sandboxes.bigcommerce.ctx.limiter.stats.allowed + sandboxes.bigcommerce.ctx.limiter.stats.limited}; dispatch at ${config.stores[0]!.dispatchBurst} x the quota's average rate (BC_DISPATCH_BURST)`);
+    say(`drain ${drain.toFixed(1)} s vs theoretical ${theoretical.toFixed(1)} s (min_calls / ${(QUOTA / 30).toFixed(2)} calls a second), ${((min + orderCalls) / (QUOTA / 30)).toFixed(1)} s with the orders' calls; orders during the run: ${duringLatencies.length} (${orderCalls} calls of the quota, ${((orderCalls / (orderCalls + bcCalls)) * 100).toFixed(0)}%), p95 ${p95(duringLatencies).toFixed(2)} s (${duringLatencies.map((x) => x.toFixed(1)).join(' ')})`);
+    say(`orders' BigCommerce calls waited on the store's queue: p95 ${p95(waitsIdle).toFixed(2)} s idle (${waitsIdle.length} calls), ${p95(waitsDuring).toFixed(2)} s during the run (${waitsDuring.length} calls, max ${Math.max(...waitsDuring).toFixed(2)} s) behind ${counts.bcCalls} catalog calls`);
     console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    console.log(
-      `catalog: skus=${items.length} changed=${cs.length - 1} bc_calls=${bcCalls} min_calls=${min} drain_s=${drain.toFixed(1)} theoretical_s=${theoretical.toFixed(1)} kills=${kills} lost=${lost} parked=${done.parked.length} order_p95_s_idle=${p95(idle).toFixed(2)} order_p95_s_during=${p95(duringLatencies).toFixed(2)}`,
-    );
+    const line = `catalog: skus=${items.length} changed=${cs.length - 1} bc_calls=${bcCalls} min_calls=${min} drain_s=${drain.toFixed(1)} theoretical_s=${theoretical.toFixed(1)} kills=${kills} lost=${lost} parked=${done.parked.length} order_p95_s_idle=${p95(idle).toFixed(2)} order_p95_s_during=${p95(duringLatencies).toFixed(2)}`;
+    console.log(line);
+
+    const otherRoutes = byRoute(run, (c) => !isCatalogRoute(c) && !isOrderRoute(c));
+    if (Object.keys(otherRoutes).length > 0) details.push(`our other calls during the run (neither catalog nor orders, counted in the orders' share): ${JSON.stringify(otherRoutes)}`);
+    details.push(`catalog calls during the run by route (request log): ${JSON.stringify(byRoute(run, isCatalogRoute))}; last one answered at ${lastCallS.toFixed(1)} s`);
+    details.push(`sizes: ${items.length} ERP items (CATALOG_BENCH_SCALE ${SCALE}), ${cs.length - 1} changed + 1 refused, quota ${QUOTA} per 30 s, an order every ${ORDER_EVERY_MS} ms, kills at ${killAtS.join(' and ')} s`);
+    const refused207 = sumRequests(run, (c) => isCatalogRoute(c) && c.status === 207);
+    const idleP95 = p95(idle);
+    const duringP95 = p95(duringLatencies);
+    const orderWitness = (when: string) => `ERP sandbox records: order placed in the BigCommerce sandbox -> its sales order in the ERP sandbox (polled every 20 ms), p95 of ${when}`;
+    const figures: Record<string, Figure> = {
+      skus: { value: items.length, witness: 'bench seed: ERP items in the ERP sandbox, already synced into the BigCommerce sandbox' },
+      changed: { value: cs.length - 1, witness: 'bench: ERP items changed in one instant in the ERP sandbox (plus 1 BigCommerce refuses)' },
+      bc_calls: {
+        value: bcCalls,
+        witness: `BigCommerce sandbox request log (GET /__sandbox/requests): our client's calls to /v3/catalog and /v3/pricelists, from the run's request to its end, refused ones included (the workflow counted ${counts.bcCalls})`,
+        goal: `<= 1.1 x min_calls (${(1.1 * min).toFixed(1)})`,
+        met: bcCalls <= 1.1 * min,
+      },
+      min_calls: {
+        value: min,
+        witness: `BigCommerce's documented limits (PUT products ${BC_LIMITS.productsPerPut}, variants ${BC_LIMITS.variantsPerPut}, price records ${BC_LIMITS.priceRecordsPerPut}; reads of ${BC_LIMITS.productsPerRead}) over the change set, per ERP page of ${ERP_PAGE}, plus 1 price-list lookup`,
+      },
+      drain_s: {
+        value: num(drain, 1),
+        witness: `bench clock: the run's request to the 250 ms poll at which catalogSync's state query said the run had ended (BigCommerce answered its last catalog call at ${lastCallS.toFixed(1)} s, request log)`,
+        goal: `<= 1.2 x theoretical_s (${(1.2 * theoretical).toFixed(1)})`,
+        met: drain <= 1.2 * theoretical,
+      },
+      theoretical_s: { value: num(theoretical, 1), witness: `min_calls at the quota's rate (${QUOTA} per 30 s)` },
+      kills: { value: kills, witness: 'the bench (SIGKILLs sent to worker 1 during the run)' },
+      lost: {
+        value: lost,
+        witness: 'BigCommerce sandbox records (products, variants, Wholesale price records) against each ERP change; the refused item counts when BigCommerce kept its old name and it is parked',
+        goal: '0',
+        met: lost === 0,
+      },
+      parked: {
+        value: done.parked.length,
+        witness: `catalogSync's state query (the product's own list of parked items); BigCommerce's request log shows ${refused207} catalog answer(s) 207 (a refused item in a batch)`,
+        goal: '1 (the item BigCommerce refuses)',
+        met: done.parked.length === 1,
+      },
+      bc_429: { value: sumRequests(run, (c) => c.status === 429), witness: "BigCommerce sandbox request log: answers 429 to our client during the run" },
+      order_p95_s_idle: { value: num(idleP95, 2), witness: orderWitness(`${idle.length} orders before the run`) },
+      order_p95_s_during: {
+        value: num(duringP95, 2),
+        witness: orderWitness(`${duringLatencies.length} orders during the run`),
+        goal: `<= 2 x order_p95_s_idle (${num(2 * idleP95, 2)})`,
+        met: duringP95 <= 2 * idleP95,
+      },
+    };
+    writeResult({ name: 'catalog', line, command: 'npm run bench -- catalog', figures, details, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - started) / 1000) });
   } finally {
     for (const w of workers) await w.stop();
     await api.close();
     await connection.close();
-    proxy.server.close();
     await sandboxes.close();
     await temporal.teardown();
   }
