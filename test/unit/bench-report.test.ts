@@ -25,7 +25,9 @@ const result = (over: Partial<BenchResult> = {}): BenchResult => ({
 describe('bench report', () => {
   it('the committed README shows exactly what the committed bench/results render to (run `npm run bench -- report` after a bench)', () => {
     const readme = readFileSync(README_PATH, 'utf8');
-    expect(extractBlock(readme)).toBe(renderResults(loadResults(), benchOrder(readme)));
+    expect(extractBlock(readme), 'bench/README.md Results differ from bench/results/*.json: run `npm run bench -- report` and commit both').toBe(
+      renderResults(loadResults(), benchOrder(readme)),
+    );
   });
 
   it('renders a summary row per bench, a figure table with goal, met and witness, and the line, baseline and details in a fence', () => {
