@@ -56,6 +56,7 @@ interface Run {
   metricsPort: number;
   /** The action counter of earlier server lives (a restart starts it from zero). */
   actionsBefore: ActionCount[];
+  restarts: number;
   client: Client;
   worker: ForkedWorker;
   log: string[];
@@ -161,6 +162,7 @@ async function restartServer(run: Run, dbFile: string, port: number): Promise<vo
   run.log.push(`${new Date().toISOString()} Temporal server stopped`);
   await sleep(FAULTS.serverRestart.downS * 1000);
   run.temporal = await startDevServer({ dbFile, port, metricsPort: run.metricsPort, logLevel: 'never' });
+  run.restarts++;
   run.log.push(`${new Date().toISOString()} Temporal server started again`);
 }
 
@@ -197,12 +199,14 @@ const omsRejections = (run: Run): number => run.sandboxes.oms.ctx.outage.rejecte
 async function records(run: Run, id: number) {
   const h = { 'x-auth-token': 'witness-token' };
   const base = `${run.sandboxes.bcUrl}/stores/${STORE}`;
-  const bc = await (await fetch(`${base}/v2/orders/${id}?include=consignments.line_items,fees&consignment_structure=object`, { headers: h })).json();
+  // A witness read that fails stops the bench: it must never count as a lost or mismatched order.
+  const bc = await (await control(fetch(`${base}/v2/orders/${id}?include=consignments.line_items,fees&consignment_structure=object`, { headers: h }), `GET order ${id}`)).json();
   // Metafields are visible to the API account that wrote them only: read as the product's account.
-  const metafields = ((await (await fetch(`${base}/v3/orders/${id}/metafields`, { headers: { 'x-auth-token': 'chaos-token' } })).json()) as { data: Json[] }).data ?? [];
-  const shipRes = await fetch(`${base}/v2/orders/${id}/shipments`, { headers: h });
+  const metafields = ((await (await control(fetch(`${base}/v3/orders/${id}/metafields`, { headers: { 'x-auth-token': 'chaos-token' } }), `GET order ${id} metafields`)).json()) as { data: Json[] }).data ?? [];
+  const shipRes = await control(fetch(`${base}/v2/orders/${id}/shipments`, { headers: h }), `GET order ${id} shipments`);
   const bcShipments = shipRes.status === 204 ? [] : ((await shipRes.json()) as Json[]);
   const erpRes = await fetch(`${run.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId(id)}?expandSubResources=true`, { headers: { authorization: 'Bearer sandbox-erp-token' } });
+  must(erpRes.status === 200 || erpRes.status === 404, `the ERP answered ${erpRes.status} to the witness's read of ${externalId(id)}`);
   const erp = erpRes.status === 200 ? await erpRes.json() : undefined;
   const omsData = run.sandboxes.oms.ctx.data;
   return {
@@ -325,7 +329,7 @@ export async function main(): Promise<void> {
   await ensureSchedules(client, config, logger);
   const worker = new ForkedWorker({ ...env, BENCH_BUNDLE: bundlePath }, { supervise: true });
   await worker.start();
-  const run: Run = { config, sandboxes, temporal, metricsPort, actionsBefore: [], client, worker, log: [] };
+  const run: Run = { config, sandboxes, temporal, metricsPort, actionsBefore: [], restarts: 0, client, worker, log: [] };
   const orders = new Map<number, Planned>();
   try {
     // Every delivery twice, shuffled over 3 s, for the whole run.
@@ -371,6 +375,7 @@ export async function main(): Promise<void> {
     must(worker.kills >= MIN_KILLS, `the worker was killed ${worker.kills} times, fewer than ${MIN_KILLS}`);
     must(faultResult.erpErrors > 0, 'the ERP answered no 5xx during its faulty minute');
     must(faultResult.omsRejected > 0, 'the OMS refused no call while it was down');
+    must(run.restarts === 1, `the Temporal server was restarted ${run.restarts} times, not once`);
     console.log(`  placed ${orders.size} orders; worker killed ${worker.kills} times; ERP 5xx answered ${faultResult.erpErrors}; OMS refused ${faultResult.omsRejected} calls while down; Temporal server restarted once`);
     await Promise.race([driver, sleep(900_000).then(() => Promise.reject(new Error('bench scenario could not run: the driver did not finish in 15 minutes')))]);
 
@@ -430,7 +435,7 @@ export async function main(): Promise<void> {
       details.push(`order ${id} runs: ${runs.join(' | ')}`);
     }
     for (const d of details) console.log(`  ${d}`);
-    const line = `chaos: orders=${orders.size} kills=${worker.kills} server_restarts=1 lost=${lost} field_mismatches=${fieldMismatches} extra_erp_writes=${extraErp} extra_oms_writes=${extraOms} extra_shipments=${extraShipments} actions_per_order=${perOrder.toFixed(2)} lifecycle_actions=${probe.perOrder.toFixed(2)} witness=temporal-metric`;
+    const line = `chaos: orders=${orders.size} kills=${worker.kills} server_restarts=${run.restarts} lost=${lost} field_mismatches=${fieldMismatches} extra_erp_writes=${extraErp} extra_oms_writes=${extraOms} extra_shipments=${extraShipments} actions_per_order=${perOrder.toFixed(2)} lifecycle_actions=${probe.perOrder.toFixed(2)} witness=temporal-metric`;
     details.unshift(`lifecycle probe (${probe.orders} orders created unpaid, paid, shipped; every delivery twice; no fault): ${probe.perOrder.toFixed(2)} actions per order by type ${JSON.stringify(probe.byType)}`);
     console.log(line);
     const fig = (value: number, witness: string, goal?: string, met?: boolean) => ({ value, witness, ...(goal ? { goal, met } : {}) });
@@ -441,6 +446,7 @@ export async function main(): Promise<void> {
       figures: {
         orders: fig(orders.size, 'the BigCommerce sandbox (orders placed)', '>= 2000', orders.size >= 2000),
         kills: fig(worker.kills, 'the bench (SIGKILLs sent)', '>= 5', worker.kills >= MIN_KILLS),
+        server_restarts: fig(run.restarts, 'the bench (server processes stopped and started on the same database)', '1', run.restarts === 1),
         lost: fig(lost, 'ERP and OMS sandbox records, BigCommerce shipments', '0', lost === 0),
         field_mismatches: fig(fieldMismatches, 'ERP and OMS sandbox records vs BigCommerce, field by field (ERP total vs total_inc_tax for every order)', '0', fieldMismatches === 0),
         extra_erp_writes: fig(extraErp, 'ERP sandbox write counter (salesOrderWrites)', '0', extraErp === 0),
