@@ -1,5 +1,5 @@
 import type { ItemRef } from './inventory-batches';
-import { levelKey, openSales, pendingUnits, sellableLevel, unbookedBefore, type PendingSale } from './inventory-levels';
+import { levelKey, openSales, pendingUnits, saleAfterWrite, sellableLevel, unbookedBefore, type PendingSale } from './inventory-levels';
 
 /**
  * What inventorySync decides per item at a flush, as pure functions over the state it carries (no
@@ -18,6 +18,26 @@ export interface ItemState {
   w?: number;
   /** Recently written values, for echo matching. */
   r?: number[];
+}
+
+/**
+ * What BigCommerce showed at a location when the tracking lookup read it, kept until the ERP's
+ * first level there comes in (the item is then born knowing it, and a level the store already shows
+ * is not written). `w`: when it was read (workflow time, ms), as ItemState.w.
+ */
+export interface StoreReading {
+  e: number;
+  w: number;
+}
+
+/**
+ * A kept reading after BigCommerce sold (`units` > 0) or gave back (`units` < 0) units there: a sale
+ * surely after the read is taken off it; anything else (a sale inside the read's ambiguous second,
+ * units given back) leaves it unknown (undefined), so the item is written rather than guessed.
+ */
+export function readingAfterSale(reading: StoreReading, units: number, orderCreatedS: number, applyMarginMs: number): StoreReading | undefined {
+  if (units > 0 && saleAfterWrite(orderCreatedS, reading.w, applyMarginMs)) return { e: Math.max(0, reading.e - units), w: reading.w };
+  return undefined;
 }
 
 /** What planning reads: the items, how each SKU is written, the sales not booked, the configuration. */

@@ -1,9 +1,9 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ItemRef, LagHistogram } from '../domain/inventory-batches';
 import type { ErpLevel, PendingSale, ProvisionalSale } from '../domain/inventory-levels';
-import type { ItemState } from '../domain/inventory-plan';
+import type { ItemState, StoreReading } from '../domain/inventory-plan';
 
-export type { ItemState };
+export type { ItemState, StoreReading };
 
 /**
  * What the store's `inventory:<storeHash>` workflow takes and answers: its input, the state it
@@ -62,6 +62,11 @@ export interface InventoryCarried {
   items: Record<string, ItemState>;
   tracking: Record<string, ItemRef | null>;
   sales: PendingSale[];
+  /**
+   * What the tracking lookup read at locations whose ERP level had not come in yet (item key ->
+   * reading): the item takes it when its first level comes. Dropped after pendingTtlMs.
+   */
+  seen?: Record<string, StoreReading>;
   dirty: string[];
   forced: string[];
   /** Sales announced by BigCommerce's order inventory webhooks, not reported by their order yet. */

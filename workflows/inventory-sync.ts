@@ -18,7 +18,7 @@ import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram
 import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../domain/inventory-levels';
 import { bigCommerceTaskQueue, inventoryWorkflowId } from '../domain/ids';
 import { PRIORITY } from '../domain/priorities';
-import { bookingAwaited, planItem, pruneSales, soldOutButShown, type PlanView } from '../domain/inventory-plan';
+import { bookingAwaited, planItem, pruneSales, readingAfterSale, soldOutButShown, type PlanView } from '../domain/inventory-plan';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../domain/search-attributes';
 import {
   emptyInventoryStats,
@@ -92,6 +92,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   const late = patched('inventory-late-plan');
   // Runs started before it replay without it: an item sold out in the ERP and shown in BigCommerce does not wait for quiet.
   const soldOutFirst = patched('inventory-sold-out-first');
+  // Runs started before it replay without it: the lookup's reading of every location is kept until the ERP's level there comes.
+  const readEverywhere = patched('inventory-read-every-location');
   /** When the first item sold out in the ERP but shown in BigCommerce came in since the last flush began. */
   let soldOutSinceMs: number | undefined;
   const bookingWaitMs = input.bookingWaitMs ?? 15_000;
@@ -145,7 +147,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const prev = c.items[key];
       // On hand moved: goods came or went (a receipt, a count). Only committed moved: an order was booked.
       if (!prev || prev.oh !== l.quantityOnHand) physical.add(key);
-      c.items[key] = { ...prev, a: l.quantityAvailable, oh: l.quantityOnHand, t: l.changedAtMs };
+      // The first level at a location the lookup already read: born knowing what BigCommerce shows there.
+      const reading = !prev && readEverywhere ? c.seen?.[key] : undefined;
+      if (reading) delete c.seen![key];
+      c.items[key] = { ...prev, ...reading, a: l.quantityAvailable, oh: l.quantityOnHand, t: l.changedAtMs };
       c.stats.changesApplied++;
     }
     touched(winners.map((l) => levelKey(l.sku, l.location)), { physical });
@@ -194,6 +199,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       if (delta === 0) continue;
       // Only a new sale has a known time (the order's); units given back (a cancellation) are looked at again.
       if (delta > 0 && item?.e !== undefined && saleAfterWrite(sale.orderCreatedS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - delta);
+      if (!item) storeSold(key, delta, sale.orderCreatedS);
       keys.push(key);
     }
     touched(keys);
@@ -229,6 +235,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         c.stats.echoesIgnored++;
         continue;
       }
+      // Not ours: what the lookup read at locations with no ERP level yet no longer holds.
+      for (const loc of Object.keys(input.locations)) if (c.seen) delete c.seen[levelKey(sku, loc)];
       // Changed by someone else (the BigCommerce admin, another app): the ERP is the truth, say it again.
       c.stats.reasserts++;
       for (const k of keys) forced.add(k);
@@ -241,6 +249,15 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     sweepRequests.push(reason);
     inputs++;
   });
+
+  /** BigCommerce sold (or gave back) units of an item whose ERP level has not come: its kept reading follows, or is dropped when unsure. */
+  function storeSold(key: string, units: number, orderCreatedS: number): void {
+    const reading = c.seen?.[key];
+    if (!reading) return;
+    const next = readingAfterSale(reading, units, orderCreatedS, input.applyMarginMs);
+    if (next) c.seen![key] = next;
+    else delete c.seen![key];
+  }
 
   /** An order took units (BigCommerce's webhook, before the order's workflow can say so). */
   function provisionalSale(ev: BcInventoryEvent, sku: string | undefined): void {
@@ -265,6 +282,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const key = levelKey(sku, input.orderLocation);
     const item = c.items[key];
     if (item?.e !== undefined && saleAfterWrite(ev.createdS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - units);
+    if (!item) storeSold(key, units, ev.createdS);
     touched([key]);
     inputs++;
   }
@@ -399,9 +417,13 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
    */
   function observeShown(sku: string, onHandByBcLocation: Record<number, number>, atMs: number): void {
     for (const [loc, bcLocationId] of Object.entries(input.locations)) {
-      const item = c.items[levelKey(sku, loc)];
+      const key = levelKey(sku, loc);
+      const item = c.items[key];
       const shown = onHandByBcLocation[bcLocationId];
-      if (!item || item.e !== undefined || shown === undefined) continue;
+      if (shown === undefined) continue;
+      // No ERP level there yet: kept for when it comes (read once per SKU, this is the only chance).
+      if (!item && readEverywhere) (c.seen ??= {})[key] = { e: shown, w: atMs };
+      if (!item || item.e !== undefined) continue;
       item.e = shown;
       item.w = atMs;
     }
@@ -482,6 +504,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     c.sales = kept.sales;
     c.settledAwaitingWebhook = kept.settledAwaitingWebhook;
     c.provisional = (c.provisional ?? []).filter((p) => now - p.reportedAtMs <= input.pendingTtlMs);
+    // Readings of locations the ERP never reported: bounded like the sales.
+    for (const [key, reading] of Object.entries(c.seen ?? {})) if (now - reading.w > input.pendingTtlMs) delete c.seen![key];
   }
 
   /** `soldOut`: written because an item sold out in the ERP is still for sale: no extra lookup rounds for latecomers. */

@@ -22,7 +22,7 @@ export interface InventoryStore {
 
 export interface InventoryHarness {
   client: Client;
-  startStore(overrides?: Partial<InventorySyncInput>, opts?: { lookupDelayMs?: number; shown?: Record<string, number>; bigCommerceWorker?: boolean; workflowWorker?: boolean }): Promise<InventoryStore>;
+  startStore(overrides?: Partial<InventorySyncInput>, opts?: { lookupDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean }): Promise<InventoryStore>;
   close(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
   const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
 
   /** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue (unless left out). */
-  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: { lookupDelayMs?: number; shown?: Record<string, number>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {}): Promise<InventoryStore> {
+  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: { lookupDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {}): Promise<InventoryStore> {
     const storeHash = `inv${randomBytes(3).toString('hex')}`;
     const taskQueue = `bcsync.workflows.${storeHash}`;
     const writes: InventoryStore['writes'] = [];
@@ -46,7 +46,13 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
       async lookupInventoryTracking(skus: string[]) {
         lookups.push(skus);
         if (opts.lookupDelayMs) await new Promise((r) => setTimeout(r, opts.lookupDelayMs));
-        return { items: skus.map((sku, i) => ({ sku, ref: { productId: 1000 + i }, ...(opts.shown?.[sku] !== undefined ? { onHand: { 1: opts.shown[sku]! } } : {}) })), calls: 1 };
+        return {
+          items: skus.map((sku, i) => {
+            const shown = opts.shown?.[sku];
+            return { sku, ref: { productId: 1000 + i }, ...(shown !== undefined ? { onHand: typeof shown === 'number' ? { 1: shown } : shown } : {}) };
+          }),
+          calls: 1,
+        };
       },
     };
     if (opts.workflowWorker !== false) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { levelKey, type PendingSale } from '../../domain/inventory-levels';
-import { bookingAwaited, planItem, pruneSales, type PlanView } from '../../domain/inventory-plan';
+import { bookingAwaited, planItem, pruneSales, readingAfterSale, type PlanView } from '../../domain/inventory-plan';
 
 const X = levelKey('X', '1');
 const view = (over: Partial<PlanView> = {}): PlanView => ({
@@ -66,5 +66,19 @@ describe('pruneSales', () => {
     expect(out.settledAwaitingWebhook.map((s) => s.orderId)).toEqual([1]);
     // Past the TTL nothing counts any more.
     expect(pruneSales(view({ sales: [open] }), 100_000, 60_000).sales).toEqual([]);
+  });
+});
+
+describe('readingAfterSale', () => {
+  // Read at 10.000 s (workflow time); orders are stamped in whole seconds; BigCommerce applies within 1 s.
+  const reading = { e: 6, w: 10_000 };
+  it('takes off a sale surely after the read', () => {
+    expect(readingAfterSale(reading, 2, 12, 1_000)).toEqual({ e: 4, w: 10_000 });
+    expect(readingAfterSale(reading, 9, 12, 1_000)).toEqual({ e: 0, w: 10_000 });
+  });
+  it('forgets the reading when the sale may be in it already, or when units come back', () => {
+    expect(readingAfterSale(reading, 2, 11, 1_000)).toBeUndefined();
+    expect(readingAfterSale(reading, 2, 9, 0)).toBeUndefined();
+    expect(readingAfterSale(reading, -2, 20, 1_000)).toBeUndefined();
   });
 });
