@@ -31,13 +31,22 @@ export function createInventoryBigCommerceActivities(deps: { client: BigCommerce
     }
   };
   return {
-    /** One absolute adjustment (<= 2000 items, one location); the workflow sends them one at a time. */
-    async writeInventoryLevels(items: AbsoluteItem[], reason: string): Promise<{ transactionId: string }> {
-      return guard((opts) => writeAbsoluteLevels(deps.client, items, reason, opts));
+    /**
+     * One absolute adjustment (<= 2000 items, one location); the workflow sends them one at a time.
+     * `answeredAtMs`: when BigCommerce's 200 came back (this worker's clock), a bound on when it
+     * took the write that does not wait for the workflow to pick the answer up.
+     */
+    async writeInventoryLevels(items: AbsoluteItem[], reason: string): Promise<{ transactionId: string; answeredAtMs: number }> {
+      const res = await guard((opts) => writeAbsoluteLevels(deps.client, items, reason, opts));
+      return { ...res, answeredAtMs: Date.now() };
     },
 
-    /** How each SKU's stock is kept (by product or by variant), and how many calls finding out took. */
-    async lookupInventoryTracking(skus: string[]): Promise<{ items: SkuTracking[]; calls: number }> {
+    /**
+     * How each SKU's stock is kept (by product or by variant), what the store shows at each location,
+     * and how many calls finding out took. `readAtMs`: when the last inventory item read came back
+     * (this worker's clock): every level shown was read by then.
+     */
+    async lookupInventoryTracking(skus: string[]): Promise<{ items: SkuTracking[]; calls: number; readAtMs?: number }> {
       return guard((opts) => lookupTracking(deps.client, skus, { ...opts, budget }));
     },
   };

@@ -94,6 +94,11 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   const soldOutFirst = patched('inventory-sold-out-first');
   // Runs started before it replay without it: the lookup's reading of every location is kept until the ERP's level there comes.
   const readEverywhere = patched('inventory-read-every-location');
+  // Runs started before it replay without it: a write's (and a read's) time is when BigCommerce answered the activity,
+  // not when the workflow picked the answer up, and the store's sales reported while a write was out are judged against it.
+  const salesDuringWrite = patched('inventory-sales-during-write');
+  /** While a batch is out: its items' keys -> the store's sales of them reported meanwhile (units, order time). */
+  const writing = new Map<string, Array<{ units: number; createdS: number }>>();
   /** When the first item sold out in the ERP but shown in BigCommerce came in since the last flush began. */
   let soldOutSinceMs: number | undefined;
   const bookingWaitMs = input.bookingWaitMs ?? 15_000;
@@ -200,6 +205,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       // Only a new sale has a known time (the order's); units given back (a cancellation) are looked at again.
       if (delta > 0 && item?.e !== undefined && saleAfterWrite(sale.orderCreatedS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - delta);
       if (!item) storeSold(key, delta, sale.orderCreatedS);
+      if (delta > 0) writing.get(key)?.push({ units: delta, createdS: sale.orderCreatedS });
       keys.push(key);
     }
     touched(keys);
@@ -283,6 +289,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const item = c.items[key];
     if (item?.e !== undefined && saleAfterWrite(ev.createdS, item.w, input.applyMarginMs)) item.e = Math.max(0, item.e - units);
     if (!item) storeSold(key, units, ev.createdS);
+    writing.get(key)?.push({ units, createdS: ev.createdS });
     touched([key]);
     inputs++;
   }
@@ -530,7 +537,7 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         try {
           const found = await bc.lookupInventoryTracking(unknown);
           c.stats.lookupCalls += found.calls;
-          const seenAt = Date.now();
+          const seenAt = salesDuringWrite && found.readAtMs !== undefined ? found.readAtMs : Date.now();
           for (const t of found.items) {
             c.tracking[t.sku] = t.ref;
             if (late && t.ref && t.onHand) observeShown(t.sku, t.onHand, seenAt);
@@ -556,10 +563,13 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     for (const batch of late ? lateBatches(planned, wasForced) : batchesByLocation(planned)) {
       // Remembered before the call: the echo of this write can reach us before its answer does.
       for (const p of batch) c.items[p.key]!.r = rememberWritten(c.items[p.key]!.r, p.quantity);
+      if (salesDuringWrite) for (const p of batch) writing.set(p.key, []);
+      let answer: { answeredAtMs?: number };
       try {
         const items = batch.map(({ key: _key, recheck: _recheck, ...item }) => item);
-        await bc.writeInventoryLevels(items, `bcsync: ERP levels (${batch.length} items)`);
+        answer = await bc.writeInventoryLevels(items, `bcsync: ERP levels (${batch.length} items)`);
       } catch (err) {
+        for (const p of batch) writing.delete(p.key);
         c.stats.writeFailures++;
         c.lastProblem = describe(err);
         // A refused batch (422: tracking changed, item deleted) forgets the tracking of its SKUs,
@@ -572,6 +582,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         continue;
       }
       const doneAt = Date.now();
+      // BigCommerce took the write by its answer: under load the workflow may pick the answer up seconds later.
+      const takenAt = salesDuringWrite && answer.answeredAtMs !== undefined ? Math.min(answer.answeredAtMs, doneAt) : doneAt;
       c.stats.writeCalls++;
       c.stats.itemsWritten += batch.length;
       c.recentWrites = [...(c.recentWrites ?? []), { atMs: doneAt, bcLocationId: batch[0]!.bcLocationId, items: batch.length }].slice(-20);
@@ -579,7 +591,11 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       for (const p of batch) {
         const item = c.items[p.key]!;
         item.e = p.quantity;
-        item.w = doneAt;
+        item.w = takenAt;
+        // The store's sales reported while the write was out: one surely after BigCommerce applied it
+        // is already off what the store shows; any other may have been overwritten, and is written again.
+        for (const sold of writing.get(p.key) ?? []) if (saleAfterWrite(sold.createdS, takenAt, input.applyMarginMs)) item.e = Math.max(0, item.e - sold.units);
+        writing.delete(p.key);
         if (wasForced.has(p.key)) c.stats.reassertItems++;
         if (late && p.recheck) awaitingBooking.add(p.key);
         settle(p.key, doneAt);

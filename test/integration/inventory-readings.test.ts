@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpLevel } from '../../domain/inventory-levels';
-import { inventoryChangesSignal, inventorySaleSignal } from '../../workflows/inventory-sync';
+import { inventoryChangesSignal, inventorySaleSignal, inventorySummaryQuery } from '../../workflows/inventory-sync';
 import { recordHistory } from '../support/histories';
 import { inventoryHarness, type InventoryHarness, type InventoryStore } from '../support/inventory-harness';
 import { eventually } from '../support/stack';
@@ -10,6 +10,8 @@ import { eventually } from '../support/stack';
  * ERP level at one location often comes after that read (a later flush, the sweep): the reading of
  * that location is kept until then, so a level the store already shows is not written (an echo
  * write: a call or an item for nothing, and one more absolute write racing the store's own sales).
+ * The same for the store's own sales reported while one of our writes is out: one stamped surely
+ * after BigCommerce took the write is already off what the store shows.
  * Driven message by message on the real dev server; BigCommerce answered by a recording stand-in.
  */
 
@@ -61,6 +63,27 @@ describe('inventory: what the lookup read at a location whose ERP level had not 
       ['C', 'D'],
     ]);
     await recordHistory(store.handle, 'inventory-sync-v4-read-every-location');
+    await store.handle.terminate('test done');
+  });
+});
+
+describe('inventory: the store\'s sales reported while a write is out', () => {
+  it('one stamped surely after BigCommerce took the write is not written again; one that may have been overwritten is', async () => {
+    // BigCommerce takes 2 s to answer each write (a busy quota, a slow store).
+    const store = await harness.startStore({ safetyBuffer: 1 }, { writeDelayMs: 2_000 });
+    await store.handle.signal(inventoryChangesSignal, { levels: [at('X', '1', 20), at('Y', '1', 20)] });
+    await eventually(() => store.writes[0], 'the write is out', 10_000);
+    const nowS = Math.floor(Date.now() / 1000);
+    // X: sold 4 s from now, after the write's answer (2 s): BigCommerce took 2 off the 19 we wrote.
+    await store.handle.signal(inventorySaleSignal, { orderId: 1, units: { X: 2 }, orderCreatedS: nowS + 4 });
+    // Y: sold before the write went out (and reported late): the write set 19 over it.
+    await store.handle.signal(inventorySaleSignal, { orderId: 2, units: { Y: 2 }, orderCreatedS: nowS - 5 });
+    expect(store.writes[0]).toEqual({ X: 19, Y: 19 });
+    expect(await nthWrite(store, 2)).toEqual({ Y: 17 });
+    await eventually(async () => ((await store.handle.query(inventorySummaryQuery)).stats.writeCalls >= 2 ? true : undefined), 'write 2 answered', 10_000);
+    await settle();
+    expect(store.writes).toHaveLength(2);
+    await recordHistory(store.handle, 'inventory-sync-v5-sales-during-write');
     await store.handle.terminate('test done');
   });
 });

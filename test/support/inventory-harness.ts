@@ -22,7 +22,7 @@ export interface InventoryStore {
 
 export interface InventoryHarness {
   client: Client;
-  startStore(overrides?: Partial<InventorySyncInput>, opts?: { lookupDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean }): Promise<InventoryStore>;
+  startStore(overrides?: Partial<InventorySyncInput>, opts?: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean }): Promise<InventoryStore>;
   close(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
   const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
 
   /** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue (unless left out). */
-  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: { lookupDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {}): Promise<InventoryStore> {
+  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {}): Promise<InventoryStore> {
     const storeHash = `inv${randomBytes(3).toString('hex')}`;
     const taskQueue = `bcsync.workflows.${storeHash}`;
     const writes: InventoryStore['writes'] = [];
@@ -41,7 +41,9 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
     const bigCommerce: InventoryBigCommerceActivities = {
       async writeInventoryLevels(items: AbsoluteItem[]) {
         writes.push(Object.fromEntries(items.map((i) => [i.sku, i.quantity])));
-        return { transactionId: `tx-${writes.length}` };
+        const n = writes.length;
+        if (opts.writeDelayMs) await new Promise((r) => setTimeout(r, opts.writeDelayMs));
+        return { transactionId: `tx-${n}`, answeredAtMs: Date.now() };
       },
       async lookupInventoryTracking(skus: string[]) {
         lookups.push(skus);

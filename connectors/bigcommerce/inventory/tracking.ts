@@ -10,7 +10,7 @@ import { paginateV3 } from '../pagination';
  * level with 422. Looked up once per SKU and cached by the caller (inventorySync keeps it in its
  * state): one inventory item read per 1000 SKUs and one product read per 250 products, at the
  * fewest BigCommerce's documented page sizes allow. `onHand`: what the store shows at each of its
- * locations (BigCommerce location id -> on hand) when it was read.
+ * locations (BigCommerce location id -> on hand) when it was read (by `readAtMs`, this process's clock).
  */
 export type SkuTracking = { sku: string; ref: ItemRef; onHand?: Record<number, number> } | { sku: string; ref: null; why: 'not-tracked' | 'not-found' };
 
@@ -139,7 +139,7 @@ export async function lookupTracking(
   client: BigCommerceClient,
   skus: readonly string[],
   opts: { signal?: AbortSignal; priority?: number; budget?: RequestTargetBudget } = {},
-): Promise<{ items: SkuTracking[]; calls: number }> {
+): Promise<{ items: SkuTracking[]; calls: number; readAtMs: number }> {
   const budget = opts.budget ?? new RequestTargetBudget();
   const found = new Map<string, { variantId: number; productId: number; onHand?: Record<number, number> }>();
   let calls = await readFiltered(
@@ -152,6 +152,8 @@ export async function lookupTracking(
       }
     },
   );
+  // Every level shown was read by now (the product reads below tell the tracking mode only).
+  const readAtMs = Date.now();
   const productIds = [...new Set([...found.values()].map((f) => String(f.productId)))];
   const tracking = new Map<number, 'none' | 'product' | 'variant'>();
   if (productIds.length) {
@@ -172,5 +174,5 @@ export async function lookupTracking(
     if (mode === 'variant') return { sku, ref: { variantId: item.variantId }, ...shown };
     return { sku, ref: null, why: 'not-tracked' };
   });
-  return { items, calls };
+  return { items, calls, readAtMs };
 }
