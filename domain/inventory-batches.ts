@@ -1,7 +1,9 @@
 /**
  * How inventory writes are cut into BigCommerce calls: absolute adjustments carry up to 2000 items
- * (FACTS.md section 3), grouped by location as BigCommerce's guide asks ("e.g. 200 items x 10
- * locations": one location per request keeps a failed request to one location).
+ * at any locations (FACTS.md sections 3 and 9: "e.g. 200 items x 10 locations"), grouped by
+ * location. inventorySync puts every location in the same request (runs started before
+ * `inventory-one-request-all-locations` sent one location per request, which kept a refused
+ * request to one location at the price of a call per location).
  */
 
 export const ADJUSTMENT_MAX_ITEMS = 2000;

@@ -55,8 +55,8 @@ export * from './inventory-sync-contract';
  * `maxWaitMs` old (only 0.5 s when an item the ERP sold out may still be for sale in the store),
  * computes each item's sellable level (ERP available - units sold in BigCommerce
  * not booked in the ERP - safety buffer), skips items BigCommerce already shows at that level, and
- * writes the rest in absolute adjustments of <= 2000 items per location, one at a time, at batch
- * priority (orders first). Each write is recorded as a small `inventoryWriteRecord` run carrying
+ * writes the rest in absolute adjustments of <= 2000 items (every location in the same request),
+ * one at a time, at batch priority (orders first). Each write is recorded as a small `inventoryWriteRecord` run carrying
  * the SKUs in the `BcSkus` search attribute: `BcSkus = "SKU-1"` in the Web UI lists every write of SKU-1.
  */
 
@@ -97,6 +97,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   // Runs started before it replay without it: a write's (and a read's) time is when BigCommerce answered the activity,
   // not when the workflow picked the answer up, and the store's sales reported while a write was out are judged against it.
   const salesDuringWrite = patched('inventory-sales-during-write');
+  // Runs started before it replay without it: one adjustment carries every location's items (up to 2000), not one per location.
+  const allLocations = patched('inventory-one-request-all-locations');
   /** While a batch is out: its items' keys -> the store's sales of them reported meanwhile (units, order time). */
   const writing = new Map<string, Array<{ units: number; createdS: number }>>();
   /** When the first item sold out in the ERP but shown in BigCommerce came in since the last flush began. */
@@ -474,6 +476,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
    * written in this flush yet. So a burst that straddles the flush still costs one call per location.
    */
   function* lateBatches(planned: PlannedItem[], wasForced: Set<string>): Generator<PlannedItem[]> {
+    if (allLocations) {
+      yield* lateMixedBatches(planned, wasForced);
+      return;
+    }
     const groups = new Map<number, PlannedItem[]>();
     for (const p of planned) {
       const group = groups.get(p.bcLocationId);
@@ -502,6 +508,41 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       for (const p of planKeys(fresh, wasForced, Date.now())) items.set(p.key, p);
       const list = [...items.values()];
       for (let i = 0; i < list.length; i += ADJUSTMENT_MAX_ITEMS) yield list.slice(i, i + ADJUSTMENT_MAX_ITEMS);
+    }
+  }
+
+  /**
+   * As lateBatches, every location in the same request: BigCommerce takes 2000 items per absolute
+   * adjustment at any locations ("e.g. 200 items x 10 locations"), so a flush that changes levels
+   * at two locations costs one call, not two. Before each request, what waits is planned again and
+   * the changes that came in meanwhile (any location, tracking known) join it; items are grouped by
+   * location inside it. A refused request (422) holds back every location it carried.
+   */
+  function* lateMixedBatches(planned: PlannedItem[], wasForced: Set<string>): Generator<PlannedItem[]> {
+    let waiting = planned;
+    for (;;) {
+      const items = new Map<string, PlannedItem>();
+      const announced = provisionalUnits();
+      const v = view();
+      for (const p of waiting) {
+        const plan = planItem(v, p.key, announced, wasForced.has(p.key));
+        if (plan.kind === 'write') items.set(p.key, { ...p, quantity: plan.want, recheck: plan.recheck });
+        else markDirty(p.key);
+      }
+      const fresh = [...dirty].filter((k) => {
+        const [sku, loc] = k.split('\u0001') as [string, string];
+        return input.locations[loc] !== undefined && sku in c.tracking;
+      });
+      for (const k of fresh) {
+        dirty.delete(k);
+        if (forced.delete(k)) wasForced.add(k);
+      }
+      for (const p of planKeys(fresh, wasForced, Date.now())) items.set(p.key, p);
+      const list = batchesByLocation([...items.values()], Number.MAX_SAFE_INTEGER).flat();
+      if (!list.length) return;
+      yield list.slice(0, ADJUSTMENT_MAX_ITEMS);
+      waiting = list.slice(ADJUSTMENT_MAX_ITEMS);
+      if (!waiting.length) return;
     }
   }
 
@@ -586,7 +627,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const takenAt = salesDuringWrite && answer.answeredAtMs !== undefined ? Math.min(answer.answeredAtMs, doneAt) : doneAt;
       c.stats.writeCalls++;
       c.stats.itemsWritten += batch.length;
-      c.recentWrites = [...(c.recentWrites ?? []), { atMs: doneAt, bcLocationId: batch[0]!.bcLocationId, items: batch.length }].slice(-20);
+      const perLocation = batchesByLocation(batch, Number.MAX_SAFE_INTEGER).map((g) => ({ atMs: doneAt, bcLocationId: g[0]!.bcLocationId, items: g.length }));
+      c.recentWrites = [...(c.recentWrites ?? []), ...perLocation].slice(-20);
       c.lastProblem = null;
       for (const p of batch) {
         const item = c.items[p.key]!;
@@ -608,11 +650,11 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     if (late) dropSettledSales(Date.now());
   }
 
-  /** Small completed runs, one per <= 100 SKUs written, findable by `BcSkus` in the Web UI. */
+  /** Small completed runs, one per <= 100 SKUs written at a location, findable by `BcSkus` in the Web UI. */
   async function recordWrite(batch: PlannedItem[]): Promise<void> {
     const n = ++c.writes;
-    const parts: Array<PlannedItem[]> = [];
-    for (let i = 0; i < batch.length; i += SKUS_PER_RECORD) parts.push(batch.slice(i, i + SKUS_PER_RECORD));
+    // Per location (a request may carry several), <= 100 SKUs a part; a one-location batch cuts as it always did.
+    const parts = batchesByLocation(batch, SKUS_PER_RECORD);
     await Promise.all(
       parts.map((part, i) =>
         startChild(inventoryWriteRecord, {

@@ -54,7 +54,7 @@ const BY_PRODUCT = ['PACK-22', 'SOCK-MER', 'MUG-TI'];
 const BY_VARIANT = ['JKT-RDG-S', 'JKT-RDG-M', 'JKT-RDG-L'];
 
 describe('inventory ERP -> BigCommerce', () => {
-  it('a burst of ERP changes converges to the ERP levels in one absolute write per location, at the right level per tracking mode, with no echo writes', async () => {
+  it('a burst of ERP changes converges to the ERP levels in one absolute write carrying both locations, at the right level per tracking mode, with no echo writes', async () => {
     const skus = [...BY_PRODUCT, ...BY_VARIANT];
     // Five rounds for every (SKU, location), in separate ERP writes: only the last may reach BigCommerce.
     for (let round = 1; round <= 5; round++) {
@@ -73,25 +73,26 @@ describe('inventory ERP -> BigCommerce', () => {
       const x = await summary();
       return x.stats.echoesIgnored >= skus.length * 2 ? x : undefined;
     }, 'the echoes of our writes');
-    // 12 items at 2 locations: one call per location carries them all.
-    expect(s.stats.writeCalls).toBe(2);
+    // 12 items at 2 locations: one call carries them all (BigCommerce takes 2000 items at any locations).
+    expect(s.stats.writeCalls).toBe(1);
     expect(s.stats.itemsWritten).toBe(skus.length * 2);
     expect(s.stats.unwritable).toBe(1);
     expect(s.stats.changesReceived).toBe(skus.length * 2 * 5 + 1);
-    // The echoes started nothing: a moment later, still the same two writes.
+    // The echoes started nothing: a moment later, still the same write.
     await new Promise((r) => setTimeout(r, 1_500));
     const after = await summary();
-    expect(after.stats.writeCalls).toBe(2);
+    expect(after.stats.writeCalls).toBe(1);
     expect(after.stats.reassertItems).toBe(0);
     const view = await inventory().query(inventorySkuQuery, 'JKT-RDG-M');
     expect(view.map((v) => v.location).sort()).toEqual(['1', '2']);
-    // Each write is findable by SKU in the Web UI.
+    // Each write is findable by SKU in the Web UI (one record per location it carried).
     await eventually(async () => {
       let n = 0;
       for await (const _ of stack.client.workflow.list({ query: `BcSkus = "PACK-22" AND BcStoreHash = "${stack.storeHash}"` })) n++;
       return n >= 2 ? n : undefined;
     }, 'write records of PACK-22 in visibility');
     await recordHistory(inventory(), 'inventory-sync-v1-burst-converges');
+    await recordHistory(inventory(), 'inventory-sync-v6-one-request-all-locations');
   });
 
   it('a level changed in the BigCommerce admin is set back to the ERP level; that write\'s own echo starts nothing', async () => {
@@ -103,12 +104,12 @@ describe('inventory ERP -> BigCommerce', () => {
       return x.reasserts > before.reasserts && x.reassertItems >= before.reassertItems + 2 && x.echoesIgnored > before.echoesIgnored ? x : undefined;
     }, 're-assert and its echo');
     // BigCommerce's inventory webhooks name no location: the SKU is written again at each of its
-    // two locations, one call each (adjustments are grouped by location). Only location 1 changes
-    // (location 2 is rewritten at its own level, which BigCommerce does not announce), so one echo.
-    expect(s.writeCalls).toBe(before.writeCalls + 2);
+    // two locations, in one call. Only location 1 changes (location 2 is rewritten at its own level,
+    // which BigCommerce does not announce), so one echo.
+    expect(s.writeCalls).toBe(before.writeCalls + 1);
     expect(s.reassertItems).toBe(before.reassertItems + 2);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect((await summary()).stats.writeCalls).toBe(before.writeCalls + 2);
+    expect((await summary()).stats.writeCalls).toBe(before.writeCalls + 1);
   });
 
   it('units sold in BigCommerce and not yet booked in the ERP are not handed back by a later ERP change', async () => {
