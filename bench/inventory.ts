@@ -449,6 +449,17 @@ export async function main(): Promise<void> {
     ];
     for (const d of details) console.log(`  ${d}`);
     if (process.env.BENCH_TRACE) {
+      // Each echo write after a sale: the level's store changes around it, s after the run began.
+      let shownEchoes = 0;
+      for (const [k, changes] of storeByKey) {
+        const sorted = [...changes].sort((x, y) => x.atMs - y.atMs);
+        sorted.forEach((c, i) => {
+          if (shownEchoes >= 12 || c.cause !== 'adjustment' || c.before !== c.after || sorted[i - 1]?.cause !== 'order') return;
+          shownEchoes++;
+          const around = sorted.slice(Math.max(0, i - 4), i + 1).map((e) => `${s2(e.atMs - runStartMs)} ${e.cause} ${e.before}->${e.after}`);
+          console.log(`  trace echo after sale ${k}: ${around.join(' | ')}`);
+        });
+      }
       // Each oversold level's timeline: ERP on-hand changes and the store's changes, s after phase 2 began.
       for (const k of [...new Set([...b.oversoldSales, ...t.oversoldSales].map((o) => o.key))].slice(0, 6)) {
         const events = [
@@ -457,7 +468,7 @@ export async function main(): Promise<void> {
         ].sort((x, y) => x.atMs - y.atMs);
         console.log(`  trace ${k} (start ${JSON.stringify(starts.find((x) => x.key === k))}): ${events.map((e) => `${s2(e.atMs - tightStartMs)} ${e.text}`).join(' | ')}`);
       }
-      await traceActivities(client, tightStartMs);
+      await traceActivities(client, process.env.BENCH_TRACE === 'run' ? runStartMs : tightStartMs);
     }
     console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
@@ -515,8 +526,17 @@ export async function main(): Promise<void> {
   }
 }
 
-/** BENCH_TRACE: inventorySync's BigCommerce and ERP activities since `fromMs` (scheduled, started, closed), s after it. */
+/**
+ * BENCH_TRACE: inventorySync's BigCommerce and ERP activities since `fromMs` (scheduled with their
+ * input size, started, closed) and the ERP changes it was signalled (levels each), s after it.
+ * BENCH_TRACE=run traces from phase 1's start, any other value from phase 2's.
+ */
 async function traceActivities(client: Client, fromMs: number): Promise<void> {
+  // How many SKUs a lookup or items a write carried, how many levels a change signal.
+  const size = (payload: { data?: Uint8Array | null } | undefined) => {
+    const v: unknown = payload?.data ? JSON.parse(Buffer.from(payload.data).toString('utf8')) : undefined;
+    return Array.isArray(v) ? v.length : v && typeof v === 'object' && 'levels' in v && Array.isArray(v.levels) ? v.levels.length : '?';
+  };
   const history = await client.workflow.getHandle(inventoryWorkflowId(STORE)).fetchHistory();
   const at = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
   const byId = new Map<string, string>();
@@ -529,7 +549,9 @@ async function traceActivities(client: Client, fromMs: number): Promise<void> {
     if (t < fromMs) continue;
     const started = e.activityTaskStartedEventAttributes;
     const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
-    if (scheduled) out.push(`${((t - fromMs) / 1000).toFixed(2)} sched ${scheduled.activityType?.name}`);
+    const signaled = e.workflowExecutionSignaledEventAttributes;
+    if (signaled?.signalName === 'inventoryChanges') out.push(`${((t - fromMs) / 1000).toFixed(2)} changes ${size(signaled.input?.payloads?.[0] ?? undefined)}`);
+    if (scheduled) out.push(`${((t - fromMs) / 1000).toFixed(2)} sched ${scheduled.activityType?.name} ${size(scheduled.input?.payloads?.[0] ?? undefined)}`);
     else if (started) out.push(`${((t - fromMs) / 1000).toFixed(2)} start ${byId.get(String(started.scheduledEventId))}`);
     else if (closed) out.push(`${((t - fromMs) / 1000).toFixed(2)} done ${byId.get(String(closed.scheduledEventId))}`);
   }
