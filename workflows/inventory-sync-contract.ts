@@ -31,6 +31,8 @@ export interface InventorySyncInput {
   /** How long after our write BigCommerce may still apply it ("a short delay"). */
   applyMarginMs: number;
   sweep: { overlapMs: number; initialLookbackMs: number };
+  /** Continue as new once the history has this many events (or the server suggests it). Absent: 8000. */
+  historyLimit?: number;
   carried?: InventoryCarried;
 }
 
@@ -85,6 +87,12 @@ export interface InventoryCarried {
   arrival?: LagHistogram;
   writes: number;
   lastProblem: string | null;
+  /**
+   * Where the previous run's wait for a flush stood (workflow times, ms): when the oldest change not
+   * written came in, the last input that holds the quiet window, an item sold out in the ERP but
+   * shown in BigCommerce. Without it a run continued as new flushed what was dirty at once.
+   */
+  flushTiming?: { firstDirtyAtMs: number; lastInputAtMs: number; soldOutSinceMs?: number };
   /** The last writes (bounded): when, where, how many items. */
   recentWrites?: Array<{ atMs: number; bcLocationId: number; items: number }>;
 }

@@ -99,18 +99,23 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   const salesDuringWrite = patched('inventory-sales-during-write');
   // Runs started before it replay without it: one adjustment carries every location's items (up to 2000), not one per location.
   const allLocations = patched('inventory-one-request-all-locations');
+  // Runs started before it replay without it: a run continued as new keeps waiting for the quiet window
+  // (and the longest wait) its changes were waiting for, instead of flushing them at once.
+  const carryTiming = patched('inventory-carry-flush-timing');
+  const timing = carryTiming ? c.flushTiming : undefined;
+  delete c.flushTiming;
   /** While a batch is out: its items' keys -> the store's sales of them reported meanwhile (units, order time). */
   const writing = new Map<string, Array<{ units: number; createdS: number }>>();
   /** When the first item sold out in the ERP but shown in BigCommerce came in since the last flush began. */
-  let soldOutSinceMs: number | undefined;
+  let soldOutSinceMs: number | undefined = timing?.soldOutSinceMs;
   const bookingWaitMs = input.bookingWaitMs ?? 15_000;
   const dirty = new Set(c.dirty);
   const forced = new Set(c.forced);
   const awaitingBooking = new Set(c.awaitingBooking ?? []);
-  let firstDirtyAtMs = dirty.size ? Date.now() : 0;
+  let firstDirtyAtMs = dirty.size ? (timing?.firstDirtyAtMs ?? Date.now()) : 0;
   /** While a flush runs: when the oldest change it carries came in (for the `summary` query only). */
   let flushingSinceMs: number | undefined;
-  let lastInputAtMs = 0;
+  let lastInputAtMs = timing?.lastInputAtMs ?? 0;
   let inputs = 0;
   const sweepRequests: string[] = [];
   // Declared before the handlers: a signal buffered at start is handled as soon as its handler is set.
@@ -707,8 +712,9 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     }
     show();
     const info = workflowInfo();
-    if ((info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) && sweepRequests.length === 0) {
-      return await continueAsNew<typeof inventorySync>({ ...input, carried: { ...c, dirty: [...dirty], forced: [...forced], awaitingBooking: [...awaitingBooking] } });
+    if ((info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) && sweepRequests.length === 0) {
+      const flushTiming = carryTiming ? { flushTiming: { firstDirtyAtMs, lastInputAtMs, ...(soldOutSinceMs !== undefined ? { soldOutSinceMs } : {}) } } : {};
+      return await continueAsNew<typeof inventorySync>({ ...input, carried: { ...c, dirty: [...dirty], forced: [...forced], awaitingBooking: [...awaitingBooking], ...flushTiming } });
     }
   }
 }

@@ -11,7 +11,9 @@ import { eventually } from '../support/stack';
  * that location is kept until then, so a level the store already shows is not written (an echo
  * write: a call or an item for nothing, and one more absolute write racing the store's own sales).
  * The same for the store's own sales reported while one of our writes is out: one stamped surely
- * after BigCommerce took the write is already off what the store shows.
+ * after BigCommerce took the write is already off what the store shows. And a run continued as new
+ * while changes wait for the quiet window keeps waiting for it (it wrote them at once before: an
+ * extra flush, with its own lookups and write, in the middle of a burst).
  * Driven message by message on the real dev server; BigCommerce answered by a recording stand-in.
  */
 
@@ -84,6 +86,25 @@ describe('inventory: the store\'s sales reported while a write is out', () => {
     await settle();
     expect(store.writes).toHaveLength(2);
     await recordHistory(store.handle, 'inventory-sync-v5-sales-during-write');
+    await store.handle.terminate('test done');
+  });
+});
+
+describe('inventory: a run continued as new mid-wait', () => {
+  it('keeps waiting for the quiet window its changes were waiting for, instead of writing them at once', async () => {
+    // Continue as new after every flush; each write takes 1 s; the quiet window is 4 s.
+    const store = await harness.startStore({ historyLimit: 1, quietMs: 4_000, maxWaitMs: 30_000 }, { writeDelayMs: 1_000 });
+    const firstRun = (await store.handle.describe()).runId;
+    await store.handle.signal(inventoryChangesSignal, { levels: [at('A', '1', 10)] });
+    await eventually(() => store.writes[0], 'write 1 is out', 15_000);
+    // B comes while write 1 is out: it waits for the next flush, which the next run makes.
+    const bAtMs = Date.now();
+    await store.handle.signal(inventoryChangesSignal, { levels: [at('B', '1', 20)] });
+    await eventually(async () => ((await store.handle.describe()).runId !== firstRun ? true : undefined), 'continued as new', 10_000);
+    expect(await nthWrite(store, 2)).toEqual({ B: 19 });
+    // Not flushed at once by the new run: B waited its quiet window (4 s) from when it came.
+    expect(Date.now() - bAtMs).toBeGreaterThan(3_500);
+    await recordHistory(store.handle, 'inventory-sync-v7-carry-flush-timing');
     await store.handle.terminate('test done');
   });
 });
