@@ -537,11 +537,22 @@ async function traceActivities(client: Client, fromMs: number): Promise<void> {
     const v: unknown = payload?.data ? JSON.parse(Buffer.from(payload.data).toString('utf8')) : undefined;
     return Array.isArray(v) ? v.length : v && typeof v === 'object' && 'levels' in v && Array.isArray(v.levels) ? v.levels.length : '?';
   };
-  const history = await client.workflow.getHandle(inventoryWorkflowId(STORE)).fetchHistory();
+  // Every run of the workflow (it continues as new when its history grows), oldest first.
+  const runs: Array<{ runId: string; startMs: number }> = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = "${inventoryWorkflowId(STORE)}"` })) runs.push({ runId: run.runId, startMs: run.startTime.getTime() });
+  const events = [];
+  const runLines: string[] = [];
+  for (const { runId, startMs } of runs.sort((x, y) => x.startMs - y.startMs)) {
+    // Event ids start again in each run: tagged with the run, so a close finds its own schedule.
+    const runEvents = (await client.workflow.getHandle(inventoryWorkflowId(STORE), runId).fetchHistory()).events ?? [];
+    runLines.push(`${((startMs - fromMs) / 1000).toFixed(2)} (${runEvents.length} events)`);
+    for (const e of runEvents) events.push({ ...e, eventId: `${runId}:${String(e.eventId)}` });
+  }
+  console.log(`  trace inventorySync runs (started s after the trace's start): ${runLines.join(', ')}`);
   const at = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
   const byId = new Map<string, string>();
   const out: string[] = [];
-  for (const e of history.events ?? []) {
+  for (const e of events) {
     const t = at(e);
     const id = String(e.eventId);
     const scheduled = e.activityTaskScheduledEventAttributes;
@@ -552,8 +563,9 @@ async function traceActivities(client: Client, fromMs: number): Promise<void> {
     const signaled = e.workflowExecutionSignaledEventAttributes;
     if (signaled?.signalName === 'inventoryChanges') out.push(`${((t - fromMs) / 1000).toFixed(2)} changes ${size(signaled.input?.payloads?.[0] ?? undefined)}`);
     if (scheduled) out.push(`${((t - fromMs) / 1000).toFixed(2)} sched ${scheduled.activityType?.name} ${size(scheduled.input?.payloads?.[0] ?? undefined)}`);
-    else if (started) out.push(`${((t - fromMs) / 1000).toFixed(2)} start ${byId.get(String(started.scheduledEventId))}`);
-    else if (closed) out.push(`${((t - fromMs) / 1000).toFixed(2)} done ${byId.get(String(closed.scheduledEventId))}`);
+    const run = id.slice(0, id.indexOf(':') + 1);
+    if (started) out.push(`${((t - fromMs) / 1000).toFixed(2)} start ${byId.get(run + String(started.scheduledEventId))}`);
+    else if (closed) out.push(`${((t - fromMs) / 1000).toFixed(2)} done ${byId.get(run + String(closed.scheduledEventId))}`);
   }
   console.log(`  trace inventorySync activities: ${out.join(' | ')}`);
 }
