@@ -47,9 +47,18 @@ export function createOmsActivities(deps: { client: ShipStationClient }) {
       });
     },
 
-    /** Cancelled already counts as done; a shipped order is refused (goods left: a person decides). */
-    async cancelOmsOrder(order: OmsOrder): Promise<{ orderId: number; orderStatus: string }> {
+    /**
+     * Cancelled already counts as done; a shipped order is refused (goods left: a person decides).
+     * `onlyIfPresent`: the workflow does not know whether the OMS has the order (an earlier run may
+     * have sent it): look first, and create nothing when it is not there.
+     */
+    async cancelOmsOrder(order: OmsOrder, opts: { onlyIfPresent?: boolean } = {}): Promise<{ orderId: number; orderStatus: string }> {
       return guard(async () => {
+        if (opts.onlyIfPresent) {
+          const there = await findOrderByKey(deps.client, order.orderNumber, order.orderKey);
+          if (!there) return { orderId: 0, orderStatus: 'absent' };
+          if (there.orderStatus === 'cancelled') return { orderId: there.orderId, orderStatus: 'cancelled' };
+        }
         const r = await cancelOmsOrder(deps.client, order);
         return { orderId: r.orderId, orderStatus: r.orderStatus };
       });

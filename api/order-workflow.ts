@@ -1,4 +1,4 @@
-import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowSignalWithStartOptions } from '@temporalio/client';
 import type { Config } from '../config/env';
 import { orderWorkflowId } from '../domain/ids';
 import { BcOrderId, BcStoreHash } from '../domain/search-attributes';
@@ -49,4 +49,31 @@ export async function signalOrder<Args extends unknown[]>(
     staticSummary: summary ?? `BigCommerce order #${orderId} · store ${storeHash}`,
   });
   return { workflowId, runId: handle.signaledRunId };
+}
+
+/**
+ * Whether an order listed by reconciliation (changed at `modifiedS`, BigCommerce's clock) must go to
+ * its workflow. Not when its last run completed after reading the order in that second or later:
+ * that read held the change, and handing it over would start a whole new run for nothing. (Left
+ * open: a second change in the very second of that read whose webhook was also lost. Its webhook
+ * would carry the same hash as the first, so BigCommerce itself tells the two apart only by content.)
+ * A running workflow always gets it (a signal it settles without a read if it saw it).
+ */
+export async function reconcileNeedsHandover(client: Client, storeHash: string, orderId: number, modifiedS: number): Promise<boolean> {
+  const handle = client.workflow.getHandle(orderWorkflowId(storeHash, orderId));
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return true;
+    throw err;
+  }
+  if (status !== 'COMPLETED') return true;
+  return !closedRunSawChange(await handle.result(), modifiedS);
+}
+
+/** A completed run's result (its state) read the order in the second of `modifiedS` or later. Pure. */
+export function closedRunSawChange(result: unknown, modifiedS: number): boolean {
+  const lastReadAtS = (result as { lastReadAtS?: unknown } | null)?.lastReadAtS;
+  return typeof lastReadAtS === 'number' && lastReadAtS >= modifiedS;
 }

@@ -417,11 +417,14 @@ export async function main(): Promise<void> {
       `BigCommerce events per order (first deliveries, by scope): ${JSON.stringify(Object.fromEntries(Object.entries(eventsByScope).map(([k, v]) => [k, Number((v / orders.size).toFixed(2))])))}; ERP pushes: ${JSON.stringify(sandboxes.erp.events.stats)}`,
       `billable actions by type (Temporal server action metric, whole run): ${JSON.stringify(Object.fromEntries(Object.entries(total.byType).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Number((v / orders.size).toFixed(2))])))} per order`,
     ];
-    for (const [id, v] of [...verdicts].filter(([, v]) => v.lost || v.mismatches.length || v.extraErpWrites || v.extraOmsWrites || v.extraShipments).slice(0, 20)) {
+    const flagged = [...verdicts].filter(([, v]) => v.lost || v.mismatches.length || v.extraErpWrites || v.extraOmsWrites || v.extraShipments);
+    // Lost and mismatched orders first: they matter more than an extra write.
+    flagged.sort(([, a], [, b]) => Number(b.lost) - Number(a.lost) || b.mismatches.length - a.mismatches.length);
+    for (const [id, v] of flagged.slice(0, 20)) {
       details.push(`order ${id}: ${v.lost ? 'LOST ' : ''}${v.mismatches.join('; ')}${v.extraErpWrites ? ` extra ERP writes ${v.extraErpWrites}` : ''}${v.extraOmsWrites ? ` extra OMS writes ${v.extraOmsWrites}` : ''}${v.extraShipments ? ` extra shipments ${v.extraShipments}` : ''}`);
     }
     // Why: the runs of the first flagged orders (a new run re-reads and re-writes what an ended one did).
-    for (const [id] of [...verdicts].filter(([, v]) => v.lost || v.mismatches.length || v.extraErpWrites || v.extraOmsWrites).slice(0, 5)) {
+    for (const [id] of flagged.slice(0, 5)) {
       const runs: string[] = [];
       for await (const wf of client.workflow.list({ query: `WorkflowId = "order:${STORE}:${id}"` })) {
         const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();

@@ -3,7 +3,7 @@ import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, 
 import type { Client } from '@temporalio/client';
 import { createBigCommerceActivities } from '../activities/bigcommerce';
 import { createControlActivities } from '../activities/control';
-import { signalOrder } from '../api/order-workflow';
+import { reconcileNeedsHandover, signalOrder } from '../api/order-workflow';
 import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
 import type { OrderSnapshot } from '../connectors/bigcommerce/orders/get-order';
 import type { OrderEvent } from '../domain/order-event';
@@ -77,6 +77,7 @@ export async function startWorkers(
   const signalOrders = async (storeHash: string, orders: OrderSnapshot[]) => {
     for (const { order, readAtS } of orders) {
       const modifiedS = Math.floor(Date.parse(order.dateModified) / 1000);
+      if (!(await reconcileNeedsHandover(deps.client, storeHash, order.id, modifiedS))) continue;
       const event: OrderEvent = { scope: 'bcsync/reconcile', hash: `reconcile:${order.id}:${modifiedS}`, createdAt: modifiedS, snapshot: { order, readAtS } };
       await signalOrder(deps.client, config, storeHash, order.id, orderEventSignal, [event]);
     }

@@ -365,6 +365,7 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
         state.lastReadAtS = e.snapshot.readAtS;
       }
     }
+    const fromReconciliation = events.some((e) => e.snapshot !== undefined);
     // Events from seconds before our last read are already in what we read: no call needed.
     const needRead = forceRead || !state.order || events.some((e) => e.createdAt >= state.lastReadAtS);
     if (needRead) {
@@ -385,15 +386,21 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
       // A write whose answer we never got may still have landed: undo it too (closing and
       // cancelling are idempotent and harmless on an order that is not there). Behind a patch:
       // runs that already went past such a cancellation without undoing replay as they ran.
-      const erpMayHaveIt = state.erp.id !== null || (state.erp.unconfirmed === true && has(UNDO_UNCONFIRMED_PATCH));
-      const omsTarget = state.oms.order ?? (state.oms.unconfirmed && has(UNDO_UNCONFIRMED_PATCH) ? state.oms.unconfirmed : null);
+      // A run that has written nothing (a new run, started by the cancellation's webhook or by
+      // reconciliation after an earlier run ended) cannot know what earlier runs wrote: it closes
+      // the ERP order and cancels the OMS order if they are there (both look first).
+      const wroteNothing = opts.current === true && state.erp.id === null && !state.erp.unconfirmed;
+      const erpMayHaveIt = state.erp.id !== null || (state.erp.unconfirmed === true && has(UNDO_UNCONFIRMED_PATCH)) || wroteNothing;
+      const omsUnknown = opts.current === true && !state.oms.order && !state.oms.unconfirmed;
+      const omsKnown = state.oms.order ?? (state.oms.unconfirmed && has(UNDO_UNCONFIRMED_PATCH) ? state.oms.unconfirmed : null);
+      const omsTarget = omsKnown ?? (omsUnknown ? mapOrderToOmsOrder(storeHash, current, { skuMap: state.skuMap }) : null);
       if (erpMayHaveIt && !state.erp.closed) {
         const r = await step('cancel', () => erp.close.closeSalesOrder(externalId));
         if (!r.ok) return park(r.problem);
         state.erp.closed = true;
       }
-      if (omsTarget && state.oms.status !== 'cancelled') {
-        const r = await step('cancel', () => oms.cancel.cancelOmsOrder(omsTarget));
+      if (omsTarget && omsTarget.items.length > 0 && state.oms.status !== 'cancelled') {
+        const r = await step('cancel', () => oms.cancel.cancelOmsOrder(omsTarget, { onlyIfPresent: omsKnown === null }));
         if (!r.ok) return park(r.problem);
         state.oms.status = 'cancelled';
       }
@@ -411,8 +418,9 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
     // or when the repair of ERP totals asks.
     const rewrite = (decided && state.erp.totalMismatch !== undefined) || events.some((e) => e.repair === 'erp-total');
     if (erpPrint !== state.erp.fingerprint || state.erp.closed || rewrite) {
-      // An earlier write whose answer never came may have landed: the activity looks before it writes.
-      const lookFirst = state.erp.unconfirmed === true;
+      // An earlier write whose answer never came may have landed, and a run that reconciliation
+      // started knows nothing of what earlier runs wrote: the activity looks before it writes.
+      const lookFirst = state.erp.unconfirmed === true || (state.erp.fingerprint === null && fromReconciliation);
       state.erp.unconfirmed = true;
       const r = await step('erp', () => erp.upsert.upsertSalesOrder(salesOrder, { lookFirst }));
       if (!r.ok) {
@@ -446,7 +454,7 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
       const omsPrint = fingerprint(omsOrder);
       const locked = state.oms.status === 'shipped' || state.oms.status === 'cancelled';
       if (omsPrint !== state.oms.fingerprint && !locked && omsOrder.items.length > 0) {
-        const lookFirst = state.oms.unconfirmed != null;
+        const lookFirst = state.oms.unconfirmed != null || (state.oms.fingerprint === null && fromReconciliation);
         state.oms.unconfirmed = omsOrder;
         const r = await step('oms', () => oms.upsert.upsertOmsOrder(omsOrder, { lookFirst }));
         if (!r.ok) {
