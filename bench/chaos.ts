@@ -388,6 +388,12 @@ export async function main(): Promise<void> {
       await sleep(5_000);
     }
     const stillRunning = await running(client);
+    const openRuns: string[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = "orderSync" AND ExecutionStatus = "Running"` })) {
+      const st = await client.workflow.getHandle(wf.workflowId).query('state').catch(() => undefined) as Json;
+      openRuns.push(`${wf.workflowId} ${st ? `${st.status} ${JSON.stringify(st.problem)} BigCommerce status ${st.order?.statusId}` : ''}`);
+      if (openRuns.length >= 10) break;
+    }
     const lastActions = await temporalActions(metricsPort);
     const total = [...run.actionsBefore, lastActions].reduce<ActionCount>((sum, a) => {
       for (const [k, v] of Object.entries(a.byType)) sum.byType[k] = (sum.byType[k] ?? 0) + v;
@@ -413,7 +419,7 @@ export async function main(): Promise<void> {
     const details = [
       ...run.log,
       `orders by shape: ${JSON.stringify(shapes)}`,
-      `duplicate deliveries sent by BigCommerce: ${duplicates}; workflows still running at the end: ${stillRunning}`,
+      `duplicate deliveries sent by BigCommerce: ${duplicates}; workflows still running at the end: ${stillRunning}${openRuns.length ? ` (${openRuns.join('; ')})` : ''}`,
       `BigCommerce events per order (first deliveries, by scope): ${JSON.stringify(Object.fromEntries(Object.entries(eventsByScope).map(([k, v]) => [k, Number((v / orders.size).toFixed(2))])))}; ERP pushes: ${JSON.stringify(sandboxes.erp.events.stats)}`,
       `billable actions by type (Temporal server action metric, whole run): ${JSON.stringify(Object.fromEntries(Object.entries(total.byType).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Number((v / orders.size).toFixed(2))])))} per order`,
     ];

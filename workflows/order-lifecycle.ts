@@ -399,6 +399,13 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
         if (!r.ok) return park(r.problem);
         state.erp.closed = true;
       }
+      // The ERP has the (closed) sales order: its id still belongs on the order, even when the
+      // cancellation came before the write-back did.
+      if (opts.current && state.erp.id && !state.erpIdWrittenBack) {
+        const r = await step('writeBack', () => bc.writeBack.writeBackErpId(orderId, state.erp.id!));
+        if (!r.ok) return park(r.problem);
+        state.erpIdWrittenBack = true;
+      }
       if (omsTarget && omsTarget.items.length > 0 && state.oms.status !== 'cancelled') {
         const r = await step('cancel', () => oms.cancel.cancelOmsOrder(omsTarget, { onlyIfPresent: omsKnown === null }));
         if (!r.ok) return park(r.problem);

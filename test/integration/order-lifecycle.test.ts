@@ -248,6 +248,24 @@ describe('compensation and ops decisions', () => {
     expect(s.oms.status).toBe('awaiting_shipment');
   });
 
+  it('a cancellation that comes before the ERP id was written back still writes it back', async () => {
+    const fault = (body: unknown) => fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await fault({ method: 'POST', path: '^/v3/orders/\\d+/metafields$', status: 503 })).status).toBe(201);
+    const order = await stack.createOrder(demoOrderBody(0));
+    const { externalId, workflowId } = ids(order.id);
+    await parked(order.id);
+    expect((await state(workflowId)).problem?.step).toBe('writeBack');
+    expect((await bcControl(`/orders/${order.id}/status`, { status_id: 5 })).status).toBe(200);
+    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'DELETE' });
+    const done = await eventually(async () => {
+      const s = await state(workflowId);
+      return s.status === 'Synced' && s.erpIdWrittenBack ? s : undefined;
+    }, 'the cancelled order synced with its ERP id written back', 30_000);
+    expect((await erpOrder(externalId))?.status?.id).toBe('H');
+    const metafields = (await (await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/orders/${order.id}/metafields`, { headers: { 'x-auth-token': 'test-token' } })).json()) as { data: Array<{ key: string; value: string }> };
+    expect(metafields.data.find((m) => m.key === 'erp_sales_order_id')?.value).toBe(done.erp.id);
+  });
+
   it('parks through an ERP outage longer than the retry window and resolves by itself after recovery', async () => {
     await erpControl('/outage', { down: true });
     const order = await stack.createOrder(demoOrderBody(1));
