@@ -82,7 +82,7 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
     },
 
     /** Closes every line of the order (cancellation, or compensation). Idempotent. */
-    async closeSalesOrder(externalId: string): Promise<{ closed: boolean; existed: boolean }> {
+    async closeSalesOrder(externalId: string): Promise<{ closed: boolean; existed: boolean; internalId?: string }> {
       return guard(() => closeSalesOrder(deps.netsuite, externalId));
     },
   };

@@ -439,7 +439,18 @@ export async function main(): Promise<void> {
           const scope = input ? (JSON.parse(Buffer.from(input).toString()) as { scope?: string }).scope : undefined;
           return `${e.workflowExecutionSignaledEventAttributes?.signalName}${scope ? `(${scope})` : ''}@${e.eventTime?.seconds}`;
         });
-        runs.push(`run ${wf.startTime.toISOString().slice(11, 19)}-${wf.closeTime?.toISOString().slice(11, 19) ?? 'open'} ${wf.status.name}: ${signals.join(' ')}`);
+        // What the run did: each activity by type and how it ended (the history is kept to read).
+        const scheduled = new Map<string, string>();
+        const steps: string[] = [];
+        for (const e of history.events ?? []) {
+          const s = e.activityTaskScheduledEventAttributes;
+          if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '?');
+          const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+          if (done) steps.push(`${scheduled.get(String(done.scheduledEventId)) ?? '?'}:${e.activityTaskCompletedEventAttributes ? 'ok' : e.activityTaskFailedEventAttributes ? 'failed' : 'timed-out'}`);
+        }
+        const file = path.join(os.tmpdir(), `chaos-order-${id}-${wf.runId}.json`);
+        writeFileSync(file, JSON.stringify(history));
+        runs.push(`run ${wf.startTime.toISOString().slice(11, 19)}-${wf.closeTime?.toISOString().slice(11, 19) ?? 'open'} ${wf.status.name}: ${signals.join(' ')}; activities ${steps.join(' ')}; history ${file}`);
       }
       details.push(`order ${id} runs: ${runs.join(' | ')}`);
     }

@@ -398,6 +398,13 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
         const r = await step('cancel', () => erp.close.closeSalesOrder(externalId));
         if (!r.ok) return park(r.problem);
         state.erp.closed = true;
+        // A write whose answer never came did land: the ERP's answer names the order, and its id
+        // belongs on the BigCommerce order like any other (under the version gate; older results
+        // carry no id, so recorded runs replay as they ran).
+        if (opts.current && state.erp.id === null && r.value.internalId) {
+          state.erp.id = r.value.internalId;
+          state.erp.unconfirmed = false;
+        }
       }
       // The ERP has the (closed) sales order: its id still belongs on the order, even when the
       // cancellation came before the write-back did.

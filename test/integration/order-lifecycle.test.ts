@@ -197,6 +197,12 @@ describe('compensation and ops decisions', () => {
     await expect(run(process.execPath, [CLI, 'retry', 'order:nosuch:1', '--sku-map', 'bad'], { env })).rejects.toThrow(/OLD=NEW/);
   });
 
+  const erpIdMetafield = async (orderId: number): Promise<string | undefined> => {
+    const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/orders/${orderId}/metafields`, { headers: { 'x-auth-token': 'test-token' } });
+    const metafields = (await res.json()) as { data: Array<{ key: string; value: string }> };
+    return metafields.data.find((m) => m.key === 'erp_sales_order_id')?.value;
+  };
+
   it('a cancellation undoes writes whose answers were lost: the ERP and the OMS may have the order though we never heard', async () => {
     const fault = (url: string, body: unknown) => fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const clearFaults = (url: string) => fetch(`${url}/__sandbox/faults`, { method: 'DELETE' });
@@ -214,6 +220,11 @@ describe('compensation and ops decisions', () => {
     await clearFaults(stack.sandboxes.erpUrl);
     await eventually(async () => ((await erpOrder(ids(a.id).externalId))?.status?.id === 'H' ? true : undefined), 'the unconfirmed ERP order closed');
     await eventually(async () => ((await state(ids(a.id).workflowId)).status === 'Synced' ? true : undefined), 'the cancelled order synced');
+    // The closed order is in the ERP, so its id belongs on the BigCommerce order (the close told us it).
+    const erpId = (await erpOrder(ids(a.id).externalId))?.id;
+    expect(erpId).toBeTruthy();
+    expect((await state(ids(a.id).workflowId)).erp.id).toBe(erpId);
+    expect(await erpIdMetafield(a.id)).toBe(erpId);
     await recordHistory(stack.client.workflow.getHandle(ids(a.id).workflowId), 'order-sync-v2-cancel-closes-unconfirmed-erp-order');
     await recordHistory(stack.client.workflow.getHandle(ids(a.id).workflowId), 'order-sync-v3-cancel-closes-unconfirmed-erp-order');
 
@@ -262,8 +273,7 @@ describe('compensation and ops decisions', () => {
       return s.status === 'Synced' && s.erpIdWrittenBack ? s : undefined;
     }, 'the cancelled order synced with its ERP id written back', 30_000);
     expect((await erpOrder(externalId))?.status?.id).toBe('H');
-    const metafields = (await (await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/orders/${order.id}/metafields`, { headers: { 'x-auth-token': 'test-token' } })).json()) as { data: Array<{ key: string; value: string }> };
-    expect(metafields.data.find((m) => m.key === 'erp_sales_order_id')?.value).toBe(done.erp.id);
+    expect(await erpIdMetafield(order.id)).toBe(done.erp.id);
   });
 
   it('parks through an ERP outage longer than the retry window and resolves by itself after recovery', async () => {
