@@ -20,6 +20,7 @@ COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY connectors ./connectors
+COPY clients ./clients
 COPY workers ./workers
 COPY api ./api
 COPY sandbox ./sandbox

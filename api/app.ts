@@ -2,14 +2,14 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ShipStationClient } from '../connectors/oms/shipstation/client';
 import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
-import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce-webhook';
-import { deliveryExceptionRouter } from './delivery-exception';
-import type { ErpEventHandlers } from './erp-event-handlers';
-import { erpWebhookRouter } from './erp-webhook';
-import { omsWebhookRouter } from './oms-webhook';
-import { opsRouter } from './ops';
+import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce/webhook';
+import { deliveryExceptionRouter } from './monitoring/delivery-exception';
+import type { ErpEventHandlers } from './erp/event-handlers';
+import { erpWebhookRouter } from './erp/webhook';
+import { omsWebhookRouter } from './orders/oms-webhook';
+import { opsRouter } from './ops/routes';
 
-export type ApiDeps = WebhookDeps & { oms?: ShipStationClient; /** Tests replace the ERP event handlers (api/erp-event-handlers.ts). */ erpHandlers?: ErpEventHandlers };
+export type ApiDeps = WebhookDeps & { oms?: ShipStationClient; /** Tests replace the ERP event handlers (api/erp/event-handlers.ts). */ erpHandlers?: ErpEventHandlers };
 
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();

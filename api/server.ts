@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../lib/logger';
-import { createOmsClient } from '../config/clients';
+import { createOmsClient } from '../config/connections';
 import { createApiApp } from './app';
 
 export async function startApiServer(

@@ -6,13 +6,13 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { orderWorkflowInput } from '../api/order-workflow';
-import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
+import { orderWorkflowInput } from '../clients/orders';
+import { WEBHOOK_SECRET_HEADER } from '../api/shared/webhook-secret';
 import { startDevServer } from '../cli/dev-server';
 import { loadConfig } from '../config/env';
-import { orderWorkflowId } from '../domain/ids';
-import { BcOrderId, BcStoreHash } from '../domain/search-attributes';
-import { orderEventSignal, orderSync } from '../workflows/order-sync';
+import { orderWorkflowId } from '../domain/shared/ids';
+import { BcOrderId, BcStoreHash } from '../domain/shared/search-attributes';
+import { orderEventSignal, orderSync } from '../workflows/orders/order-sync';
 import { must, writeResult } from './support/result';
 import { actionsBetween, freePort, temporalActions, type ActionCount } from './support/witness';
 

@@ -171,7 +171,7 @@ async function main(argv: string[]): Promise<void> {
       const stores = values.store ? config.stores.filter((s) => s.storeHash === values.store) : config.stores;
       if (stores.length === 0) throw new UsageError(`no store ${values.store} in the configuration`);
       const { Client, Connection } = await import('@temporalio/client');
-      const { requestReconcile } = await import('../ops/reconcile');
+      const { requestReconcile } = await import('../clients/monitoring');
       const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey });
       try {
         const client = new Client({ connection, namespace: config.temporal.namespace });

@@ -3,13 +3,13 @@ import { readPriceRecords, ensurePriceLists } from '../connectors/bigcommerce/ca
 import { readProductsBySku } from '../connectors/bigcommerce/catalog/read-products';
 import { getItemsBySku, listChangedItems } from '../connectors/erp/netsuite/catalog-items';
 import { NetSuiteClient } from '../connectors/erp/netsuite/client';
-import { createStoreClient } from '../config/clients';
+import { createStoreClient } from '../config/connections';
 import type { Config, StoreConfig } from '../config/env';
-import { chunk, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH } from '../domain/catalog-batches';
-import { planCatalogChanges, planSummary, productSkusOf, skuKey, type CatalogPlan } from '../domain/catalog-diff';
-import type { BcPriceRecords, CatalogCursor, CatalogItem } from '../domain/catalog-item';
-import { decideCatalog, requestCatalogRun } from '../ops/catalog';
-import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog-sync';
+import { chunk, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH } from '../domain/catalog/batches';
+import { planCatalogChanges, planSummary, productSkusOf, skuKey, type CatalogPlan } from '../domain/catalog/diff';
+import type { BcPriceRecords, CatalogCursor, CatalogItem } from '../domain/catalog/item';
+import { decideCatalog, requestCatalogRun } from '../clients/catalog';
+import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog/catalog-sync';
 
 /**
  * `bcsync catalog plan|run|retry|skip`. `plan` is the dry run: it reads what a run would read (the

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../domain/shared/search-attributes';
 import { findTemporalBinary, INSTALL_HINT } from './temporal-binary';
 
 export interface DevServerOptions {

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import type { Decision } from '../workflows/order-sync';
-import { decide, listAttention } from '../ops/attention';
+import type { Decision } from '../workflows/orders/order-sync';
+import { decide, listAttention } from '../clients/attention';
 
 /**
  * `bcsync attention list` and `bcsync retry|skip|resolve <workflowId>`: the ops decisions from a

@@ -1,10 +1,10 @@
-import { createOmsClient } from '../config/clients';
+import { createOmsClient } from '../config/connections';
 import type { Config, StoreConfig } from '../config/env';
 import { ensureWebhook } from '../connectors/oms/shipstation/webhooks';
 import { BigCommerceClient } from '../connectors/bigcommerce/client';
 import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/hooks-repair';
-import { requiredHooks } from '../domain/required-hooks';
-import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
+import { requiredHooks } from '../domain/monitoring/required-hooks';
+import { WEBHOOK_SECRET_HEADER } from '../api/shared/webhook-secret';
 
 
 /**

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Config, StoreConfig } from '../config/env';
-import { erpTotalRepairWorkflowId } from '../domain/ids';
+import { erpTotalRepairWorkflowId } from '../domain/shared/ids';
 import { connectClient } from '../workers/temporal-connection';
-import { REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../workflows/repair-erp-totals';
+import { REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../workflows/orders/repair-erp-totals';
 
 /**
  * `bcsync repair erp-totals`: finds the ERP sales orders of orders created in a window whose total

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseLocationMap } from '../domain/inventory-batches';
+import { parseLocationMap } from '../domain/inventory/batches';
 
 /**
  * Every setting the processes read, validated once at start-up. A bad value stops the process with

@@ -3,7 +3,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporal } from '@temporalio/proto';
 import type { Logger } from '../lib/logger';
-import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../domain/shared/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 

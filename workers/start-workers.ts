@@ -1,26 +1,26 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createBigCommerceActivities } from '../activities/bigcommerce';
-import { createControlActivities } from '../activities/control';
-import { reconcileNeedsHandover, signalOrder } from '../api/order-workflow';
-import { WEBHOOK_SECRET_HEADER } from '../api/webhook-secret';
+import { createBigCommerceActivities } from '../activities/orders/bigcommerce';
+import { createControlActivities } from '../activities/monitoring/control';
+import { reconcileNeedsHandover, signalOrder } from '../clients/orders';
+import { WEBHOOK_SECRET_HEADER } from '../api/shared/webhook-secret';
 import type { OrderSnapshot } from '../connectors/bigcommerce/orders/get-order';
-import type { OrderEvent } from '../domain/order-event';
-import { requiredHooks } from '../domain/required-hooks';
-import { orderEventSignal } from '../workflows/order-sync';
-import { createErpActivities } from '../activities/erp';
-import { createErpRefundBcActivities, createErpRefundErpActivities } from '../activities/erp-refunds';
-import { createOmsActivities } from '../activities/oms';
-import { createInventoryBigCommerceActivities, createInventoryControlActivities, createInventoryErpActivities } from '../activities/inventory';
-import { createCatalogBcActivities, createCatalogControlActivities, createCatalogErpActivities } from '../activities/catalog';
+import type { OrderEvent } from '../domain/orders/order-event';
+import { requiredHooks } from '../domain/monitoring/required-hooks';
+import { orderEventSignal } from '../workflows/orders/order-sync';
+import { createErpActivities } from '../activities/orders/erp';
+import { createErpRefundBcActivities, createErpRefundErpActivities } from '../activities/refunds/erp-refunds';
+import { createOmsActivities } from '../activities/orders/oms';
+import { createInventoryBigCommerceActivities, createInventoryControlActivities, createInventoryErpActivities } from '../activities/inventory/inventory';
+import { createCatalogBcActivities, createCatalogControlActivities, createCatalogErpActivities } from '../activities/catalog/catalog';
 import type { Config, StoreConfig } from '../config/env';
 
 import { NetSuiteClient } from '../connectors/erp/netsuite/client';
 
-import { bigCommerceTaskQueue } from '../domain/ids';
+import { bigCommerceTaskQueue } from '../domain/shared/ids';
 import type { Logger } from '../lib/logger';
-import { createOmsClient, createStoreClient } from '../config/clients';
+import { createOmsClient, createStoreClient } from '../config/connections';
 import { activityMetricsInterceptor } from './activity-metrics';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { BigCommerceActivities } from '../../activities/bigcommerce';
-import { bigCommerceTaskQueue } from '../../domain/ids';
-import { PRIORITY } from '../../domain/priorities';
+import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
+import { bigCommerceTaskQueue } from '../../domain/shared/ids';
+import { PRIORITY } from '../../domain/shared/priorities';
 
 export * from '../../workflows';
 

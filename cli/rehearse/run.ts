@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApiServer } from '../../api/server';
 import { loadConfig } from '../../config/env';
-import { erpSalesOrderExternalId, orderWorkflowId } from '../../domain/ids';
+import { erpSalesOrderExternalId, orderWorkflowId } from '../../domain/shared/ids';
 import { createLogger } from '../../lib/logger';
 import type { RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../../workers/runtime';

@@ -1,4 +1,4 @@
-import type { RequiredHook } from '../../domain/required-hooks';
+import type { RequiredHook } from '../../domain/monitoring/required-hooks';
 import type { BigCommerceClient } from './client';
 import { createHook, deleteHook, listHooks, updateHook, type BcHook } from './hooks';
 

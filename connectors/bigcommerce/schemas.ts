@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeMoney } from '../../domain/money';
+import { normalizeMoney } from '../../domain/shared/money';
 
 /**
  * Field types BigCommerce uses across its APIs, validated strictly where the specs are firm and

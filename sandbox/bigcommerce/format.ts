@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fromUnits, toUnits } from '../../domain/money';
+import { fromUnits, toUnits } from '../../domain/shared/money';
 
 /** BigCommerce's wire formats, in one place so every endpoint writes them the same way. */
 

@@ -1,5 +1,5 @@
-import type { ErpEvent } from '../../domain/erp-event';
-import { ERP_TOKEN_HEADER } from '../../api/erp-webhook';
+import type { ErpEvent } from '../../domain/shared/erp-event';
+import { ERP_TOKEN_HEADER } from '../../api/erp/webhook';
 
 type Unsent = ErpEvent extends infer E ? (E extends ErpEvent ? Omit<E, 'eventId'> : never) : never;
 

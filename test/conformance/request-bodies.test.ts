@@ -6,11 +6,11 @@ import { BigCommerceClient } from '../../connectors/bigcommerce/client';
 import { writeAbsoluteLevels } from '../../connectors/bigcommerce/inventory/absolute-adjustment';
 import { ensureRefund } from '../../connectors/bigcommerce/refunds/create-refund';
 import type { FetchLike } from '../../connectors/http';
-import { planCatalogChanges, resolveDeferredPrices, type PriceRecordWrite } from '../../domain/catalog-diff';
-import type { BcProductState, CatalogItem } from '../../domain/catalog-item';
-import { mapErpRefundToBcItems, type ErpRefund } from '../../domain/erp-refund';
-import type { AbsoluteItem } from '../../domain/inventory-batches';
-import type { Address, BcOrder } from '../../domain/order';
+import { planCatalogChanges, resolveDeferredPrices, type PriceRecordWrite } from '../../domain/catalog/diff';
+import type { BcProductState, CatalogItem } from '../../domain/catalog/item';
+import { mapErpRefundToBcItems, type ErpRefund } from '../../domain/refunds/erp-refund';
+import type { AbsoluteItem } from '../../domain/inventory/batches';
+import type { Address, BcOrder } from '../../domain/orders/order';
 import { SpecValidator, specsAvailable, SPEC_DIR, type RequestCheckResult } from './spec-validator';
 
 /**

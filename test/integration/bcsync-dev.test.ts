@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DELIVERY_EXCEPTION_SCOPE, INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/required-hooks';
+import { DELIVERY_EXCEPTION_SCOPE, INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually } from '../support/stack';
 

@@ -7,10 +7,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer } from '../../cli/dev-server';
 import { loadConfig } from '../../config/env';
-import { requestCatalogRun } from '../../ops/catalog';
+import { requestCatalogRun } from '../../clients/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
-import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
+import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync';
 import { logger } from '../support/setup';
 import { eventually, freePort } from '../support/stack';
 

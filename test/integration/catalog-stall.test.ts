@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCatalogStalls } from '../../ops/catalog-stall';
-import { requestCatalogRun } from '../../ops/catalog';
-import { ALERT_DISPATCHER_ID, alertMonitor } from '../../workflows/alerts';
-import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog-sync';
+import { findCatalogStalls } from '../../clients/catalog-stall';
+import { requestCatalogRun } from '../../clients/catalog';
+import { ALERT_DISPATCHER_ID, alertMonitor } from '../../workflows/monitoring/alerts';
+import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog/catalog-sync';
 import { expectUnansweredCountsAsStalled, withoutWorkflowWorker } from '../support/orphan-stall';
 import { startReceiver } from '../support/receiver';
 import { runCatalog } from '../support/store-calls';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCatalogPlan } from '../../cli/catalog';
-import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog-sync';
+import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BcErrorType, BcErpId, BcSyncStatus } from '../../domain/search-attributes';
+import { BcErrorType, BcErpId, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { orderStateQuery } from '../../workflows/order-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
 

@@ -1,8 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { erpTotalRepairWorkflowId } from '../../domain/ids';
-import { orderStateQuery } from '../../workflows/order-sync';
-import { REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/repair-erp-totals';
+import { erpTotalRepairWorkflowId } from '../../domain/shared/ids';
+import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/orders/repair-erp-totals';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 

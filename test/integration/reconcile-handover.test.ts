@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedRunSawChange } from '../../api/order-workflow';
-import { requestReconcile } from '../../ops/reconcile';
-import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/reconcile';
-import { orderStateQuery } from '../../workflows/order-sync';
+import { closedRunSawChange } from '../../clients/orders';
+import { requestReconcile } from '../../clients/monitoring';
+import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/monitoring/reconcile';
+import { orderStateQuery } from '../../workflows/orders/order-sync';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 

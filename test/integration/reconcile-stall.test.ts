@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestReconcile } from '../../ops/reconcile';
-import { findReconcileStalls } from '../../ops/reconcile-stall';
-import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/reconcile';
+import { requestReconcile } from '../../clients/monitoring';
+import { findReconcileStalls } from '../../clients/reconcile-stall';
+import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/monitoring/reconcile';
 import { expectUnansweredCountsAsStalled } from '../support/orphan-stall';
 import { eventually, startStack, type Stack } from '../support/stack';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toUnits } from '../../domain/money';
+import { toUnits } from '../../domain/shared/money';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { orderStateQuery } from '../../workflows/order-sync';
-import { refundStateQuery } from '../../workflows/refund-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { refundStateQuery } from '../../workflows/refunds/refund-sync';
 import { recordHistory } from '../support/histories';
 import { registerHooks } from '../../cli/register-hooks';
-import { requestReconcile } from '../../ops/reconcile';
+import { requestReconcile } from '../../clients/monitoring';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../api/server';
-import { WEBHOOK_SECRET_HEADER } from '../../api/webhook-secret';
+import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { createLazyClient } from '../../workers/temporal-connection';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 import { logger } from '../support/setup';

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env';
-import { WEBHOOK_SECRET_HEADER } from '../../api/webhook-secret';
-import { requestReconcile } from '../../ops/reconcile';
+import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
+import { requestReconcile } from '../../clients/monitoring';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { ALERT_DISPATCHER_ID, alertStateQuery } from '../../workflows/alerts';
-import { reconcileStateQuery, reconcileWorkflowId, type ReconcileState } from '../../workflows/reconcile';
-import { orderStateQuery } from '../../workflows/order-sync';
-import { orderWorkflowId } from '../../domain/ids';
+import { ALERT_DISPATCHER_ID, alertStateQuery } from '../../workflows/monitoring/alerts';
+import { reconcileStateQuery, reconcileWorkflowId, type ReconcileState } from '../../workflows/monitoring/reconcile';
+import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { orderWorkflowId } from '../../domain/shared/ids';
 import type { WorkflowHandle } from '@temporalio/client';
-import { webhookHealth } from '../../workflows/webhook-health';
+import { webhookHealth } from '../../workflows/monitoring/webhook-health';
 import { desiredSchedules, ensureSchedules } from '../../workers/schedules';
 import { startReceiver } from '../support/receiver';
 import { logger } from '../support/setup';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
-import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/required-hooks';
+import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
 
 let stack: Stack;
 let alerts: Awaited<ReturnType<typeof startReceiver>>;

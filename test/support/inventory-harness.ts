@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { InventoryBigCommerceActivities } from '../../activities/inventory';
-import type { AbsoluteItem } from '../../domain/inventory-batches';
-import { bigCommerceTaskQueue, inventoryWorkflowId } from '../../domain/ids';
-import { inventorySync, type InventorySyncInput } from '../../workflows/inventory-sync';
+import type { InventoryBigCommerceActivities } from '../../activities/inventory/inventory';
+import type { AbsoluteItem } from '../../domain/inventory/batches';
+import { bigCommerceTaskQueue, inventoryWorkflowId } from '../../domain/shared/ids';
+import { inventorySync, type InventorySyncInput } from '../../workflows/inventory/inventory-sync';
 
 /**
  * One store's inventorySync on the real dev server, driven message by message, with BigCommerce's

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Config } from '../../config/env';
-import type { Stall } from '../../ops/query-long-lived';
+import type { Stall } from '../../clients/shared/query-long-lived';
 import type { Stack } from './stack';
 
 /** The stack's config with a workflow task queue no worker polls: what it starts, nobody runs. */

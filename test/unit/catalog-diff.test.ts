@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunk, minCalls, priceRecordBatches, productBatches, variantBatches } from '../../domain/catalog-batches';
-import { planCatalogChanges, productSkusOf, resolveDeferredPrices } from '../../domain/catalog-diff';
-import { textDigest, type BcProductState, type CatalogItem } from '../../domain/catalog-item';
+import { chunk, minCalls, priceRecordBatches, productBatches, variantBatches } from '../../domain/catalog/batches';
+import { planCatalogChanges, productSkusOf, resolveDeferredPrices } from '../../domain/catalog/diff';
+import { textDigest, type BcProductState, type CatalogItem } from '../../domain/catalog/item';
 
 const item = (sku: string, over: Partial<CatalogItem> = {}): CatalogItem => ({
   erpId: sku.replace(/\D/g, '') || '1',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { erpOriginOf, erpRefundMarker, ErpRefundMappingError, findRefundFor, mapErpRefundToBcItems, orderIdOfSalesOrder, type ErpRefund } from '../../domain/erp-refund';
-import type { BcOrder } from '../../domain/order';
-import type { BcRefund } from '../../domain/refund';
+import { erpOriginOf, erpRefundMarker, ErpRefundMappingError, findRefundFor, mapErpRefundToBcItems, orderIdOfSalesOrder, type ErpRefund } from '../../domain/refunds/erp-refund';
+import type { BcOrder } from '../../domain/orders/order';
+import type { BcRefund } from '../../domain/refunds/refund';
 
 const address = { firstName: 'Ada', lastName: 'L', company: '', street1: '1 Main', street2: '', city: 'X', state: 'CA', zip: '1', countryIso2: 'US', email: 'a@b.c', phone: '' };
 const order: BcOrder = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareTotals } from '../../domain/erp-total-repair';
-import { erpTotalMismatch, totalMismatchMessage } from '../../domain/order-lifecycle';
+import { compareTotals } from '../../domain/orders/erp-total-repair';
+import { erpTotalMismatch, totalMismatchMessage } from '../../domain/orders/lifecycle';
 
 describe('the ERP total against BigCommerce’s', () => {
   it('agrees to the cent, whatever the precision', () => {

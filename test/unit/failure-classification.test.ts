@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { bigCommerceFailure, erpFailure } from '../../activities/failures';
+import { bigCommerceFailure, erpFailure } from '../../activities/shared/failures';
 import { BigCommerceError, kindForStatus } from '../../connectors/bigcommerce/errors';
 import { ErpError, parseNetSuiteError } from '../../connectors/erp/netsuite/errors';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchesByLocation, lagPercentile, minAdjustmentCalls, newLagHistogram, parseLocationMap, recordLag, type AbsoluteItem } from '../../domain/inventory-batches';
-import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, orderLines, orderUnits, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../../domain/inventory-levels';
+import { batchesByLocation, lagPercentile, minAdjustmentCalls, newLagHistogram, parseLocationMap, recordLag, type AbsoluteItem } from '../../domain/inventory/batches';
+import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, orderLines, orderUnits, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../../domain/inventory/levels';
 
 const level = (sku: string, location: string, available: number, changedAtMs: number): ErpLevel => ({ sku, location, quantityAvailable: available, quantityOnHand: available, changedAtMs });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { levelKey, type PendingSale } from '../../domain/inventory-levels';
-import { bookingAwaited, planItem, pruneSales, readingAfterSale, type PlanView } from '../../domain/inventory-plan';
+import { levelKey, type PendingSale } from '../../domain/inventory/levels';
+import { bookingAwaited, planItem, pruneSales, readingAfterSale, type PlanView } from '../../domain/inventory/plan';
 
 const X = levelKey('X', '1');
 const view = (over: Partial<PlanView> = {}): PlanView => ({

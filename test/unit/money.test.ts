@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMoney, fromUnits, moneyToNumber, multiplyMoney, normalizeMoney, subtractMoney, toUnits } from '../../domain/money';
+import { addMoney, fromUnits, moneyToNumber, multiplyMoney, normalizeMoney, subtractMoney, toUnits } from '../../domain/shared/money';
 
 describe('money as exact decimal strings', () => {
   it('parses BigCommerce amounts in both shapes the spec shows', () => {

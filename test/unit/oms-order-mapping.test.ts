@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toShipStationOrder } from '../../connectors/oms/shipstation/upsert-order';
-import { omsOrderKey } from '../../domain/ids';
-import { mapOrderToOmsOrder, omsStatusForBcStatus } from '../../domain/map-order-to-oms-order';
-import type { Address, BcOrder } from '../../domain/order';
+import { omsOrderKey } from '../../domain/shared/ids';
+import { mapOrderToOmsOrder, omsStatusForBcStatus } from '../../domain/orders/map-order-to-oms-order';
+import type { Address, BcOrder } from '../../domain/orders/order';
 
 const address = (overrides: Partial<Address> = {}): Address => ({
   firstName: 'Jane',

@@ -7,8 +7,8 @@ import { listShipments } from '../../connectors/oms/shipstation/list-shipments';
 import { shipmentsFromNotification, trustedShipmentsUrl } from '../../connectors/oms/shipstation/shipments-from-notification';
 import { upsertOmsOrder } from '../../connectors/oms/shipstation/upsert-order';
 import { ensureWebhook, parseShipStationWebhook } from '../../connectors/oms/shipstation/webhooks';
-import type { OmsOrder } from '../../domain/oms-order';
-import type { Address } from '../../domain/order';
+import type { OmsOrder } from '../../domain/orders/oms-order';
+import type { Address } from '../../domain/orders/order';
 import { createOmsSandbox, DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET, type OmsSandbox } from '../../sandbox/oms/app';
 import { startReceiver } from '../support/receiver';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bcOrderV2Schema, toBcOrder } from '../../connectors/bigcommerce/orders/get-order';
 import { toNetSuiteSalesOrder } from '../../connectors/erp/netsuite/upsert-sales-order';
-import { mapOrderToSalesOrder } from '../../domain/map-order-to-sales-order';
-import { fingerprint } from '../../domain/fingerprint';
-import { addMoney, toUnits } from '../../domain/money';
+import { mapOrderToSalesOrder } from '../../domain/orders/map-order-to-sales-order';
+import { fingerprint } from '../../domain/shared/fingerprint';
+import { addMoney, toUnits } from '../../domain/shared/money';
 
 /** A V2 order as BigCommerce returns it with include=consignments.line_items (shapes from orders.v2.oas2.yml). */
 function v2Order(overrides: Record<string, unknown> = {}) {

@@ -225,7 +225,7 @@ describe('QuotaPacer', () => {
 
   it('keeps its headroom as a share of the quota BigCommerce reports, so a configured quota larger than the real one cannot stall it', () => {
     let now = 0;
-    // As config/clients.ts builds it: 10% headroom, whatever BC_QUOTA says (100,000 here, wrongly).
+    // As config/connections.ts builds it: 10% headroom, whatever BC_QUOTA says (100,000 here, wrongly).
     const pacer = new QuotaPacer({ now: () => now, reserve: 1, reserveShare: 0.1 });
     const seq = pacer.start();
     now = 10;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bcRateLimited } from '../../lib/metrics';
-import { collect429PerMinute, sum429 } from '../../ops/rate-limited-rate';
+import { collect429PerMinute, sum429 } from '../../activities/monitoring/rate-limited-rate';
 
 describe('the 429 rate behind the bigcommerce-429 alert', () => {
   it('adds up every bcsync_bigcommerce_429_total sample of a Prometheus page, and nothing else', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentDeliveries } from '../../api/recent-deliveries';
+import { RecentDeliveries } from '../../api/shared/recent-deliveries';
 
 describe('deliveries already handed to Temporal', () => {
   it('knows a repeat until it expires', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mapRefundToCreditMemo } from '../../domain/map-refund-to-credit-memo';
-import { toUnits } from '../../domain/money';
-import type { BcOrder } from '../../domain/order';
-import type { BcRefund } from '../../domain/refund';
+import { mapRefundToCreditMemo } from '../../domain/refunds/map-refund-to-credit-memo';
+import { toUnits } from '../../domain/shared/money';
+import type { BcOrder } from '../../domain/orders/order';
+import type { BcRefund } from '../../domain/refunds/refund';
 
 const address = { firstName: 'Ada', lastName: 'L', company: '', street1: '1 Main', street2: '', city: 'X', state: 'CA', zip: '1', country: 'US', countryIso2: 'US', email: 'a@b.c', phone: '' };
 const order: BcOrder = {

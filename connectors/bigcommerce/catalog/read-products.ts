@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BcProductState } from '../../../domain/catalog-item';
+import type { BcProductState } from '../../../domain/catalog/item';
 import type { BigCommerceClient } from '../client';
 import { bcProductSchema, toProductState } from './schemas';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textDigest, type BcProductState } from '../../../domain/catalog-item';
+import { textDigest, type BcProductState } from '../../../domain/catalog/item';
 import type { BcFieldError } from '../errors';
 
 /** Catalog V3 shapes we read (products_catalog.v3.yml product_Full, product-variants_catalog.v3.yml), reduced to what the sync owns. */

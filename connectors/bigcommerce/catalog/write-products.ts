@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ParkedItem } from '../../../domain/catalog-item';
-import type { ProductCreate, ProductUpdate } from '../../../domain/catalog-diff';
-import { skuKey } from '../../../domain/catalog-diff';
+import type { ParkedItem } from '../../../domain/catalog/item';
+import type { ProductCreate, ProductUpdate } from '../../../domain/catalog/diff';
+import { skuKey } from '../../../domain/catalog/diff';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { readProductsBySku } from './read-products';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ParkedItem } from '../../../domain/catalog-item';
-import type { VariantWrite } from '../../../domain/catalog-diff';
-import { skuKey } from '../../../domain/catalog-diff';
+import type { ParkedItem } from '../../../domain/catalog/item';
+import type { VariantWrite } from '../../../domain/catalog/diff';
+import { skuKey } from '../../../domain/catalog/diff';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { resolveOptionValueIds } from './option-values';

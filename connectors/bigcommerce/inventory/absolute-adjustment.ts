@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AbsoluteItem } from '../../../domain/inventory-batches';
+import type { AbsoluteItem } from '../../../domain/inventory/batches';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 

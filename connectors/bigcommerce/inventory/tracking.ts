@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ItemRef } from '../../../domain/inventory-batches';
+import type { ItemRef } from '../../../domain/inventory/batches';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { paginateV3 } from '../pagination';

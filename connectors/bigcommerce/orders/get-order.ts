@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Address, BcOrder, OrderFee, OrderLine, OrderLineKind, ShippingDestination } from '../../../domain/order';
+import type { Address, BcOrder, OrderFee, OrderLine, OrderLineKind, ShippingDestination } from '../../../domain/orders/order';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { bcMoney, bcRfc2822Date, nullableString } from '../schemas';

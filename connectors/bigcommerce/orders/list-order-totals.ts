@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OrderTotal } from '../../../domain/erp-total-repair';
+import type { OrderTotal } from '../../../domain/orders/erp-total-repair';
 import type { BigCommerceClient } from '../client';
 import { bcMoney } from '../schemas';
 
@@ -11,7 +11,7 @@ const bcOrderTotalsRow = z.object({
   total_inc_tax: bcMoney,
 });
 
-// --- our model: OrderTotal (domain/erp-total-repair.ts) ---
+// --- our model: OrderTotal (domain/orders/erp-total-repair.ts) ---
 
 /**
  * One page of the orders created in a window, lowest id first, from `afterId` on (keyset paging

@@ -1,4 +1,4 @@
-import type { BcOrder } from '../../../domain/order';
+import type { BcOrder } from '../../../domain/orders/order';
 import type { BigCommerceClient } from '../client';
 import { z } from 'zod';
 import { paginateV2 } from '../pagination';

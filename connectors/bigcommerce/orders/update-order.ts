@@ -1,7 +1,7 @@
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { bcOrderV2Schema, ORDER_READ_QUERY, toBcOrder } from './get-order';
-import type { BcOrder } from '../../../domain/order';
+import type { BcOrder } from '../../../domain/orders/order';
 
 /**
  * Sets an order's status and, optionally, its staff notes. PUT sends only these fields, so nothing

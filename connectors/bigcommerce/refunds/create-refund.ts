@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { BcRefundRequestItem } from '../../../domain/erp-refund';
-import { moneyToNumber } from '../../../domain/money';
-import type { BcRefund } from '../../../domain/refund';
+import type { BcRefundRequestItem } from '../../../domain/refunds/erp-refund';
+import { moneyToNumber } from '../../../domain/shared/money';
+import type { BcRefund } from '../../../domain/refunds/refund';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { bcRefundV3Schema, listOrderRefunds, toBcRefund } from './get-refund';

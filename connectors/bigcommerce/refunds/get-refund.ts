@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { fromUnits, toUnits } from '../../../domain/money';
-import type { BcRefund } from '../../../domain/refund';
+import { fromUnits, toUnits } from '../../../domain/shared/money';
+import type { BcRefund } from '../../../domain/refunds/refund';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CatalogCursor, CatalogItem } from '../../../domain/catalog-item';
+import type { CatalogCursor, CatalogItem } from '../../../domain/catalog/item';
 import type { NetSuiteClient } from './client';
 import { ErpError } from './errors';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ErpRefund, ErpRefundType } from '../../../domain/erp-refund';
-import { fromUnits, toUnits } from '../../../domain/money';
+import type { ErpRefund, ErpRefundType } from '../../../domain/refunds/erp-refund';
+import { fromUnits, toUnits } from '../../../domain/shared/money';
 import type { NetSuiteClient } from './client';
 import { ErpError } from './errors';
 

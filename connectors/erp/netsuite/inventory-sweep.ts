@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErpLevel } from '../../../domain/inventory-levels';
+import type { ErpLevel } from '../../../domain/inventory/levels';
 import type { NetSuiteClient } from './client';
 import { ErpError } from './errors';
 

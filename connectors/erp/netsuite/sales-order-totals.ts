@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeMoney, type Money } from '../../../domain/money';
+import { normalizeMoney, type Money } from '../../../domain/shared/money';
 import type { NetSuiteClient } from './client';
 import { ErpError } from './errors';
 

@@ -1,5 +1,5 @@
-import type { CreditMemo } from '../../../domain/credit-memo';
-import { moneyToNumber } from '../../../domain/money';
+import type { CreditMemo } from '../../../domain/refunds/credit-memo';
+import { moneyToNumber } from '../../../domain/shared/money';
 import type { NetSuiteClient } from './client';
 import { ErpError } from './errors';
 

@@ -1,4 +1,4 @@
-import type { SalesOrder } from '../../../domain/sales-order';
+import type { SalesOrder } from '../../../domain/orders/sales-order';
 import type { NetSuiteClient } from './client';
 
 /**

@@ -1,6 +1,6 @@
-import { moneyToNumber } from '../../../domain/money';
-import type { Address } from '../../../domain/order';
-import type { SalesOrder } from '../../../domain/sales-order';
+import { moneyToNumber } from '../../../domain/shared/money';
+import type { Address } from '../../../domain/orders/order';
+import type { SalesOrder } from '../../../domain/orders/sales-order';
 import type { NetSuiteClient } from './client';
 import { ErpError } from './errors';
 

@@ -1,4 +1,4 @@
-import type { OmsOrder } from '../../../domain/oms-order';
+import type { OmsOrder } from '../../../domain/orders/oms-order';
 import type { ShipStationClient } from './client';
 import { OmsError } from './errors';
 import { upsertOmsOrder, type OmsUpsertResult } from './upsert-order';

@@ -1,4 +1,4 @@
-import type { OmsShipment } from '../../../domain/oms-shipment';
+import type { OmsShipment } from '../../../domain/orders/oms-shipment';
 import type { ShipStationClient } from './client';
 import { ssShipmentList } from './schemas';
 import { toOmsShipment } from './shipment-model';

@@ -1,4 +1,4 @@
-import type { OmsShipment } from '../../../domain/oms-shipment';
+import type { OmsShipment } from '../../../domain/orders/oms-shipment';
 import { fromPacificLocal } from './pacific-time';
 import type { SsShipment } from './schemas';
 

@@ -1,6 +1,6 @@
-import { moneyToNumber } from '../../../domain/money';
-import type { OmsOrder } from '../../../domain/oms-order';
-import type { Address } from '../../../domain/order';
+import { moneyToNumber } from '../../../domain/shared/money';
+import type { OmsOrder } from '../../../domain/orders/oms-order';
+import type { Address } from '../../../domain/orders/order';
 import type { ShipStationClient } from './client';
 import { OmsError } from './errors';
 import { findOrderByKey } from './find-order';
@@ -57,7 +57,7 @@ export function toShipStationOrder(order: OmsOrder, contentFingerprint?: string)
     requestedShippingService: orNull(order.requestedShippingService),
     gift: false,
     // createorder replaces the whole order, custom fields included: customField3 carries what we
-    // wrote, so a retry can tell its own write already landed (activities/oms.ts).
+    // wrote, so a retry can tell its own write already landed (activities/orders/oms.ts).
     ...(contentFingerprint ? { advancedOptions: { customField3: `${FINGERPRINT_PREFIX}${contentFingerprint}` } } : {}),
   };
 }

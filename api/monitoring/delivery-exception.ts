@@ -1,0 +1,66 @@
+import type { Client, Connection } from '@temporalio/client';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Config } from '../../config/env';
+import { storeHashOf, webhookPayloadSchema } from '../../connectors/bigcommerce/webhook-payload';
+import { DELIVERY_EXCEPTION_SCOPE } from '../../domain/monitoring/required-hooks';
+import type { Logger } from '../../lib/logger';
+import { webhooksReceived } from '../../lib/metrics';
+import { alertDispatcher, ALERT_DISPATCHER_ID, alertSignal } from '../../workflows/monitoring/alerts';
+import { webhookHealth } from '../../workflows/monitoring/webhook-health';
+import { secretMatches, WEBHOOK_SECRET_HEADER } from '../shared/webhook-secret';
+
+const exceptionData = z.object({ type: z.literal('webhook'), id: z.number().int(), error_code: z.number().int(), message: z.string().default('') });
+
+/**
+ * `POST /webhooks/bigcommerce/exceptions`: BigCommerce's `store/hook/deliveryException` (90001 not
+ * delivered, will retry; 90002 retries exhausted, hook being disabled; 90003 destination domain
+ * blocked). Each starts the store's webhook health at once instead of at its next tick (bursts
+ * share one run), and a blocked domain, which no repair can lift, alerts ops.
+ */
+export function deliveryExceptionRouter(deps: { client: Client; connection: Connection; logger: Logger; config: Config }): Router {
+  const router = express.Router();
+  const stores = new Set(deps.config.stores.map((s) => s.storeHash));
+  router.post('/webhooks/bigcommerce/exceptions', express.json({ limit: '64kb', type: () => true }), async (req, res) => {
+    if (!secretMatches(req.get(WEBHOOK_SECRET_HEADER), deps.config.api.webhookSecret)) {
+      webhooksReceived.inc({ outcome: 'unauthorized' });
+      return void res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${WEBHOOK_SECRET_HEADER} header` });
+    }
+    const payload = webhookPayloadSchema.safeParse(req.body);
+    const data = payload.success ? exceptionData.safeParse(payload.data.data) : undefined;
+    if (!payload.success || payload.data.scope !== DELIVERY_EXCEPTION_SCOPE || !data?.success) {
+      webhooksReceived.inc({ outcome: 'invalid' });
+      return void res.status(400).json({ error: 'invalid payload', reason: `expected a ${DELIVERY_EXCEPTION_SCOPE} event` });
+    }
+    const storeHash = storeHashOf(payload.data);
+    if (!stores.has(storeHash)) return void res.status(400).json({ error: 'unknown store', reason: `this service does not sync store ${storeHash}` });
+    const { id, error_code: code, message } = data.data;
+    try {
+      await deps.connection.withDeadline(Date.now() + 5_000, async () => {
+        await deps.client.workflow.start(webhookHealth, {
+          workflowId: `webhook-health:${storeHash}:exception`,
+          taskQueue: deps.config.temporal.workflowTaskQueue,
+          args: [{ storeHash, reason: `delivery exception ${code} on hook ${id}` }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Webhook health of store ${storeHash}, after delivery exception ${code}`,
+        });
+        if (code === 90003) {
+          await deps.client.workflow.signalWithStart(alertDispatcher, {
+            workflowId: ALERT_DISPATCHER_ID,
+            taskQueue: deps.config.temporal.workflowTaskQueue,
+            args: [{ cooldownMs: deps.config.alerts.cooldownMs }],
+            signal: alertSignal,
+            signalArgs: [{ key: `domain-blocked:${storeHash}`, severity: 'critical', title: `BigCommerce blocklisted our webhook domain (store ${storeHash})`, text: `${message} Fewer than 90% of deliveries succeeded in 2 minutes; BigCommerce holds events for 3 minutes and retries them. Check the API's health and error rate.` }],
+          });
+        }
+      });
+      deps.logger.warn({ storeHash, hookId: id, code }, `BigCommerce delivery exception: ${message}`);
+      webhooksReceived.inc({ outcome: 'accepted' });
+      res.json({ accepted: true });
+    } catch (err) {
+      deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Temporal did not accept a delivery exception; answering 503');
+      res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+    }
+  });
+  return router;
+}

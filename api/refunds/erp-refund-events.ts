@@ -1,0 +1,74 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../../config/env';
+import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
+import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
+import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';
+import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
+import { erpRefundWorkflowId } from '../../domain/shared/ids';
+import { BcStoreHash } from '../../domain/shared/search-attributes';
+import { erpRefundChangedSignal, erpRefundSync, type ErpRefundSyncInput } from '../../workflows/refunds/erp-refund-sync';
+import type { ErpEventDeps } from '../erp/event-handlers';
+
+export function erpRefundWorkflowInput(config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): ErpRefundSyncInput {
+  return { storeHash, recordType, recordId, erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs };
+}
+
+/**
+ * Signal-with-start `erp-refund:<storeHash>:<recordType>-<recordId>`: a repeated event joins the
+ * running workflow (and wakes one waiting for a return's approval); one after it finished is
+ * refused by the id reuse policy, so a refunded record is never refunded again.
+ */
+export async function startErpRefund(client: Client, config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): Promise<{ workflowId: string; started: boolean }> {
+  const workflowId = erpRefundWorkflowId(storeHash, recordType, recordId);
+  try {
+    await client.workflow.signalWithStart(erpRefundSync, {
+      workflowId,
+      taskQueue: config.temporal.workflowTaskQueue,
+      args: [erpRefundWorkflowInput(config, storeHash, recordType, recordId)],
+      signal: erpRefundChangedSignal,
+      signalArgs: [],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: BcStoreHash, value: storeHash }],
+      staticSummary: `ERP ${recordType} ${recordId} -> BigCommerce refund · store ${storeHash}`,
+    });
+    return { workflowId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    throw err;
+  }
+}
+
+/**
+ * Which store an ERP record belongs to. With one store, that one (no ERP call: the workflow reads
+ * the record and ends as NotOurs if it is not). With several, the record's sales order says: one
+ * read here, and an ERP that does not answer makes the route answer 503, so the ERP sends again.
+ */
+async function storeOf(deps: ErpEventDeps, recordType: ErpRefundType, recordId: string): Promise<string | null> {
+  const stores = deps.config.stores;
+  if (stores.length === 1) return stores[0]!.storeHash;
+  const netsuite = new NetSuiteClient({ apiUrl: deps.config.erp.apiUrl, accessToken: deps.config.erp.accessToken, timeoutMs: 5_000 });
+  const record = await getErpRefund(netsuite, recordType, recordId);
+  return stores.find((s) => orderIdOfSalesOrder(s.storeHash, record.salesOrderExternalId) !== null)?.storeHash ?? null;
+}
+
+/** `refund.authorized` events -> one workflow per ERP record. Record types other than ours are acknowledged and ignored. */
+export async function handleRefundAuthorized(deps: ErpEventDeps, events: RefundAuthorizedEvent[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (!(ERP_REFUND_TYPES as readonly string[]).includes(e.recordType)) {
+      deps.logger.info({ recordType: e.recordType, recordId: e.recordId }, 'refund.authorized for a record type the refund sync does not handle; ignored');
+      continue;
+    }
+    const recordType = e.recordType as ErpRefundType;
+    const key = `${recordType}:${e.recordId}`;
+    if (seen.has(key)) continue; // the same record twice in one batch: one start is enough
+    seen.add(key);
+    const storeHash = await storeOf(deps, recordType, e.recordId);
+    if (!storeHash) {
+      deps.logger.info({ recordType, recordId: e.recordId }, 'ERP refund of a sales order no configured store owns; ignored');
+      continue;
+    }
+    const { workflowId, started } = await startErpRefund(deps.client, deps.config, storeHash, recordType, e.recordId);
+    deps.logger.info({ workflowId, started, eventId: e.eventId }, 'ERP refund event handed to its workflow');
+  }
+}

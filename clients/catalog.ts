@@ -1,0 +1,57 @@
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import type { Config } from '../config/env';
+import { skuKey } from '../domain/catalog/diff';
+import type { ParkedItem } from '../domain/catalog/item';
+import { DecisionRejected } from './attention';
+import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogDecision, type CatalogRunRequest } from '../workflows/catalog/catalog-sync';
+
+/** Wakes a store's catalog sync (starting it if needed): from its watermark, or from `sinceMs`. */
+export async function requestCatalogRun(client: Client, config: Config, storeHash: string, request: CatalogRunRequest): Promise<string> {
+  const workflowId = catalogWorkflowId(storeHash);
+  await client.workflow.signalWithStart(catalogSync, {
+    workflowId,
+    taskQueue: config.temporal.workflowTaskQueue,
+    args: [{ storeHash, erpTaskQueue: config.erp.taskQueue, pageSize: config.catalog.pageSize, overlapMs: config.catalog.overlapMs }],
+    signal: catalogRunSignal,
+    signalArgs: [request],
+    staticSummary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce`,
+  });
+  return workflowId;
+}
+
+/**
+ * Ops decide on a store's parked catalog items (the same `decide` update `bcsync catalog retry|skip`
+ * sends): `retry` reads them again from the ERP and writes them, `skip` accepts them as they are.
+ * Rejected (DecisionRejected) when nothing is parked, or when none of the given SKUs is. With
+ * `waitMs`, gives up waiting after that long and answers `done: false`: the workflow has accepted the
+ * decision and carries on (a retry of many items waits for the store's rate-limited queue).
+ * Throws WorkflowNotFoundError when the store has no catalog workflow.
+ */
+export async function decideCatalog(
+  client: Client,
+  storeHash: string,
+  decision: CatalogDecision,
+  opts: { waitMs?: number } = {},
+): Promise<{ workflowId: string; done: true; parked: ParkedItem[] } | { workflowId: string; done: false }> {
+  const workflowId = catalogWorkflowId(storeHash);
+  const handle = client.workflow.getHandle(workflowId);
+  if (decision.skus?.length) {
+    // The workflow ignores SKUs that are not parked; say so instead of answering with a no-op.
+    const parked = new Set((await handle.query(catalogStateQuery)).parked.map((p) => skuKey(p.sku)));
+    if (!decision.skus.some((s) => parked.has(skuKey(s)))) throw new DecisionRejected(`none of ${decision.skus.join(', ')} is parked in ${workflowId}`);
+  }
+  try {
+    const update = await handle.startUpdate(catalogDecideUpdate, { args: [decision], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    if (opts.waitMs === undefined) return { workflowId, done: true, ...(await update.result()) };
+    try {
+      return { workflowId, done: true, ...(await client.connection.withDeadline(Date.now() + opts.waitMs, () => update.result())) };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { workflowId, done: false };
+      throw err;
+    }
+  } catch (err) {
+    // The workflow's validator refused it (e.g. nothing is parked): the update's outcome is that failure.
+    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRejected(err.cause?.message ?? err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,250 @@
+import {
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import { activityStep } from '../shared/activity-step';
+import { handleRetrySkipDecisions, nextDecision, type RetrySkipDecision } from '../shared/decisions';
+import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
+import type { ErpActivities } from '../../activities/orders/erp';
+import type { CreditMemo } from '../../domain/refunds/credit-memo';
+import { erpOriginOf } from '../../domain/refunds/erp-refund';
+import { bigCommerceTaskQueue, erpCreditMemoExternalId, erpSalesOrderExternalId, orderWorkflowId } from '../../domain/shared/ids';
+import { mapRefundToCreditMemo } from '../../domain/refunds/map-refund-to-credit-memo';
+import { PRIORITY } from '../../domain/shared/priorities';
+import { isDeclined, type BcRefund } from '../../domain/refunds/refund';
+import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
+
+export interface RefundSyncInput {
+  storeHash: string;
+  orderId: number;
+  refundId: number;
+  erpTaskQueue: string;
+  /** How long a step retries a transient failure before the refund parks. */
+  retryWindowMs: number;
+  /** A refund parked on a transient cause tries again by itself after this. */
+  parkRetryMs: number;
+  /** How long to wait for the order's sales order to reach the ERP (webhooks arrive out of order). */
+  orderWaitMs: number;
+  /** After booking: when to look again for a declined payment (BigCommerce settles it later). */
+  declineChecksMs: number[];
+}
+
+/**
+ * Booked: in the ERP. Declined: declined before booking, nothing booked. Reversed: booked, then
+ * declined and taken back. FromErp: made by the ERP -> BigCommerce refund sync for an ERP record
+ * (it carries our marker), so the ERP has it already and nothing is booked.
+ */
+export type RefundStatus = 'Waiting' | 'Booked' | 'Declined' | 'Reversed' | 'NeedsAttention' | 'Skipped' | 'FromErp';
+
+/** Runs from before it skip nothing; from it on, a refund our ERP sync made is not booked back into the ERP. */
+const ERP_INITIATED_SKIP_PATCH = 'erp-initiated-refund-skip';
+
+export interface RefundProblem {
+  type: string;
+  message: string;
+  step: 'fetch' | 'waitForOrder' | 'map' | 'erp' | 'reverse';
+  transient: boolean;
+}
+
+export interface RefundSyncState {
+  status: RefundStatus;
+  refund: BcRefund | null;
+  creditMemo: { externalId: string; id: string | null; total: string } | null;
+  problem: RefundProblem | null;
+  declineChecks: number;
+  lastDecision: { action: 'retry' | 'skip'; at: string } | null;
+}
+
+/** What the order's own workflow is told, so ops see one picture per order. */
+export interface RefundNote {
+  refundId: number;
+  status: RefundStatus;
+  amount: string;
+  creditMemoId: string | null;
+}
+
+export const refundStateQuery = defineQuery<RefundSyncState>('state');
+/** Ops decide on a parked refund: try again now, or give it up. */
+export type RefundDecision = RetrySkipDecision;
+export const refundDecideSignal = defineSignal<[RefundDecision]>('decide');
+/** The same decision as an update (ops API, CLI): answers with where it led. */
+export const refundDecideUpdate = defineUpdate<{ status: RefundStatus; problem: RefundProblem | null }, [RefundDecision]>('decide');
+/** Defined here, handled by the order's workflow. */
+export const refundNoteSignal = defineSignal<[RefundNote]>('refund');
+
+/**
+ * One BigCommerce refund, `refund:<storeHash>:<refundId>`, booked in the ERP exactly once: read the
+ * refund and its order, wait until the order's sales order is in the ERP, upsert a credit memo keyed
+ * by the refund id, then look again a few times for a declined payment and take the credit memo back
+ * if there is one. A step that cannot succeed parks the refund for ops, as orders do.
+ */
+export async function refundSync(input: RefundSyncInput): Promise<RefundSyncState> {
+  const { storeHash, orderId, refundId } = input;
+  const state: RefundSyncState = { status: 'Waiting', refund: null, creditMemo: null, problem: null, declineChecks: 0, lastDecision: null };
+  let attempting = false;
+  setHandler(refundStateQuery, () => state);
+  const decisions = handleRetrySkipDecisions({
+    signal: refundDecideSignal,
+    update: refundDecideUpdate,
+    what: 'a refund',
+    parked: () => !!state.problem,
+    attempting: () => attempting,
+    answer: () => ({ status: state.status, problem: state.problem }),
+  });
+
+  const retryFor = (ms: number): Pick<ActivityOptions, 'scheduleToCloseTimeout' | 'retry'> => ({
+    scheduleToCloseTimeout: ms,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });
+  const bc = proxyActivities<BigCommerceActivities>({
+    taskQueue: bigCommerceTaskQueue(storeHash),
+    startToCloseTimeout: '2m',
+    priority: PRIORITY.orders,
+    ...retryFor(input.retryWindowMs),
+    summary: `fetch BigCommerce refund ${refundId} of order ${orderId}`,
+  });
+  const salesOrderExternalId = erpSalesOrderExternalId(storeHash, orderId);
+  const waitForOrder = proxyActivities<ErpActivities>({
+    taskQueue: input.erpTaskQueue,
+    startToCloseTimeout: '60s',
+    scheduleToCloseTimeout: input.orderWaitMs,
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
+    summary: `wait for ERP sales order ${salesOrderExternalId}`,
+  });
+  const creditMemoExternalId = erpCreditMemoExternalId(storeHash, refundId);
+  const erp = proxyActivities<ErpActivities>({ taskQueue: input.erpTaskQueue, startToCloseTimeout: '60s', ...retryFor(input.retryWindowMs), summary: `book ERP credit memo ${creditMemoExternalId}` });
+
+  // Normally set at start (free); an upsert (billed) only for a run started without them.
+  if (!workflowInfo().typedSearchAttributes.get(BcOrderId)) {
+    upsertSearchAttributes([
+      { key: BcStoreHash, value: storeHash },
+      { key: BcOrderId, value: orderId },
+    ]);
+  }
+  let shown = '';
+  const publish = () => {
+    const attrs = { status: state.status === 'Waiting' ? '' : state.status === 'Booked' ? 'Synced' : state.status, error: state.problem?.type ?? '', erpId: state.creditMemo?.id ?? '' };
+    const key = JSON.stringify(attrs);
+    if (key !== shown) {
+      upsertSearchAttributes([
+        { key: BcSyncStatus, value: attrs.status || null },
+        { key: BcErrorType, value: attrs.error || null },
+        { key: BcErpId, value: attrs.erpId || null },
+      ]);
+      shown = key;
+    }
+    const r = state.refund;
+    setCurrentDetails(
+      [
+        `**BigCommerce refund ${refundId}** of order ${orderId} (store \`${storeHash}\`)${r ? ` · ${r.totalAmount.slice(0, -2)} incl. tax ${r.totalTax.slice(0, -2)}` : ''}`,
+        `- Status: **${state.status}**${state.creditMemo?.id ? ` · ERP credit memo ${state.creditMemo.id} (${state.creditMemo.externalId})` : ''} · decline checks ${state.declineChecks}/${input.declineChecksMs.length}`,
+        ...(state.problem
+          ? [`- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`, '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`']
+          : []),
+      ].join('\n'),
+    );
+  };
+
+  const step = <T>(name: RefundProblem['step'], fn: () => Promise<T>) => activityStep(name, fn);
+
+  async function notifyOrder(): Promise<void> {
+    const note: RefundNote = { refundId, status: state.status, amount: state.refund?.totalAmount ?? '0', creditMemoId: state.creditMemo?.id ?? null };
+    try {
+      await getExternalWorkflowHandle(orderWorkflowId(storeHash, orderId)).signal(refundNoteSignal, note);
+    } catch {
+      // The order's run has ended (terminal and quiet): its next run reads the order afresh.
+    }
+  }
+
+  /** Read, wait for the order in the ERP, book. True when done (booked, or declined before booking). */
+  async function book(): Promise<RefundProblem | null> {
+    const read = await step('fetch', () => bc.fetchRefund(refundId, orderId, true));
+    if (!read.ok) return read.problem;
+    state.refund = read.value.refund;
+    // Our own refund for an ERP cash refund or return: the ERP record is the booking; a credit memo would count it twice.
+    if (erpOriginOf(state.refund) && patched(ERP_INITIATED_SKIP_PATCH)) {
+      state.status = 'FromErp';
+      return null;
+    }
+    if (isDeclined(state.refund)) {
+      state.status = 'Declined';
+      return null;
+    }
+    const so = await step('waitForOrder', () => waitForOrder.awaitSalesOrder(salesOrderExternalId));
+    if (!so.ok) return so.problem;
+    let memo: CreditMemo;
+    try {
+      memo = mapRefundToCreditMemo(storeHash, read.value.order!, state.refund);
+    } catch (err) {
+      return { type: 'RefundMappingError', message: (err as Error).message, step: 'map', transient: false };
+    }
+    state.creditMemo = { externalId: memo.externalId, id: null, total: memo.total };
+    const booked = await step('erp', () => erp.upsertCreditMemo(memo));
+    if (!booked.ok) return booked.problem;
+    state.creditMemo.id = booked.value.internalId;
+    state.status = 'Booked';
+    return null;
+  }
+
+  /** Runs `attempt` until it succeeds; a failure parks until ops decide (or, if transient, a while passes). */
+  async function untilDone(attempt: () => Promise<RefundProblem | null>): Promise<'done' | 'skipped'> {
+    for (;;) {
+      attempting = true;
+      const problem = await attempt();
+      attempting = false;
+      if (!problem) {
+        state.problem = null;
+        publish();
+        return 'done';
+      }
+      state.problem = problem;
+      state.status = 'NeedsAttention';
+      publish();
+      const d = await nextDecision(decisions, problem.transient, input.parkRetryMs);
+      if (d) state.lastDecision = { action: d.action, at: new Date().toISOString() };
+      if (d?.action === 'skip') {
+        state.status = 'Skipped';
+        state.problem = null;
+        publish();
+        return 'skipped';
+      }
+    }
+  }
+
+  publish();
+  if ((await untilDone(book)) === 'skipped') return state;
+  // The ERP sync tells the order about a refund it made itself (with the ERP record's number).
+  if (state.status === 'FromErp') return state;
+  await notifyOrder();
+  if (state.status !== 'Booked') return state;
+
+  for (const delayMs of input.declineChecksMs) {
+    await sleep(delayMs);
+    const again = await step('fetch', () => bc.fetchRefund(refundId, orderId, false));
+    // A check that fails is not a decline: the next check (or ops) looks again.
+    if (!again.ok) continue;
+    state.declineChecks++;
+    state.refund = again.value.refund;
+    if (isDeclined(state.refund)) {
+      const outcome = await untilDone(async () => {
+        const r = await step('reverse', () => erp.reverseCreditMemo(creditMemoExternalId));
+        if (r.ok) state.status = 'Reversed';
+        return r.ok ? null : r.problem;
+      });
+      if (outcome === 'done') await notifyOrder();
+      return state;
+    }
+    publish();
+  }
+  return state;
+}
