@@ -6,7 +6,8 @@ import { v2Error, v3Error } from './format';
 import { rateLimitHeaders, StoreRateLimiter } from './rate-limiter';
 import { RequestLog, requestLogMiddleware } from './request-log';
 import { storeRouters } from './routes';
-import { freshData, loadOrFresh, type BcSandboxData } from './state';
+import { freshData, loadOrFresh } from './seed';
+import type { BcSandboxData } from './state';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
 export interface BcSandboxOptions {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SandboxContext } from './context';
 import { resolveItem } from './inventory-items';
-import { applyStockChanges, getLevel, hasLevel, levelKey, MAX_STOCK, type Method, type StockChange } from './inventory';
+import { applyStockChanges, getLevel, hasLevel, levelKey, MAX_STOCK, type StockChange } from './inventory';
+import type { Method } from './inventory-record';
 import { nextId, type BcSandboxData } from './state';
 import { invalidJson, tooManyItems, V3Failure } from './v3-errors';
 

@@ -2,7 +2,9 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { findVariant } from './catalog';
 import type { SandboxContext } from './context';
-import type { Method } from './inventory';
+
+/** How a stock change was written: an absolute level or a relative delta. */
+export type Method = 'absolute' | 'relative';
 
 /**
  * The store's own record of every stock change it applied, while the request log records

@@ -1,6 +1,6 @@
 import { findProduct, findVariant, isBaseVariant, variantsOf } from './catalog';
 import type { SandboxContext } from './context';
-import { recordStockChange } from './inventory-record';
+import { recordStockChange, type Method } from './inventory-record';
 import type { BcSandboxData, InventoryLevel, V3Product } from './state';
 
 /**
@@ -60,8 +60,6 @@ export interface StockChange {
   /** The new on-hand level (absolute) or the delta (relative). */
   value: number;
 }
-
-export type Method = 'absolute' | 'relative';
 
 /** Why an item of a relative adjustment cannot be applied, or undefined when it can. */
 export function relativeProblem(data: BcSandboxData, change: StockChange): string | undefined {

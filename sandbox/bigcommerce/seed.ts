@@ -159,3 +159,47 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
   };
   data.nextIds.priceList = 2;
 }
+
+/** A fresh store: empty but for the seeded catalog, customers, locations and price list. */
+export function freshData(nowMs: number = Date.now()): BcSandboxData {
+  const data: BcSandboxData = {
+    schemaVersion: 4,
+    nextIds: {
+      order: 100,
+      orderProduct: 1,
+      orderAddress: 1,
+      hook: 1,
+      shipment: 1,
+      refund: 1,
+      refundPayment: 1,
+      product: 111,
+      variant: 1,
+      customer: 1,
+      customerAddress: 1,
+      location: 1,
+      priceList: 1,
+      transaction: 1,
+      metafield: 1,
+    },
+    products: {},
+    variants: {},
+    productOptions: {},
+    locations: {},
+    inventory: {},
+    customers: {},
+    priceLists: {},
+    orders: {},
+    refunds: {},
+    hooks: {},
+    hookAdminEmails: {},
+    orderMetafields: {},
+  };
+  seedCatalog(data, nowMs);
+  return data;
+}
+
+/** Data saved by an older sandbox (another schemaVersion) is not migrated: it starts fresh. */
+export function loadOrFresh(saved: unknown, nowMs: number = Date.now()): BcSandboxData {
+  if (saved && typeof saved === 'object' && (saved as { schemaVersion?: unknown }).schemaVersion === 4) return saved as BcSandboxData;
+  return freshData(nowMs);
+}

@@ -1,11 +1,17 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { erpCatalogExtension } from './catalog';
+import { erpRefundsExtension } from './erp-refunds';
 import { ErpEventPusher } from './events';
-import { ERP_EXTENSIONS, type ErpSandboxContext } from './extensions';
+import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
 import { ErpGovernance } from './governance';
 import { SuiteQlRegistry } from './suiteql';
 import { NetSuiteInputError, netSuiteError, parseRecordBody, recordNotFound, upsertExternalId } from './netsuite-errors';
 import { freshErpData, upgradeErpData, type ErpCreditMemo, type ErpCustomer, type ErpItem, type ErpSalesOrder, type ErpSandboxData } from './state';
+import { erpStockExtension } from './stock';
+
+/** The parts of the ERP sandbox that plug themselves in (extensions.ts), one line each. */
+const ERP_EXTENSIONS: readonly ErpSandboxExtension[] = [erpCatalogExtension, erpRefundsExtension, erpStockExtension];
 
 export interface ErpSandboxOptions {
   accessToken?: string;

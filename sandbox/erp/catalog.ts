@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
+import type { ErpCatalogRecord } from './state';
 import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
 
 /**
@@ -11,25 +12,6 @@ import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
  * Answers the two SuiteQL queries the catalog sync sends (connectors/erp/netsuite/catalog-items.ts):
  * items changed after a (lastmodifieddate, id) keyset cursor, or items by SKU, and their prices.
  */
-
-export interface ErpCatalogRecord {
-  /** The item's internal id (the same as its `items` entry). */
-  id: string;
-  sku: string;
-  displayName: string;
-  storeDescription: string;
-  weight: number;
-  isInactive: boolean;
-  /** NetSuite `matrixtype`: PARENT, CHILD, or null for a plain item. */
-  matrixType: 'PARENT' | 'CHILD' | null;
-  /** A matrix child's parent SKU. */
-  parentSku: string | null;
-  /** A matrix child's option values, e.g. {"Size": "M"} (custitem_bcsync_options, "Size=M;Color=Red"). */
-  options: Record<string, string>;
-  /** Price per price level name; "Base Price" is the store price. */
-  prices: Record<string, number>;
-  lastModifiedMs: number;
-}
 
 export const BASE_PRICE_LEVEL = 'Base Price';
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ErpSandboxContext } from './extensions';
 import { netSuiteError, recordNotFound } from './netsuite-errors';
-import type { ErpSalesOrder, ErpSalesOrderLine } from './state';
+import type { ErpRefundLineRecord, ErpRefundRecord, ErpRefundRecordType, ErpRefundsData, ErpSalesOrder, ErpSalesOrderLine } from './state';
 import { formatTimestamp, parseToTimestamp } from './suiteql';
 
 /**
@@ -12,36 +12,6 @@ import { formatTimestamp, parseToTimestamp } from './suiteql';
  * The sync reads them with GET, links the BigCommerce refund back with PATCH
  * (`custbody_bcsync_bc_refund_id`), and sweeps the unlinked ones with a SuiteQL query.
  */
-
-export type ErpRefundRecordType = 'cashRefund' | 'returnAuthorization';
-
-export interface ErpRefundLineRecord extends ErpSalesOrderLine {
-  /** Return authorizations: units the warehouse received back (item receipt). */
-  quantityReceived?: number;
-}
-
-export interface ErpRefundRecord {
-  id: string;
-  type: ErpRefundRecordType;
-  tranId: string;
-  entity: ErpSalesOrder['entity'];
-  createdFrom: { id: string; externalId: string; refName: string };
-  /** NetSuite's status ids: cash refund `R` Refunded; return `A` Pending Approval, `B` Pending Receipt, `F` Pending Refund, `H` Closed. */
-  status: { id: string; refName: string };
-  lines: ErpRefundLineRecord[];
-  shippingCost: number;
-  memo: string;
-  /** Body fields written by integrations (custbody_bcsync_bc_refund_id). */
-  fields: Record<string, unknown>;
-  createdMs: number;
-  modifiedMs: number;
-}
-
-export interface ErpRefundsData {
-  records: Record<string, ErpRefundRecord>;
-  /** PATCHes per record (`cashRefund:1005`): how tests prove the link was written once. */
-  writes: Record<string, number>;
-}
 
 const STATUS = {
   refunded: { id: 'R', refName: 'Refunded' },

@@ -1,15 +1,13 @@
 import type { Router } from 'express';
-import { erpCatalogExtension } from './catalog';
-import { erpRefundsExtension } from './erp-refunds';
 import type { ErpEventPusher } from './events';
-import { erpStockExtension } from './stock';
 import type { ErpItem, ErpSalesOrder, ErpSalesOrderLine, ErpSandboxData } from './state';
 import type { SuiteQlRegistry } from './suiteql';
 
 /**
  * What a part of the ERP sandbox (stock, catalog, ERP-side refunds) gets to plug itself in with.
- * Each part keeps its own records in its own field of `data`, its own routes and SuiteQL answers,
- * so the parts stay in separate files.
+ * Each part keeps its own records in its own field of `data` (their shapes are declared with the rest
+ * of the data in state.ts), its own routes and SuiteQL answers, so the parts stay in separate files;
+ * app.ts lists the parts and plugs each one in.
  */
 export interface ErpSandboxContext {
   data: ErpSandboxData;
@@ -32,9 +30,3 @@ export interface ErpSandboxContext {
 }
 
 export type ErpSandboxExtension = (ctx: ErpSandboxContext) => void;
-
-/** Each part of the sandbox adds itself here, one line each. */
-export const ERP_EXTENSIONS: ErpSandboxExtension[] = [];
-ERP_EXTENSIONS.push(erpCatalogExtension);
-ERP_EXTENSIONS.push(erpRefundsExtension);
-ERP_EXTENSIONS.push(erpStockExtension);

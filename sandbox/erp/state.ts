@@ -1,7 +1,4 @@
 import { SEED_SKUS } from '../bigcommerce/seed';
-import type { ErpCatalogRecord } from './catalog';
-import type { ErpRefundsData } from './erp-refunds';
-import type { ErpStockData } from './stock';
 
 /** NetSuite-shaped records as the ERP sandbox keeps them (plain JSON, persisted by `bcsync dev`). */
 export interface ErpItem {
@@ -54,6 +51,72 @@ export interface ErpCreditMemo {
   lines: ErpSalesOrderLine[];
   createdMs: number;
   modifiedMs: number;
+}
+
+/** The catalog part's record of one SKU (sandbox/erp/catalog.ts). */
+export interface ErpCatalogRecord {
+  /** The item's internal id (the same as its `items` entry). */
+  id: string;
+  sku: string;
+  displayName: string;
+  storeDescription: string;
+  weight: number;
+  isInactive: boolean;
+  /** NetSuite `matrixtype`: PARENT, CHILD, or null for a plain item. */
+  matrixType: 'PARENT' | 'CHILD' | null;
+  /** A matrix child's parent SKU. */
+  parentSku: string | null;
+  /** A matrix child's option values, e.g. {"Size": "M"} (custitem_bcsync_options, "Size=M;Color=Red"). */
+  options: Record<string, string>;
+  /** Price per price level name; "Base Price" is the store price. */
+  prices: Record<string, number>;
+  lastModifiedMs: number;
+}
+
+/** ERP-side refunds (sandbox/erp/erp-refunds.ts). */
+export type ErpRefundRecordType = 'cashRefund' | 'returnAuthorization';
+
+export interface ErpRefundLineRecord extends ErpSalesOrderLine {
+  /** Return authorizations: units the warehouse received back (item receipt). */
+  quantityReceived?: number;
+}
+
+export interface ErpRefundRecord {
+  id: string;
+  type: ErpRefundRecordType;
+  tranId: string;
+  entity: ErpSalesOrder['entity'];
+  createdFrom: { id: string; externalId: string; refName: string };
+  /** NetSuite's status ids: cash refund `R` Refunded; return `A` Pending Approval, `B` Pending Receipt, `F` Pending Refund, `H` Closed. */
+  status: { id: string; refName: string };
+  lines: ErpRefundLineRecord[];
+  shippingCost: number;
+  memo: string;
+  /** Body fields written by integrations (custbody_bcsync_bc_refund_id). */
+  fields: Record<string, unknown>;
+  createdMs: number;
+  modifiedMs: number;
+}
+
+export interface ErpRefundsData {
+  records: Record<string, ErpRefundRecord>;
+  /** PATCHes per record (`cashRefund:1005`): how tests prove the link was written once. */
+  writes: Record<string, number>;
+}
+
+/** Stock per item and location (sandbox/erp/stock.ts). */
+export interface ErpStockLevel {
+  onHand: number;
+  committed: number;
+  /** ERP clock (epoch ms) of the last change: the sweep's watermark column. */
+  modifiedMs: number;
+}
+
+export interface ErpStockData {
+  /** `<sku>|<location>` -> level. */
+  levels: Record<string, ErpStockLevel>;
+  /** Units committed per sales order id and SKU (what a close releases, what a rewrite replaces). */
+  committedByOrder: Record<string, Record<string, number>>;
 }
 
 export interface ErpSandboxData {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
 import { SEED_STOCK } from '../bigcommerce/seed';
-import { CHARGE_ITEMS, type ErpSalesOrder, type ErpSandboxData } from './state';
+import { CHARGE_ITEMS, type ErpSalesOrder, type ErpSandboxData, type ErpStockData, type ErpStockLevel } from './state';
 import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
 
 /**
@@ -11,20 +11,6 @@ import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
  * releases them); available = on hand - committed. Every change is stamped with the ERP's clock and
  * pushed as an `inventory.changed` event (ctx.events), and shows in the sweep's SuiteQL.
  */
-
-export interface ErpStockLevel {
-  onHand: number;
-  committed: number;
-  /** ERP clock (epoch ms) of the last change: the sweep's watermark column. */
-  modifiedMs: number;
-}
-
-export interface ErpStockData {
-  /** `<sku>|<location>` -> level. */
-  levels: Record<string, ErpStockLevel>;
-  /** Units committed per sales order id and SKU (what a close releases, what a rewrite replaces). */
-  committedByOrder: Record<string, Record<string, number>>;
-}
 
 /** Where sales orders commit their stock (NetSuite: the order's location; the sandbox keeps one). */
 export const ORDER_LOCATION = '1';
