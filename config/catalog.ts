@@ -4,8 +4,9 @@ import { defineSettings, duration, kind, setting } from './setting';
 /** The catalog and prices (ERP -> BigCommerce): its schedule, pages and stall limit. */
 export const catalogSettings = defineSettings({
   flow: 'Catalog',
-  title: 'Catalog and prices',
+  title: 'Catalog',
   module: 'config/catalog.ts',
+  about: 'Items and prices, ERP -> BigCommerce.',
   settings: {
     intervalMs: setting('CATALOG_INTERVAL', duration, {
       default: '15m',
