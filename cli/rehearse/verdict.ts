@@ -1,3 +1,4 @@
+import { PLAN_QUOTAS } from '../../config/env';
 import { totalOrders, arrivalMinutes } from './curve';
 import { reserveOf, STORE_WINDOW_S, usablePerWindow, type Scenario } from './scenario';
 import { sustainedOrdersPerHour, type Details, type Summary } from './summary';
@@ -86,7 +87,7 @@ export function verdictOf(s: Scenario, quota: number, summary: Summary, d: Detai
   const changes: string[] = [];
   const lagBase = baseLag ?? d.p50_lag_s;
   const bigger: Array<{ label: string; quota: number }> = [];
-  if (quota < 450) bigger.push({ label: 'the Pro plan (450 calls per 30 s)', quota: 450 });
+  if (quota < PLAN_QUOTAS.pro) bigger.push({ label: `the Pro plan (${PLAN_QUOTAS.pro} calls per 30 s)`, quota: PLAN_QUOTAS.pro });
   bigger.push({ label: `an Enterprise quota of ${count(Math.max(quota * 2, 900))} calls per 30 s`, quota: Math.max(quota * 2, 900) });
   for (const b of bigger) {
     const cap = sustainedOrdersPerHour(b.quota, s.headroom, d.order_calls_per_order, d.other_calls_per_hour);
