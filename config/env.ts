@@ -47,12 +47,8 @@ export const settingGroups: readonly SettingsGroup[] = Object.values(groups);
 /** Every setting of every group. */
 export const allSettings: readonly Setting<unknown>[] = settingGroups.flatMap((g) => Object.values(g.settings));
 
-{
-  const seen = new Set<string>();
-  for (const s of allSettings) {
-    if (seen.has(s.env)) throw new Error(`${s.env} is declared twice in config/`);
-    seen.add(s.env);
-  }
+for (const [i, s] of allSettings.entries()) {
+  if (allSettings.findIndex((other) => other.env === s.env) !== i) throw new Error(`${s.env} is declared twice in config/`);
 }
 
 /** The values `bcsync dev` runs with (the sandbox profile): the sandboxes on their default ports, no credentials needed. */
