@@ -7,11 +7,13 @@
 # are regular dependencies of @temporalio/worker), so the runtime needs nothing beyond the
 # production node_modules and the compiled dist/.
 
-# ---- build: install everything, compile TypeScript to dist/, drop dev dependencies ----
+# ---- build: install everything, compile TypeScript to dist/ (the sandbox package to sandbox/dist/), drop dev dependencies ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 
 COPY package.json package-lock.json tsconfig.json ./
+# The sandbox is an npm workspace (sandbox/package.json): npm ci links it and installs its dependencies.
+COPY sandbox/package.json ./sandbox/
 RUN npm ci --no-audit --no-fund
 
 COPY config ./config
@@ -23,7 +25,11 @@ COPY connectors ./connectors
 COPY clients ./clients
 COPY workers ./workers
 COPY api ./api
-COPY sandbox ./sandbox
+# The sandbox package's sources and build settings only (its tests and benches stay out of the image).
+COPY sandbox/tsconfig.json sandbox/*.ts ./sandbox/
+COPY sandbox/bigcommerce ./sandbox/bigcommerce
+COPY sandbox/erp ./sandbox/erp
+COPY sandbox/oms ./sandbox/oms
 COPY cli ./cli
 COPY bin ./bin
 
@@ -38,6 +44,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# `sandbox` and `dev` load the sandbox package (node_modules/@bigcommerce-sync/sandbox links here).
+COPY --from=build /app/sandbox/package.json ./sandbox/package.json
+COPY --from=build /app/sandbox/dist ./sandbox/dist
 COPY --from=build /app/bin ./bin
 
 # The app files stay root-owned (read-only to the process); .data is the one place it may write.

@@ -1,7 +1,13 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // The sandbox package from its sources, the same modules tests import by path (the build uses its dist/).
+    alias: { '@bigcommerce-sync/sandbox': path.resolve(__dirname, 'sandbox/index.ts') },
+  },
   test: {
+    // The sandbox's own tests (conformance with the vendors' specs) run in its package: npm test -w sandbox.
     include: ['test/**/*.test.ts'],
     // One real Temporal dev server for the whole run, started here and shared by address.
     globalSetup: ['test/support/global-setup.ts'],

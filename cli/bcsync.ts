@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEV_DEFAULTS, loadConfig } from '../config/env';
-import { createDemoOrders } from '../sandbox/demo-orders';
 
 const USAGE = `bcsync: keeps a BigCommerce store in sync with its ERP, on Temporal
 
@@ -223,6 +222,7 @@ async function main(argv: string[]): Promise<void> {
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { count: { type: 'string', default: '3' } } });
       const env = { ...DEV_DEFAULTS, ...process.env };
+      const { createDemoOrders } = await import('@bigcommerce-sync/sandbox');
       const ids = await createDemoOrders({
         apiUrl: env.BC_API_URL!,
         storeHash: env.BC_STORE_HASH!,

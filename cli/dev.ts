@@ -4,8 +4,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEV_DEFAULTS, loadConfig } from '../config/env';
 import { startApiServer } from '../api/server';
 import { createLogger } from '../lib/logger';
-import { createDemoOrders } from '../sandbox/demo-orders';
-import { startSandboxes } from '../sandbox/start-sandboxes';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { ensureSchedules } from '../workers/schedules';
@@ -70,7 +68,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
     const apiPort = env.API_PORT ?? '3000';
     const config = loadConfig({ HOOKS_DESTINATION: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`, ...env, TEMPORAL_ADDRESS: address });
 
-    const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, omsPort: opts.omsPort, stateDir: path.join(opts.dataDir, 'sandbox'), logger });
+    // Loaded here, not at the top: only the development commands load the sandbox package.
+    const { startSandboxes, createDemoOrders } = await import('@bigcommerce-sync/sandbox');
+    const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, omsPort: opts.omsPort, stateDir: path.join(opts.dataDir, 'sandbox') });
     cleanups.push(() => sandboxes.close());
 
     const adminConnection = await Connection.connect({ address });

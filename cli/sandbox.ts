@@ -1,8 +1,5 @@
 import path from 'node:path';
 import { createLogger } from '../lib/logger';
-import { PLAN_QUOTAS } from '../sandbox/bigcommerce/rate-limiter';
-import { DEFAULT_OMS_API_KEY } from '../sandbox/oms/app';
-import { startSandboxes } from '../sandbox/start-sandboxes';
 
 export interface SandboxCliOptions {
   host: string;
@@ -23,6 +20,7 @@ export interface SandboxCliOptions {
 /** `bcsync sandbox`: the BigCommerce, ERP and OMS simulators alone. */
 export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'bcsync-sandbox');
+  const { DEFAULT_OMS_API_KEY, PLAN_QUOTAS, startSandboxes } = await import('@bigcommerce-sync/sandbox');
   if (opts.plan === 'enterprise' && opts.quota === undefined) throw new Error('--plan enterprise needs --quota <requests per window>');
   const quota = opts.quota ?? PLAN_QUOTAS[opts.plan as keyof typeof PLAN_QUOTAS];
   const sandboxes = await startSandboxes({
@@ -41,7 +39,6 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
       rateLimit: opts.rateLimit,
       webhookTimeScale: opts.webhookTimeScale,
     },
-    logger,
   });
   // Where the ERP sandbox pushes its change events (our POST /webhooks/erp), e.g. in docker-compose.
   if (process.env.SANDBOX_ERP_PUSH_URL) Object.assign(sandboxes.erp.events.settings, { url: process.env.SANDBOX_ERP_PUSH_URL, token: process.env.SANDBOX_ERP_PUSH_TOKEN });

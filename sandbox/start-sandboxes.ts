@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Logger } from '../lib/logger';
 import { createBigCommerceSandbox, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
 import { createErpSandbox, type ErpSandbox } from './erp/app';
 import type { ErpSandboxData } from './erp/state';
@@ -25,7 +24,6 @@ export interface SandboxesOptions {
   bigcommerce?: Omit<BcSandboxOptions, 'data' | 'onChange'>;
   erpAccessToken?: string;
   oms?: Omit<OmsSandboxOptions, 'data' | 'onChange' | 'publicUrl'>;
-  logger?: Logger;
 }
 
 export interface RunningSandboxes {

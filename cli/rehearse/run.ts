@@ -1,11 +1,12 @@
+import type { RunningSandboxes } from '@bigcommerce-sync/sandbox';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApiServer } from '../../api/server';
 import { loadConfig } from '../../config/env';
-import { erpSalesOrderExternalId, orderWorkflowId } from '../../domain/shared/ids';
+import { erpSalesOrderExternalId } from '../../domain/shared/ids';
+import { orderWorkflowId } from '../../workflows/orders/order-sync.contract';
 import { createLogger } from '../../lib/logger';
-import type { RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../../workers/runtime';
 import { startWorkers } from '../../workers/start-workers';
 import { startDevServer } from '../dev-server';
@@ -81,9 +82,7 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     const temporal = await startDevServer({ metricsPort, logLevel: 'error' });
     cleanups.push(() => temporal.teardown());
 
-    const { startSandboxes } = await import('../../sandbox/start-sandboxes');
-    const { productDefaults, variantDefaults } = await import('../../sandbox/bigcommerce/catalog-defaults');
-    const { seededRandom } = await import('../../sandbox/random');
+    const { productDefaults, seededRandom, startSandboxes, variantDefaults } = await import('@bigcommerce-sync/sandbox');
     const sandboxes: RunningSandboxes = await startSandboxes({
       bcPort: 0,
       erpPort: 0,

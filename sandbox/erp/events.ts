@@ -1,5 +1,18 @@
-import type { ErpEvent } from '../../domain/shared/erp-event';
-import { ERP_TOKEN_HEADER } from '../../api/erp/webhook';
+/**
+ * The header carrying the push token, as a NetSuite script configured for our `POST /webhooks/erp`
+ * sends it. The sandbox declares its own copy of the event shapes and this name: it imports nothing
+ * from the product, and the product's tests prove its API accepts what the sandbox sends.
+ */
+export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';
+
+/** A change event as the ERP pushes it; `changedAt` is ISO 8601 by the ERP's clock. */
+export type ErpEvent =
+  /** A stock level of one item at one ERP location changed. */
+  | { type: 'inventory.changed'; eventId: string; sku: string; location: string; quantityOnHand: number; quantityAvailable: number; changedAt: string }
+  /** A cash refund or return authorization was created against a sales order. */
+  | { type: 'refund.authorized'; eventId: string; recordType: string; recordId: string; changedAt: string }
+  /** An item's catalog fields or prices changed. */
+  | { type: 'item.changed'; eventId: string; sku: string; changedAt: string };
 
 type Unsent = ErpEvent extends infer E ? (E extends ErpEvent ? Omit<E, 'eventId'> : never) : never;
 

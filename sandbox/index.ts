@@ -1,0 +1,15 @@
+/**
+ * What the product's development commands use of the sandbox: `bcsync dev`, `bcsync demo`,
+ * `bcsync sandbox` and `bcsync rehearse` load this module lazily (inside the command), so the
+ * production `bcsync worker` and `bcsync api` never load any of it. Tests and benches reach the
+ * doubles' internals by their own paths.
+ */
+export { startSandboxes, type RunningSandboxes, type SandboxesOptions } from './start-sandboxes';
+export { createDemoOrders, demoOrderBody } from './demo-orders';
+export { seededRandom } from './random';
+export { createBigCommerceSandbox, DEFAULT_STORE_HASH, DEFAULT_TOKEN, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
+export { PLAN_QUOTAS } from './bigcommerce/rate-limiter';
+export { productDefaults, variantDefaults, type ProductCore, type VariantCore } from './bigcommerce/catalog-defaults';
+export { createErpSandbox, DEFAULT_ERP_TOKEN, type ErpSandbox } from './erp/app';
+export { ERP_TOKEN_HEADER, type ErpEvent } from './erp/events';
+export { createOmsSandbox, DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET, type OmsSandbox, type OmsSandboxOptions } from './oms/app';
