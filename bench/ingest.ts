@@ -10,9 +10,9 @@ import { orderWorkflowInput } from '../clients/orders';
 import { WEBHOOK_SECRET_HEADER } from '../api/shared/webhook-secret';
 import { startDevServer } from '../cli/dev-server';
 import { loadConfig } from '../config/env';
-import { orderWorkflowId } from '../domain/shared/ids';
+import type { OrderEvent } from '../domain/orders/order-event';
+import { orderWorkflowId, orderEventSignal, ORDER_SYNC_WORKFLOW, type OrderSyncWorkflow } from '../workflows/orders/order-sync.contract';
 import { BcOrderId, BcStoreHash } from '../domain/shared/search-attributes';
-import { orderEventSignal, orderSync } from '../workflows/orders/order-sync';
 import { must, writeResult } from './support/result';
 import { actionsBetween, freePort, temporalActions, type ActionCount } from './support/witness';
 
@@ -171,7 +171,7 @@ export async function main(): Promise<void> {
     };
 
     const raw = async (id: number): Promise<void> => {
-      await client.workflow.signalWithStart(orderSync, {
+      await client.workflow.signalWithStart<OrderSyncWorkflow, [OrderEvent]>(ORDER_SYNC_WORKFLOW, {
         workflowId: orderWorkflowId(STORE, id),
         taskQueue: config.temporal.workflowTaskQueue,
         args: [orderWorkflowInput(config, STORE, id)],

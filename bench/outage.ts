@@ -13,7 +13,7 @@ import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxe
 import { installTemporalRuntime } from '../workers/runtime';
 import { ensureSchedules } from '../workers/schedules';
 import { bundleWorkflows, startWorkers } from '../workers/start-workers';
-import { ALERT_DISPATCHER_ID, alertStateQuery } from '../workflows/monitoring/alerts';
+import { ALERT_DISPATCHER_ID, alertStateQuery } from '../workflows/monitoring/alerts.contract';
 import { control, must, writeResult } from './support/result';
 import { bcRequestCounts, byRoute, clearBcRequests, sumRequests } from './support/witness';
 

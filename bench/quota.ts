@@ -8,14 +8,13 @@ import { z } from 'zod';
 import { startDevServer } from '../cli/dev-server';
 import { loadConfig, type Config } from '../config/env';
 import { orderWorkflowInput } from '../clients/orders';
-import { orderWorkflowId } from '../domain/shared/ids';
+import { orderWorkflowId, orderEventSignal } from '../workflows/orders/order-sync.contract';
 import { createLogger } from '../lib/logger';
 import type { BcSandbox } from '../sandbox/bigcommerce/app';
 import { generateOrders } from '../sandbox/bigcommerce/order-generate';
 import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
-import { orderEventSignal } from '../workflows/orders/order-sync';
 import { control, must, writeResult, type Figure } from './support/result';
 import { bcRequestCounts, sumRequests, type BcRequestCount } from './support/witness';
 

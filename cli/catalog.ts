@@ -9,7 +9,7 @@ import { chunk, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH } from '../domain/ca
 import { planCatalogChanges, planSummary, productSkusOf, skuKey, type CatalogPlan } from '../domain/catalog/diff';
 import type { BcPriceRecords, CatalogCursor, CatalogItem } from '../domain/catalog/item';
 import { decideCatalog, requestCatalogRun } from '../clients/catalog';
-import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog/catalog-sync';
+import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog/catalog-sync.contract';
 
 /**
  * `bcsync catalog plan|run|retry|skip`. `plan` is the dry run: it reads what a run would read (the

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import type { Decision } from '../workflows/orders/order-sync';
+import type { Decision } from '../workflows/orders/order-sync.contract';
 import { decide, listAttention } from '../clients/attention';
 
 /**

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Config, StoreConfig } from '../config/env';
-import { erpTotalRepairWorkflowId } from '../domain/shared/ids';
+import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../workflows/orders/repair-erp-totals.contract';
 import { connectClient } from '../workers/temporal-connection';
-import { REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../workflows/orders/repair-erp-totals';
 
 /**
  * `bcsync repair erp-totals`: finds the ERP sales orders of orders created in a window whose total

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../domain/shared/search-attributes';
-import { catalogStateQuery } from '../workflows/catalog/catalog-sync';
-import { decideUpdate, orderStateQuery, type Decision, type LifecycleStatus, type Problem } from '../workflows/orders/order-sync';
+import { catalogStateQuery } from '../workflows/catalog/catalog-sync.contract';
+import { decideUpdate, orderStateQuery, type Decision, type LifecycleStatus, type Problem } from '../workflows/orders/order-sync.contract';
 
 /**
  * What ops do with parked orders and catalog items, shared by the ops API and the CLI: list them,

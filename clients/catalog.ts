@@ -1,14 +1,15 @@
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import { type Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage } from '@temporalio/client';
+import { catalogStateQuery, catalogWorkflowId, catalogDecideUpdate, catalogRunSignal, type CatalogDecision, type CatalogRunRequest, CATALOG_SYNC_WORKFLOW, type CatalogSyncWorkflow } from '../workflows/catalog/catalog-sync.contract';
+import { findStalls, type Stall } from './shared/query-long-lived';
 import type { Config } from '../config/env';
 import { skuKey } from '../domain/catalog/diff';
 import type { ParkedItem } from '../domain/catalog/item';
 import { DecisionRejected } from './attention';
-import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogDecision, type CatalogRunRequest } from '../workflows/catalog/catalog-sync';
 
 /** Wakes a store's catalog sync (starting it if needed): from its watermark, or from `sinceMs`. */
 export async function requestCatalogRun(client: Client, config: Config, storeHash: string, request: CatalogRunRequest): Promise<string> {
   const workflowId = catalogWorkflowId(storeHash);
-  await client.workflow.signalWithStart(catalogSync, {
+  await client.workflow.signalWithStart<CatalogSyncWorkflow, [CatalogRunRequest]>(CATALOG_SYNC_WORKFLOW, {
     workflowId,
     taskQueue: config.temporal.workflowTaskQueue,
     args: [{ storeHash, erpTaskQueue: config.erp.taskQueue, pageSize: config.catalog.pageSize, overlapMs: config.catalog.overlapMs }],
@@ -54,4 +55,24 @@ export async function decideCatalog(
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRejected(err.cause?.message ?? err.message);
     throw err;
   }
+}
+
+export type CatalogStall = Stall;
+
+/**
+ * A store's catalog run that stopped making progress *without failing*: no page checkpointed for
+ * longer than `stallAfterMs` (a call stuck behind a dead worker, an ERP that answers nothing), or
+ * `catalog:<store>` not answering its `state` query in time. An item BigCommerce refuses already
+ * parks as NeedsAttention; this catches the silent cases. Measured with the real clock: a stuck
+ * workflow's own clock stops. A page is at most `CATALOG_PAGE_SIZE` items (1000), tens to a few
+ * hundred calls, so the default 30 minutes is far beyond a slow page even on a busy store.
+ */
+export function findCatalogStalls(client: Client, storeHashes: readonly string[], opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number }): Promise<CatalogStall[]> {
+  const now = opts.nowMs ?? Date.now();
+  return findStalls(client, storeHashes, { workflowId: catalogWorkflowId, query: catalogStateQuery, queryTimeoutMs: opts.queryTimeoutMs }, ({ running }) => {
+    if (!running) return undefined;
+    const since = running.progressAt ?? running.startedAt;
+    const age = now - Date.parse(since);
+    return age > opts.stallAfterMs ? `the run (${running.reason}) has not finished a page for ${Math.round(age / 1000)} s (${running.progressAt ? 'last page' : 'started'} ${since}, ${running.counts.pages} pages done)` : undefined;
+  });
 }

@@ -1,6 +1,7 @@
-import type { Client } from '@temporalio/client';
-import { inventoryWorkflowId } from '../domain/shared/ids';
-import { inventorySummaryQuery } from '../workflows/inventory/inventory-sync';
+import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import type { Config } from '../config/env';
+import { inventoryWorkflowId, type InventorySyncInput, inventorySummaryQuery, INVENTORY_SYNC_WORKFLOW } from '../workflows/inventory/inventory-sync.contract';
+import { BcStoreHash } from '../domain/shared/search-attributes';
 import { findStalls, type Stall } from './shared/query-long-lived';
 
 export type InventoryStall = Stall;
@@ -17,5 +18,36 @@ export function findInventoryStalls(client: Client, storeHashes: readonly string
   return findStalls(client, storeHashes, { workflowId: inventoryWorkflowId, query: inventorySummaryQuery, queryTimeoutMs: opts.queryTimeoutMs }, (summary) => {
     const since = summary.waitingSince ? Date.parse(summary.waitingSince) : undefined;
     return since !== undefined && now - since > opts.stallAfterMs ? `a stock change has waited ${Math.round((now - since) / 1000)} s to be written (since ${summary.waitingSince})` : undefined;
+  });
+}
+
+/** The store's inventorySync input, from configuration. */
+export function inventorySyncInput(config: Config, storeHash: string): InventorySyncInput {
+  const inv = config.inventory;
+  return {
+    storeHash,
+    erpTaskQueue: config.erp.taskQueue,
+    locations: inv.locations,
+    orderLocation: inv.orderLocation,
+    safetyBuffer: inv.safetyBuffer,
+    quietMs: inv.quietMs,
+    maxWaitMs: inv.maxWaitMs,
+    bookingWaitMs: inv.bookingWaitMs,
+    pendingTtlMs: inv.pendingTtlMs,
+    applyMarginMs: inv.applyMarginMs,
+    sweep: { overlapMs: inv.sweepOverlapMs, initialLookbackMs: inv.sweepLookbackMs },
+  };
+}
+
+/** Signal-with-start the store's `inventory:<storeHash>`: resolves once Temporal holds the signal. */
+export async function signalInventory<Args extends unknown[]>(client: Client, config: Config, storeHash: string, signal: WorkflowSignalWithStartOptions<Args>['signal'], args: Args): Promise<void> {
+  await client.workflow.signalWithStart(INVENTORY_SYNC_WORKFLOW, {
+    workflowId: inventoryWorkflowId(storeHash),
+    taskQueue: config.temporal.workflowTaskQueue,
+    args: [inventorySyncInput(config, storeHash)],
+    signal,
+    signalArgs: args,
+    typedSearchAttributes: [{ key: BcStoreHash, value: storeHash }],
+    staticSummary: `Inventory ERP -> BigCommerce, store ${storeHash}: coalesced absolute writes`,
   });
 }

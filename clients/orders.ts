@@ -1,9 +1,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowSignalWithStartOptions } from '@temporalio/client';
 import type { Config } from '../config/env';
-import { orderWorkflowId } from '../domain/shared/ids';
+import { orderWorkflowId, type OrderLifecycleInput, ORDER_SYNC_WORKFLOW } from '../workflows/orders/order-sync.contract';
 import { BcOrderId, BcStoreHash } from '../domain/shared/search-attributes';
-import type { OrderLifecycleInput } from '../workflows/orders/lifecycle';
-import { orderSync } from '../workflows/orders/order-sync';
 
 /**
  * Everything that wakes an order's workflow (BigCommerce webhooks, OMS notifications,
@@ -34,7 +32,7 @@ export async function signalOrder<Args extends unknown[]>(
   summary?: string,
 ): Promise<{ workflowId: string; runId: string }> {
   const workflowId = orderWorkflowId(storeHash, orderId);
-  const handle = await client.workflow.signalWithStart(orderSync, {
+  const handle = await client.workflow.signalWithStart(ORDER_SYNC_WORKFLOW, {
     workflowId,
     taskQueue: config.temporal.workflowTaskQueue,
     args: [orderWorkflowInput(config, storeHash, orderId)],

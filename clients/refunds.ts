@@ -1,8 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
-import { refundWorkflowId } from '../domain/shared/ids';
-import { BcOrderId, BcStoreHash } from '../domain/shared/search-attributes';
-import { refundSync, type RefundSyncInput } from '../workflows/refunds/refund-sync';
+import type { ErpRefundType } from '../domain/refunds/erp-refund';
+import { erpRefundWorkflowId, erpRefundChangedSignal, type ErpRefundSyncInput, ERP_REFUND_SYNC_WORKFLOW, type ErpRefundSyncWorkflow } from '../workflows/refunds/erp-refund-sync.contract';
+import { BcStoreHash, BcOrderId } from '../domain/shared/search-attributes';
+import { refundWorkflowId, type RefundSyncInput, REFUND_SYNC_WORKFLOW, type RefundSyncWorkflow } from '../workflows/refunds/refund-sync.contract';
 
 export function refundWorkflowInput(config: Config, storeHash: string, orderId: number, refundId: number): RefundSyncInput {
   return {
@@ -24,7 +25,7 @@ export function refundWorkflowInput(config: Config, storeHash: string, orderId: 
 export async function startRefund(client: Client, config: Config, storeHash: string, orderId: number, refundId: number): Promise<{ workflowId: string; started: boolean }> {
   const workflowId = refundWorkflowId(storeHash, refundId);
   try {
-    await client.workflow.start(refundSync, {
+    await client.workflow.start<RefundSyncWorkflow>(REFUND_SYNC_WORKFLOW, {
       workflowId,
       taskQueue: config.temporal.workflowTaskQueue,
       args: [refundWorkflowInput(config, storeHash, orderId, refundId)],
@@ -35,6 +36,35 @@ export async function startRefund(client: Client, config: Config, storeHash: str
         { key: BcOrderId, value: orderId },
       ],
       staticSummary: `BigCommerce refund #${refundId} of order #${orderId} · store ${storeHash}`,
+    });
+    return { workflowId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    throw err;
+  }
+}
+
+export function erpRefundWorkflowInput(config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): ErpRefundSyncInput {
+  return { storeHash, recordType, recordId, erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs };
+}
+
+/**
+ * Signal-with-start `erp-refund:<storeHash>:<recordType>-<recordId>`: a repeated event joins the
+ * running workflow (and wakes one waiting for a return's approval); one after it finished is
+ * refused by the id reuse policy, so a refunded record is never refunded again.
+ */
+export async function startErpRefund(client: Client, config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): Promise<{ workflowId: string; started: boolean }> {
+  const workflowId = erpRefundWorkflowId(storeHash, recordType, recordId);
+  try {
+    await client.workflow.signalWithStart<ErpRefundSyncWorkflow, []>(ERP_REFUND_SYNC_WORKFLOW, {
+      workflowId,
+      taskQueue: config.temporal.workflowTaskQueue,
+      args: [erpRefundWorkflowInput(config, storeHash, recordType, recordId)],
+      signal: erpRefundChangedSignal,
+      signalArgs: [],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: BcStoreHash, value: storeHash }],
+      staticSummary: `ERP ${recordType} ${recordId} -> BigCommerce refund · store ${storeHash}`,
     });
     return { workflowId, started: true };
   } catch (err) {

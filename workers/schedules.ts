@@ -1,6 +1,12 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../lib/logger';
+import { CATALOG_TICK_WORKFLOW, catalogScheduleId, catalogTickWorkflowId } from '../workflows/catalog/catalog-sync.contract';
+import { INVENTORY_SWEEP_TICK_WORKFLOW, inventorySweepScheduleId, inventorySweepTickWorkflowId } from '../workflows/inventory/inventory-sync.contract';
+import { ALERT_MONITOR_ID, ALERT_MONITOR_SCHEDULE_ID, ALERT_MONITOR_WORKFLOW } from '../workflows/monitoring/alerts.contract';
+import { RECONCILE_TICK_WORKFLOW, reconcileScheduleId, reconcileTickWorkflowId } from '../workflows/monitoring/reconcile.contract';
+import { WEBHOOK_HEALTH_WORKFLOW, webhookHealthScheduleId, webhookHealthWorkflowId } from '../workflows/monitoring/webhook-health.contract';
+import { ERP_REFUND_SWEEP_WORKFLOW, erpRefundSweepScheduleId, erpRefundSweepWorkflowId } from '../workflows/refunds/erp-refund-sweep.contract';
 
 export interface DesiredSchedule {
   id: string;
@@ -17,52 +23,52 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
   for (const { storeHash } of config.stores) {
     if (config.health.destination) {
       out.push({
-        id: `bcsync-webhook-health-${storeHash}`,
+        id: webhookHealthScheduleId(storeHash),
         everyMs: config.health.intervalMs,
-        workflowType: 'webhookHealth',
-        workflowId: `webhook-health:${storeHash}`,
+        workflowType: WEBHOOK_HEALTH_WORKFLOW,
+        workflowId: webhookHealthWorkflowId(storeHash),
         args: [{ storeHash, reason: 'schedule' }],
         summary: `Webhook health of store ${storeHash}: repair hooks, reconcile what they missed`,
       });
     }
     out.push({
-      id: `bcsync-reconcile-${storeHash}`,
+      id: reconcileScheduleId(storeHash),
       everyMs: config.reconcile.intervalMs,
-      workflowType: 'reconcileTick',
-      workflowId: `reconcile-tick:${storeHash}`,
+      workflowType: RECONCILE_TICK_WORKFLOW,
+      workflowId: reconcileTickWorkflowId(storeHash),
       args: [{ storeHash }],
       summary: `Reconciliation of store ${storeHash}: the safety net for lost webhooks`,
     });
     out.push({
-      id: `bcsync-catalog-${storeHash}`,
+      id: catalogScheduleId(storeHash),
       everyMs: config.catalog.intervalMs,
-      workflowType: 'catalogTick',
-      workflowId: `catalog-tick:${storeHash}`,
+      workflowType: CATALOG_TICK_WORKFLOW,
+      workflowId: catalogTickWorkflowId(storeHash),
       args: [{ storeHash }],
       summary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce, what changed since the watermark`,
     });
     out.push({
-      id: `bcsync-erp-refund-sweep-${storeHash}`,
+      id: erpRefundSweepScheduleId(storeHash),
       everyMs: config.erpRefunds.sweepIntervalMs,
-      workflowType: 'erpRefundSweep',
-      workflowId: `erp-refund-sweep:${storeHash}`,
+      workflowType: ERP_REFUND_SWEEP_WORKFLOW,
+      workflowId: erpRefundSweepWorkflowId(storeHash),
       args: [{ storeHash, lookbackMs: config.erpRefunds.sweepLookbackMs, refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs } }],
       summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
     });
     if (config.inventory.enabled) out.push({
-      id: `bcsync-inventory-sweep-${storeHash}`,
+      id: inventorySweepScheduleId(storeHash),
       everyMs: config.inventory.sweepIntervalMs,
-      workflowType: 'inventorySweepTick',
-      workflowId: `inventory-sweep-tick:${storeHash}`,
+      workflowType: INVENTORY_SWEEP_TICK_WORKFLOW,
+      workflowId: inventorySweepTickWorkflowId(storeHash),
       args: [{ storeHash }],
       summary: `Inventory sweep of store ${storeHash}: ERP levels changed since the watermark (lost change events)`,
     });
   }
   out.push({
-    id: 'bcsync-alert-monitor',
+    id: ALERT_MONITOR_SCHEDULE_ID,
     everyMs: config.alerts.intervalMs,
-    workflowType: 'alertMonitor',
-    workflowId: 'alert-monitor',
+    workflowType: ALERT_MONITOR_WORKFLOW,
+    workflowId: ALERT_MONITOR_ID,
     args: [
       {
         intervalMs: config.alerts.intervalMs,

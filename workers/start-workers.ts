@@ -8,7 +8,7 @@ import { WEBHOOK_SECRET_HEADER } from '../api/shared/webhook-secret';
 import type { OrderSnapshot } from '../connectors/bigcommerce/orders/get-order';
 import type { OrderEvent } from '../domain/orders/order-event';
 import { requiredHooks } from '../domain/monitoring/required-hooks';
-import { orderEventSignal } from '../workflows/orders/order-sync';
+import { orderEventSignal } from '../workflows/orders/order-sync.contract';
 import { createErpActivities } from '../activities/orders/erp';
 import { createErpRefundBcActivities, createErpRefundErpActivities } from '../activities/refunds/erp-refunds';
 import { createOmsActivities } from '../activities/orders/oms';

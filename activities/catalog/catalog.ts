@@ -11,7 +11,7 @@ import type { Config } from '../../config/env';
 import type { PriceRecordWrite, ProductCreate, ProductUpdate, VariantWrite } from '../../domain/catalog/diff';
 import type { BcProductState, CatalogCursor, CatalogItem } from '../../domain/catalog/item';
 import { requestCatalogRun } from '../../clients/catalog';
-import type { CatalogRunRequest } from '../../workflows/catalog/catalog-sync';
+import type { CatalogRunRequest } from '../../workflows/catalog/catalog-sync.contract';
 import { bigCommerceFailure, erpFailure } from '../shared/failures';
 
 /**

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { signalInventory } from '../../api/inventory/inventory-events';
+import { signalInventory } from '../../clients/inventory';
 import type { Config } from '../../config/env';
 import type { BigCommerceClient } from '../../connectors/bigcommerce/client';
 import { writeAbsoluteLevels } from '../../connectors/bigcommerce/inventory/absolute-adjustment';
@@ -9,7 +9,7 @@ import type { NetSuiteClient } from '../../connectors/erp/netsuite/client';
 import { sweepLevels, type SweepPage } from '../../connectors/erp/netsuite/inventory-sweep';
 import { salesOrderBookedAt } from '../../connectors/erp/netsuite/sales-order-booked-at';
 import type { AbsoluteItem } from '../../domain/inventory/batches';
-import { inventoryBookedSignal, inventorySaleSignal, inventorySweepSignal, type InventorySale } from '../../workflows/inventory/inventory-sync';
+import { inventoryBookedSignal, inventorySaleSignal, inventorySweepSignal, type InventorySale } from '../../workflows/inventory/inventory-sync.contract';
 import { bigCommerceFailure, idempotentErpCall } from '../shared/failures';
 
 /**

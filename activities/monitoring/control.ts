@@ -4,14 +4,12 @@ import type { Logger } from '../../lib/logger';
 import { alertsSent } from '../../lib/metrics';
 import type { Alert } from '../../domain/monitoring/alert';
 import { collect429PerMinute } from './rate-limited-rate';
-import { alertSignal, ALERT_DISPATCHER_ID, alertDispatcher } from '../../workflows/monitoring/alerts';
-import { findInventoryStalls, type InventoryStall } from '../../clients/inventory-stall';
-import { findCatalogStalls, type CatalogStall } from '../../clients/catalog-stall';
-import { findReconcileStalls, type ReconcileStall } from '../../clients/reconcile-stall';
-import { requestReconcile } from '../../clients/monitoring';
+import { findInventoryStalls, type InventoryStall } from '../../clients/inventory';
+import { findCatalogStalls, type CatalogStall } from '../../clients/catalog';
+import { findReconcileStalls, raiseAlert, type ReconcileStall, requestReconcile } from '../../clients/monitoring';
 import { signalOrder } from '../../clients/orders';
 import type { OrderEvent } from '../../domain/orders/order-event';
-import { orderEventSignal } from '../../workflows/orders/lifecycle';
+import { orderEventSignal } from '../../workflows/orders/order-sync.contract';
 
 /**
  * Activities that talk to Temporal itself or to alert channels, not to a store: waking the
@@ -41,16 +39,7 @@ export function createControlActivities(deps: { client: Client; config: Config; 
 
     /** Hands alerts to the dispatcher, which owns de-duplication and cool-down. */
     async raiseAlerts(alerts: Alert[]): Promise<void> {
-      for (const alert of alerts) {
-        await client.workflow.signalWithStart(alertDispatcher, {
-          workflowId: ALERT_DISPATCHER_ID,
-          taskQueue: config.temporal.workflowTaskQueue,
-          args: [{ cooldownMs: config.alerts.cooldownMs }],
-          signal: alertSignal,
-          signalArgs: [alert],
-          staticSummary: 'Alert dispatcher: de-duplicates alerts and sends them to the configured channels',
-        });
-      }
+      for (const alert of alerts) await raiseAlert(client, config, alert);
     },
 
     /** To the log always, and to the Slack-compatible webhook when one is configured. */

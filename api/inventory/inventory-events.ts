@@ -1,44 +1,12 @@
-import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../config/env';
 import type { InventoryChangedEvent } from '../../domain/shared/erp-event';
 import type { ErpLevel } from '../../domain/inventory/levels';
-import { inventoryWorkflowId } from '../../domain/shared/ids';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
-import { BcStoreHash } from '../../domain/shared/search-attributes';
-import { inventoryBcEventsSignal, inventoryChangesSignal, inventorySync, type BcInventoryEvent, type InventorySyncInput } from '../../workflows/inventory/inventory-sync';
+import { inventoryBcEventsSignal, inventoryChangesSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
 import type { ErpEventDeps } from '../erp/event-handlers';
-
-/** The store's inventorySync input, from configuration. */
-export function inventorySyncInput(config: Config, storeHash: string): InventorySyncInput {
-  const inv = config.inventory;
-  return {
-    storeHash,
-    erpTaskQueue: config.erp.taskQueue,
-    locations: inv.locations,
-    orderLocation: inv.orderLocation,
-    safetyBuffer: inv.safetyBuffer,
-    quietMs: inv.quietMs,
-    maxWaitMs: inv.maxWaitMs,
-    bookingWaitMs: inv.bookingWaitMs,
-    pendingTtlMs: inv.pendingTtlMs,
-    applyMarginMs: inv.applyMarginMs,
-    sweep: { overlapMs: inv.sweepOverlapMs, initialLookbackMs: inv.sweepLookbackMs },
-  };
-}
-
-/** Signal-with-start the store's `inventory:<storeHash>`: resolves once Temporal holds the signal. */
-export async function signalInventory<Args extends unknown[]>(client: Client, config: Config, storeHash: string, signal: WorkflowSignalWithStartOptions<Args>['signal'], args: Args): Promise<void> {
-  await client.workflow.signalWithStart(inventorySync, {
-    workflowId: inventoryWorkflowId(storeHash),
-    taskQueue: config.temporal.workflowTaskQueue,
-    args: [inventorySyncInput(config, storeHash)],
-    signal,
-    signalArgs: args,
-    typedSearchAttributes: [{ key: BcStoreHash, value: storeHash }],
-    staticSummary: `Inventory ERP -> BigCommerce, store ${storeHash}: coalesced absolute writes`,
-  });
-}
+import { signalInventory } from '../../clients/inventory';
 
 export const toErpLevel = (e: InventoryChangedEvent): ErpLevel => ({
   sku: e.sku,

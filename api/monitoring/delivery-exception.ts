@@ -6,8 +6,7 @@ import { storeHashOf, webhookPayloadSchema } from '../../connectors/bigcommerce/
 import { DELIVERY_EXCEPTION_SCOPE } from '../../domain/monitoring/required-hooks';
 import type { Logger } from '../../lib/logger';
 import { webhooksReceived } from '../../lib/metrics';
-import { alertDispatcher, ALERT_DISPATCHER_ID, alertSignal } from '../../workflows/monitoring/alerts';
-import { webhookHealth } from '../../workflows/monitoring/webhook-health';
+import { checkWebhooksNow, raiseAlert } from '../../clients/monitoring';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from '../shared/webhook-secret';
 
 const exceptionData = z.object({ type: z.literal('webhook'), id: z.number().int(), error_code: z.number().int(), message: z.string().default('') });
@@ -37,21 +36,9 @@ export function deliveryExceptionRouter(deps: { client: Client; connection: Conn
     const { id, error_code: code, message } = data.data;
     try {
       await deps.connection.withDeadline(Date.now() + 5_000, async () => {
-        await deps.client.workflow.start(webhookHealth, {
-          workflowId: `webhook-health:${storeHash}:exception`,
-          taskQueue: deps.config.temporal.workflowTaskQueue,
-          args: [{ storeHash, reason: `delivery exception ${code} on hook ${id}` }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: `Webhook health of store ${storeHash}, after delivery exception ${code}`,
-        });
+        await checkWebhooksNow(deps.client, deps.config, storeHash, `delivery exception ${code} on hook ${id}`, `Webhook health of store ${storeHash}, after delivery exception ${code}`);
         if (code === 90003) {
-          await deps.client.workflow.signalWithStart(alertDispatcher, {
-            workflowId: ALERT_DISPATCHER_ID,
-            taskQueue: deps.config.temporal.workflowTaskQueue,
-            args: [{ cooldownMs: deps.config.alerts.cooldownMs }],
-            signal: alertSignal,
-            signalArgs: [{ key: `domain-blocked:${storeHash}`, severity: 'critical', title: `BigCommerce blocklisted our webhook domain (store ${storeHash})`, text: `${message} Fewer than 90% of deliveries succeeded in 2 minutes; BigCommerce holds events for 3 minutes and retries them. Check the API's health and error rate.` }],
-          });
+          await raiseAlert(deps.client, deps.config, { key: `domain-blocked:${storeHash}`, severity: 'critical', title: `BigCommerce blocklisted our webhook domain (store ${storeHash})`, text: `${message} Fewer than 90% of deliveries succeeded in 2 minutes; BigCommerce holds events for 3 minutes and retries them. Check the API's health and error rate.` });
         }
       });
       deps.logger.warn({ storeHash, hookId: id, code }, `BigCommerce delivery exception: ${message}`);

@@ -2,7 +2,7 @@ import type { Client, Connection } from '@temporalio/client';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config/env';
-import { orderWorkflowId } from '../../domain/shared/ids';
+import { orderWorkflowId } from '../../workflows/orders/order-sync.contract';
 import type { Logger } from '../../lib/logger';
 import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '../../clients/attention';
 import { decideCatalog } from '../../clients/catalog';

@@ -8,7 +8,7 @@ import { parseShipStationWebhook } from '../../connectors/oms/shipstation/webhoo
 import type { OmsShipment } from '../../domain/orders/oms-shipment';
 import type { Logger } from '../../lib/logger';
 import { webhooksReceived } from '../../lib/metrics';
-import { omsShipmentsSignal } from '../../workflows/orders/order-sync';
+import { omsShipmentsSignal } from '../../workflows/orders/order-sync.contract';
 import { signalOrder } from '../../clients/orders';
 import { secretMatches } from '../shared/webhook-secret';
 

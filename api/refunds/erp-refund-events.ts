@@ -1,42 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Config } from '../../config/env';
+
 import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
 import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
 import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';
 import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
-import { erpRefundWorkflowId } from '../../domain/shared/ids';
-import { BcStoreHash } from '../../domain/shared/search-attributes';
-import { erpRefundChangedSignal, erpRefundSync, type ErpRefundSyncInput } from '../../workflows/refunds/erp-refund-sync';
 import type { ErpEventDeps } from '../erp/event-handlers';
-
-export function erpRefundWorkflowInput(config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): ErpRefundSyncInput {
-  return { storeHash, recordType, recordId, erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs };
-}
-
-/**
- * Signal-with-start `erp-refund:<storeHash>:<recordType>-<recordId>`: a repeated event joins the
- * running workflow (and wakes one waiting for a return's approval); one after it finished is
- * refused by the id reuse policy, so a refunded record is never refunded again.
- */
-export async function startErpRefund(client: Client, config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): Promise<{ workflowId: string; started: boolean }> {
-  const workflowId = erpRefundWorkflowId(storeHash, recordType, recordId);
-  try {
-    await client.workflow.signalWithStart(erpRefundSync, {
-      workflowId,
-      taskQueue: config.temporal.workflowTaskQueue,
-      args: [erpRefundWorkflowInput(config, storeHash, recordType, recordId)],
-      signal: erpRefundChangedSignal,
-      signalArgs: [],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: BcStoreHash, value: storeHash }],
-      staticSummary: `ERP ${recordType} ${recordId} -> BigCommerce refund · store ${storeHash}`,
-    });
-    return { workflowId, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-    throw err;
-  }
-}
+import { startErpRefund } from '../../clients/refunds';
 
 /**
  * Which store an ERP record belongs to. With one store, that one (no ERP call: the workflow reads

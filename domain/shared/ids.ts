@@ -3,8 +3,6 @@
  * ids in other systems and task queue names. Kept in one place so they cannot drift apart.
  */
 
-export const orderWorkflowId = (storeHash: string, orderId: number): string => `order:${storeHash}:${orderId}`;
-
 /** The ERP sales order's externalId: letters, digits, `_` and `-` only, as NetSuite requires. */
 export const erpSalesOrderExternalId = (storeHash: string, orderId: number): string => `bc-${storeHash}-${orderId}`;
 
@@ -14,19 +12,9 @@ export const omsOrderKey = (storeHash: string, orderId: number): string => `bc-$
 /** Every BigCommerce call of a store runs on this activity queue, whose dispatch rate is the store's quota. */
 export const bigCommerceTaskQueue = (storeHash: string): string => `bigcommerce.${storeHash}`;
 
-export const refundWorkflowId = (storeHash: string, refundId: number): string => `refund:${storeHash}:${refundId}`;
-
-/** One workflow per ERP cash refund or return authorization (recordType is cashRefund or returnAuthorization). */
-export const erpRefundWorkflowId = (storeHash: string, recordType: string, recordId: string): string => `erp-refund:${storeHash}:${recordType}-${recordId}`;
-
 /** The ERP credit memo of a BigCommerce refund: one per refund, so a repeat upsert hits the same record. */
 export const erpCreditMemoExternalId = (storeHash: string, refundId: number): string => `bc-${storeHash}-refund-${refundId}`;
 
 /** The ERP customer of an order: one per BigCommerce customer; guests share one per store (no stable id). */
 export const erpCustomerExternalId = (storeHash: string, customerId: number): string => (customerId > 0 ? `bc-${storeHash}-customer-${customerId}` : `bc-${storeHash}-guest`);
 
-/** The store's inventory aggregator (ERP -> BigCommerce levels): one per store, fed by signal-with-start. */
-export const inventoryWorkflowId = (storeHash: string): string => `inventory:${storeHash}`;
-
-/** The repair of ERP totals of one store (`bcsync repair erp-totals`): one at a time per store. */
-export const erpTotalRepairWorkflowId = (storeHash: string): string => `repair-erp-totals:${storeHash}`;

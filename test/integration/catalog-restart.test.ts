@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/env';
 import { requestCatalogRun } from '../../clients/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
-import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync';
+import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync.contract';
 import { logger } from '../support/setup';
 import { eventually, freePort } from '../support/stack';
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCatalogStalls } from '../../clients/catalog-stall';
-import { requestCatalogRun } from '../../clients/catalog';
-import { ALERT_DISPATCHER_ID, alertMonitor } from '../../workflows/monitoring/alerts';
-import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog/catalog-sync';
+import { findCatalogStalls, requestCatalogRun } from '../../clients/catalog';
+import { ALERT_DISPATCHER_ID, ALERT_MONITOR_WORKFLOW, type AlertMonitorWorkflow } from '../../workflows/monitoring/alerts.contract';
+import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog/catalog-sync.contract';
 import { expectUnansweredCountsAsStalled, withoutWorkflowWorker } from '../support/orphan-stall';
 import { startReceiver } from '../support/receiver';
 import { runCatalog } from '../support/store-calls';
@@ -62,7 +61,7 @@ describe('catalog: a run that stops making progress without failing is found', (
     // A fresh dispatcher (no cool-down left from another test), started by this stack's worker.
     await stack.client.workflow.getHandle(ALERT_DISPATCHER_ID).terminate('test reset').catch(() => undefined);
     const thresholds = { parkedThreshold: 1_000_000, failedThreshold: 1_000_000, rateLimitedPerMinute: 1_000_000 };
-    const result = await stack.client.workflow.execute(alertMonitor, { workflowId: `test-alert-monitor-${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ intervalMs: 60_000, ...thresholds }] });
+    const result = await stack.client.workflow.execute<AlertMonitorWorkflow>(ALERT_MONITOR_WORKFLOW, { workflowId: `test-alert-monitor-${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ intervalMs: 60_000, ...thresholds }] });
     expect(result.raised).toEqual([`catalog-stalled:${stack.storeHash}`]);
     expect(result.catalogStalled?.[0]?.why).toMatch(/does not answer its state query/);
     const sent = await eventually(() => alerts.received.find((a) => String(a.body.text).includes(`catalog:${stack.storeHash} does not answer`)), 'the alert delivered', 20_000);

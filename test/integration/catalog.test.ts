@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCatalogPlan } from '../../cli/catalog';
-import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogSync, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync';
+import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogWorkflowId, type CatalogSyncState, CATALOG_SYNC_WORKFLOW, type CatalogSyncWorkflow, type CatalogRunRequest } from '../../workflows/catalog/catalog-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
@@ -131,7 +131,7 @@ describe('catalog and prices ERP -> BigCommerce', () => {
     const id = catalogWorkflowId(stack.storeHash);
     await handle().terminate('test: start again with small pages');
     // Pages of 4 items and a renewal after every page: the 17 catalog items take 5 pages and 5 runs of the workflow.
-    await stack.client.workflow.signalWithStart(catalogSync, {
+    await stack.client.workflow.signalWithStart<CatalogSyncWorkflow, [CatalogRunRequest]>(CATALOG_SYNC_WORKFLOW, {
       workflowId: id,
       taskQueue: stack.config.temporal.workflowTaskQueue,
       args: [{ storeHash: stack.storeHash, erpTaskQueue: stack.config.erp.taskQueue, pageSize: 4, overlapMs: 0, renewAfterEvents: 1 }],

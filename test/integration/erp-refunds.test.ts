@@ -1,18 +1,16 @@
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { erpRefundWorkflowId } from '../../domain/shared/ids';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { erpRefundWorkflowId, erpRefundStateQuery, type ErpRefundSyncState } from '../../workflows/refunds/erp-refund-sync.contract';
 import { decide, listAttention } from '../../clients/attention';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { startWorkers } from '../../workers/start-workers';
-import { erpRefundSweep } from '../../workflows/refunds/erp-refund-sweep';
-import { erpRefundStateQuery, type ErpRefundSyncState } from '../../workflows/refunds/erp-refund-sync';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
-import { refundStateQuery } from '../../workflows/refunds/refund-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
+import { refundStateQuery } from '../../workflows/refunds/refund-sync.contract';
 import { recordHistory } from '../support/histories';
 import { logger } from '../support/setup';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';
+import { ERP_REFUND_SWEEP_WORKFLOW, type ErpRefundSweepWorkflow } from '../../workflows/refunds/erp-refund-sweep.contract';
 
 let stack: Stack;
 let native: NativeConnection;
@@ -136,7 +134,7 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     await expect(erpWorkflow('returnAuthorization', record.id).describe()).rejects.toThrow();
 
     const sweepArgs = { storeHash: stack.storeHash, lookbackMs: 3_600_000, refund: { erpTaskQueue: stack.config.erp.taskQueue, retryWindowMs: 20_000, parkRetryMs: 2_000 } };
-    const first = await stack.client.workflow.execute(erpRefundSweep, { workflowId: `erp-refund-sweep-test-1:${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [sweepArgs] });
+    const first = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, { workflowId: `erp-refund-sweep-test-1:${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [sweepArgs] });
     expect(first).toMatchObject({ found: 1, started: 1 });
     const state = await settled('returnAuthorization', record.id);
     expect(state.erpRefund?.goodsReceived).toBe(true);
@@ -149,7 +147,7 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
       body: JSON.stringify({ events: [{ type: 'refund.authorized', eventId: 'replay-1', recordType: 'returnAuthorization', recordId: record.id, changedAt: new Date().toISOString() }] }),
     });
     expect(again.status).toBe(202);
-    const second = await stack.client.workflow.execute(erpRefundSweep, { workflowId: `erp-refund-sweep-test-2:${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [sweepArgs] });
+    const second = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, { workflowId: `erp-refund-sweep-test-2:${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [sweepArgs] });
     expect(second).toMatchObject({ found: 0, started: 0 });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(bcRefundsOf(order.id)).toHaveLength(1);

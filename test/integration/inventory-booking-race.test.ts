@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inventoryBookedSignal, inventoryChangesSignal, inventorySaleSignal, inventorySummaryQuery } from '../../workflows/inventory/inventory-sync';
+import { inventoryBookedSignal, inventoryChangesSignal, inventorySaleSignal, inventorySummaryQuery } from '../../workflows/inventory/inventory-sync.contract';
 import { recordHistory } from '../support/histories';
 import { inventoryHarness, level, type InventoryHarness, type InventoryStore } from '../support/inventory-harness';
 import { eventually } from '../support/stack';

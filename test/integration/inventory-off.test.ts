@@ -3,7 +3,7 @@ import { ERP_TOKEN_HEADER } from '../../api/erp/webhook';
 import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { eventually, startStack, TEST_ERP_TOKEN, TEST_SECRET, type Stack } from '../support/stack';
 
 /** A store that keeps its stock in BigCommerce: INVENTORY_SYNC=off turns every part of the inventory sync off. */

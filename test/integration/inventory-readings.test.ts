@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpLevel } from '../../domain/inventory/levels';
-import { inventoryChangesSignal, inventorySaleSignal, inventorySummaryQuery } from '../../workflows/inventory/inventory-sync';
+import { inventoryChangesSignal, inventorySaleSignal, inventorySummaryQuery } from '../../workflows/inventory/inventory-sync.contract';
 import { recordHistory } from '../support/histories';
 import { inventoryHarness, type InventoryHarness, type InventoryStore } from '../support/inventory-harness';
 import { eventually } from '../support/stack';

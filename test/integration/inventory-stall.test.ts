@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInventoryStalls } from '../../clients/inventory-stall';
-import { inventoryChangesSignal, inventorySummaryQuery } from '../../workflows/inventory/inventory-sync';
+import { findInventoryStalls } from '../../clients/inventory';
+import { inventoryChangesSignal, inventorySummaryQuery } from '../../workflows/inventory/inventory-sync.contract';
 import { inventoryHarness, level, type InventoryHarness } from '../support/inventory-harness';
 import { eventually } from '../support/stack';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signalInventory } from '../../api/inventory/inventory-events';
+import { signalInventory } from '../../clients/inventory';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type InventorySummary } from '../../workflows/inventory/inventory-sync';
+import { inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type InventorySummary } from '../../workflows/inventory/inventory-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { runAttentionList } from '../../cli/ops';
 import { listAttention } from '../../clients/attention';
 import { decideCatalog } from '../../clients/catalog';
-import { catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync';
+import { catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync.contract';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
 

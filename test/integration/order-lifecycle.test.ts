@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BcErrorType, BcErpId, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
 

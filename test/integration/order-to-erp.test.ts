@@ -1,11 +1,10 @@
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { BcErpId, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import type { DeliveryRecord } from '../../sandbox/bigcommerce/webhook-dispatcher';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 

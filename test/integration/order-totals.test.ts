@@ -1,8 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { erpTotalRepairWorkflowId } from '../../domain/shared/ids';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
-import { REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/orders/repair-erp-totals';
+import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/orders/repair-erp-totals.contract';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedRunSawChange } from '../../clients/orders';
 import { requestReconcile } from '../../clients/monitoring';
-import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/monitoring/reconcile';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
+import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/monitoring/reconcile.contract';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 

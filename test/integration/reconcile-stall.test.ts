@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestReconcile } from '../../clients/monitoring';
-import { findReconcileStalls } from '../../clients/reconcile-stall';
-import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/monitoring/reconcile';
+import { requestReconcile, findReconcileStalls } from '../../clients/monitoring';
+import { reconcileStateQuery, reconcileWorkflowId } from '../../workflows/monitoring/reconcile.contract';
 import { expectUnansweredCountsAsStalled } from '../support/orphan-stall';
 import { eventually, startStack, type Stack } from '../support/stack';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toUnits } from '../../domain/shared/money';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
-import { refundStateQuery } from '../../workflows/refunds/refund-sync';
+import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
+import { refundStateQuery } from '../../workflows/refunds/refund-sync.contract';
 import { recordHistory } from '../support/histories';
 import { registerHooks } from '../../cli/register-hooks';
 import { requestReconcile } from '../../clients/monitoring';

@@ -3,17 +3,16 @@ import { loadConfig } from '../../config/env';
 import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { requestReconcile } from '../../clients/monitoring';
 import { demoOrderBody } from '../../sandbox/demo-orders';
-import { ALERT_DISPATCHER_ID, alertStateQuery } from '../../workflows/monitoring/alerts';
-import { reconcileStateQuery, reconcileWorkflowId, type ReconcileState } from '../../workflows/monitoring/reconcile';
-import { orderStateQuery } from '../../workflows/orders/order-sync';
-import { orderWorkflowId } from '../../domain/shared/ids';
+import { ALERT_DISPATCHER_ID, alertStateQuery } from '../../workflows/monitoring/alerts.contract';
+import { reconcileStateQuery, reconcileWorkflowId, type ReconcileState } from '../../workflows/monitoring/reconcile.contract';
+import { orderStateQuery, orderWorkflowId } from '../../workflows/orders/order-sync.contract';
 import type { WorkflowHandle } from '@temporalio/client';
-import { webhookHealth } from '../../workflows/monitoring/webhook-health';
 import { desiredSchedules, ensureSchedules } from '../../workers/schedules';
 import { startReceiver } from '../support/receiver';
 import { logger } from '../support/setup';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
+import { WEBHOOK_HEALTH_WORKFLOW, type WebhookHealthWorkflow } from '../../workflows/monitoring/webhook-health.contract';
 
 let stack: Stack;
 let alerts: Awaited<ReturnType<typeof startReceiver>>;
@@ -107,7 +106,7 @@ const REQUIRED_HOOKS = ORDER_SCOPES.length + INVENTORY_SCOPES.length + 1;
 describe('webhook health and alerts', () => {
   it('repairs a deactivated and a missing hook, reconciles, and alerts once however often it runs', async () => {
     // The previous test deleted every hook: put them back, then break two.
-    await stack.client.workflow.execute(webhookHealth, { workflowId: `health-setup-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test setup' }] });
+    await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, { workflowId: `health-setup-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test setup' }] });
     const before = await hooks();
     expect(before.filter((h) => h.isActive)).toHaveLength(REQUIRED_HOOKS);
     // That repair alerts too (asynchronously): let it arrive before starting afresh.
@@ -119,7 +118,7 @@ describe('webhook health and alerts', () => {
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/hooks/${updatedHook.id}/deactivate`, { method: 'POST' });
     await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/hooks/${createdHook.id}`, { method: 'DELETE', headers: { 'x-auth-token': 'test-token' } });
 
-    const result = await stack.client.workflow.execute(webhookHealth, { workflowId: `health-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test' }] });
+    const result = await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, { workflowId: `health-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test' }] });
     expect(result.repaired.map((c) => [c.scope, c.was]).sort()).toEqual([
       ['store/order/created', 'missing'],
       ['store/order/updated', 'inactive'],
@@ -132,7 +131,7 @@ describe('webhook health and alerts', () => {
     await eventually(() => (alerts.received.length === 1 ? true : undefined), 'one alert');
     expect(alerts.received[0]!.body.text).toMatch(/Repaired 2 webhook/);
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/hooks/${updatedHook.id}/deactivate`, { method: 'POST' });
-    await stack.client.workflow.execute(webhookHealth, { workflowId: `health-again-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test' }] });
+    await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, { workflowId: `health-again-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test' }] });
     const state = await eventually(async () => {
       const s = await stack.client.workflow.getHandle(ALERT_DISPATCHER_ID).query(alertStateQuery);
       return s.suppressed >= 1 ? s : undefined;

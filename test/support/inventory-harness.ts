@@ -4,8 +4,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { InventoryBigCommerceActivities } from '../../activities/inventory/inventory';
 import type { AbsoluteItem } from '../../domain/inventory/batches';
-import { bigCommerceTaskQueue, inventoryWorkflowId } from '../../domain/shared/ids';
-import { inventorySync, type InventorySyncInput } from '../../workflows/inventory/inventory-sync';
+import { bigCommerceTaskQueue } from '../../domain/shared/ids';
+import { inventoryWorkflowId, type InventorySyncInput, INVENTORY_SYNC_WORKFLOW, type InventorySyncWorkflow } from '../../workflows/inventory/inventory-sync.contract';
 
 /**
  * One store's inventorySync on the real dev server, driven message by message, with BigCommerce's
@@ -14,7 +14,7 @@ import { inventorySync, type InventorySyncInput } from '../../workflows/inventor
  */
 export interface InventoryStore {
   storeHash: string;
-  handle: WorkflowHandle<typeof inventorySync>;
+  handle: WorkflowHandle<InventorySyncWorkflow>;
   /** Every absolute write, in order: SKU -> quantity. */
   writes: Array<Record<string, number>>;
   lookups: string[][];
@@ -79,7 +79,7 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
       sweep: { overlapMs: 60_000, initialLookbackMs: 3_600_000 },
       ...overrides,
     };
-    const handle = await client.workflow.start(inventorySync, { taskQueue, workflowId: inventoryWorkflowId(storeHash), args: [input] });
+    const handle = await client.workflow.start<InventorySyncWorkflow>(INVENTORY_SYNC_WORKFLOW, { taskQueue, workflowId: inventoryWorkflowId(storeHash), args: [input] });
     return { storeHash, handle, writes, lookups };
   }
 

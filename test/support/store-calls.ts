@@ -1,5 +1,5 @@
 import { requestCatalogRun } from '../../clients/catalog';
-import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync';
+import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync.contract';
 import { eventually, type Stack } from './stack';
 
 // any: tests read loose JSON from the sandboxes field by field

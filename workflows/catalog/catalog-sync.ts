@@ -1,17 +1,4 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CatalogBcActivities, CatalogControlActivities, CatalogErpActivities } from '../../activities/catalog/catalog';
 import { chunk, priceRecordBatches, productBatches, PRICE_RECORD_CONCURRENCY, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH, variantBatches } from '../../domain/catalog/batches';
 import { planCatalogChanges, productSkusOf, resolveDeferredPrices, skuKey, type CatalogPlan, type PriceRecordWrite } from '../../domain/catalog/diff';
@@ -19,72 +6,7 @@ import type { BcPriceRecords, BcProductState, CatalogCursor, CatalogItem, Parked
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErrorType, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-
-export const catalogWorkflowId = (storeHash: string) => `catalog:${storeHash}`;
-
-export interface CatalogSyncInput {
-  storeHash: string;
-  erpTaskQueue: string;
-  /** ERP rows per page (SuiteQL's maximum is 1000). */
-  pageSize: number;
-  /** A new run starts this long before the watermark: a change stamped in the same instant as the last row read is not missed. */
-  overlapMs: number;
-  /** History events after which the run continues as new between pages (default 8,000; Temporal warns at 10,240). */
-  renewAfterEvents?: number;
-  carried?: CatalogSyncState;
-}
-
-export interface CatalogRunRequest {
-  reason: string;
-  /** Read changes from here (ms) instead of the watermark, when earlier; 0 = a full sync. */
-  sinceMs?: number;
-}
-
-/** Ops decide on parked items: sync them again now (read afresh from the ERP), or accept them as they are. */
-export interface CatalogDecision {
-  action: 'retry' | 'skip';
-  /** Which parked SKUs; all of them when left out. */
-  skus?: string[];
-  note?: string;
-}
-
-export interface CatalogCounts {
-  pages: number;
-  items: number;
-  unchanged: number;
-  productsCreated: number;
-  productsUpdated: number;
-  variantsWritten: number;
-  priceRecords: number;
-  parked: number;
-  bcCalls: number;
-}
-
-export interface CatalogSyncState {
-  /** Every change up to here has been read and written (or parked). Null before the first run. */
-  watermark: CatalogCursor | null;
-  runs: number;
-  /** The run in progress: its cursor is checkpointed after each page, so a restart resumes at that page. */
-  running: {
-    reason: string;
-    startedAt: string;
-    cursor: CatalogCursor;
-    counts: CatalogCounts;
-    /** When the last page was checkpointed (absent before the first, and in state carried from before 2026-11-28): the stall check's clock. */
-    progressAt?: string;
-  } | null;
-  lastRun: { reason: string; startedAt: string; endedAt: string; counts: CatalogCounts } | null;
-  /** Items BigCommerce refused or that cannot map, with why; retried by ops (`decide`) or fixed by a later change. */
-  parked: ParkedItem[];
-  /** Requests that arrived while a run was going (carried over continue-as-new). */
-  queued: CatalogRunRequest[];
-  decisions: CatalogDecision[];
-}
-
-export const catalogRunSignal = defineSignal<[CatalogRunRequest]>('run');
-export const catalogStateQuery = defineQuery<CatalogSyncState>('state');
-export const catalogDecideSignal = defineSignal<[CatalogDecision]>('decide');
-export const catalogDecideUpdate = defineUpdate<{ parked: ParkedItem[] }, [CatalogDecision]>('decide');
+import { type CatalogSyncInput, type CatalogDecision, type CatalogCounts, type CatalogSyncState, catalogRunSignal, catalogStateQuery, catalogDecideSignal, catalogDecideUpdate } from './catalog-sync.contract';
 
 /** Parked items kept in full in the state (the history stays small); more are counted. */
 const MAX_PARKED = 500;

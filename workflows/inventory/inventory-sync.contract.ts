@@ -2,6 +2,13 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ItemRef, LagHistogram } from '../../domain/inventory/batches';
 import type { ErpLevel, PendingSale, ProvisionalSale } from '../../domain/inventory/levels';
 import type { ItemState, StoreReading } from '../../domain/inventory/plan';
+import { workflowTaskQueue } from '../shared/task-queue';
+
+/** The workflow type, as registered by the workers and started by name from outside. */
+export const INVENTORY_SYNC_WORKFLOW = 'inventorySync';
+/** Runs on the workers' workflow queue. */
+export const inventorySyncTaskQueue = workflowTaskQueue;
+export type InventorySyncWorkflow = (input: InventorySyncInput) => Promise<void>;
 
 export type { ItemState, StoreReading };
 
@@ -172,3 +179,11 @@ export const emptyInventoryStats = (): InventoryStats => ({
   sweepRows: 0,
   writeFailures: 0,
 });
+
+/** The store's inventory aggregator (ERP -> BigCommerce levels): one per store, fed by signal-with-start. */
+export const inventoryWorkflowId = (storeHash: string): string => `inventory:${storeHash}`;
+
+/** The scheduled tick that asks `inventory:<storeHash>` to sweep the ERP's levels. */
+export const INVENTORY_SWEEP_TICK_WORKFLOW = 'inventorySweepTick';
+export const inventorySweepTickWorkflowId = (storeHash: string): string => `inventory-sweep-tick:${storeHash}`;
+export const inventorySweepScheduleId = (storeHash: string): string => `bcsync-inventory-sweep-${storeHash}`;

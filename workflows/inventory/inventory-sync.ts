@@ -1,41 +1,13 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  sleep,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setCurrentDetails, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../../activities/inventory/inventory';
 import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem } from '../../domain/inventory/batches';
 import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../../domain/inventory/levels';
-import { bigCommerceTaskQueue, inventoryWorkflowId } from '../../domain/shared/ids';
+import { bigCommerceTaskQueue } from '../../domain/shared/ids';
+import { inventoryWorkflowId, emptyInventoryStats, inventoryBcEventsSignal, inventoryBookedSignal, inventoryChangesSignal, inventoryHeldQuery, inventorySaleSignal, inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type BcInventoryEvent, type InventoryCarried, type InventorySyncInput } from './inventory-sync.contract';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { bookingAwaited, planItem, pruneSales, readingAfterSale, soldOutButShown, type PlanView } from '../../domain/inventory/plan';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-import {
-  emptyInventoryStats,
-  inventoryBcEventsSignal,
-  inventoryBookedSignal,
-  inventoryChangesSignal,
-  inventoryHeldQuery,
-  inventorySaleSignal,
-  inventorySkuQuery,
-  inventorySummaryQuery,
-  inventorySweepSignal,
-  type BcInventoryEvent,
-  type InventoryCarried,
-  type InventorySyncInput,
-} from './inventory-sync.contract';
 
-export * from './inventory-sync.contract';
 
 /**
  * Inventory ERP -> BigCommerce, one workflow per store: `inventory:<storeHash>`.

@@ -1,24 +1,7 @@
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ControlActivities } from '../../activities/monitoring/control';
 import type { Alert } from '../../domain/monitoring/alert';
-
-export const ALERT_DISPATCHER_ID = 'bcsync-alerts';
-export const alertSignal = defineSignal<[Alert]>('alert');
-
-export interface AlertDispatcherInput {
-  cooldownMs: number;
-  carried?: AlertDispatcherState;
-}
-
-export interface AlertDispatcherState {
-  /** Alert key -> when it was last sent (ms). */
-  lastSent: Record<string, number>;
-  sent: number;
-  suppressed: number;
-  recent: Array<Alert & { at: string }>;
-}
-
-export const alertStateQuery = defineQuery<AlertDispatcherState>('state');
+import { alertSignal, type AlertDispatcherInput, type AlertDispatcherState, alertStateQuery, type AlertMonitorInput, type AlertMonitorResult } from './alerts.contract';
 
 /**
  * The one place alerts go out (`bcsync-alerts`): whoever raises an alert signals it here, and it is
@@ -62,20 +45,12 @@ export async function alertDispatcher(input: AlertDispatcherInput): Promise<void
 }
 
 /** Long-lived workflows of a kind that stopped making progress, per store (clients/shared/query-long-lived.ts). */
-type Stalls = Array<{ storeHash: string; why: string }>;
-
-export interface AlertMonitorInput {
-  intervalMs: number;
-  parkedThreshold: number;
-  failedThreshold: number;
-  rateLimitedPerMinute: number;
-}
 
 /**
  * Run by a schedule: reads the counts alerts are made of and raises the ones over their threshold.
  * The dispatcher decides whether each is actually sent (cool-down).
  */
-export async function alertMonitor(input: AlertMonitorInput): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled?: Stalls; catalogStalled?: Stalls; reconcileStalled?: Stalls; raised: string[] }> {
+export async function alertMonitor(input: AlertMonitorInput): Promise<AlertMonitorResult> {
   const act = proxyActivities<ControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 3 }, summary: 'count parked orders, failures and 429s' });
   const since = Date.now() - input.intervalMs;
   const m = await act.measureHealth(since);

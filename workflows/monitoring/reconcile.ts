@@ -1,31 +1,8 @@
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
-
-export interface ReconcileInput {
-  storeHash: string;
-  overlapMs: number;
-  initialLookbackMs: number;
-  carried?: ReconcileState;
-}
-
-export interface ReconcileRequest {
-  /** Reconcile from here (Unix s) instead of the watermark, when earlier. */
-  sinceS?: number;
-  reason: string;
-}
-
-export interface ReconcileState {
-  /** The latest date_modified (Unix s) every order up to which has been handed to its workflow. */
-  watermarkS: number | null;
-  runs: number;
-  lastRun: { reason: string; fromS: number; untilS: number; listed: number; pages: number; at: string } | null;
-}
-
-export const reconcileRequestSignal = defineSignal<[ReconcileRequest]>('request');
-export const reconcileStateQuery = defineQuery<ReconcileState>('state');
-export const reconcileWorkflowId = (storeHash: string) => `reconcile:${storeHash}`;
+import { type ReconcileInput, type ReconcileRequest, type ReconcileState, reconcileRequestSignal, reconcileStateQuery } from './reconcile.contract';
 
 const RUNS_PER_HISTORY = 50;
 

@@ -4,12 +4,7 @@ import type { ControlActivities } from '../../activities/monitoring/control';
 import type { HookCheck } from '../../connectors/bigcommerce/hooks-repair';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
-
-export interface WebhookHealthInput {
-  storeHash: string;
-  /** schedule, delivery exception 90001/90002/90003, ops ... */
-  reason: string;
-}
+import { type WebhookHealthInput } from './webhook-health.contract';
 
 /**
  * Run by a schedule every few minutes, and at once on a `store/hook/deliveryException` event:

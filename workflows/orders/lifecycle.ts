@@ -1,24 +1,4 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  getExternalWorkflowHandle,
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  sleep,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, setCurrentDetails, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ErpActivities } from '../../activities/orders/erp';
@@ -26,97 +6,18 @@ import type { OmsActivities } from '../../activities/orders/oms';
 import type { InventoryControlActivities, InventoryErpActivities } from '../../activities/inventory/inventory';
 import { orderLines, orderUnits } from '../../domain/inventory/levels';
 import { fingerprint } from '../../domain/shared/fingerprint';
-import { bigCommerceTaskQueue, erpSalesOrderExternalId, inventoryWorkflowId, refundWorkflowId } from '../../domain/shared/ids';
-import { inventoryBookedSignal, inventorySaleSignal, type InventorySale } from '../inventory/inventory-sync.contract';
+import { bigCommerceTaskQueue, erpSalesOrderExternalId } from '../../domain/shared/ids';
+import { inventoryWorkflowId, inventoryBookedSignal, inventorySaleSignal, type InventorySale } from '../inventory/inventory-sync.contract';
+import { refundWorkflowId, refundNoteSignal } from '../refunds/refund-sync.contract';
 import { mapOrderToOmsOrder } from '../../domain/orders/map-order-to-oms-order';
 import { mapOrderToSalesOrder } from '../../domain/orders/map-order-to-sales-order';
 import { fromUnits, toUnits } from '../../domain/shared/money';
-import type { OmsOrder } from '../../domain/orders/oms-order';
-import type { OmsShipment } from '../../domain/orders/oms-shipment';
 import type { BcOrder } from '../../domain/orders/order';
-import type { OrderEvent } from '../../domain/orders/order-event';
-import { refundNoteSignal, refundSync, type RefundNote } from '../refunds/refund-sync';
+import { refundSync } from '../refunds/refund-sync';
 import { erpContent, erpTotalMismatch, hasRefunds, isCancelled, isIncomplete, isTerminal, STATUS, totalMismatchMessage, wantsFulfilment, type TotalMismatch } from '../../domain/orders/lifecycle';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-
-export interface OrderLifecycleInput {
-  storeHash: string;
-  orderId: number;
-  erpTaskQueue: string;
-  omsTaskQueue: string;
-  /** A terminal order's run completes after this long without events. */
-  quietPeriodMs: number;
-  /** How long an activity keeps retrying a transient failure before the order parks. */
-  retryWindowMs: number;
-  /** A parked order whose cause was transient (an outage) tries again by itself after this. */
-  parkRetryMs: number;
-  /** For refund workflows this one starts (missed refund webhooks); absent in runs started before. */
-  refunds?: { orderWaitMs: number; declineChecksMs: number[] };
-  /** false: inventory is not synced (INVENTORY_SYNC=off), so no inventory notes; absent = on. */
-  inventoryNotes?: boolean;
-  carried?: OrderLifecycleState;
-}
-
-export type LifecycleStatus = 'Waiting' | 'Synced' | 'NeedsAttention' | 'Resolved' | 'Skipped';
-
-export interface Problem {
-  type: string;
-  message: string;
-  step: 'fetch' | 'erp' | 'oms' | 'writeBack' | 'shipments' | 'cancel' | 'compensation';
-  /** An outage or exhausted retries: worth trying again by itself. Otherwise it waits for a person. */
-  transient: boolean;
-}
-
-export interface Decision {
-  action: 'retry' | 'skip' | 'resolve';
-  /** With `retry`: the OMS's SKU for a store SKU it does not know, e.g. {"STORE-SKU": "3PL-SKU"}. */
-  skuMap?: Record<string, string>;
-  note?: string;
-}
-
-export interface OrderLifecycleState {
-  status: LifecycleStatus;
-  order: BcOrder | null;
-  /** BigCommerce's clock at our last read (s): events from earlier seconds are already in `order`. */
-  lastReadAtS: number;
-  /**
-   * `unconfirmed`: a write went out and its outcome is unknown (the worker died, the retry window
-   * closed): the ERP may have the order without our knowing its id.
-   */
-  erp: { id: string | null; fingerprint: string | null; closed: boolean; unconfirmed?: boolean; totalMismatch?: TotalMismatch };
-  /** `unconfirmed`: the order last sent to the OMS without an answer (it may exist there). */
-  oms: { fingerprint: string | null; status: string | null; order: OmsOrder | null; unconfirmed?: OmsOrder | null };
-  erpIdWrittenBack: boolean;
-  /** OMS shipment id -> BigCommerce shipment id. */
-  shipmentsCopied: Record<string, number>;
-  pendingShipments: OmsShipment[];
-  /** We put the order on Manual Verification Required (compensation); its status before that. */
-  hold: { previousStatusId: number } | null;
-  problem: Problem | null;
-  skuMap: Record<string, string>;
-  passes: number;
-  duplicatesIgnored: number;
-  fetchesSaved: number;
-  lastEvent: OrderEvent | null;
-  lastDecision: (Decision & { at: string }) | null;
-  recentHashes: string[];
-  pending: OrderEvent[];
-  /** The order's refunds, as their own workflows (`refund:<store>:<refundId>`) report them. */
-  refunds?: Record<string, RefundNote>;
-  /** Refund workflows this workflow started for refunds whose webhooks never came. */
-  refundsStarted?: number[];
-  /** What the store's inventorySync was told of this order's units: sold (not booked yet), booked in the ERP, given back. */
-  inventory?: { sold: boolean; booked: boolean; released: boolean };
-}
-
-export const orderEventSignal = defineSignal<[OrderEvent]>('orderEvent');
-/** The OMS shipped (part of) the order: the shipments as the OMS reports them now. */
-export const omsShipmentsSignal = defineSignal<[{ shipments: OmsShipment[] }]>('omsShipments');
-/** Ops decide on a parked order. The same decision as a signal (Web UI) or an update (API, CLI). */
-export const decideSignal = defineSignal<[Decision]>('decide');
-export const decideUpdate = defineUpdate<{ status: LifecycleStatus; problem: Problem | null }, [Decision]>('decide');
-export const orderStateQuery = defineQuery<OrderLifecycleState>('state');
+import { type OrderLifecycleInput, type Problem, type Decision, type OrderLifecycleState, orderEventSignal, omsShipmentsSignal, decideSignal, decideUpdate, orderStateQuery } from './order-sync.contract';
 
 const HASHES_KEPT = 200;
 const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';

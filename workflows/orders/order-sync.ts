@@ -1,9 +1,7 @@
 import { patched } from '@temporalio/workflow';
-import { orderLifecycle, type OrderLifecycleInput, type OrderLifecycleState } from './lifecycle';
+import { orderLifecycle } from './lifecycle';
+import { type OrderLifecycleInput, type OrderLifecycleState } from './order-sync.contract';
 import { orderSyncV1, type OrderSyncInputV1, type OrderSyncStateV1 } from './order-sync-v1';
-
-export { decideSignal, decideUpdate, omsShipmentsSignal, orderEventSignal, orderStateQuery } from './lifecycle';
-export type { Decision, LifecycleStatus, OrderLifecycleInput, OrderLifecycleState, Problem } from './lifecycle';
 
 /** Marks every run of the order lifecycle; histories without it come from the first orderSync. */
 export const LIFECYCLE_PATCH = 'order-lifecycle';

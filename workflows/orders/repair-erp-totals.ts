@@ -1,46 +1,14 @@
-import { continueAsNew, defineQuery, proxyActivities, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ControlActivities } from '../../activities/monitoring/control';
 import type { ErpActivities } from '../../activities/orders/erp';
-import { compareTotals, type TotalDifference } from '../../domain/orders/erp-total-repair';
+import { compareTotals } from '../../domain/orders/erp-total-repair';
 import { bigCommerceTaskQueue, erpSalesOrderExternalId } from '../../domain/shared/ids';
 import { erpTotalMismatch } from '../../domain/orders/lifecycle';
 import { PRIORITY } from '../../domain/shared/priorities';
+import { type RepairErpTotalsInput, type RepairErpTotalsState, repairStateQuery } from './repair-erp-totals.contract';
 
 // --- contract: what everything outside this workflow uses ---
-
-export const REPAIR_ERP_TOTALS_TYPE = 'repairErpTotals';
-
-export interface RepairErpTotalsInput {
-  storeHash: string;
-  erpTaskQueue: string;
-  /** Orders created in this window (Unix s) are checked. */
-  fromS: number;
-  untilS: number;
-  /** Report only: nothing is written. */
-  dryRun: boolean;
-  /** After rewriting, how long to wait for the ERP's totals to come right before reporting. */
-  verifyForMs: number;
-  carried?: RepairErpTotalsState;
-}
-
-export interface RepairErpTotalsState {
-  phase: 'checking' | 'verifying' | 'done';
-  /** Orders up to this id have been checked. */
-  afterId: number;
-  pages: number;
-  checked: number;
-  notInErp: number;
-  /** Open orders whose ERP total differed, with both figures as found. */
-  found: TotalDifference[];
-  /** Cancelled or declined orders whose (closed) ERP total differs: reported, not rewritten. */
-  closedDifferent: TotalDifference[];
-  /** After the rewrite: the ERP's total now, for each order found. */
-  corrected: number[];
-  stillDifferent: TotalDifference[];
-}
-
-export const repairStateQuery = defineQuery<RepairErpTotalsState>('state');
 
 const PAGE = 250;
 const CHECK_EVERY_MS = 15_000;

@@ -1,24 +1,10 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ErpRefundErpActivities } from '../../activities/refunds/erp-refunds';
-import { erpRefundWorkflowId } from '../../domain/shared/ids';
+import { erpRefundWorkflowId, erpRefundChangedSignal } from './erp-refund-sync.contract';
 import { BcStoreHash } from '../../domain/shared/search-attributes';
-import { erpRefundChangedSignal, erpRefundSync, type ErpRefundSyncInput } from './erp-refund-sync';
-
-export interface ErpRefundSweepInput {
-  storeHash: string;
-  /** How far back the sweep looks for refunds and returns changed in the ERP. */
-  lookbackMs: number;
-  /** What each refund workflow it starts is given, less the record. */
-  refund: Omit<ErpRefundSyncInput, 'storeHash' | 'recordType' | 'recordId'>;
-}
-
-export interface ErpRefundSweepResult {
-  found: number;
-  started: number;
-  /** Already running (waiting for approval, parked): told to look again. */
-  nudged: number;
-}
+import { erpRefundSync } from './erp-refund-sync';
+import type { ErpRefundSweepInput, ErpRefundSweepResult } from './erp-refund-sweep.contract';
 
 /**
  * The safety net for lost `refund.authorized` events, on a Schedule: the ERP's cash refunds and

@@ -1,68 +1,15 @@
-import {
-  condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ErpRefundBcActivities, ErpRefundErpActivities } from '../../activities/refunds/erp-refunds';
-import { mapErpRefundToBcItems, orderIdOfSalesOrder, type BcRefundRequestItem, type ErpRefund, type ErpRefundType } from '../../domain/refunds/erp-refund';
-import { bigCommerceTaskQueue, orderWorkflowId } from '../../domain/shared/ids';
+import { mapErpRefundToBcItems, orderIdOfSalesOrder } from '../../domain/refunds/erp-refund';
+import { bigCommerceTaskQueue } from '../../domain/shared/ids';
+import { orderWorkflowId } from '../orders/order-sync.contract';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcSyncStatus } from '../../domain/shared/search-attributes';
-import { refundNoteSignal, type RefundDecision, type RefundNote } from './refund-sync';
-
-export interface ErpRefundSyncInput {
-  storeHash: string;
-  recordType: ErpRefundType;
-  recordId: string;
-  erpTaskQueue: string;
-  /** How long a step retries a transient failure before the refund parks. */
-  retryWindowMs: number;
-  /** A refund parked on a transient cause tries again by itself after this. */
-  parkRetryMs: number;
-}
-
-/**
- * Refunded: BigCommerce refunded it and the ERP record names that refund. NotOurs: created from a
- * sales order of another store (or none of ours). AwaitingApproval: a return not approved yet; the
- * next event or sweep for it looks again. Cancelled: a return cancelled before approval.
- */
-export type ErpRefundStatus = 'Reading' | 'AwaitingApproval' | 'Refunded' | 'NotOurs' | 'Cancelled' | 'NeedsAttention' | 'Skipped';
-
-export interface ErpRefundProblem {
-  type: string;
-  message: string;
-  step: 'readErp' | 'readOrder' | 'map' | 'refund' | 'link';
-  transient: boolean;
-}
-
-export interface ErpRefundSyncState {
-  status: ErpRefundStatus;
-  erpRefund: ErpRefund | null;
-  orderId: number | null;
-  items: BcRefundRequestItem[];
-  /** The BigCommerce refund; `created` false when an earlier attempt's refund was found and adopted. */
-  bcRefund: { id: number; totalAmount: string; created: boolean } | null;
-  linkedInErp: boolean;
-  problem: ErpRefundProblem | null;
-  lastDecision: { action: 'retry' | 'skip'; at: string } | null;
-}
-
-export const erpRefundStateQuery = defineQuery<ErpRefundSyncState>('state');
-export const erpRefundDecideSignal = defineSignal<[RefundDecision]>('decide');
-export const erpRefundDecideUpdate = defineUpdate<{ status: ErpRefundStatus; problem: ErpRefundProblem | null }, [RefundDecision]>('decide');
-/** The ERP record changed (a new event, or the sweep saw it): read it again if waiting for approval. */
-export const erpRefundChangedSignal = defineSignal('erpRecordChanged');
+import { refundNoteSignal, type RefundNote } from './refund-sync.contract';
+import { type ErpRefundSyncInput, type ErpRefundProblem, type ErpRefundSyncState, erpRefundStateQuery, erpRefundDecideSignal, erpRefundDecideUpdate, erpRefundChangedSignal } from './erp-refund-sync.contract';
 
 /**
  * One ERP cash refund or return authorization, `erp-refund:<storeHash>:<recordType>-<recordId>`,

@@ -1,86 +1,20 @@
-import {
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  getExternalWorkflowHandle,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  sleep,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
-import { handleRetrySkipDecisions, nextDecision, type RetrySkipDecision } from '../shared/decisions';
+import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ErpActivities } from '../../activities/orders/erp';
 import type { CreditMemo } from '../../domain/refunds/credit-memo';
 import { erpOriginOf } from '../../domain/refunds/erp-refund';
-import { bigCommerceTaskQueue, erpCreditMemoExternalId, erpSalesOrderExternalId, orderWorkflowId } from '../../domain/shared/ids';
+import { bigCommerceTaskQueue, erpCreditMemoExternalId, erpSalesOrderExternalId } from '../../domain/shared/ids';
+import { orderWorkflowId } from '../orders/order-sync.contract';
 import { mapRefundToCreditMemo } from '../../domain/refunds/map-refund-to-credit-memo';
 import { PRIORITY } from '../../domain/shared/priorities';
-import { isDeclined, type BcRefund } from '../../domain/refunds/refund';
+import { isDeclined } from '../../domain/refunds/refund';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-
-export interface RefundSyncInput {
-  storeHash: string;
-  orderId: number;
-  refundId: number;
-  erpTaskQueue: string;
-  /** How long a step retries a transient failure before the refund parks. */
-  retryWindowMs: number;
-  /** A refund parked on a transient cause tries again by itself after this. */
-  parkRetryMs: number;
-  /** How long to wait for the order's sales order to reach the ERP (webhooks arrive out of order). */
-  orderWaitMs: number;
-  /** After booking: when to look again for a declined payment (BigCommerce settles it later). */
-  declineChecksMs: number[];
-}
-
-/**
- * Booked: in the ERP. Declined: declined before booking, nothing booked. Reversed: booked, then
- * declined and taken back. FromErp: made by the ERP -> BigCommerce refund sync for an ERP record
- * (it carries our marker), so the ERP has it already and nothing is booked.
- */
-export type RefundStatus = 'Waiting' | 'Booked' | 'Declined' | 'Reversed' | 'NeedsAttention' | 'Skipped' | 'FromErp';
+import { type RefundSyncInput, type RefundProblem, type RefundSyncState, type RefundNote, refundStateQuery, refundDecideSignal, refundDecideUpdate, refundNoteSignal } from './refund-sync.contract';
 
 /** Runs from before it skip nothing; from it on, a refund our ERP sync made is not booked back into the ERP. */
 const ERP_INITIATED_SKIP_PATCH = 'erp-initiated-refund-skip';
-
-export interface RefundProblem {
-  type: string;
-  message: string;
-  step: 'fetch' | 'waitForOrder' | 'map' | 'erp' | 'reverse';
-  transient: boolean;
-}
-
-export interface RefundSyncState {
-  status: RefundStatus;
-  refund: BcRefund | null;
-  creditMemo: { externalId: string; id: string | null; total: string } | null;
-  problem: RefundProblem | null;
-  declineChecks: number;
-  lastDecision: { action: 'retry' | 'skip'; at: string } | null;
-}
-
-/** What the order's own workflow is told, so ops see one picture per order. */
-export interface RefundNote {
-  refundId: number;
-  status: RefundStatus;
-  amount: string;
-  creditMemoId: string | null;
-}
-
-export const refundStateQuery = defineQuery<RefundSyncState>('state');
-/** Ops decide on a parked refund: try again now, or give it up. */
-export type RefundDecision = RetrySkipDecision;
-export const refundDecideSignal = defineSignal<[RefundDecision]>('decide');
-/** The same decision as an update (ops API, CLI): answers with where it led. */
-export const refundDecideUpdate = defineUpdate<{ status: RefundStatus; problem: RefundProblem | null }, [RefundDecision]>('decide');
-/** Defined here, handled by the order's workflow. */
-export const refundNoteSignal = defineSignal<[RefundNote]>('refund');
 
 /**
  * One BigCommerce refund, `refund:<storeHash>:<refundId>`, booked in the ERP exactly once: read the
