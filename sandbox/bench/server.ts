@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import { startSandboxes } from '../../sandbox/start-sandboxes';
-import { demoOrderBody } from '../../sandbox/demo-orders';
+import { startSandboxes } from '../start-sandboxes';
+import { demoOrderBody } from '../demo-orders';
 
 /** A benchmark target in its own process: the sandbox (rate limiting off, one order) or a bare server. */
 async function main() {

@@ -11,7 +11,7 @@ import type { BcProductState, CatalogItem } from '../../domain/catalog/item';
 import { mapErpRefundToBcItems, type ErpRefund } from '../../domain/refunds/erp-refund';
 import type { AbsoluteItem } from '../../domain/inventory/batches';
 import type { Address, BcOrder } from '../../domain/orders/order';
-import { SpecValidator, specsAvailable, SPEC_DIR, type RequestCheckResult } from './spec-validator';
+import { SpecValidator, specsAvailable, SPEC_DIR, type RequestCheckResult } from '../../sandbox/test/conformance/spec-validator';
 
 /**
  * The request bodies our BigCommerce connectors send, checked against the `requestBody` schemas of

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { ConformanceClient, recordConformance } from './harness';
 

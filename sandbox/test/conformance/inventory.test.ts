@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStockChanges } from '../../sandbox/bigcommerce/inventory';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
+import { applyStockChanges } from '../../bigcommerce/inventory';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { ConformanceClient, recordConformance } from './harness';
 

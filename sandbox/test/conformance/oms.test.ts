@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET } from '../../sandbox/oms/app';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
+import { DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET } from '../../oms/app';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { OmsConformanceClient, recordOmsConformance } from './harness';
 

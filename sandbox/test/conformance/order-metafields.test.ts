@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
-import { demoOrderBody } from '../../sandbox/demo-orders';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
+import { demoOrderBody } from '../../demo-orders';
 import { ConformanceClient, recordConformance } from './harness';
 
 let sandboxes: RunningSandboxes;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoOrderBody } from '../../sandbox/demo-orders';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
+import { demoOrderBody } from '../../demo-orders';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
-import { eventually } from '../support/stack';
+import { eventually } from '../support/eventually';
 import { ConformanceClient, recordConformance } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
-import { eventually } from '../support/stack';
+import { eventually } from '../support/eventually';
 import { ConformanceClient, recordConformance } from './harness';
 
 /**

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
  * copied into the project; a clone without ../shared skips these checks, loudly.
  */
 /** `../shared` beside the repository, or wherever BCSYNC_SHARED_DIR points. */
-export const SHARED_DIR = process.env.BCSYNC_SHARED_DIR ?? path.resolve(__dirname, '../../../shared');
+export const SHARED_DIR = process.env.BCSYNC_SHARED_DIR ?? path.resolve(__dirname, '../../../../shared');
 export const SPEC_DIR = path.join(SHARED_DIR, 'bigcommerce/openapi');
 export const specsAvailable = (): boolean => existsSync(SPEC_DIR);
 /** ShipStation V1 (third-party authored, mirrors ShipStation's text; FACTS.md section 3). */

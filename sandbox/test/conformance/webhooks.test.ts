@@ -1,9 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
-import { RETRY_SCHEDULE_S } from '../../sandbox/bigcommerce/webhook-dispatcher';
-import { eventually } from '../support/stack';
-import { seededRandom, startReceiver } from '../support/receiver';
+import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
+import { RETRY_SCHEDULE_S } from '../../bigcommerce/webhook-dispatcher';
+import { eventually } from '../support/eventually';
+import { seededRandom } from '../../random';
+import { startReceiver } from '../support/receiver';
 import { ConformanceClient, recordConformance } from './harness';
 
 const SECRET = 'sandbox-client-secret';
