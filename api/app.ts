@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
 import { bigCommerceWebhookRouter, type WebhookDeps } from './bigcommerce/webhook';
 import { deliveryExceptionRouter } from './monitoring/delivery-exception';
-import type { ErpEventHandlers } from './erp/event-handlers';
+import type { ErpEventHandlers } from './erp/event-deps';
 import { erpWebhookRouter } from './erp/webhook';
 import { omsWebhookRouter } from './orders/oms-webhook';
 import { opsRouter } from './ops/routes';

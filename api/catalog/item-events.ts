@@ -1,6 +1,6 @@
 import type { ItemChangedEvent } from '../../domain/shared/erp-event';
 import { requestCatalogRun } from '../../clients/catalog';
-import type { ErpEventDeps } from '../erp/event-handlers';
+import type { ErpEventDeps } from '../erp/event-deps';
 
 /**
  * `item.changed` only wakes the store's catalog sync early: the run reads every change since its

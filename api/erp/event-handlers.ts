@@ -1,30 +1,11 @@
-import type { Client } from '@temporalio/client';
-import type { Config } from '../../config/env';
-import type { InventoryChangedEvent, ItemChangedEvent, RefundAuthorizedEvent } from '../../domain/shared/erp-event';
-import type { Logger } from '../../lib/logger';
+import { handleItemChanged } from '../catalog/item-events';
 import { handleInventoryEvents } from '../inventory/inventory-events';
 import { handleRefundAuthorized } from '../refunds/erp-refund-events';
-import { handleItemChanged } from '../catalog/item-events';
+import type { ErpEventHandlers } from './event-deps';
 
-export interface ErpEventDeps {
-  client: Client;
-  config: Config;
-  logger: Logger;
-}
-
-/**
- * What each kind of ERP event starts. A handler resolves only once its events are durable in
- * Temporal (a signal or start accepted); `POST /webhooks/erp` answers 202 only after every handler
- * of the batch resolved, so the ERP retries anything not yet safe. A kind without a handler is
- * acknowledged and ignored (counted in bcsync_webhooks_received_total{outcome="ignored"}).
- */
-export interface ErpEventHandlers {
-  inventory?: (deps: ErpEventDeps, events: InventoryChangedEvent[]) => Promise<void>;
-  refund?: (deps: ErpEventDeps, events: RefundAuthorizedEvent[]) => Promise<void>;
-  item?: (deps: ErpEventDeps, events: ItemChangedEvent[]) => Promise<void>;
-}
-
-export const erpEventHandlers: ErpEventHandlers = {};
-erpEventHandlers.refund = handleRefundAuthorized;
-erpEventHandlers.item = handleItemChanged;
-erpEventHandlers.inventory = handleInventoryEvents;
+/** The flows' handlers of the ERP's events: each flow's routes own what its events start. */
+export const erpEventHandlers: ErpEventHandlers = {
+  refund: handleRefundAuthorized,
+  item: handleItemChanged,
+  inventory: handleInventoryEvents,
+};

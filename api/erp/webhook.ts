@@ -2,7 +2,8 @@ import express, { type Router } from 'express';
 import type { Connection } from '@temporalio/client';
 import { erpEventBatch, type ErpEvent } from '../../domain/shared/erp-event';
 import { webhooksReceived } from '../../lib/metrics';
-import { erpEventHandlers, type ErpEventDeps, type ErpEventHandlers } from './event-handlers';
+import { erpEventHandlers } from './event-handlers';
+import { type ErpEventDeps, type ErpEventHandlers } from './event-deps';
 import { secretMatches } from '../shared/webhook-secret';
 
 export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';

@@ -5,7 +5,7 @@ import type { InventoryChangedEvent } from '../../domain/shared/erp-event';
 import type { ErpLevel } from '../../domain/inventory/levels';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { inventoryBcEventsSignal, inventoryChangesSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
-import type { ErpEventDeps } from '../erp/event-handlers';
+import type { ErpEventDeps } from '../erp/event-deps';
 import { signalInventory } from '../../clients/inventory';
 
 export const toErpLevel = (e: InventoryChangedEvent): ErpLevel => ({

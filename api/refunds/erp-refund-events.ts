@@ -3,7 +3,7 @@ import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
 import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
 import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';
 import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
-import type { ErpEventDeps } from '../erp/event-handlers';
+import type { ErpEventDeps } from '../erp/event-deps';
 import { startErpRefund } from '../../clients/refunds';
 
 /**

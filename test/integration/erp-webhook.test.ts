@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../api/app';
 import { ERP_TOKEN_HEADER } from '../../api/erp/webhook';
-import type { ErpEventHandlers } from '../../api/erp/event-handlers';
+import type { ErpEventHandlers } from '../../api/erp/event-deps';
 import type { ErpEvent } from '../../domain/shared/erp-event';
 import { startStack, type Stack } from '../support/stack';
 import { logger } from '../support/setup';
