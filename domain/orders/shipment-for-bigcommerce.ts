@@ -1,4 +1,3 @@
-import type { NewShipment } from '../../connectors/bigcommerce/orders/shipments';
 import type { OmsShipment } from './oms-shipment';
 import type { BcOrder } from './order';
 
@@ -30,4 +29,15 @@ export function shipmentForBigCommerce(order: BcOrder, shipment: OmsShipment): N
     trackingCarrier: BC_PROVIDERS[carrier] ? '' : carrier,
     marker: `oms-shipment:${shipment.shipmentId}`,
   };
+}
+
+export interface NewShipment {
+  orderAddressId: number;
+  items: Array<{ orderProductId: number; quantity: number }>;
+  trackingNumber: string;
+  /** BigCommerce's own provider codes (ups, fedex, usps, ...); '' when the carrier is not one of them. */
+  shippingProvider: string;
+  trackingCarrier: string;
+  /** Where the shipment came from, e.g. "oms-shipment:4123": how a retry recognises its own earlier create. */
+  marker: string;
 }

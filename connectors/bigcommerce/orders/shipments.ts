@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { nullableString } from '../schemas';
+import { type NewShipment } from '../../../domain/orders/shipment-for-bigcommerce';
 
 // --- BigCommerce's shape (orders.v2.oas2.yml: orderShipment) ---
 
@@ -16,17 +17,6 @@ const bcShipmentSchema = z.object({
   items: z.array(z.object({ order_product_id: z.number().int(), quantity: z.number() })).default([]),
 });
 export type BcShipment = z.output<typeof bcShipmentSchema>;
-
-export interface NewShipment {
-  orderAddressId: number;
-  items: Array<{ orderProductId: number; quantity: number }>;
-  trackingNumber: string;
-  /** BigCommerce's own provider codes (ups, fedex, usps, ...); '' when the carrier is not one of them. */
-  shippingProvider: string;
-  trackingCarrier: string;
-  /** Where the shipment came from, e.g. "oms-shipment:4123": how a retry recognises its own earlier create. */
-  marker: string;
-}
 
 /**
  * The order's shipments. V2 answers **204 with no body** when there are none.
