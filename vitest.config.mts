@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // The sandbox package from its sources, the same modules tests import by path (the build uses its dist/).
-    alias: { '@bigcommerce-sync/sandbox': path.resolve(__dirname, 'sandbox/index.ts') },
+    // The sandbox package from its sources (a path from the project root), the same modules tests
+    // import by path; the build and the built commands use its dist/.
+    alias: { '@bigcommerce-sync/sandbox': '/sandbox/index.ts' },
   },
   test: {
     // The sandbox's own tests (conformance with the vendors' specs) run in its package: npm test -w sandbox.
