@@ -81,9 +81,15 @@ function catalog(): Item[] {
 function presync(data: BcSandboxData, items: Item[], nowMs: number): void {
   const iso = new Date(nowMs).toISOString();
   // The store's "Wholesale" price list (the sandbox seeds one), or a new one.
-  const list = Object.values(data.priceLists).find((l) => l.name === 'Wholesale') ?? (data.priceLists[String(data.nextIds.priceList)] = { id: nextId(data, 'priceList'), name: 'Wholesale', active: true, date_created: iso, date_modified: iso, records: {} });
+  let list = Object.values(data.priceLists).find((l) => l.name === 'Wholesale');
+  if (!list) {
+    list = { id: nextId(data, 'priceList'), name: 'Wholesale', active: true, date_created: iso, date_modified: iso, records: {} };
+    data.priceLists[String(list.id)] = list;
+  }
   const records: Record<string, { variant_id: number; currency: string; price: number; bulk_pricing_tiers: []; date_created: string; date_modified: string }> = {};
-  const record = (variantId: number, price: number) => (records[`${variantId}:usd`] = { variant_id: variantId, currency: 'usd', price, bulk_pricing_tiers: [], date_created: iso, date_modified: iso });
+  const record = (variantId: number, price: number) => {
+    records[`${variantId}:usd`] = { variant_id: variantId, currency: 'usd', price, bulk_pricing_tiers: [], date_created: iso, date_modified: iso };
+  };
   const productOf = new Map<string, number>();
   let optionId = 900_000;
   let valueId = 9_000_000;

@@ -18,6 +18,7 @@ import { judgeOrder, shapesOf, type OrderVerdict } from './support/order-witness
 import { control, must, writeResult } from './support/result';
 import { seedStock } from './support/stock';
 import { freePort, temporalActions, type ActionCount } from './support/witness';
+import type { Json } from '../test/support/json';
 
 /**
  * `npm run bench -- chaos`: at least 2,000 orders of every shape the sandbox generates, through
@@ -34,8 +35,6 @@ const MIN_KILLS = 5;
 const STORE = 'chaos';
 const random = seededRandom(Number(process.env.CHAOS_SEED ?? 7));
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 'chaos');
-// any: the bench reads sandbox records field by field
-type Json = any;
 
 /** When each fault starts and how long it lasts, seconds after the first order. */
 const FAULTS = {

@@ -17,6 +17,7 @@ import { signalInventory } from '../clients/inventory';
 import { judgeLevel, percentile, type ErpChange, type LevelStart, type LevelVerdict, type StoreChange } from './support/inventory-referee';
 import { control, must, writeResult, type Figure } from './support/result';
 import { bcRequestCounts, byRoute, clearBcRequests, sumRequests, type BcRequestCount } from './support/witness';
+import type { Json } from '../test/support/json';
 
 /**
  * `npm run bench -- inventory`: ERP stock to BigCommerce, judged from the sandboxes' own records.
@@ -297,7 +298,7 @@ export async function main(): Promise<void> {
     const tightStartMs = Date.now();
     const tight = { attempts: 0, placed: 0, refused: 0, rushes: 0, contested: 0, receipts: 0, receivedUnits: 0, channelSales: 0, channelUnits: 0, channelAsked: 0 };
     const inFlight: Array<Promise<unknown>> = [];
-    for (let tick = 0; Date.now() - tightStartMs < TIGHT_S * 1000; tick++) {
+    for (let _tick = 0; Date.now() - tightStartMs < TIGHT_S * 1000; _tick++) {
       // The ERP: goods received for some SKUs, and the other channel selling others (or the same).
       const receipts: Array<{ sku: string; location: string; onHand: number }> = [];
       const sales: Array<{ sku: string; location: string; units: number }> = [];
@@ -626,7 +627,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 /** Products kept by product (one SKU each) and products kept by variant (four SKUs each): the first half of `count` by product. */
 // any: the sandbox's data is written field by field, as the store keeps it
-function seedCatalog(data: any, count: number): SkuInfo[] {
+function seedCatalog(data: Json, count: number): SkuInfo[] {
   const now = Date.now();
   const out: SkuInfo[] = [];
   let productId = 10_000;

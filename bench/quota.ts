@@ -451,7 +451,10 @@ async function fourWorkers(temporalAddress: string, client: Client, bundlePath: 
     }),
   );
   const synced = await waitForErp(store, n, 600_000);
-  await Promise.all(children.map((c) => new Promise((r) => (c.once('exit', r), c.send({ stop: true })))));
+  await Promise.all(children.map((c) => new Promise((r) => {
+    c.once('exit', r);
+    c.send({ stop: true });
+  })));
   await other.stop();
   const { fromMs, toMs } = await backlogPeriod(store, OUR_CLIENT);
   const reading = windowUse(store, [OUR_CLIENT], fromMs, toMs);

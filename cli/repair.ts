@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { Config, StoreConfig } from '../config/env';
-import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../workflows/orders/repair-erp-totals.contract';
+import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_WORKFLOW, type RepairErpTotalsInput, type RepairErpTotalsWorkflow, type RepairErpTotalsState } from '../workflows/orders/repair-erp-totals.contract';
 import { connectClient } from '../workers/temporal-connection';
 
 /**
@@ -24,9 +24,9 @@ export async function runRepairErpTotals(config: Config, store: StoreConfig, opt
       verifyForMs: opts.verifyForMs,
     };
     const workflowId = erpTotalRepairWorkflowId(store.storeHash);
-    let handle;
+    let handle: WorkflowHandle<RepairErpTotalsWorkflow>;
     try {
-      handle = await client.workflow.start(REPAIR_ERP_TOTALS_TYPE, {
+      handle = await client.workflow.start<RepairErpTotalsWorkflow>(REPAIR_ERP_TOTALS_WORKFLOW, {
         workflowId,
         taskQueue: config.temporal.workflowTaskQueue,
         args: [input],
@@ -39,7 +39,7 @@ export async function runRepairErpTotals(config: Config, store: StoreConfig, opt
     if (!opts.json) console.error(`${workflowId}: checking orders created ${new Date(opts.fromMs).toISOString()} .. ${new Date(opts.untilMs).toISOString()}${opts.dryRun ? ' (dry run: nothing is written)' : ''}`);
     const report = (await handle.result()) as RepairErpTotalsState;
     const full = { store: store.storeHash, workflowId, from: new Date(opts.fromMs).toISOString(), until: new Date(opts.untilMs).toISOString(), dryRun: opts.dryRun, ...report };
-    if (opts.out) writeFileSync(opts.out, JSON.stringify(full, null, 2) + '\n');
+    if (opts.out) writeFileSync(opts.out, `${JSON.stringify(full, null, 2)}\n`);
     if (opts.json) {
       console.log(JSON.stringify(full, null, 2));
       return;

@@ -3,7 +3,7 @@ import type { Connection } from '@temporalio/client';
 import { erpEventBatch, type ErpEvent } from '../../domain/shared/erp-event';
 import { webhooksReceived } from '../../lib/metrics';
 import { erpEventHandlers } from './event-handlers';
-import { type ErpEventDeps, type ErpEventHandlers } from './event-deps';
+import type { ErpEventDeps, ErpEventHandlers } from './event-deps';
 import { secretMatches } from '../shared/webhook-secret';
 
 export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';

@@ -4,7 +4,7 @@ import type { Config } from '../../config/env';
 import type { ShipStationClient } from '../../connectors/oms/shipstation/client';
 import { OmsError } from '../../connectors/oms/shipstation/errors';
 import { shipmentsFromNotification } from '../../connectors/oms/shipstation/shipments-from-notification';
-import { parseShipStationWebhook } from '../../connectors/oms/shipstation/webhooks';
+import { parseShipStationWebhook, type SsWebhookPayload } from '../../connectors/oms/shipstation/webhooks';
 import type { OmsShipment } from '../../domain/orders/oms-shipment';
 import type { Logger } from '../../lib/logger';
 import { webhooksReceived } from '../../lib/metrics';
@@ -31,7 +31,7 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
       webhooksReceived.inc({ outcome: 'unauthorized' });
       return void res.status(401).json({ error: 'unauthorized', reason: 'missing or wrong token' });
     }
-    let notice;
+    let notice: SsWebhookPayload;
     try {
       notice = parseShipStationWebhook(req.body);
     } catch {

@@ -4,8 +4,7 @@
  * benches judge an order sync with (lost orders, field mismatches, extra writes, extra shipments).
  */
 
-// any: the witness reads loose JSON records of three sandboxes, field by field
-type Json = any;
+import type { Json } from '../../test/support/json';
 
 const CANCELLED = new Set([5, 6]);
 const cents = (v: unknown): number => Math.round(Number(v) * 100);

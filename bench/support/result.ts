@@ -38,7 +38,7 @@ export function writeResult(result: Omit<BenchResult, 'machine'>): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${result.name}.json`);
   const full: BenchResult = { ...result, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}` };
-  writeFileSync(file, JSON.stringify(full, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(full, null, 2)}\n`);
   return file;
 }
 

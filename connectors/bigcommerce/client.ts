@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { httpRequest, NetworkError, type FetchLike, type HttpRequest } from '../http';
+import { httpRequest, NetworkError, type FetchLike, type HttpRequest, type HttpResponse } from '../http';
 import { BigCommerceError, kindForStatus, parseErrorBody } from './errors';
 import { PacerGate, type QuotaPacer } from './quota-pacer';
 import { readRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
@@ -71,7 +71,7 @@ export class BigCommerceClient {
     const waitStart = Date.now();
     const seq = this.gate ? await this.gate.acquire(req.priority, req.signal) : 0;
     const waitedMs = Date.now() - waitStart;
-    let res;
+    let res: HttpResponse;
     try {
       res = await httpRequest(
         {

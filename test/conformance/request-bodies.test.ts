@@ -12,6 +12,7 @@ import { mapErpRefundToBcItems, type ErpRefund } from '../../domain/refunds/erp-
 import type { AbsoluteItem } from '../../domain/inventory/batches';
 import type { Address, BcOrder } from '../../domain/orders/order';
 import { SpecValidator, specsAvailable, SPEC_DIR, type RequestCheckResult } from '../../sandbox/test/conformance/spec-validator';
+import type { Json } from '../support/json';
 
 /**
  * The request bodies our BigCommerce connectors send, checked against the `requestBody` schemas of
@@ -23,8 +24,6 @@ import { SpecValidator, specsAvailable, SPEC_DIR, type RequestCheckResult } from
  * Without ../shared the checks are skipped, loudly.
  */
 
-// any: the stand-in reads request JSON field by field
-type Json = any;
 
 interface Sent {
   method: string;

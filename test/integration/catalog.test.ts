@@ -4,6 +4,7 @@ import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogWorkfl
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
+import type { Json } from '../support/json';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -13,8 +14,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 const bc = async (p: string): Promise<Json> => {
   const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}${p}`, { headers: { 'x-auth-token': 'test-token' } });
   if (!res.ok) throw new Error(`GET ${p}: ${res.status}`);

@@ -11,6 +11,7 @@ import { logger } from '../support/setup';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';
 import { ERP_REFUND_SWEEP_WORKFLOW, type ErpRefundSweepWorkflow } from '../../workflows/refunds/erp-refund-sweep.contract';
+import type { Json } from '../support/json';
 
 let stack: Stack;
 let native: NativeConnection;
@@ -28,8 +29,6 @@ afterAll(async () => {
   await native?.close();
 });
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 const bc = (method: string, p: string, body?: unknown): Promise<Json> => storeApi(stack)(method, p, body);
 const control = async (base: string, method: string, p: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${base}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -5,6 +5,7 @@ import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { eventually, startStack, TEST_ERP_TOKEN, TEST_SECRET, type Stack } from '../support/stack';
+import type { Json } from '../support/json';
 
 /** A store that keeps its stock in BigCommerce: INVENTORY_SYNC=off turns every part of the inventory sync off. */
 let stack: Stack;
@@ -15,8 +16,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: the sandbox's hook list is read as loose JSON
-type Json = any;
 
 describe('INVENTORY_SYNC=off', () => {
   it('registers no inventory hooks, ignores ERP stock events, and orders send no inventory notes', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';
+import type { Json } from '../support/json';
 
 // A busy store: the ERP's changes never pause for the quiet window (3 s), so everything waits for
 // INVENTORY_MAX_WAIT (30 s) unless it must not.
@@ -18,8 +19,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 const erpControl = async (method: string, p: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await res.json();

@@ -5,6 +5,7 @@ import { inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type In
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';
+import type { Json } from '../support/json';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -21,8 +22,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 const bc = (method: string, p: string, body?: unknown): Promise<Json> => storeApi(stack)(method, p, body);
 const erpControl = async (method: string, p: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

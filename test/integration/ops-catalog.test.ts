@@ -5,6 +5,7 @@ import { decideCatalog } from '../../clients/catalog';
 import { catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync.contract';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
+import type { Json } from '../support/json';
 
 /**
  * Parked catalog items where ops already look: GET /ops/attention (one item per parked SKU),
@@ -18,8 +19,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: tests read loose JSON from the API and the sandboxes field by field
-type Json = any;
 const auth = () => ({ authorization: `Bearer ${TEST_OPS_TOKEN}`, 'content-type': 'application/json' });
 const seedErp = async (items: unknown[]) => {
   const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });

@@ -7,6 +7,7 @@ import { demoOrderBody } from '../../sandbox/demo-orders';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
+import type { Json } from '../support/json';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../dist/cli/bcsync.js');
@@ -19,8 +20,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 const bc = async (method: string, p: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}${p}`, { method, headers: { 'x-auth-token': 'test-token', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return res.status === 204 ? [] : res.json();

@@ -7,6 +7,7 @@ import type { DeliveryRecord } from '../../sandbox/bigcommerce/webhook-dispatche
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
+import type { Json } from '../support/json';
 
 let stack: Stack;
 
@@ -21,7 +22,7 @@ const erpRecord = async (externalId: string) => {
   const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, {
     headers: { authorization: 'Bearer sandbox-erp-token' },
   });
-  return res.status === 200 ? ((await res.json()) as Record<string, any>) : undefined; // any: test reads a loose JSON record
+  return res.status === 200 ? ((await res.json()) as Record<string, Json>) : undefined;
 };
 
 const deliveriesFor = async (orderId: number): Promise<DeliveryRecord[]> => {
@@ -46,13 +47,13 @@ describe('a BigCommerce order reaches the ERP through orderSync', () => {
       await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v2/orders/${order.id}?include=consignments.line_items&consignment_structure=object`, {
         headers: { 'x-auth-token': 'test-token' },
       })
-    ).json() as any; // any: raw V2 JSON
-    const bcLines = bcOrder.consignments.shipping[0].line_items as any[]; // any: raw V2 JSON
-    const productLines = record.item.items.filter((l: any) => l.custcol_bcsync_line_id !== 'tax'); // any: loose record
-    expect(productLines.map((l: any) => [l.item.externalId, l.quantity, l.rate])).toEqual(
+    ).json() as Json;
+    const bcLines = bcOrder.consignments.shipping[0].line_items as Json[];
+    const productLines = record.item.items.filter((l: Json) => l.custcol_bcsync_line_id !== 'tax');
+    expect(productLines.map((l: Json) => [l.item.externalId, l.quantity, l.rate])).toEqual(
       bcLines.map((l) => [l.sku, l.quantity, Number(l.price_ex_tax)]),
     );
-    expect(productLines.map((l: any) => l.item.externalId)).toEqual(['POLE-CF', 'MUG-TI', 'JKT-RDG-L']);
+    expect(productLines.map((l: Json) => l.item.externalId)).toEqual(['POLE-CF', 'MUG-TI', 'JKT-RDG-L']);
     // The ERP computes its own total; it must equal what the customer paid in BigCommerce.
     expect(record.total).toBeCloseTo(Number(bcOrder.total_inc_tax), 2);
     expect(Number(bcOrder.total_inc_tax)).toBeGreaterThan(0);

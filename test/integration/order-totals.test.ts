@@ -1,9 +1,10 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_TYPE, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/orders/repair-erp-totals.contract';
+import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_WORKFLOW, type RepairErpTotalsWorkflow, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/orders/repair-erp-totals.contract';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
+import type { Json } from '../support/json';
 
 /**
  * Totals that cannot drift: every shape of order the sandbox generates reaches the ERP with the
@@ -21,8 +22,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: the tests read loose JSON records of the sandboxes
-type Json = any;
 
 const erpRecord = async (externalId: string): Promise<Json | undefined> => {
   const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, { headers: { authorization: 'Bearer sandbox-erp-token' } });
@@ -193,7 +192,7 @@ describe('the repair of ERP totals', () => {
 
     const run = async (dryRun: boolean): Promise<RepairErpTotalsState> => {
       const input: RepairErpTotalsInput = { storeHash: stack.storeHash, erpTaskQueue: stack.config.erp.taskQueue, fromS, untilS: Math.floor(Date.now() / 1000) + 1, dryRun, verifyForMs: 60_000 };
-      const handle = await stack.client.workflow.start(REPAIR_ERP_TOTALS_TYPE, { workflowId: erpTotalRepairWorkflowId(stack.storeHash), taskQueue: stack.config.temporal.workflowTaskQueue, args: [input] });
+      const handle = await stack.client.workflow.start<RepairErpTotalsWorkflow>(REPAIR_ERP_TOTALS_WORKFLOW, { workflowId: erpTotalRepairWorkflowId(stack.storeHash), taskQueue: stack.config.temporal.workflowTaskQueue, args: [input] });
       return (await handle.result()) as RepairErpTotalsState;
     };
     const writesBefore = await Promise.all(shortIds.map((id) => erpWrites(externalId(id))));

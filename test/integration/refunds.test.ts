@@ -8,6 +8,7 @@ import { registerHooks } from '../../cli/register-hooks';
 import { requestReconcile } from '../../clients/monitoring';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 import { storeApi } from '../support/store-calls';
+import type { Json } from '../support/json';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -17,8 +18,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 const bc = (method: string, p: string, body?: unknown): Promise<Json> => storeApi(stack)(method, p, body);
 const control = (base: string, method: string, p: string, body?: unknown) =>
   fetch(`${base}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

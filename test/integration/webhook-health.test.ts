@@ -13,6 +13,7 @@ import { logger } from '../support/setup';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
 import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
 import { WEBHOOK_HEALTH_WORKFLOW, type WebhookHealthWorkflow } from '../../workflows/monitoring/webhook-health.contract';
+import type { Json } from '../support/json';
 
 let stack: Stack;
 let alerts: Awaited<ReturnType<typeof startReceiver>>;
@@ -26,8 +27,6 @@ afterAll(async () => {
   await alerts?.close();
 });
 
-// any: sandbox JSON read field by field
-type Json = any;
 const hooks = async (): Promise<Json[]> => ((await (await fetch(`${stack.sandboxes.bcUrl}/__sandbox/summary`)).json()) as Json).hooks;
 const erpHas = (externalId: string) => stack.sandboxes.erp.data.salesOrderWrites[externalId] !== undefined;
 

@@ -1,9 +1,8 @@
 import { requestCatalogRun } from '../../clients/catalog';
 import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync.contract';
 import { eventually, type Stack } from './stack';
+import type { Json } from './json';
 
-// any: tests read loose JSON from the sandboxes field by field
-type Json = any;
 
 /** The test store's BigCommerce API (the sandbox), as the store's token: JSON back, or an error naming the status. */
 export function storeApi(stack: Stack): (method: string, p: string, body?: unknown) => Promise<Json> {

@@ -49,7 +49,11 @@ afterAll(async () => {
 
 const client = (fetchImpl?: typeof fetch) =>
   new BigCommerceClient({ apiUrl: sandboxes.bcUrl, storeHash: 'sandbox', accessToken: 'sandbox-token', onCall: (c) => calls.push({ route: c.route, status: c.status }), ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-const byRoute = () => calls.reduce<Record<string, number>>((out, c) => ({ ...out, [`${c.route} ${c.status}`]: (out[`${c.route} ${c.status}`] ?? 0) + 1 }), {});
+const byRoute = () => {
+  const out: Record<string, number> = {};
+  for (const c of calls) out[`${c.route} ${c.status}`] = (out[`${c.route} ${c.status}`] ?? 0) + 1;
+  return out;
+};
 
 describe('packFilterValues', () => {
   it('fills each request up to the page size and the URL budget, in order', () => {

@@ -11,6 +11,7 @@ import type { OmsOrder } from '../../domain/orders/oms-order';
 import type { Address } from '../../domain/orders/order';
 import { createOmsSandbox, DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET, type OmsSandbox } from '../../sandbox/oms/app';
 import { startReceiver } from '../support/receiver';
+import type { Json } from '../support/json';
 
 let sandbox: OmsSandbox;
 let server: Server;
@@ -75,7 +76,7 @@ function omsOrder(n: number, overrides: Partial<OmsOrder> = {}): OmsOrder {
 }
 
 // any: control responses are read field by field
-async function ship(orderKey: string, body: Record<string, unknown> = {}): Promise<any> {
+async function ship(orderKey: string, body: Record<string, unknown> = {}): Promise<Json> {
   const res = await fetch(`${url}/__sandbox/orders/${orderKey}/ship`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(res.status).toBe(201);
   return res.json();

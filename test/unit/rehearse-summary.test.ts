@@ -18,7 +18,7 @@ const STEP = 24_000 / N;
 function run(over: Partial<RunRecord> = {}, orderOver: (o: OrderRecord, i: number) => OrderRecord = (o) => o): RunRecord {
   const orders: OrderRecord[] = Array.from({ length: N }, (_, i) => orderOver({ id: 100 + i, createdMs: T0, syncedMs: T0 + (i + 1) * STEP, paid: true, bcTotal: '42.5000', erpTotal: '42.50' }, i));
   const calls: CallRecord[] = [];
-  orders.forEach((o, i) => {
+  orders.forEach((_o, i) => {
     const at = T0 + (i + 1) * STEP;
     calls.push({ atMs: at - 1, method: 'GET', route: '/v2/orders/{id}', status: 200 }, { atMs: at + 1, method: 'POST', route: '/v3/orders/{orderId}/metafields', status: 200 });
   });

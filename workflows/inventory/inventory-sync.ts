@@ -123,7 +123,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       // Every change waits to be reflected (or superseded): its lag is measured when its item settles.
       const key = levelKey(l.sku, l.location);
       if (c.items[key] && !supersedes({ changedAtMs: c.items[key]!.t }, l)) continue;
-      (c.unsettled[key] ??= []).push(l.changedAtMs);
+      c.unsettled[key] ??= [];
+      c.unsettled[key].push(l.changedAtMs);
     }
     const physical = new Set<string>();
     for (const l of winners) {
@@ -142,7 +143,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
 
   setHandler(inventoryChangesSignal, ({ levels }) => {
     const now = Date.now();
-    for (const l of levels) recordLag((c.arrival ??= newLagHistogram()), Math.max(0, now - l.changedAtMs));
+    c.arrival ??= newLagHistogram();
+    for (const l of levels) recordLag(c.arrival, Math.max(0, now - l.changedAtMs));
     applyLevels(levels);
     inputs++;
   });
@@ -248,7 +250,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   function provisionalSale(ev: BcInventoryEvent, sku: string | undefined): void {
     if (ev.method !== 'relative' || ev.value >= 0 || ev.createdS === undefined || !ev.hash) return;
     // BigCommerce may deliver an event twice (same hash): counted once.
-    const hashes = (c.saleHashes ??= []);
+    c.saleHashes ??= [];
+    const hashes = c.saleHashes;
     if (hashes.includes(ev.hash)) return;
     hashes.push(ev.hash);
     if (hashes.length > SALE_HASHES_KEPT) hashes.splice(0, hashes.length - SALE_HASHES_KEPT);
@@ -262,7 +265,8 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         return;
       }
     }
-    (c.provisional ??= []).push({ ref, units, createdS: ev.createdS, hash: ev.hash, reportedAtMs: Date.now() });
+    c.provisional ??= [];
+    c.provisional.push({ ref, units, createdS: ev.createdS, hash: ev.hash, reportedAtMs: Date.now() });
     if (!sku) return;
     const key = levelKey(sku, input.orderLocation);
     const item = c.items[key];
@@ -408,7 +412,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const shown = onHandByBcLocation[bcLocationId];
       if (shown === undefined) continue;
       // No ERP level there yet: kept for when it comes (read once per SKU, this is the only chance).
-      if (!item && readEverywhere) (c.seen ??= {})[key] = { e: shown, w: atMs };
+      if (!item && readEverywhere) {
+        c.seen ??= {};
+        c.seen[key] = { e: shown, w: atMs };
+      }
       if (!item || item.e !== undefined) continue;
       item.e = shown;
       item.w = atMs;

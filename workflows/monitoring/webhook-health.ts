@@ -4,7 +4,7 @@ import type { ControlActivities } from '../../activities/monitoring/control';
 import type { HookCheck } from '../../connectors/bigcommerce/hooks-repair';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
-import { type WebhookHealthInput } from './webhook-health.contract';
+import type { WebhookHealthInput } from './webhook-health.contract';
 
 /**
  * Run by a schedule every few minutes, and at once on a `store/hook/deliveryException` event:
@@ -33,7 +33,7 @@ export async function webhookHealth(input: WebhookHealthInput): Promise<{ repair
         key: `hooks-repaired:${input.storeHash}`,
         severity: 'warning',
         title: `Repaired ${repaired.length} webhook(s) of store ${input.storeHash}`,
-        text: repaired.map((c) => `${c.scope} -> ${c.destination}: was ${c.was}${c.inactiveSinceS ? ` since ${new Date(c.inactiveSinceS * 1000).toISOString()}` : ''}`).join('\n') + '\nOrders changed meanwhile are being reconciled.',
+        text: `${repaired.map((c) => `${c.scope} -> ${c.destination}: was ${c.was}${c.inactiveSinceS ? ` since ${new Date(c.inactiveSinceS * 1000).toISOString()}` : ''}`).join('\n')}\nOrders changed meanwhile are being reconciled.`,
       },
     ]);
   }

@@ -165,7 +165,8 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
   }
   /** `bookedAtMs`: the ERP's own time of the write, when the upsert read it back (then no read here). */
   async function noteInventory(what: 'sold' | 'booked' | 'released', order: BcOrder, bookedAtMs?: number): Promise<void> {
-    const inv = (state.inventory ??= { sold: false, booked: false, released: false });
+    state.inventory ??= { sold: false, booked: false, released: false };
+    const inv = state.inventory;
     const orderCreatedS = Math.floor(Date.parse(order.dateCreated) / 1000);
     try {
       if (what === 'sold') await tellInventory({ sale: { orderId, units: orderUnits(order.lines), lines: orderLines(order.lines), orderCreatedS } });

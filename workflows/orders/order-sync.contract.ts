@@ -3,8 +3,8 @@ import type { OmsOrder } from '../../domain/orders/oms-order';
 import type { OmsShipment } from '../../domain/orders/oms-shipment';
 import type { BcOrder } from '../../domain/orders/order';
 import type { OrderEvent } from '../../domain/orders/order-event';
-import { type RefundNote } from '../refunds/refund-sync.contract';
-import { type TotalMismatch } from '../../domain/orders/lifecycle';
+import type { RefundNote } from '../refunds/refund-sync.contract';
+import type { TotalMismatch } from '../../domain/orders/lifecycle';
 import { workflowTaskQueue } from '../shared/task-queue';
 
 /**

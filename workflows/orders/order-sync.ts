@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import { orderLifecycle } from './lifecycle';
-import { type OrderLifecycleInput, type OrderLifecycleState } from './order-sync.contract';
+import type { OrderLifecycleInput, OrderLifecycleState } from './order-sync.contract';
 import { orderSyncV1, type OrderSyncInputV1, type OrderSyncStateV1 } from './order-sync-v1';
 
 /** Marks every run of the order lifecycle; histories without it come from the first orderSync. */

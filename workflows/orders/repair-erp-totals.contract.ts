@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import { type TotalDifference } from '../../domain/orders/erp-total-repair';
+import type { TotalDifference } from '../../domain/orders/erp-total-repair';
 import { workflowTaskQueue } from '../shared/task-queue';
 
 /**
@@ -13,7 +13,6 @@ export const REPAIR_ERP_TOTALS_WORKFLOW = 'repairErpTotals';
 export const repairErpTotalsTaskQueue = workflowTaskQueue;
 export type RepairErpTotalsWorkflow = (input: RepairErpTotalsInput) => Promise<RepairErpTotalsState>;
 
-export const REPAIR_ERP_TOTALS_TYPE = 'repairErpTotals';
 
 export interface RepairErpTotalsInput {
   storeHash: string;

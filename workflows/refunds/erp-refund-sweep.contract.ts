@@ -1,4 +1,4 @@
-import { type ErpRefundSyncInput } from './erp-refund-sync.contract';
+import type { ErpRefundSyncInput } from './erp-refund-sync.contract';
 import { workflowTaskQueue } from '../shared/task-queue';
 
 /**

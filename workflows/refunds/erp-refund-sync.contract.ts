@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { type BcRefundRequestItem, type ErpRefund, type ErpRefundType } from '../../domain/refunds/erp-refund';
-import { type RefundDecision } from './refund-sync.contract';
+import type { BcRefundRequestItem, ErpRefund, ErpRefundType } from '../../domain/refunds/erp-refund';
+import type { RefundDecision } from './refund-sync.contract';
 import { workflowTaskQueue } from '../shared/task-queue';
 
 /**

@@ -82,7 +82,8 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
   async function attempt(): Promise<ErpRefundProblem | null> {
     const read = await step('readErp', () => erp.fetchErpRefund(recordType, recordId));
     if (!read.ok) return read.problem;
-    const e = (state.erpRefund = read.value);
+    state.erpRefund = read.value;
+    const e = read.value;
     state.orderId = orderIdOfSalesOrder(storeHash, e.salesOrderExternalId);
     if (state.orderId === null) {
       state.status = 'NotOurs';

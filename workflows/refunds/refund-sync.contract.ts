@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { type RetrySkipDecision } from '../shared/decisions';
-import { type BcRefund } from '../../domain/refunds/refund';
+import type { RetrySkipDecision } from '../shared/decisions';
+import type { BcRefund } from '../../domain/refunds/refund';
 import { workflowTaskQueue } from '../shared/task-queue';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BigCommerceClient } from '../client';
 import { BigCommerceError } from '../errors';
 import { nullableString } from '../schemas';
-import { type NewShipment } from '../../../domain/orders/shipment-for-bigcommerce';
+import type { NewShipment } from '../../../domain/orders/shipment-for-bigcommerce';
 
 // --- BigCommerce's shape (orders.v2.oas2.yml: orderShipment) ---
 

@@ -107,8 +107,13 @@ export async function listChangedItems(client: NetSuiteClient, cursor: CatalogCu
   const p = await rows(client, q, itemRow, 0, limit);
   const all = await withPrices(client, p.items);
   // Keyset paging makes a shorter page free: the next one starts after the last item kept.
+  const items: typeof all = [];
   let bytes = 0;
-  const items = all.filter((item, i) => (bytes += JSON.stringify(item).length) <= PAGE_BYTES || i === 0);
+  for (const item of all) {
+    bytes += JSON.stringify(item).length;
+    if (bytes > PAGE_BYTES && items.length > 0) break;
+    items.push(item);
+  }
   const last = items[items.length - 1];
   return { items, more: p.hasMore || items.length < all.length, next: last ? { modifiedMs: last.modifiedMs, erpId: Number(last.erpId) } : cursor };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PacerGate, type QuotaPacer } from '../../bigcommerce/quota-pacer';
 import type { RateLimitInfo } from '../../bigcommerce/rate-limit-headers';
-import { httpRequest, NetworkError, type FetchLike, type HttpRequest } from '../../http';
+import { httpRequest, NetworkError, type FetchLike, type HttpRequest, type HttpResponse } from '../../http';
 import { kindForStatus, OmsError, parseShipStationError } from './errors';
 import { readShipStationRateHeaders, SHIPSTATION_WINDOW_MS } from './rate-limit-headers';
 
@@ -84,7 +84,7 @@ export class ShipStationClient {
   private async send<S extends z.ZodType>(req: SsRequest, url: URL, schema: S): Promise<SsResponse<z.output<S>>> {
     const seq = this.gate ? await this.gate.acquire(req.priority, req.signal) : 0;
     const pacer = this.options.pacer;
-    let res;
+    let res: HttpResponse;
     try {
       res = await httpRequest(
         { method: req.method, url: url.toString(), headers: { authorization: this.authorization }, body: req.body, timeoutMs: this.options.timeoutMs },

@@ -2,6 +2,8 @@ import type { ShipStationClient } from './client';
 import { OmsError } from './errors';
 import { ssSubscribed, ssWebhookList, ssWebhookPayload, type SsWebhookPayload } from './schemas';
 
+export type { SsWebhookPayload };
+
 export type ShipStationEvent = 'ORDER_NOTIFY' | 'ITEM_ORDER_NOTIFY' | 'SHIP_NOTIFY' | 'ITEM_SHIP_NOTIFY';
 
 /**
