@@ -31,8 +31,7 @@ module.exports = {
     {
       name: 'workflows-import-only-workflow-safe-code',
       severity: 'error',
-      comment:
-        'Workflow code runs in the deterministic sandbox: it imports workflows/, domain/ and @temporalio/workflow or common; activities and connectors by type only.',
+      comment: 'Workflow code runs in the deterministic sandbox: it imports workflows/, domain/ and @temporalio/workflow or common; activities and connectors by type only.',
       from: { path: '^workflows/' },
       to: {
         pathNot: ['^workflows/', '^domain/', '@temporalio/(workflow|common)/'],

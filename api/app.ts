@@ -9,7 +9,7 @@ import { erpWebhookRouter } from './erp/webhook';
 import { omsWebhookRouter } from './orders/oms-webhook';
 import { opsRouter } from './ops/routes';
 
-export type ApiDeps = WebhookDeps & { oms?: ShipStationClient; /** Tests replace the ERP event handlers (api/erp/event-handlers.ts). */ erpHandlers?: ErpEventHandlers };
+export type ApiDeps = WebhookDeps & { oms?: ShipStationClient /** Tests replace the ERP event handlers (api/erp/event-handlers.ts). */; erpHandlers?: ErpEventHandlers };
 
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();

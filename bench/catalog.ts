@@ -68,11 +68,21 @@ interface Item {
 /** 12,000 plain items, 1,600 matrix parents with 4 sizes each: 20,000 ERP items, 18,400 sellable SKUs. */
 function catalog(): Item[] {
   const items: Item[] = [];
-  for (let i = 0; i < STANDALONE; i++) items.push({ sku: `B-${String(i).padStart(5, '0')}`, displayName: `Bench item ${i}`, weight: 1, prices: { 'Base Price': 10 + (i % 50), Wholesale: 8 + (i % 50) } });
+  for (let i = 0; i < STANDALONE; i++)
+    items.push({ sku: `B-${String(i).padStart(5, '0')}`, displayName: `Bench item ${i}`, weight: 1, prices: { 'Base Price': 10 + (i % 50), Wholesale: 8 + (i % 50) } });
   for (let p = 0; p < PARENTS; p++) {
     const sku = `BT-${String(p).padStart(4, '0')}`;
     items.push({ sku, displayName: `Bench tee ${p}`, matrixType: 'PARENT', weight: 0.3, prices: { 'Base Price': 20 } });
-    for (const size of SIZES) items.push({ sku: `${sku}-${size}`, displayName: `Bench tee ${p} ${size}`, matrixType: 'CHILD', parentSku: sku, options: { Size: size }, weight: 0.3, prices: { 'Base Price': 20, Wholesale: 15 } });
+    for (const size of SIZES)
+      items.push({
+        sku: `${sku}-${size}`,
+        displayName: `Bench tee ${p} ${size}`,
+        matrixType: 'CHILD',
+        parentSku: sku,
+        options: { Size: size },
+        weight: 0.3,
+        prices: { 'Base Price': 20, Wholesale: 15 },
+      });
   }
   return items;
 }
@@ -96,13 +106,22 @@ function presync(data: BcSandboxData, items: Item[], nowMs: number): void {
   for (const item of items) {
     if (item.matrixType === 'CHILD') {
       const productId = productOf.get(item.parentSku!)!;
-      const v = variantDefaults({ id: nextId(data, 'variant'), product_id: productId, sku: item.sku, price: item.prices['Base Price']!, option_values: [{ id: valueId++, label: item.options!.Size!, option_id: optionId, option_display_name: 'Size' }] });
+      const v = variantDefaults({
+        id: nextId(data, 'variant'),
+        product_id: productId,
+        sku: item.sku,
+        price: item.prices['Base Price']!,
+        option_values: [{ id: valueId++, label: item.options!.Size!, option_id: optionId, option_display_name: 'Size' }],
+      });
       v.weight = null;
       data.variants[String(v.id)] = v;
       record(v.id, item.prices.Wholesale!);
       continue;
     }
-    const product = productDefaults({ id: nextId(data, 'product'), name: item.displayName, sku: item.sku, price: item.prices['Base Price']!, weight: item.weight, type: 'physical', inventory_tracking: 'none' }, nowMs);
+    const product = productDefaults(
+      { id: nextId(data, 'product'), name: item.displayName, sku: item.sku, price: item.prices['Base Price']!, weight: item.weight, type: 'physical', inventory_tracking: 'none' },
+      nowMs,
+    );
     product.custom_url = { url: customUrlFor(item.displayName), is_customized: false };
     data.products[String(product.id)] = product;
     productOf.set(item.sku, product.id);
@@ -192,7 +211,11 @@ async function orders(sandboxes: RunningSandboxes, until: () => boolean, max = N
   const pending: Array<Promise<{ id: number; s: number; placed: number }>> = [];
   while (!until() && pending.length < max) {
     const res = await control(
-      fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, status_id: 11, multi_address: false, digital: false, gift_certificate: false }) }),
+      fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ count: 1, status_id: 11, multi_address: false, digital: false, gift_certificate: false }),
+      }),
       'BigCommerce POST /__sandbox/orders/generate',
     );
     const body = (await res.json()) as { ids?: number[] };
@@ -218,7 +241,14 @@ async function orders(sandboxes: RunningSandboxes, until: () => boolean, max = N
 /** The ERP sandbox's control parses bodies up to 100 kB: 400 items a request. */
 async function seedErp(sandboxes: RunningSandboxes, items: Item[], modifiedMs: number): Promise<void> {
   for (let i = 0; i < items.length; i += 400) {
-    await control(fetch(`${sandboxes.erpUrl}/__sandbox/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: items.slice(i, i + 400), modifiedMs }) }), 'ERP POST /__sandbox/catalog');
+    await control(
+      fetch(`${sandboxes.erpUrl}/__sandbox/catalog`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: items.slice(i, i + 400), modifiedMs }),
+      }),
+      'ERP POST /__sandbox/catalog',
+    );
   }
 }
 
@@ -269,9 +299,17 @@ export async function main(): Promise<void> {
   const temporal = await startDevServer({ logLevel: 'never' });
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'catalog-')), 'bundle.js');
   writeFileSync(bundlePath, (await bundleWorkflows()).code);
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: STORE, quota: QUOTA, clients: { [TOKEN]: { clientId: BC_CLIENT, clientSecret: 'catalog-secret' } } }, oms: { quota: 1_000_000 } });
+  const sandboxes = await startSandboxes({
+    bcPort: 0,
+    erpPort: 0,
+    bigcommerce: { storeHash: STORE, quota: QUOTA, clients: { [TOKEN]: { clientId: BC_CLIENT, clientSecret: 'catalog-secret' } } },
+    oms: { quota: 1_000_000 },
+  });
 
-  await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ record: true }) }), 'BigCommerce PUT /__sandbox/requests');
+  await control(
+    fetch(`${sandboxes.bcUrl}/__sandbox/requests`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ record: true }) }),
+    'BigCommerce PUT /__sandbox/requests',
+  );
 
   // Seed: the ERP's 20,000 items (one instant), and the same catalog already in BigCommerce.
   const items = catalog();
@@ -313,7 +351,10 @@ export async function main(): Promise<void> {
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
   // The 3PL fulfils every SKU of the store: otherwise it refuses each bench order's unknown SKUs and
   // every order is compensated (held in BigCommerce: a status PUT and a re-read, 2 more calls each).
-  await control(fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rejectUnknownSkus: false }) }), 'OMS PUT /__sandbox/rules');
+  await control(
+    fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rejectUnknownSkus: false }) }),
+    'OMS PUT /__sandbox/rules',
+  );
   const workers = [new ForkedWorker(env), new ForkedWorker(env)];
   await Promise.all(workers.map((w) => w.start()));
   try {
@@ -332,7 +373,11 @@ export async function main(): Promise<void> {
     // The change set, then one catalog run while orders keep coming and a worker is killed twice.
     const cs = changes(items);
     const changedAt = Date.now();
-    await seedErp(sandboxes, cs.map((c) => c.item), changedAt);
+    await seedErp(
+      sandboxes,
+      cs.map((c) => c.item),
+      changedAt,
+    );
     const min = minimumCalls(cs, erpIds);
     const theoretical = min / (QUOTA / 30);
     const logBefore = await bcRequestCounts(sandboxes.bcUrl);
@@ -378,10 +423,20 @@ export async function main(): Promise<void> {
     const duringOrders = await during;
     const duringLatencies = duringOrders.map((o) => o.s);
     must(duringLatencies.length > 0, 'no order was placed during the catalog run');
-    const waitsIdle = await queueWaits(client, idleOrders.map((o) => o.id));
-    const waitsDuring = await queueWaits(client, duringOrders.map((o) => o.id));
+    const waitsIdle = await queueWaits(
+      client,
+      idleOrders.map((o) => o.id),
+    );
+    const waitsDuring = await queueWaits(
+      client,
+      duringOrders.map((o) => o.id),
+    );
     if (process.env.CATALOG_BENCH_DEBUG) {
-      console.log(`  the orders' calls, whole bench: ${Object.entries(byRoute(await bcRequestCounts(sandboxes.bcUrl), (c) => ours(c) && !isCatalogRoute(c))).map(([r, n]) => `${r} x${n}`).join(', ')}`);
+      console.log(
+        `  the orders' calls, whole bench: ${Object.entries(byRoute(await bcRequestCounts(sandboxes.bcUrl), (c) => ours(c) && !isCatalogRoute(c)))
+          .map(([r, n]) => `${r} x${n}`)
+          .join(', ')}`,
+      );
       // Where the drain lost time: catalog calls per second since the run's start (answered), and pauses over 1.5 s.
       const at = catalogEntries.map((e) => (e.atMs - runStart) / 1000).sort((a, b) => a - b);
       const perS = new Map<number, number>();
@@ -390,12 +445,24 @@ export async function main(): Promise<void> {
       const windows = new Map<number, number>();
       for (const e of sandboxes.bigcommerce.ctx.limiter.log ?? []) windows.set(e.windowStart, (windows.get(e.windowStart) ?? 0) + 1);
       console.log(`  BigCommerce's windows (start relative to the run's: calls): ${[...windows].map(([w, n]) => `${((w - runStart) / 1000).toFixed(1)} s: ${n}`).join(', ')}`);
-      console.log(`  pauses: ${at.slice(1).map((t, i) => [at[i]!, t - at[i]!] as const).filter(([, gap]) => gap > 1.5).map(([from, gap]) => `${gap.toFixed(1)} s at ${from.toFixed(1)} s`).join(', ')}`);
+      console.log(
+        `  pauses: ${at
+          .slice(1)
+          .map((t, i) => [at[i]!, t - at[i]!] as const)
+          .filter(([, gap]) => gap > 1.5)
+          .map(([from, gap]) => `${gap.toFixed(1)} s at ${from.toFixed(1)} s`)
+          .join(', ')}`,
+      );
       for (const o of [...idleOrders.slice(-2), ...duringOrders]) {
         const h = await client.workflow.getHandle(orderWorkflowId(STORE, o.id)).fetchHistory();
         const evs = h.events ?? [];
         const t0 = ms(evs[0]?.eventTime);
-        console.log(`  order ${o.id} ${o.s.toFixed(2)} s, workflow started +${((t0 - o.placed) / 1000).toFixed(2)} s: ${evs.slice(0, o.s > 0.3 ? 60 : 22).map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '').slice(0, 14)}+${((ms(e.eventTime) - t0) / 1000).toFixed(2)}`).join(' ')}`);
+        console.log(
+          `  order ${o.id} ${o.s.toFixed(2)} s, workflow started +${((t0 - o.placed) / 1000).toFixed(2)} s: ${evs
+            .slice(0, o.s > 0.3 ? 60 : 22)
+            .map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '').slice(0, 14)}+${((ms(e.eventTime) - t0) / 1000).toFixed(2)}`)
+            .join(' ')}`,
+        );
       }
     }
 
@@ -421,23 +488,37 @@ export async function main(): Promise<void> {
       if (!ok) lost++;
     }
     const counts = done.lastRun!.counts;
-    say(`run: ${counts.pages} pages, ${counts.items} items: ${counts.productsUpdated} products, ${counts.variantsWritten} variants, ${counts.priceRecords} price records written, ${counts.unchanged} unchanged, parked ${done.parked.map((p) => `${p.sku} ${p.type}`).join(', ')}`);
-    say(`calls: ${bcCalls} catalog calls seen by BigCommerce (the workflow counted ${counts.bcCalls}; the difference is calls repeated after the kills), min_calls ${min}: reads of 250 SKUs and 250 records per page, writes at the caps (10 / 50 / 1000), 1 price-list lookup`);
-    say(`BigCommerce answered 429 to ${sandboxes.bigcommerce.ctx.limiter.stats.limited} call(s) of ${sandboxes.bigcommerce.ctx.limiter.stats.allowed + sandboxes.bigcommerce.ctx.limiter.stats.limited}; dispatch at ${config.stores[0]!.dispatchBurst} x the quota's average rate (BC_DISPATCH_BURST)`);
-    say(`drain ${drain.toFixed(1)} s vs theoretical ${theoretical.toFixed(1)} s (min_calls / ${(QUOTA / 30).toFixed(2)} calls a second), ${((min + orderCalls) / (QUOTA / 30)).toFixed(1)} s with the orders' calls; orders during the run: ${duringLatencies.length} (${orderCalls} calls of the quota, ${((orderCalls / (orderCalls + bcCalls)) * 100).toFixed(0)}%), p95 ${p95(duringLatencies).toFixed(2)} s (${duringLatencies.map((x) => x.toFixed(1)).join(' ')})`);
-    say(`orders' BigCommerce calls waited on the store's queue: p95 ${p95(waitsIdle).toFixed(2)} s idle (${waitsIdle.length} calls), ${p95(waitsDuring).toFixed(2)} s during the run (${waitsDuring.length} calls, max ${Math.max(...waitsDuring).toFixed(2)} s) behind ${counts.bcCalls} catalog calls`);
+    say(
+      `run: ${counts.pages} pages, ${counts.items} items: ${counts.productsUpdated} products, ${counts.variantsWritten} variants, ${counts.priceRecords} price records written, ${counts.unchanged} unchanged, parked ${done.parked.map((p) => `${p.sku} ${p.type}`).join(', ')}`,
+    );
+    say(
+      `calls: ${bcCalls} catalog calls seen by BigCommerce (the workflow counted ${counts.bcCalls}; the difference is calls repeated after the kills), min_calls ${min}: reads of 250 SKUs and 250 records per page, writes at the caps (10 / 50 / 1000), 1 price-list lookup`,
+    );
+    say(
+      `BigCommerce answered 429 to ${sandboxes.bigcommerce.ctx.limiter.stats.limited} call(s) of ${sandboxes.bigcommerce.ctx.limiter.stats.allowed + sandboxes.bigcommerce.ctx.limiter.stats.limited}; dispatch at ${config.stores[0]!.dispatchBurst} x the quota's average rate (BC_DISPATCH_BURST)`,
+    );
+    say(
+      `drain ${drain.toFixed(1)} s vs theoretical ${theoretical.toFixed(1)} s (min_calls / ${(QUOTA / 30).toFixed(2)} calls a second), ${((min + orderCalls) / (QUOTA / 30)).toFixed(1)} s with the orders' calls; orders during the run: ${duringLatencies.length} (${orderCalls} calls of the quota, ${((orderCalls / (orderCalls + bcCalls)) * 100).toFixed(0)}%), p95 ${p95(duringLatencies).toFixed(2)} s (${duringLatencies.map((x) => x.toFixed(1)).join(' ')})`,
+    );
+    say(
+      `orders' BigCommerce calls waited on the store's queue: p95 ${p95(waitsIdle).toFixed(2)} s idle (${waitsIdle.length} calls), ${p95(waitsDuring).toFixed(2)} s during the run (${waitsDuring.length} calls, max ${Math.max(...waitsDuring).toFixed(2)} s) behind ${counts.bcCalls} catalog calls`,
+    );
     console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
     const line = `catalog: skus=${items.length} changed=${cs.length - 1} bc_calls=${bcCalls} min_calls=${min} drain_s=${drain.toFixed(1)} theoretical_s=${theoretical.toFixed(1)} kills=${kills} lost=${lost} parked=${done.parked.length} order_p95_s_idle=${p95(idle).toFixed(2)} order_p95_s_during=${p95(duringLatencies).toFixed(2)}`;
     console.log(line);
 
     const otherRoutes = byRoute(run, (c) => !isCatalogRoute(c) && !isOrderRoute(c));
-    if (Object.keys(otherRoutes).length > 0) details.push(`our other calls during the run (neither catalog nor orders, counted in the orders' share): ${JSON.stringify(otherRoutes)}`);
+    if (Object.keys(otherRoutes).length > 0)
+      details.push(`our other calls during the run (neither catalog nor orders, counted in the orders' share): ${JSON.stringify(otherRoutes)}`);
     details.push(`catalog calls during the run by route (request log): ${JSON.stringify(byRoute(run, isCatalogRoute))}; last one answered at ${lastCallS.toFixed(1)} s`);
-    details.push(`sizes: ${items.length} ERP items (CATALOG_BENCH_SCALE ${SCALE}), ${cs.length - 1} changed + 1 refused, quota ${QUOTA} per 30 s, an order every ${ORDER_EVERY_MS} ms, kills at ${killAtS.join(' and ')} s`);
+    details.push(
+      `sizes: ${items.length} ERP items (CATALOG_BENCH_SCALE ${SCALE}), ${cs.length - 1} changed + 1 refused, quota ${QUOTA} per 30 s, an order every ${ORDER_EVERY_MS} ms, kills at ${killAtS.join(' and ')} s`,
+    );
     const refused207 = sumRequests(run, (c) => isCatalogRoute(c) && c.status === 207);
     const idleP95 = p95(idle);
     const duringP95 = p95(duringLatencies);
-    const orderWitness = (when: string) => `ERP sandbox records: order placed in the BigCommerce sandbox -> its sales order in the ERP sandbox (polled every 20 ms), p95 of ${when}`;
+    const orderWitness = (when: string) =>
+      `ERP sandbox records: order placed in the BigCommerce sandbox -> its sales order in the ERP sandbox (polled every 20 ms), p95 of ${when}`;
     const figures: Record<string, Figure> = {
       skus: { value: items.length, witness: 'bench seed: ERP items in the ERP sandbox, already synced into the BigCommerce sandbox' },
       changed: { value: cs.length - 1, witness: 'bench: ERP items changed in one instant in the ERP sandbox (plus 1 BigCommerce refuses)' },
@@ -461,7 +542,8 @@ export async function main(): Promise<void> {
       kills: { value: kills, witness: 'the bench (SIGKILLs sent to worker 1 during the run)' },
       lost: {
         value: lost,
-        witness: 'BigCommerce sandbox records (products, variants, Wholesale price records) against each ERP change; the refused item counts when BigCommerce kept its old name and it is parked',
+        witness:
+          'BigCommerce sandbox records (products, variants, Wholesale price records) against each ERP change; the refused item counts when BigCommerce kept its old name and it is parked',
         goal: '0',
         met: lost === 0,
       },
@@ -471,7 +553,7 @@ export async function main(): Promise<void> {
         goal: '1 (the item BigCommerce refuses)',
         met: done.parked.length === 1,
       },
-      bc_429: { value: sumRequests(run, (c) => c.status === 429), witness: "BigCommerce sandbox request log: answers 429 to our client during the run" },
+      bc_429: { value: sumRequests(run, (c) => c.status === 429), witness: 'BigCommerce sandbox request log: answers 429 to our client during the run' },
       order_p95_s_idle: { value: num(idleP95, 2), witness: orderWitness(`${idle.length} orders before the run`) },
       order_p95_s_during: {
         value: num(duringP95, 2),
@@ -480,7 +562,15 @@ export async function main(): Promise<void> {
         met: duringP95 <= 2 * idleP95,
       },
     };
-    writeResult({ name: 'catalog', line, command: 'npm run bench -- catalog', figures, details, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - started) / 1000) });
+    writeResult({
+      name: 'catalog',
+      line,
+      command: 'npm run bench -- catalog',
+      figures,
+      details,
+      startedAt: startedAt.toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+    });
   } finally {
     for (const w of workers) await w.stop();
     await api.close();

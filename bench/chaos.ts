@@ -201,10 +201,14 @@ async function records(run: Run, id: number) {
   // A witness read that fails stops the bench: it must never count as a lost or mismatched order.
   const bc = await (await control(fetch(`${base}/v2/orders/${id}?include=consignments.line_items,fees&consignment_structure=object`, { headers: h }), `GET order ${id}`)).json();
   // Metafields are visible to the API account that wrote them only: read as the product's account.
-  const metafields = ((await (await control(fetch(`${base}/v3/orders/${id}/metafields`, { headers: { 'x-auth-token': 'chaos-token' } }), `GET order ${id} metafields`)).json()) as { data: Json[] }).data ?? [];
+  const metafields =
+    ((await (await control(fetch(`${base}/v3/orders/${id}/metafields`, { headers: { 'x-auth-token': 'chaos-token' } }), `GET order ${id} metafields`)).json()) as { data: Json[] })
+      .data ?? [];
   const shipRes = await control(fetch(`${base}/v2/orders/${id}/shipments`, { headers: h }), `GET order ${id} shipments`);
   const bcShipments = shipRes.status === 204 ? [] : ((await shipRes.json()) as Json[]);
-  const erpRes = await fetch(`${run.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId(id)}?expandSubResources=true`, { headers: { authorization: 'Bearer sandbox-erp-token' } });
+  const erpRes = await fetch(`${run.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId(id)}?expandSubResources=true`, {
+    headers: { authorization: 'Bearer sandbox-erp-token' },
+  });
   must(erpRes.status === 200 || erpRes.status === 404, `the ERP answered ${erpRes.status} to the witness's read of ${externalId(id)}`);
   const erp = erpRes.status === 200 ? await erpRes.json() : undefined;
   const omsData = run.sandboxes.oms.ctx.data;
@@ -253,7 +257,8 @@ async function lifecycleProbe(run: Run): Promise<{ orders: number; perOrder: num
   await until(() => ids.every((id) => omsByKey().get(externalId(id))), 120_000, 'the probe orders in the OMS');
   await sleep(2_000);
   for (const id of ids) {
-    if (omsByKey().get(externalId(id))?.orderStatus === 'awaiting_shipment') await control(fetch(`${run.sandboxes.omsUrl}/__sandbox/orders/${externalId(id)}/ship`, post({})), `ship probe order ${id}`);
+    if (omsByKey().get(externalId(id))?.orderStatus === 'awaiting_shipment')
+      await control(fetch(`${run.sandboxes.omsUrl}/__sandbox/orders/${externalId(id)}/ship`, post({})), `ship probe order ${id}`);
     else await control(fetch(`${bc}/__sandbox/orders/${id}/status`, post({ status_id: 5 })), `cancel held probe order ${id}`);
   }
   await until(async () => (await running(run.client)) === 0, 300_000, 'every probe run to end');
@@ -288,7 +293,12 @@ export async function main(): Promise<void> {
   writeFileSync(bundlePath, bundle.code);
   const clients = { 'chaos-token': { clientId: 'chaos', clientSecret: 'chaos-client-secret' }, 'witness-token': { clientId: 'witness', clientSecret: 'witness-secret' } };
   // BigCommerce retries a failed delivery after 60 s, 180 s, ...: at 30x, after 2 s, 6 s, ...
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: STORE, quota: 100_000, rateLimit: false, clients, webhookTimeScale: 30 }, oms: { quota: 1_000_000 } });
+  const sandboxes = await startSandboxes({
+    bcPort: 0,
+    erpPort: 0,
+    bigcommerce: { storeHash: STORE, quota: 100_000, rateLimit: false, clients, webhookTimeScale: 30 },
+    oms: { quota: 1_000_000 },
+  });
   await seedStock({ erpUrl: sandboxes.erpUrl, bcUrl: sandboxes.bcUrl, storeHash: STORE, token: 'witness-token', quantity: 10_000_000, reason: 'chaos bench stock' });
   await control(fetch(`${sandboxes.erpUrl}/__sandbox/settings`, json({ concurrencyLimit: 10, processingMs: 5 })), 'ERP settings');
   const apiPort = await freePort();
@@ -334,7 +344,9 @@ export async function main(): Promise<void> {
     // Every delivery twice, shuffled over 3 s, for the whole run.
     await control(fetch(`${sandboxes.bcUrl}/__sandbox/webhook-faults`, json({ copies: 2, delayMs: [0, 3_000] })), 'webhook faults');
     const probe = await lifecycleProbe(run);
-    console.log(`  lifecycle probe: ${probe.orders} orders created unpaid, paid, shipped, every delivery twice, no fault: ${probe.perOrder.toFixed(2)} actions per order ${JSON.stringify(probe.byType)}`);
+    console.log(
+      `  lifecycle probe: ${probe.orders} orders created unpaid, paid, shipped, every delivery twice, no fault: ${probe.perOrder.toFixed(2)} actions per order ${JSON.stringify(probe.byType)}`,
+    );
     const t0 = Date.now();
     console.log(`chaos bench: ${ORDERS} orders at ${RATE}/s; faults ${JSON.stringify(FAULTS)}`);
     let placing = true;
@@ -375,7 +387,9 @@ export async function main(): Promise<void> {
     must(faultResult.erpErrors > 0, 'the ERP answered no 5xx during its faulty minute');
     must(faultResult.omsRejected > 0, 'the OMS refused no call while it was down');
     must(run.restarts === 1, `the Temporal server was restarted ${run.restarts} times, not once`);
-    console.log(`  placed ${orders.size} orders; worker killed ${worker.kills} times; ERP 5xx answered ${faultResult.erpErrors}; OMS refused ${faultResult.omsRejected} calls while down; Temporal server restarted once`);
+    console.log(
+      `  placed ${orders.size} orders; worker killed ${worker.kills} times; ERP 5xx answered ${faultResult.erpErrors}; OMS refused ${faultResult.omsRejected} calls while down; Temporal server restarted once`,
+    );
     await Promise.race([driver, sleep(900_000).then(() => Promise.reject(new Error('bench scenario could not run: the driver did not finish in 15 minutes')))]);
 
     // Every order is shipped or cancelled: each run ends after its quiet period.
@@ -389,15 +403,21 @@ export async function main(): Promise<void> {
     const stillRunning = await running(client);
     const openRuns: string[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = "orderSync" AND ExecutionStatus = "Running"` })) {
-      const st = await client.workflow.getHandle(wf.workflowId).query('state').catch(() => undefined) as Json;
+      const st = (await client.workflow
+        .getHandle(wf.workflowId)
+        .query('state')
+        .catch(() => undefined)) as Json;
       openRuns.push(`${wf.workflowId} ${st ? `${st.status} ${JSON.stringify(st.problem)} BigCommerce status ${st.order?.statusId}` : ''}`);
       if (openRuns.length >= 10) break;
     }
     const lastActions = await temporalActions(metricsPort);
-    const total = [...run.actionsBefore, lastActions].reduce<ActionCount>((sum, a) => {
-      for (const [k, v] of Object.entries(a.byType)) sum.byType[k] = (sum.byType[k] ?? 0) + v;
-      return { total: sum.total + a.total, byType: sum.byType };
-    }, { total: 0, byType: {} });
+    const total = [...run.actionsBefore, lastActions].reduce<ActionCount>(
+      (sum, a) => {
+        for (const [k, v] of Object.entries(a.byType)) sum.byType[k] = (sum.byType[k] ?? 0) + v;
+        return { total: sum.total + a.total, byType: sum.byType };
+      },
+      { total: 0, byType: {} },
+    );
 
     const verdicts = await judgeAll(run, orders);
     const sum = (f: (v: OrderVerdict) => number) => [...verdicts.values()].reduce((s, v) => s + f(v), 0);
@@ -408,7 +428,8 @@ export async function main(): Promise<void> {
     const extraShipments = sum((v) => v.extraShipments);
     const shapes: Record<string, number> = {};
     for (const v of verdicts.values()) for (const s of v.shapes) shapes[s] = (shapes[s] ?? 0) + 1;
-    for (const s of ['gift_certificate', 'digital', 'several_addresses', 'b2b_handling', 'fees', 'gift_wrapping', 'coupon', 'discount', 'redeemed']) must((shapes[s] ?? 0) > 0, `no order of shape ${s} was placed`);
+    for (const s of ['gift_certificate', 'digital', 'several_addresses', 'b2b_handling', 'fees', 'gift_wrapping', 'coupon', 'discount', 'redeemed'])
+      must((shapes[s] ?? 0) > 0, `no order of shape ${s} was placed`);
     const deliveries = sandboxes.bigcommerce.ctx.dispatcher.deliveries;
     const duplicates = deliveries.filter((d) => d.duplicate).length;
     const eventsByScope: Record<string, number> = {};
@@ -420,24 +441,34 @@ export async function main(): Promise<void> {
       `orders by shape: ${JSON.stringify(shapes)}`,
       `duplicate deliveries sent by BigCommerce: ${duplicates}; workflows still running at the end: ${stillRunning}${openRuns.length ? ` (${openRuns.join('; ')})` : ''}`,
       `BigCommerce events per order (first deliveries, by scope): ${JSON.stringify(Object.fromEntries(Object.entries(eventsByScope).map(([k, v]) => [k, Number((v / orders.size).toFixed(2))])))}; ERP pushes: ${JSON.stringify(sandboxes.erp.events.stats)}`,
-      `billable actions by type (Temporal server action metric, whole run): ${JSON.stringify(Object.fromEntries(Object.entries(total.byType).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Number((v / orders.size).toFixed(2))])))} per order`,
+      `billable actions by type (Temporal server action metric, whole run): ${JSON.stringify(
+        Object.fromEntries(
+          Object.entries(total.byType)
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, v]) => [k, Number((v / orders.size).toFixed(2))]),
+        ),
+      )} per order`,
     ];
     const flagged = [...verdicts].filter(([, v]) => v.lost || v.mismatches.length || v.extraErpWrites || v.extraOmsWrites || v.extraShipments);
     // Lost and mismatched orders first: they matter more than an extra write.
     flagged.sort(([, a], [, b]) => Number(b.lost) - Number(a.lost) || b.mismatches.length - a.mismatches.length);
     for (const [id, v] of flagged.slice(0, 20)) {
-      details.push(`order ${id}: ${v.lost ? 'LOST ' : ''}${v.mismatches.join('; ')}${v.extraErpWrites ? ` extra ERP writes ${v.extraErpWrites}` : ''}${v.extraOmsWrites ? ` extra OMS writes ${v.extraOmsWrites}` : ''}${v.extraShipments ? ` extra shipments ${v.extraShipments}` : ''}`);
+      details.push(
+        `order ${id}: ${v.lost ? 'LOST ' : ''}${v.mismatches.join('; ')}${v.extraErpWrites ? ` extra ERP writes ${v.extraErpWrites}` : ''}${v.extraOmsWrites ? ` extra OMS writes ${v.extraOmsWrites}` : ''}${v.extraShipments ? ` extra shipments ${v.extraShipments}` : ''}`,
+      );
     }
     // Why: the runs of the first flagged orders (a new run re-reads and re-writes what an ended one did).
     for (const [id] of flagged.slice(0, 5)) {
       const runs: string[] = [];
       for await (const wf of client.workflow.list({ query: `WorkflowId = "order:${STORE}:${id}"` })) {
         const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-        const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => {
-          const input = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
-          const scope = input ? (JSON.parse(Buffer.from(input).toString()) as { scope?: string }).scope : undefined;
-          return `${e.workflowExecutionSignaledEventAttributes?.signalName}${scope ? `(${scope})` : ''}@${e.eventTime?.seconds}`;
-        });
+        const signals = (history.events ?? [])
+          .filter((e) => e.workflowExecutionSignaledEventAttributes)
+          .map((e) => {
+            const input = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
+            const scope = input ? (JSON.parse(Buffer.from(input).toString()) as { scope?: string }).scope : undefined;
+            return `${e.workflowExecutionSignaledEventAttributes?.signalName}${scope ? `(${scope})` : ''}@${e.eventTime?.seconds}`;
+          });
         // What the run did: each activity by type and how it ended (the history is kept to read).
         const scheduled = new Map<string, string>();
         const steps: string[] = [];
@@ -445,17 +476,24 @@ export async function main(): Promise<void> {
           const s = e.activityTaskScheduledEventAttributes;
           if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '?');
           const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
-          if (done) steps.push(`${scheduled.get(String(done.scheduledEventId)) ?? '?'}:${e.activityTaskCompletedEventAttributes ? 'ok' : e.activityTaskFailedEventAttributes ? 'failed' : 'timed-out'}`);
+          if (done)
+            steps.push(
+              `${scheduled.get(String(done.scheduledEventId)) ?? '?'}:${e.activityTaskCompletedEventAttributes ? 'ok' : e.activityTaskFailedEventAttributes ? 'failed' : 'timed-out'}`,
+            );
         }
         const file = path.join(os.tmpdir(), `chaos-order-${id}-${wf.runId}.json`);
         writeFileSync(file, JSON.stringify(history));
-        runs.push(`run ${wf.startTime.toISOString().slice(11, 19)}-${wf.closeTime?.toISOString().slice(11, 19) ?? 'open'} ${wf.status.name}: ${signals.join(' ')}; activities ${steps.join(' ')}; history ${file}`);
+        runs.push(
+          `run ${wf.startTime.toISOString().slice(11, 19)}-${wf.closeTime?.toISOString().slice(11, 19) ?? 'open'} ${wf.status.name}: ${signals.join(' ')}; activities ${steps.join(' ')}; history ${file}`,
+        );
       }
       details.push(`order ${id} runs: ${runs.join(' | ')}`);
     }
     for (const d of details) console.log(`  ${d}`);
     const line = `chaos: orders=${orders.size} kills=${worker.kills} server_restarts=${run.restarts} lost=${lost} field_mismatches=${fieldMismatches} extra_erp_writes=${extraErp} extra_oms_writes=${extraOms} extra_shipments=${extraShipments} actions_per_order=${perOrder.toFixed(2)} lifecycle_actions=${probe.perOrder.toFixed(2)} witness=temporal-metric`;
-    details.unshift(`lifecycle probe (${probe.orders} orders created unpaid, paid, shipped; every delivery twice; no fault): ${probe.perOrder.toFixed(2)} actions per order by type ${JSON.stringify(probe.byType)}`);
+    details.unshift(
+      `lifecycle probe (${probe.orders} orders created unpaid, paid, shipped; every delivery twice; no fault): ${probe.perOrder.toFixed(2)} actions per order by type ${JSON.stringify(probe.byType)}`,
+    );
     console.log(line);
     const fig = (value: number, witness: string, goal?: string, met?: boolean) => ({ value, witness, ...(goal ? { goal, met } : {}) });
     writeResult({
@@ -467,7 +505,12 @@ export async function main(): Promise<void> {
         kills: fig(worker.kills, 'the bench (SIGKILLs sent)', '>= 5', worker.kills >= MIN_KILLS),
         server_restarts: fig(run.restarts, 'the bench (server processes stopped and started on the same database)', '1', run.restarts === 1),
         lost: fig(lost, 'ERP and OMS sandbox records, BigCommerce shipments', '0', lost === 0),
-        field_mismatches: fig(fieldMismatches, 'ERP and OMS sandbox records vs BigCommerce, field by field (ERP total vs total_inc_tax for every order)', '0', fieldMismatches === 0),
+        field_mismatches: fig(
+          fieldMismatches,
+          'ERP and OMS sandbox records vs BigCommerce, field by field (ERP total vs total_inc_tax for every order)',
+          '0',
+          fieldMismatches === 0,
+        ),
         extra_erp_writes: fig(extraErp, 'ERP sandbox write counter (salesOrderWrites)', '0', extraErp === 0),
         extra_oms_writes: fig(extraOms, 'OMS sandbox write counter (writes)', '0', extraOms === 0),
         extra_shipments: fig(extraShipments, 'BigCommerce sandbox shipments vs OMS shipments', '0', extraShipments === 0),

@@ -98,7 +98,10 @@ async function startApi(envVars: NodeJS.ProcessEnv, url: string): Promise<ChildP
   const deadline = Date.now() + 60_000;
   for (;;) {
     must(exited === undefined, `bcsync api exited with ${exited} before it was ready`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     must(Date.now() < deadline, 'bcsync api was not ready within 60 s');
     await sleep(250);
@@ -160,7 +163,8 @@ export async function main(): Promise<void> {
             const text = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode !== 200) return reject(new Error(`delivery of order ${id} answered ${res.statusCode} ${text.slice(0, 300)}`));
             const answer = z.object({ accepted: z.literal(true), workflowId: z.string() }).safeParse(JSON.parse(text));
-            if (!answer.success || answer.data.workflowId !== orderWorkflowId(STORE, id)) return reject(new Error(`delivery of order ${id} was not accepted: ${text.slice(0, 300)}`));
+            if (!answer.success || answer.data.workflowId !== orderWorkflowId(STORE, id))
+              return reject(new Error(`delivery of order ${id} was not accepted: ${text.slice(0, 300)}`));
             resolve();
           });
           res.on('error', reject);
@@ -176,7 +180,13 @@ export async function main(): Promise<void> {
         taskQueue: config.temporal.workflowTaskQueue,
         args: [orderWorkflowInput(config, STORE, id)],
         signal: orderEventSignal,
-        signalArgs: [{ scope: id % 2 === 0 ? 'store/order/created' : 'store/order/updated', hash: createHash('sha1').update(String(id)).digest('hex'), createdAt: Math.floor(Date.now() / 1000) }],
+        signalArgs: [
+          {
+            scope: id % 2 === 0 ? 'store/order/created' : 'store/order/updated',
+            hash: createHash('sha1').update(String(id)).digest('hex'),
+            createdAt: Math.floor(Date.now() / 1000),
+          },
+        ],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: BcStoreHash, value: STORE },
@@ -220,7 +230,9 @@ export async function main(): Promise<void> {
       return { side, ids: n, elapsedMs, latenciesMs, actions };
     };
 
-    console.log(`ingest bench: concurrency ${C}, ${env.INGEST_IDS} timed ids per side in ${env.INGEST_ROUNDS} alternating rounds after ${env.INGEST_WARMUP} untimed; no worker running`);
+    console.log(
+      `ingest bench: concurrency ${C}, ${env.INGEST_IDS} timed ids per side in ${env.INGEST_ROUNDS} alternating rounds after ${env.INGEST_WARMUP} untimed; no worker running`,
+    );
     if (env.INGEST_WARMUP > 0) {
       await run('ours', env.INGEST_WARMUP);
       await run('raw', env.INGEST_WARMUP);
@@ -234,7 +246,12 @@ export async function main(): Promise<void> {
       for (const side of r % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)) {
         const p = await run(side, n);
         phases.push(p);
-        console.log(`  round ${r + 1} ${side.padEnd(4)} ${p.ids} ids in ${(p.elapsedMs / 1000).toFixed(2)} s: ${((p.ids * 1000) / p.elapsedMs).toFixed(1)}/s, p99 ${percentile([...p.latenciesMs].sort((a, b) => a - b), 99).toFixed(1)} ms, ${p.actions.total} actions`);
+        console.log(
+          `  round ${r + 1} ${side.padEnd(4)} ${p.ids} ids in ${(p.elapsedMs / 1000).toFixed(2)} s: ${((p.ids * 1000) / p.elapsedMs).toFixed(1)}/s, p99 ${percentile(
+            [...p.latenciesMs].sort((a, b) => a - b),
+            99,
+          ).toFixed(1)} ms, ${p.actions.total} actions`,
+        );
       }
     }
 
@@ -285,8 +302,18 @@ export async function main(): Promise<void> {
         ratio: { value: Number(ratio.toFixed(2)), witness: clock, goal: '>= 0.8', met: ratioMet },
         ours_p99_ms: { value: Number(ours.p99.toFixed(1)), witness: 'bench clock, per delivery', goal: `<= raw_p99_ms + 10 (${(rawSide.p99 + 10).toFixed(1)})`, met: p99Met },
         raw_p99_ms: { value: Number(rawSide.p99.toFixed(1)), witness: 'bench clock, per call' },
-        workflows_started: { value: oursWorkflows + rawWorkflows, witness: 'Temporal visibility (count of orderSync workflows per id range)', goal: `${oursExpected + rawExpected}`, met: true },
-        actions_per_delivery: { value: Number(ours.actionsPerId.toFixed(2)), witness: 'Temporal server action metric (grpc_SignalWithStartWorkflowExecution), settled after each round', goal: '1, as the raw client', met: true },
+        workflows_started: {
+          value: oursWorkflows + rawWorkflows,
+          witness: 'Temporal visibility (count of orderSync workflows per id range)',
+          goal: `${oursExpected + rawExpected}`,
+          met: true,
+        },
+        actions_per_delivery: {
+          value: Number(ours.actionsPerId.toFixed(2)),
+          witness: 'Temporal server action metric (grpc_SignalWithStartWorkflowExecution), settled after each round',
+          goal: '1, as the raw client',
+          met: true,
+        },
       },
       details,
       startedAt: startedAt.toISOString(),

@@ -86,10 +86,36 @@ const REQUESTS_WITNESS = 'BigCommerce sandbox request log (GET /__sandbox/reques
 const RECORD_WITNESS = 'BigCommerce sandbox stock record (GET /__sandbox/inventory/record) against the ERP sandbox stock history (GET /__sandbox/stock/history)';
 
 const erpLevelSchema = z.object({ sku: z.string(), location: z.string(), onHand: z.number(), committed: z.number(), available: z.number(), modifiedAt: z.string() });
-const erpHistorySchema = z.object({ recording: z.boolean(), changes: z.array(z.object({ atMs: z.number(), sku: z.string(), location: z.string(), cause: z.enum(['count', 'channel-sale', 'commit']), onHand: z.number(), committed: z.number(), available: z.number() })) });
+const erpHistorySchema = z.object({
+  recording: z.boolean(),
+  changes: z.array(
+    z.object({
+      atMs: z.number(),
+      sku: z.string(),
+      location: z.string(),
+      cause: z.enum(['count', 'channel-sale', 'commit']),
+      onHand: z.number(),
+      committed: z.number(),
+      available: z.number(),
+    }),
+  ),
+});
 const storeRecordSchema = z.object({
   recording: z.boolean(),
-  entries: z.array(z.object({ atMs: z.number(), locationId: z.number(), variantId: z.number(), productId: z.number(), sku: z.string(), method: z.enum(['absolute', 'relative']), cause: z.enum(['adjustment', 'order']), value: z.number(), before: z.number(), after: z.number() })),
+  entries: z.array(
+    z.object({
+      atMs: z.number(),
+      locationId: z.number(),
+      variantId: z.number(),
+      productId: z.number(),
+      sku: z.string(),
+      method: z.enum(['absolute', 'relative']),
+      cause: z.enum(['adjustment', 'order']),
+      value: z.number(),
+      before: z.number(),
+      after: z.number(),
+    }),
+  ),
 });
 const sellAnswerSchema = z.object({ sales: z.array(z.object({ sku: z.string(), sold: z.number(), onHand: z.number(), available: z.number() })) });
 const stockAnswerSchema = z.object({ changes: z.array(z.object({ sku: z.string(), location: z.string(), onHand: z.number() })) });
@@ -155,7 +181,10 @@ export async function main(): Promise<void> {
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
 
   const call = async (base: string, what: string, method: string, p: string, body?: unknown): Promise<unknown> => {
-    const res = await control(fetch(`${base}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }), `${what} ${method} /__sandbox${p}`);
+    const res = await control(
+      fetch(`${base}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
+      `${what} ${method} /__sandbox${p}`,
+    );
     return res.status === 204 ? undefined : res.json();
   };
   const erpControl = (method: string, p: string, body?: unknown) => call(sandboxes.erpUrl, 'ERP', method, p, body);
@@ -193,13 +222,21 @@ export async function main(): Promise<void> {
     for (;;) {
       await sandboxes.erp.events.drain();
       const summary = await handle.query(inventorySummaryQuery);
-      const quiet = erpBooked() === orderIds.length && summary.dirty === 0 && summary.pendingSales === 0 && summary.stats.changesReceived >= sandboxes.erp.events.stats.delivered && (!sweep || summary.stats.sweeps > 0);
+      const quiet =
+        erpBooked() === orderIds.length &&
+        summary.dirty === 0 &&
+        summary.pendingSales === 0 &&
+        summary.stats.changesReceived >= sandboxes.erp.events.stats.delivered &&
+        (!sweep || summary.stats.sweeps > 0);
       if (summary.stats.writeCalls !== lastWrites || !quiet) {
         lastWrites = summary.stats.writeCalls;
         stableSince = Date.now();
       }
       if (quiet && Date.now() - stableSince > 5_000) return;
-      must(Date.now() < deadline, `${phase}: quiet within 10 min (booked ${erpBooked()}/${orderIds.length}, ${JSON.stringify({ dirty: summary.dirty, pending: summary.pendingSales, received: summary.stats.changesReceived, delivered: sandboxes.erp.events.stats.delivered })})`);
+      must(
+        Date.now() < deadline,
+        `${phase}: quiet within 10 min (booked ${erpBooked()}/${orderIds.length}, ${JSON.stringify({ dirty: summary.dirty, pending: summary.pendingSales, received: summary.stats.changesReceived, delivered: sandboxes.erp.events.stats.delivered })})`,
+      );
       await sleep(1_000);
     }
   };
@@ -223,7 +260,10 @@ export async function main(): Promise<void> {
     for (const s of tightSkus) seedLevel(s, '1', BUFFER + int(0, 3));
     // The 3PL knows the bench's SKUs (its fulfilment rules refuse unknown ones, and a refused order's
     // compensation closes its ERP sales order, giving the stock back: not what this bench measures).
-    await control(fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ addSkus: all.map((s) => s.sku) }) }), 'OMS PUT /__sandbox/rules');
+    await control(
+      fetch(`${sandboxes.omsUrl}/__sandbox/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ addSkus: all.map((s) => s.sku) }) }),
+      'OMS PUT /__sandbox/rules',
+    );
     // Seeded before the ERP pushes anywhere: the store starts in step with the ERP, no events.
     for (let i = 0; i < initial.length; i += 2_000) await erpControl('POST', '/stock', { levels: initial.slice(i, i + 2_000) });
 
@@ -236,7 +276,9 @@ export async function main(): Promise<void> {
     await erpControl('PUT', '/stock/history', { record: true });
     Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, dropRate: DROP });
     const runStartMs = Date.now();
-    console.log(`inventory bench: ${burstSkus.length} + ${tightSkus.length} (tight) SKUs seeded in BigCommerce and the ERP; Temporal dev server ${temporal.address}; BigCommerce quota ${QUOTA}/30 s (enterprise), safety buffer ${BUFFER}${DROP ? `, ${DROP * 100}% of ERP events lost, one sweep` : ''}`);
+    console.log(
+      `inventory bench: ${burstSkus.length} + ${tightSkus.length} (tight) SKUs seeded in BigCommerce and the ERP; Temporal dev server ${temporal.address}; BigCommerce quota ${QUOTA}/30 s (enterprise), safety buffer ${BUFFER}${DROP ? `, ${DROP * 100}% of ERP events lost, one sweep` : ''}`,
+    );
 
     // ==== phase 1: the burst ====
     const plan: Array<{ sku: string; location: string }> = [];
@@ -263,21 +305,23 @@ export async function main(): Promise<void> {
     let refused = 0;
     let next = 0;
     // Four shoppers' lanes at once, so the orders land while the burst goes on.
-    const orders = Promise.all(Array.from({ length: 4 }, async () => {
-      for (let i = next++; i < ORDERS; i = next++) {
-        const lines = Array.from({ length: int(1, 2) }, () => {
-          const s = burstSkus[int(0, burstSkus.length - 1)]!;
-          return { product_id: s.productId, ...(s.byVariant ? { variant_id: s.variantId } : {}), quantity: int(1, 2) };
-        });
-        const id = await placeOrder(lines);
-        if (id === undefined) refused++;
-        else {
-          placed++;
-          orderIds.push(id);
+    const orders = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = next++; i < ORDERS; i = next++) {
+          const lines = Array.from({ length: int(1, 2) }, () => {
+            const s = burstSkus[int(0, burstSkus.length - 1)]!;
+            return { product_id: s.productId, ...(s.byVariant ? { variant_id: s.variantId } : {}), quantity: int(1, 2) };
+          });
+          const id = await placeOrder(lines);
+          if (id === undefined) refused++;
+          else {
+            placed++;
+            orderIds.push(id);
+          }
+          await sleep(5);
         }
-        await sleep(5);
-      }
-    }));
+      }),
+    );
     await Promise.all([burst, orders]);
     const burstS = (Date.now() - runStartMs) / 1000;
     must(placed >= ORDERS * 0.9, `phase 1: at least 90% of ${ORDERS} orders placed (${placed}, ${refused} refused)`);
@@ -351,8 +395,13 @@ export async function main(): Promise<void> {
     await Promise.all(inFlight);
     const tightDoneS = (Date.now() - tightStartMs) / 1000;
     must(tight.placed > 0 && tight.refused > 0, `phase 2: shoppers both got and missed the last units (${tight.placed} placed, ${tight.refused} refused)`);
-    must(tight.channelUnits > 0 && tight.receivedUnits > 0, `phase 2: the ERP sold through another channel (${tight.channelUnits} units) and received goods (${tight.receivedUnits} units)`);
-    console.log(`  phase 2 (tight): ${tight.attempts} one-unit orders in ${tight.rushes} rushes of 2-4 shoppers (${tight.contested} for more units than the store showed) in ${tightDoneS.toFixed(1)} s: ${tight.placed} placed, ${tight.refused} refused; ERP: ${tight.receipts} receipts (${tight.receivedUnits} units), other channel sold ${tight.channelUnits} units in ${tight.channelSales} of ${tight.channelAsked} sales`);
+    must(
+      tight.channelUnits > 0 && tight.receivedUnits > 0,
+      `phase 2: the ERP sold through another channel (${tight.channelUnits} units) and received goods (${tight.receivedUnits} units)`,
+    );
+    console.log(
+      `  phase 2 (tight): ${tight.attempts} one-unit orders in ${tight.rushes} rushes of 2-4 shoppers (${tight.contested} for more units than the store showed) in ${tightDoneS.toFixed(1)} s: ${tight.placed} placed, ${tight.refused} refused; ERP: ${tight.receipts} receipts (${tight.receivedUnits} units), other channel sold ${tight.channelUnits} units in ${tight.channelSales} of ${tight.channelAsked} sales`,
+    );
     await waitQuiet('phase 2', false);
     const phase2EndMs = Date.now();
     const tightCalls = await bcRequestCounts(sandboxes.bcUrl);
@@ -364,7 +413,10 @@ export async function main(): Promise<void> {
     must(history.recording && record.recording, 'both sandboxes recorded the whole run');
     const finalErp = z.object({ levels: z.array(erpLevelSchema) }).parse(await erpControl('GET', '/stock')).levels;
     const byVariant = new Map(all.map((s) => [s.variantId, s]));
-    const erpByKey = groupBy(history.changes.map((c): ErpChange => ({ atMs: c.atMs, key: key(c.sku, c.location), onHand: c.onHand, cause: c.cause })), (c) => c.key);
+    const erpByKey = groupBy(
+      history.changes.map((c): ErpChange => ({ atMs: c.atMs, key: key(c.sku, c.location), onHand: c.onHand, cause: c.cause })),
+      (c) => c.key,
+    );
     const storeByKey = groupBy(
       record.entries.flatMap((e): StoreChange[] => {
         const s = byVariant.get(e.variantId);
@@ -421,7 +473,10 @@ export async function main(): Promise<void> {
         .join(', ') || 'none';
     const s2 = (ms: number) => (ms / 1000).toFixed(2);
     const lagOf = (sales: typeof t.oversoldSales) =>
-      sales.map((o) => `${o.key} ${o.oversold} unit(s) at +${s2(o.atMs - tightStartMs)} s, ${o.cause === 'lag' ? `${s2(o.atMs - o.sinceMs)} s after the ERP change it missed, which was written ${o.toldAtMs === undefined ? 'never' : `${s2(o.toldAtMs - o.sinceMs)} s after it`}` : `written ${o.written} at +${s2(o.sinceMs - tightStartMs)} s when the truth was ${o.truthAtWrite} (ERP changed ${s2(o.sinceMs - o.erpChangeMs)} s before the write)`}`);
+      sales.map(
+        (o) =>
+          `${o.key} ${o.oversold} unit(s) at +${s2(o.atMs - tightStartMs)} s, ${o.cause === 'lag' ? `${s2(o.atMs - o.sinceMs)} s after the ERP change it missed, which was written ${o.toldAtMs === undefined ? 'never' : `${s2(o.toldAtMs - o.sinceMs)} s after it`}` : `written ${o.written} at +${s2(o.sinceMs - tightStartMs)} s when the truth was ${o.truthAtWrite} (ERP changed ${s2(o.sinceMs - o.erpChangeMs)} s before the write)`}`,
+      );
     const tightLagCaused = t.oversoldSales.filter((o) => o.cause === 'lag');
     const tightByWrite = t.oversoldSales.filter((o) => o.cause === 'write');
     // The lag that caused them: how old the ERP change each one missed was when the store sold it
@@ -485,7 +540,10 @@ export async function main(): Promise<void> {
       skus: { value: burstSkus.length, witness: 'bench seed (phase 1)' },
       changes: { value: CHANGES, witness: 'ERP sandbox stock history: count changes of phase 1' },
       bc_calls: { value: bcCalls, witness: `${REQUESTS_WITNESS}, phase 1`, goal: `<= 1.2 x min_calls (${(1.2 * minCalls).toFixed(1)})`, met: bcCalls <= 1.2 * minCalls },
-      min_calls: { value: minCalls, witness: `BigCommerce's documented limits (2000 items per adjustment, 1000 inventory items and 250 products per page) over the levels the sandbox records say had to change` },
+      min_calls: {
+        value: minCalls,
+        witness: `BigCommerce's documented limits (2000 items per adjustment, 1000 inventory items and 250 products per page) over the levels the sandbox records say had to change`,
+      },
       final_mismatches: zero(b.mismatches.length, `BigCommerce sandbox final levels against ERP sandbox on hand - units the store sold - buffer ${BUFFER}, phase 1 SKUs`),
       lost: zero(b.lost, `${RECORD_WITNESS}: ERP on-hand changes of phase 1 the store never showed (nor a later level)`),
       echo_writes: zero(b.echoWrites, 'BigCommerce sandbox stock record: absolute adjustment items that set the level the store already had, phase 1 SKUs'),
@@ -500,10 +558,22 @@ export async function main(): Promise<void> {
       tight_lost: zero(t.lost, `${RECORD_WITNESS}, phase 2 SKUs`),
       // No goal: with the last units racing, a write of 0 can land just after the store's own sale took the level to 0 (counted in the details).
       tight_echo_writes: { value: t.echoWrites, witness: `BigCommerce sandbox stock record, phase 2 SKUs (${t.echoAfterSale} reached by the store's own sale first)` },
-      tight_oversold: { value: t.oversold, witness: `${RECORD_WITNESS}: units the store sold beyond ERP on hand - its earlier sales, phase 2 SKUs; each one's cause in the details` },
-      tight_oversold_by_write: { value: tightByWrite.reduce((n, o) => n + o.oversold, 0), witness: `${RECORD_WITNESS}: of those, units whose level one of our writes, applied after the ERP's last change, had set above the truth (the details say how long after that change)` },
-      tight_oversold_lag_s: { value: Number(tightOversoldLagS.toFixed(2)), witness: `${RECORD_WITNESS}: per oversold unit, how old the ERP change it missed was when the store sold it; the longest` },
-      tight_oversold_no_erp_change: zero(oversoldWithoutChange, `${RECORD_WITNESS}: oversold units with no ERP change before them in the run (only a write handing back units the store had sold can do that)`),
+      tight_oversold: {
+        value: t.oversold,
+        witness: `${RECORD_WITNESS}: units the store sold beyond ERP on hand - its earlier sales, phase 2 SKUs; each one's cause in the details`,
+      },
+      tight_oversold_by_write: {
+        value: tightByWrite.reduce((n, o) => n + o.oversold, 0),
+        witness: `${RECORD_WITNESS}: of those, units whose level one of our writes, applied after the ERP's last change, had set above the truth (the details say how long after that change)`,
+      },
+      tight_oversold_lag_s: {
+        value: Number(tightOversoldLagS.toFixed(2)),
+        witness: `${RECORD_WITNESS}: per oversold unit, how old the ERP change it missed was when the store sold it; the longest`,
+      },
+      tight_oversold_no_erp_change: zero(
+        oversoldWithoutChange,
+        `${RECORD_WITNESS}: oversold units with no ERP change before them in the run (only a write handing back units the store had sold can do that)`,
+      ),
       tight_p95_lag_s: { value: Number(tightP95.toFixed(2)), witness: `${RECORD_WITNESS}, phase 2` },
     };
     writeResult({
@@ -512,7 +582,10 @@ export async function main(): Promise<void> {
       command: 'npm run bench -- inventory',
       figures,
       baseline: `one call per change: ${CHANGES} calls (phase 1)`,
-      details: [...details, `sizes: ${burstSkus.length} SKUs, ${CHANGES} changes, ${ORDERS} orders; tight ${tightSkus.length} SKUs for ${TIGHT_S} s; buffer ${BUFFER}; quota ${QUOTA}/30 s`],
+      details: [
+        ...details,
+        `sizes: ${burstSkus.length} SKUs, ${CHANGES} changes, ${ORDERS} orders; tight ${tightSkus.length} SKUs for ${TIGHT_S} s; buffer ${BUFFER}; quota ${QUOTA}/30 s`,
+      ],
       startedAt,
       durationS: Number(((Date.now() - started) / 1000).toFixed(0)),
     });
@@ -571,7 +644,11 @@ async function traceActivities(client: Client, fromMs: number): Promise<void> {
 }
 
 /** Each level's starting point, from the two sandboxes' own state once seeded. */
-async function readStarts(erpControl: (method: string, p: string) => Promise<unknown>, bcData: { inventory: Record<string, { onHand: number } | undefined> }, skus: SkuInfo[]): Promise<LevelStart[]> {
+async function readStarts(
+  erpControl: (method: string, p: string) => Promise<unknown>,
+  bcData: { inventory: Record<string, { onHand: number } | undefined> },
+  skus: SkuInfo[],
+): Promise<LevelStart[]> {
   const levels = z.object({ levels: z.array(erpLevelSchema) }).parse(await erpControl('GET', '/stock')).levels;
   const bySku = new Map(skus.map((s) => [s.sku, s]));
   const starts: LevelStart[] = [];
@@ -597,7 +674,16 @@ function summarize(verdicts: LevelVerdict[]) {
     lostExamples: lost.slice(0, 5).map((l) => `${l.key} on hand ${l.onHand} at ${new Date(l.atMs).toISOString()}`),
     echoWrites: verdicts.reduce((n, v) => n + v.echoWrites, 0),
     echoAfterSale: verdicts.reduce((n, v) => n + v.echoAfterSale, 0),
-    echoByLocation: Object.entries(groupCount(verdicts.filter((v) => v.echoWrites > 0), (v) => v.key.split('@')[1]!, (v) => v.echoWrites)).map(([loc, n]) => `${n} at location ${loc}`).join(', ') || 'none',
+    echoByLocation:
+      Object.entries(
+        groupCount(
+          verdicts.filter((v) => v.echoWrites > 0),
+          (v) => v.key.split('@')[1]!,
+          (v) => v.echoWrites,
+        ),
+      )
+        .map(([loc, n]) => `${n} at location ${loc}`)
+        .join(', ') || 'none',
     adjustmentItems: verdicts.reduce((n, v) => n + v.adjustments, 0),
     lagsMs: verdicts.flatMap((v) => v.lagsMs),
     samples: verdicts.reduce((n, v) => n + v.lagsMs.length + v.lost.length, 0),
@@ -648,7 +734,13 @@ function seedCatalog(data: Json, count: number): SkuInfo[] {
     product.base_variant_id = null;
     for (let k = 0; k < 4 && out.length < count; k++) {
       const vid = variantId++;
-      const v = variantDefaults({ id: vid, product_id: id, sku: `${sku}-${k}`, price: null, option_values: [{ id: 900_000 + vid, label: `Size ${k}`, option_id: 90_000 + id, option_display_name: 'Size' }] });
+      const v = variantDefaults({
+        id: vid,
+        product_id: id,
+        sku: `${sku}-${k}`,
+        price: null,
+        option_values: [{ id: 900_000 + vid, label: `Size ${k}`, option_id: 90_000 + id, option_display_name: 'Size' }],
+      });
       data.variants[String(vid)] = v;
       out.push({ sku: v.sku, productId: id, variantId: vid, byVariant: true });
     }

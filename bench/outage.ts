@@ -105,7 +105,9 @@ const bcOrderSchema = z.object({ id: z.number(), status_id: z.number(), total_in
 const bcLinesSchema = z.array(z.object({ id: z.number(), sku: z.string(), quantity: z.number(), type: z.string() }));
 const erpOrderSchema = z.object({
   total: z.number(),
-  item: z.object({ items: z.array(z.object({ item: z.object({ externalId: z.string() }), quantity: z.number(), custcol_bcsync_line_id: z.string().optional(), isClosed: z.boolean().optional() })) }),
+  item: z.object({
+    items: z.array(z.object({ item: z.object({ externalId: z.string() }), quantity: z.number(), custcol_bcsync_line_id: z.string().optional(), isClosed: z.boolean().optional() })),
+  }),
 });
 const summarySchema = z.object({ hooks: z.array(z.object({ id: z.number(), scope: z.string(), isActive: z.boolean(), deactivated: z.boolean() })) });
 const notificationsSchema = z.object({ notifications: z.array(z.object({ atMs: z.number(), clientId: z.string(), subject: z.string() })) });
@@ -167,7 +169,9 @@ async function orderProblem(sb: Sandboxes, id: number): Promise<string | null> {
   const expectedOms = OMS_EXPECTED[order.status_id];
   must(expectedOms !== undefined, `order ${id} has status ${order.status_id}, which the bench never creates`);
 
-  const erpRes = await fetch(`${sb.s.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId(id)}?expandSubResources=true`, { headers: { authorization: `Bearer ${ERP_TOKEN}` } });
+  const erpRes = await fetch(`${sb.s.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId(id)}?expandSubResources=true`, {
+    headers: { authorization: `Bearer ${ERP_TOKEN}` },
+  });
   if (erpRes.status === 404) return 'no ERP sales order';
   const erp = erpOrderSchema.parse(await (await control(erpRes, `ERP GET salesOrder eid:${externalId(id)}`)).json());
   if (cents(erp.total) !== cents(order.total_inc_tax)) return `ERP total ${erp.total} differs from total_inc_tax ${order.total_inc_tax}`;
@@ -176,7 +180,8 @@ async function orderProblem(sb: Sandboxes, id: number): Promise<string | null> {
   for (const line of lines) {
     const e = erpProductLines.find((l) => l.custcol_bcsync_line_id === String(line.id));
     if (!e) return `ERP lacks line ${line.id} (${line.sku})`;
-    if (e.item.externalId !== line.sku || e.quantity !== line.quantity) return `ERP line ${line.id}: ${e.item.externalId} x${e.quantity}, BigCommerce ${line.sku} x${line.quantity}`;
+    if (e.item.externalId !== line.sku || e.quantity !== line.quantity)
+      return `ERP line ${line.id}: ${e.item.externalId} x${e.quantity}, BigCommerce ${line.sku} x${line.quantity}`;
     if (e.isClosed) return `ERP line ${line.id} is closed`;
   }
 
@@ -191,7 +196,8 @@ async function orderProblem(sb: Sandboxes, id: number): Promise<string | null> {
   if (items.length !== physical.length) return `OMS has ${items.length} items, BigCommerce ${physical.length} physical lines`;
   for (const line of physical) {
     const i = items.find((x) => x.lineItemKey === String(line.id));
-    if (!i || i.sku !== line.sku || i.quantity !== line.quantity) return `OMS line ${line.id}: ${i ? `${i.sku} x${i.quantity}` : 'missing'}, BigCommerce ${line.sku} x${line.quantity}`;
+    if (!i || i.sku !== line.sku || i.quantity !== line.quantity)
+      return `OMS line ${line.id}: ${i ? `${i.sku} x${i.quantity}` : 'missing'}, BigCommerce ${line.sku} x${line.quantity}`;
   }
   return null;
 }
@@ -219,7 +225,10 @@ async function settleAndCompare(sb: Sandboxes, ids: number[], timeoutMs: number)
 }
 
 const describeWrong = (wrong: Map<number, string>): string =>
-  [...wrong].slice(0, 5).map(([id, p]) => `#${id}: ${p}`).join('; ') + (wrong.size > 5 ? `; and ${wrong.size - 5} more` : '');
+  [...wrong]
+    .slice(0, 5)
+    .map(([id, p]) => `#${id}: ${p}`)
+    .join('; ') + (wrong.size > 5 ? `; and ${wrong.size - 5} more` : '');
 
 export async function main(): Promise<void> {
   installTemporalRuntime(logger);
@@ -386,7 +395,8 @@ export async function main(): Promise<void> {
       `outage: orders_during=${darkOrders.length} lost=${darkWrong.size} detect_s=${detectS.toFixed(1)} reconcile_calls_per_order=${perOrder.toFixed(2)} alerts=${repairAlerts} ` +
       `flap_orders=${flapOrders.length} blocklisted=true held=${held} flap_lost=${flapWrong.size}`;
     console.log(line);
-    const records = 'ERP sales order (ERP REST API, its own total) and OMS order (OMS sandbox records) compared field by field with the BigCommerce order (lines, quantities, total, OMS presence by status)';
+    const records =
+      'ERP sales order (ERP REST API, its own total) and OMS order (OMS sandbox records) compared field by field with the BigCommerce order (lines, quantities, total, OMS presence by status)';
     writeResult({
       name: 'outage',
       line,
@@ -395,10 +405,20 @@ export async function main(): Promise<void> {
         orders_during: { value: darkOrders.length, witness: 'orders created in the BigCommerce sandbox while the API was dark' },
         lost: { value: darkWrong.size, witness: records, goal: '0', met: darkWrong.size === 0 },
         detect_s: { value: Number(detectS.toFixed(1)), witness: 'BigCommerce sandbox hook state (GET /__sandbox/summary), bench clock' },
-        reconcile_calls_per_order: { value: Number(perOrder.toFixed(2)), witness: 'BigCommerce sandbox request log (GET /v2/orders by the product\'s client, incident start to recovery)', goal: '<= 1', met: perOrder <= 1 },
+        reconcile_calls_per_order: {
+          value: Number(perOrder.toFixed(2)),
+          witness: "BigCommerce sandbox request log (GET /v2/orders by the product's client, incident start to recovery)",
+          goal: '<= 1',
+          met: perOrder <= 1,
+        },
         alerts: { value: repairAlerts, witness: "the bench's alert receiver (repair alerts delivered)", goal: '1', met: repairAlerts === 1 },
         flap_orders: { value: flapOrders.length, witness: 'orders created in the BigCommerce sandbox during the flap' },
-        held: { value: held, witness: 'BigCommerce sandbox deliveries (GET /__sandbox/deliveries, blocked) after its blocklist notice', goal: '> 0 (the blocklist tripped)', met: held > 0 },
+        held: {
+          value: held,
+          witness: 'BigCommerce sandbox deliveries (GET /__sandbox/deliveries, blocked) after its blocklist notice',
+          goal: '> 0 (the blocklist tripped)',
+          met: held > 0,
+        },
         flap_lost: { value: flapWrong.size, witness: records, goal: '0', met: flapWrong.size === 0 },
       },
       details: [
@@ -414,7 +434,8 @@ export async function main(): Promise<void> {
       const ids: string[] = [];
       for await (const s of client.schedule.list()) ids.push(s.scheduleId);
       return ids;
-    })()) await client.schedule.getHandle(s).delete();
+    })())
+      await client.schedule.getHandle(s).delete();
     await workers.shutdown();
     await native.close();
     await api.close();

@@ -86,7 +86,10 @@ async function setupStore(storeHash: string, temporalAddress: string, orders: nu
   must(orderIds.length === orders, `generate ${orders} orders (got ${orderIds.length})`);
   bc.ctx.limiter.log = [];
   await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests`, { method: 'DELETE' }), 'DELETE /__sandbox/requests');
-  await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ record: true }) }), 'PUT /__sandbox/requests');
+  await control(
+    fetch(`${sandboxes.bcUrl}/__sandbox/requests`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ record: true }) }),
+    'PUT /__sandbox/requests',
+  );
   const config = loadConfig(productEnv(temporalAddress, sandboxes, storeHash));
   return { storeHash, sandboxes, bc, orderIds, config };
 }
@@ -250,7 +253,9 @@ async function backlogPeriod(store: Store, clientId: string): Promise<{ fromMs: 
   const first = (store.bc.ctx.limiter.log ?? []).find((e) => e.clientId === clientId);
   must(first, `${clientId} made no call`);
   const res = await control(fetch(`${store.sandboxes.bcUrl}/__sandbox/requests?entries=1`), 'GET /__sandbox/requests?entries=1');
-  const body = z.object({ recording: z.boolean(), entries: z.array(z.object({ atMs: z.number(), method: z.string(), route: z.string(), status: z.number(), clientId: z.string() })) }).parse(await res.json());
+  const body = z
+    .object({ recording: z.boolean(), entries: z.array(z.object({ atMs: z.number(), method: z.string(), route: z.string(), status: z.number(), clientId: z.string() })) })
+    .parse(await res.json());
   must(body.recording, 'the sandbox request log was recording');
   const reads = body.entries.filter((e) => e.clientId === clientId && e.method === 'GET' && e.route === ORDER_ROUTE && e.status === 200);
   must(reads.length > 0, `${clientId} read no order`);
@@ -276,7 +281,9 @@ async function requestCounts(store: Store): Promise<{ counts: BcRequestCount[]; 
 
 async function countFailed(client: Client, store: Store): Promise<number> {
   let failed = 0;
-  for await (const wf of client.workflow.list({ query: `TaskQueue = "${store.config.temporal.workflowTaskQueue}" AND ExecutionStatus != "Running" AND ExecutionStatus != "Completed"` })) {
+  for await (const wf of client.workflow.list({
+    query: `TaskQueue = "${store.config.temporal.workflowTaskQueue}" AND ExecutionStatus != "Running" AND ExecutionStatus != "Completed"`,
+  })) {
     if (wf) failed++;
   }
   return failed;
@@ -451,10 +458,15 @@ async function fourWorkers(temporalAddress: string, client: Client, bundlePath: 
     }),
   );
   const synced = await waitForErp(store, n, 600_000);
-  await Promise.all(children.map((c) => new Promise((r) => {
-    c.once('exit', r);
-    c.send({ stop: true });
-  })));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise((r) => {
+          c.once('exit', r);
+          c.send({ stop: true });
+        }),
+    ),
+  );
   await other.stop();
   const { fromMs, toMs } = await backlogPeriod(store, OUR_CLIENT);
   const reading = windowUse(store, [OUR_CLIENT], fromMs, toMs);
@@ -477,7 +489,11 @@ async function priority(temporalAddress: string, client: Client, bundlePath: str
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const workers = await startWorkers(store.config, { connection, logger, client, workflowBundle: { codePath: bundlePath } });
   const batches = Array.from({ length: 20 }, (_, i) =>
-    client.workflow.execute('batchFetch', { workflowId: `batch-${store.storeHash}-${i}`, taskQueue: store.config.temporal.workflowTaskQueue, args: [store.storeHash, batchIds.slice(i * 30, i * 30 + 30), mode] }),
+    client.workflow.execute('batchFetch', {
+      workflowId: `batch-${store.storeHash}-${i}`,
+      taskQueue: store.config.temporal.workflowTaskQueue,
+      args: [store.storeHash, batchIds.slice(i * 30, i * 30 + 30), mode],
+    }),
   );
   await sleep(3_000); // the batch backlog is queued
   const sentAt = new Map<number, number>();
@@ -498,7 +514,9 @@ async function priority(temporalAddress: string, client: Client, bundlePath: str
   latencies.sort((a, b) => a - b);
   const p50 = latencies[Math.floor(latencies.length / 2)]!;
   const max = latencies[latencies.length - 1]!;
-  console.log(`  orders behind 600 batch fetches, ${mode === 'batch' ? 'batch at priority 4, orders at 1' : 'all at one priority (first in, first out)'}: order in ERP after p50 ${p50} ms, max ${max} ms`);
+  console.log(
+    `  orders behind 600 batch fetches, ${mode === 'batch' ? 'batch at priority 4, orders at 1' : 'all at one priority (first in, first out)'}: order in ERP after p50 ${p50} ms, max ${max} ms`,
+  );
   return { p50, max };
 }
 
@@ -507,7 +525,10 @@ export async function main(): Promise<void> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const env = await startDevServer({ logLevel: 'error' });
-  const bundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'support/bench-workflows.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'support/bench-workflows.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'bundle.js');
   writeFileSync(bundlePath, bundle.code);
   const connection = await Connection.connect({ address: env.address });
@@ -563,7 +584,10 @@ export async function main(): Promise<void> {
         goal: `>= 0.95 x ceiling (${(0.95 * ceiling).toFixed(3)}) and <= ceiling (${ceiling.toFixed(3)})`,
         met: alone.reading.use >= 0.95 * ceiling && alone.reading.use <= ceiling,
       },
-      ceiling: { value: Number(ceiling.toFixed(3)), witness: `product default BC_QUOTA_HEADROOM=${headroom}: the pacer leaves ${Math.max(1, Math.ceil(QUOTA * headroom))} of every ${QUOTA} calls to other apps` },
+      ceiling: {
+        value: Number(ceiling.toFixed(3)),
+        witness: `product default BC_QUOTA_HEADROOM=${headroom}: the pacer leaves ${Math.max(1, Math.ceil(QUOTA * headroom))} of every ${QUOTA} calls to other apps`,
+      },
       self_429: { value: alone.self429, witness: `${REQUESTS_WITNESS}, client ${OUR_CLIENT}, alone on the store`, goal: '0', met: alone.self429 === 0 },
       neighbour_429: {
         value: shared.neighbour429,
@@ -586,9 +610,15 @@ export async function main(): Promise<void> {
       },
       alone_failed: { value: alone.failed, witness: 'Temporal server visibility plus orders missing from the ERP sandbox records', goal: '0', met: alone.failed === 0 },
       naive_429: { value: baseline.got429, witness: `${REQUESTS_WITNESS}, client ${NAIVE_CLIENT}` },
-      naive_lost: { value: baseline.lost, witness: `${REQUESTS_WITNESS}: ${ORDERS} orders minus client ${NAIVE_CLIENT}'s 200 order reads by the ${(NAIVE_DEADLINE_MS / 1000).toFixed(0)} s deadline` },
+      naive_lost: {
+        value: baseline.lost,
+        witness: `${REQUESTS_WITNESS}: ${ORDERS} orders minus client ${NAIVE_CLIENT}'s 200 order reads by the ${(NAIVE_DEADLINE_MS / 1000).toFixed(0)} s deadline`,
+      },
       naive_neighbour_429: { value: baseline.neighbour429, witness: `${REQUESTS_WITNESS}, client ${NEIGHBOUR_CLIENT} (${baseline.neighbourCalls} calls) during the naive run` },
-      naive_use: { value: baseline.reading ? Number(baseline.reading.use.toFixed(3)) : 'n/a', witness: `${LIMITER_WITNESS}: client ${NAIVE_CLIENT}, ${baseline.reading ? windowsNote(baseline.reading) : 'no order read'}` },
+      naive_use: {
+        value: baseline.reading ? Number(baseline.reading.use.toFixed(3)) : 'n/a',
+        witness: `${LIMITER_WITNESS}: client ${NAIVE_CLIENT}, ${baseline.reading ? windowsNote(baseline.reading) : 'no order read'}`,
+      },
       workers4_peak: {
         value: Number(four.reading.peak.toFixed(3)),
         witness: `${LIMITER_WITNESS}: 4 processes' calls (refused included) in the busiest window, over ${QUOTA}`,
@@ -596,7 +626,12 @@ export async function main(): Promise<void> {
         met: four.reading.peak <= ceiling,
       },
       workers4_429: { value: four.self429, witness: `${REQUESTS_WITNESS}, client ${OUR_CLIENT}, 4 worker processes`, goal: '0', met: four.self429 === 0 },
-      workers4_neighbour_429: { value: four.neighbour429, witness: `${REQUESTS_WITNESS}, client ${NEIGHBOUR_CLIENT} beside the 4 worker processes`, goal: '0', met: four.neighbour429 === 0 },
+      workers4_neighbour_429: {
+        value: four.neighbour429,
+        witness: `${REQUESTS_WITNESS}, client ${NEIGHBOUR_CLIENT} beside the 4 worker processes`,
+        goal: '0',
+        met: four.neighbour429 === 0,
+      },
       workers4_use: { value: Number(four.reading.use.toFixed(3)), witness: `${LIMITER_WITNESS}: 4 processes, ${windowsNote(four.reading)}` },
       order_p50_ms: { value: withPriority.p50, witness: 'ERP sandbox record creation time minus the signal time, orders at priority 1 behind batch work at 4' },
       order_max_ms: { value: withPriority.max, witness: 'ERP sandbox record creation time minus the signal time' },

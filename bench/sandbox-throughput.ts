@@ -17,9 +17,14 @@ export async function main(): Promise<void> {
     line,
     command: 'npm run bench -- sandbox',
     figures: {
-      order_get_rps: { value: Math.round(order.rps), witness: counted(order, 'sandbox GET /v2/orders/{id}?include=consignments.line_items'), goal: `>= ${GOAL_RPS}`, met: order.rps >= GOAL_RPS },
+      order_get_rps: {
+        value: Math.round(order.rps),
+        witness: counted(order, 'sandbox GET /v2/orders/{id}?include=consignments.line_items'),
+        goal: `>= ${GOAL_RPS}`,
+        met: order.rps >= GOAL_RPS,
+      },
       time_get_rps: { value: Math.round(time.rps), witness: counted(time, 'sandbox GET /v2/time'), goal: `>= ${GOAL_RPS}`, met: time.rps >= GOAL_RPS },
-      baseline_rps: { value: Math.round(baseline.rps), witness: counted(baseline, 'bare node:http server, same order JSON (the machine\'s ceiling)') },
+      baseline_rps: { value: Math.round(baseline.rps), witness: counted(baseline, "bare node:http server, same order JSON (the machine's ceiling)") },
       all_2xx: { value: clean, witness: 'autocannon (the load generator): errors, timeouts and non-2xx answers of all three targets', goal: 'true', met: clean },
     },
     baseline: `bare node:http, same order JSON: ${baseline.rps.toFixed(0)} req/s`,

@@ -128,7 +128,8 @@ async function main(argv: string[]): Promise<void> {
         allowPositionals: true,
         options: { destination: { type: 'string' }, 'exception-destination': { type: 'string' }, 'oms-destination': { type: 'string' } },
       });
-      if (positionals[0] !== 'register' || !values.destination) throw new UsageError('usage: bcsync hooks register --destination URL [--exception-destination URL] [--oms-destination URL]');
+      if (positionals[0] !== 'register' || !values.destination)
+        throw new UsageError('usage: bcsync hooks register --destination URL [--exception-destination URL] [--oms-destination URL]');
       const config = loadConfig();
       const { registerHooks, registerOmsWebhook } = await import('./register-hooks');
       const exceptions = values['exception-destination'] ?? `${values.destination.replace(/\/+$/, '')}/exceptions`;
@@ -187,18 +188,38 @@ async function main(argv: string[]): Promise<void> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { since: { type: 'string' }, sku: { type: 'string' }, store: { type: 'string' }, 'max-pages': { type: 'string', default: '100' }, show: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } },
+        options: {
+          since: { type: 'string' },
+          sku: { type: 'string' },
+          store: { type: 'string' },
+          'max-pages': { type: 'string', default: '100' },
+          show: { type: 'string', default: '50' },
+          json: { type: 'boolean', default: false },
+        },
       });
       const action = positionals[0];
-      if (action !== 'plan' && action !== 'run' && action !== 'retry' && action !== 'skip') throw new UsageError('usage: bcsync catalog plan|run|retry|skip [options] (bcsync help)');
+      if (action !== 'plan' && action !== 'run' && action !== 'retry' && action !== 'skip')
+        throw new UsageError('usage: bcsync catalog plan|run|retry|skip [options] (bcsync help)');
       const config = loadConfig();
       const store = values.store ? config.stores.find((s) => s.storeHash === values.store) : config.stores[0];
       if (!store) throw new UsageError(`no store ${values.store} in the configuration`);
       const sinceMs = values.since !== undefined ? Date.parse(values.since) : undefined;
       if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new UsageError(`--since takes a date and time, e.g. 2026-11-27T10:00:00Z; got ${values.since}`);
-      const skus = values.sku ? values.sku.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+      const skus = values.sku
+        ? values.sku
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
       const catalog = await import('./catalog');
-      if (action === 'plan') await catalog.runCatalogPlan(config, store, { sinceMs, skus, maxPages: positive(values['max-pages'], '--max-pages'), show: positive(values.show, '--show'), json: values.json });
+      if (action === 'plan')
+        await catalog.runCatalogPlan(config, store, {
+          sinceMs,
+          skus,
+          maxPages: positive(values['max-pages'], '--max-pages'),
+          show: positive(values.show, '--show'),
+          json: values.json,
+        });
       else await catalog.runCatalogCommand(config, store, action, { sinceMs, skus });
       return;
     }
@@ -206,17 +227,34 @@ async function main(argv: string[]): Promise<void> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { since: { type: 'string' }, until: { type: 'string' }, store: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'verify-for': { type: 'string', default: '600' }, json: { type: 'boolean', default: false }, out: { type: 'string' } },
+        options: {
+          since: { type: 'string' },
+          until: { type: 'string' },
+          store: { type: 'string' },
+          'dry-run': { type: 'boolean', default: false },
+          'verify-for': { type: 'string', default: '600' },
+          json: { type: 'boolean', default: false },
+          out: { type: 'string' },
+        },
       });
-      if (positionals[0] !== 'erp-totals' || !values.since) throw new UsageError('usage: bcsync repair erp-totals --since 2026-01-01 [--until ISO] [--store HASH] [--dry-run] [--verify-for SECONDS] [--json] [--out FILE]');
+      if (positionals[0] !== 'erp-totals' || !values.since)
+        throw new UsageError('usage: bcsync repair erp-totals --since 2026-01-01 [--until ISO] [--store HASH] [--dry-run] [--verify-for SECONDS] [--json] [--out FILE]');
       const fromMs = Date.parse(values.since);
       const untilMs = values.until !== undefined ? Date.parse(values.until) : Date.now();
-      if (Number.isNaN(fromMs) || Number.isNaN(untilMs) || untilMs <= fromMs) throw new UsageError(`--since and --until take dates, e.g. 2026-11-27 or 2026-11-27T10:00:00Z, --since first; got ${values.since} .. ${values.until ?? 'now'}`);
+      if (Number.isNaN(fromMs) || Number.isNaN(untilMs) || untilMs <= fromMs)
+        throw new UsageError(`--since and --until take dates, e.g. 2026-11-27 or 2026-11-27T10:00:00Z, --since first; got ${values.since} .. ${values.until ?? 'now'}`);
       const config = loadConfig();
       const store = values.store ? config.stores.find((s) => s.storeHash === values.store) : config.stores[0];
       if (!store) throw new UsageError(`no store ${values.store} in the configuration`);
       const { runRepairErpTotals } = await import('./repair');
-      await runRepairErpTotals(config, store, { fromMs, untilMs, dryRun: values['dry-run'], verifyForMs: positive(values['verify-for'], '--verify-for') * 1000, json: values.json, out: values.out });
+      await runRepairErpTotals(config, store, {
+        fromMs,
+        untilMs,
+        dryRun: values['dry-run'],
+        verifyForMs: positive(values['verify-for'], '--verify-for') * 1000,
+        json: values.json,
+        out: values.out,
+      });
       return;
     }
     case 'demo': {

@@ -20,7 +20,12 @@ import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../w
 
 async function temporal(config: Config): Promise<{ client: Client; close: () => Promise<void> } | undefined> {
   try {
-    const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey, connectTimeout: 3_000 });
+    const connection = await Connection.connect({
+      address: config.temporal.address,
+      tls: config.temporal.tls ? {} : undefined,
+      apiKey: config.temporal.apiKey,
+      connectTimeout: 3_000,
+    });
     return { client: new Client({ connection, namespace: config.temporal.namespace }), close: () => connection.close() };
   } catch {
     return undefined;
@@ -39,12 +44,22 @@ async function watermarkOf(config: Config, storeHash: string): Promise<CatalogCu
   }
 }
 
-export async function runCatalogPlan(config: Config, store: StoreConfig, opts: { sinceMs?: number; skus?: string[]; maxPages: number; json: boolean; show: number }): Promise<void> {
+export async function runCatalogPlan(
+  config: Config,
+  store: StoreConfig,
+  opts: { sinceMs?: number; skus?: string[]; maxPages: number; json: boolean; show: number },
+): Promise<void> {
   const bc = createStoreClient(store);
   const netsuite = new NetSuiteClient({ apiUrl: config.erp.apiUrl, accessToken: config.erp.accessToken });
   const watermark = opts.sinceMs !== undefined ? null : await watermarkOf(config, store.storeHash);
   let cursor: CatalogCursor = opts.sinceMs !== undefined ? { modifiedMs: opts.sinceMs, erpId: 0 } : (watermark ?? { modifiedMs: 0, erpId: 0 });
-  const from = opts.skus ? `SKUs ${opts.skus.join(', ')}` : opts.sinceMs !== undefined ? new Date(opts.sinceMs).toISOString() : watermark ? `the watermark ${new Date(watermark.modifiedMs).toISOString()}` : 'the beginning (no watermark: a full sync)';
+  const from = opts.skus
+    ? `SKUs ${opts.skus.join(', ')}`
+    : opts.sinceMs !== undefined
+      ? new Date(opts.sinceMs).toISOString()
+      : watermark
+        ? `the watermark ${new Date(watermark.modifiedMs).toISOString()}`
+        : 'the beginning (no watermark: a full sync)';
   const { lists } = await ensurePriceLists(bc, []);
   const totals: Record<string, number> = {};
   const plans: CatalogPlan[] = [];
@@ -70,7 +85,14 @@ export async function runCatalogPlan(config: Config, store: StoreConfig, opts: {
     }
     const records: BcPriceRecords = {};
     for (const [level, listId] of Object.entries(lists)) {
-      const ids = [...new Set(items.filter((i) => i.levelPrices[level] !== undefined).map((i) => variantOf.get(skuKey(i.sku))).filter((v): v is number => v !== undefined))];
+      const ids = [
+        ...new Set(
+          items
+            .filter((i) => i.levelPrices[level] !== undefined)
+            .map((i) => variantOf.get(skuKey(i.sku)))
+            .filter((v): v is number => v !== undefined),
+        ),
+      ];
       for (const part of chunk(ids, PRICE_RECORD_READ_BATCH)) {
         records[String(listId)] = { ...records[String(listId)], ...(await readPriceRecords(bc, listId, part, config.catalog.currency)) };
         bcReads++;
@@ -88,7 +110,8 @@ export async function runCatalogPlan(config: Config, store: StoreConfig, opts: {
   console.log(`Catalog plan for store ${store.storeHash}, ERP changes from ${from} (dry run: nothing written; ${bcReads} BigCommerce reads)`);
   const lines: string[] = [];
   for (const plan of plans) {
-    for (const c of plan.productCreates) lines.push(`  create product ${c.sku} "${c.body.name}" price ${c.body.price}${c.body.variants ? ` with ${c.body.variants.length} variant(s)` : ''}`);
+    for (const c of plan.productCreates)
+      lines.push(`  create product ${c.sku} "${c.body.name}" price ${c.body.price}${c.body.variants ? ` with ${c.body.variants.length} variant(s)` : ''}`);
     for (const u of plan.productUpdates) lines.push(`  update product ${u.sku} (#${u.id}): ${JSON.stringify(u.fields)}`);
     for (const v of plan.variantWrites) lines.push(v.id ? `  update variant ${v.sku} (#${v.id}): price ${v.price}` : `  create variant ${v.sku} on product #${v.product_id}`);
     for (const r of plan.priceRecords) lines.push(`  price list #${r.priceListId}: ${r.sku} -> ${r.price}`);
@@ -97,7 +120,11 @@ export async function runCatalogPlan(config: Config, store: StoreConfig, opts: {
   for (const l of lines.slice(0, opts.show)) console.log(l);
   if (lines.length > opts.show) console.log(`  ... and ${lines.length - opts.show} more (--show N, or --json)`);
   for (const level of missingLists) console.log(`  would create price list "${level}" (its records are counted in priceRecords)`);
-  console.log(Object.entries(totals).map(([k, v]) => `${k}=${v}`).join(' '));
+  console.log(
+    Object.entries(totals)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+  );
 }
 
 export async function runCatalogCommand(config: Config, store: StoreConfig, action: 'run' | 'retry' | 'skip', opts: { sinceMs?: number; skus?: string[] }): Promise<void> {

@@ -35,14 +35,20 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<TestW
         extraArgs: [
           ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
           // As Temporal's own CI runs it: fast SQLite, no fsync per write. A dev server, not production.
-          '--sqlite-pragma', 'journal_mode=WAL',
-          '--sqlite-pragma', 'synchronous=OFF',
-          '--dynamic-config-value', 'frontend.namespaceRPS=10000',
-          '--dynamic-config-value', 'frontend.namespaceRPS.visibility=1000',
+          '--sqlite-pragma',
+          'journal_mode=WAL',
+          '--sqlite-pragma',
+          'synchronous=OFF',
+          '--dynamic-config-value',
+          'frontend.namespaceRPS=10000',
+          '--dynamic-config-value',
+          'frontend.namespaceRPS.visibility=1000',
           // One partition per task queue: a BigCommerce queue's rate limit and task priorities are
           // exact only on a single partition (the default 4 split the rate four ways).
-          '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-          '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+          '--dynamic-config-value',
+          'matching.numTaskqueueReadPartitions=1',
+          '--dynamic-config-value',
+          'matching.numTaskqueueWritePartitions=1',
         ],
       },
     });

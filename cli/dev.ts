@@ -101,7 +101,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
     // The ERP sandbox pushes its change events (stock, refunds, items) to us, as a SuiteScript would.
     Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
 
-    const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : '(your Temporal server\'s UI)';
+    const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : "(your Temporal server's UI)";
     console.log(
       [
         '',

@@ -6,13 +6,18 @@ import { checkAndRepairHooks, type HookCheck } from '../connectors/bigcommerce/h
 import { requiredHooks } from '../domain/monitoring/required-hooks';
 import { WEBHOOK_SECRET_HEADER } from '../api/shared/webhook-secret';
 
-
 /**
  * Creates, reactivates or fixes the store's hooks so each required scope reaches `destination`
  * (and delivery exceptions `exceptionDestination`), and removes our own hooks at those
  * destinations for scopes no longer required. The same repair the webhook-health schedule runs.
  */
-export async function registerHooks(store: StoreConfig, destination: string, webhookSecret: string, exceptionDestination?: string, opts: { inventory?: boolean } = {}): Promise<HookCheck[]> {
+export async function registerHooks(
+  store: StoreConfig,
+  destination: string,
+  webhookSecret: string,
+  exceptionDestination?: string,
+  opts: { inventory?: boolean } = {},
+): Promise<HookCheck[]> {
   const client = new BigCommerceClient({ apiUrl: store.apiUrl, storeHash: store.storeHash, accessToken: store.accessToken });
   const { checks } = await checkAndRepairHooks(client, requiredHooks(destination, exceptionDestination, opts), { [WEBHOOK_SECRET_HEADER]: webhookSecret });
   return checks;

@@ -1,7 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { Config, StoreConfig } from '../config/env';
-import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_WORKFLOW, type RepairErpTotalsInput, type RepairErpTotalsWorkflow, type RepairErpTotalsState } from '../workflows/orders/repair-erp-totals.contract';
+import {
+  erpTotalRepairWorkflowId,
+  REPAIR_ERP_TOTALS_WORKFLOW,
+  type RepairErpTotalsInput,
+  type RepairErpTotalsWorkflow,
+  type RepairErpTotalsState,
+} from '../workflows/orders/repair-erp-totals.contract';
 import { connectClient } from '../workers/temporal-connection';
 
 /**
@@ -12,7 +18,11 @@ import { connectClient } from '../workers/temporal-connection';
  * (`repair-erp-totals:<store>`), so its BigCommerce calls go through the store's quota and it
  * survives a worker restart; this command starts it and waits for its report.
  */
-export async function runRepairErpTotals(config: Config, store: StoreConfig, opts: { fromMs: number; untilMs: number; dryRun: boolean; verifyForMs: number; json: boolean; out?: string }): Promise<void> {
+export async function runRepairErpTotals(
+  config: Config,
+  store: StoreConfig,
+  opts: { fromMs: number; untilMs: number; dryRun: boolean; verifyForMs: number; json: boolean; out?: string },
+): Promise<void> {
   const { client, close } = await connectClient(config.temporal);
   try {
     const input: RepairErpTotalsInput = {
@@ -33,10 +43,14 @@ export async function runRepairErpTotals(config: Config, store: StoreConfig, opt
         staticSummary: `Repair of ERP totals · store ${store.storeHash}${opts.dryRun ? ' (dry run)' : ''}`,
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new Error(`a repair of store ${store.storeHash} is already running (${workflowId}): wait for it, or terminate it in the Web UI`);
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new Error(`a repair of store ${store.storeHash} is already running (${workflowId}): wait for it, or terminate it in the Web UI`);
       throw err;
     }
-    if (!opts.json) console.error(`${workflowId}: checking orders created ${new Date(opts.fromMs).toISOString()} .. ${new Date(opts.untilMs).toISOString()}${opts.dryRun ? ' (dry run: nothing is written)' : ''}`);
+    if (!opts.json)
+      console.error(
+        `${workflowId}: checking orders created ${new Date(opts.fromMs).toISOString()} .. ${new Date(opts.untilMs).toISOString()}${opts.dryRun ? ' (dry run: nothing is written)' : ''}`,
+      );
     const report = (await handle.result()) as RepairErpTotalsState;
     const full = { store: store.storeHash, workflowId, from: new Date(opts.fromMs).toISOString(), until: new Date(opts.untilMs).toISOString(), dryRun: opts.dryRun, ...report };
     if (opts.out) writeFileSync(opts.out, `${JSON.stringify(full, null, 2)}\n`);
@@ -52,7 +66,8 @@ export async function runRepairErpTotals(config: Config, store: StoreConfig, opt
     }
     if (!opts.dryRun && report.found.length) {
       console.log(`corrected ${report.corrected.length}; still different ${report.stillDifferent.length}`);
-      for (const d of report.stillDifferent) console.log(`  order ${d.orderId}: BigCommerce ${d.bigcommerce}, ERP now ${d.erp} (parked as ErpTotalMismatch: bcsync attention list)`);
+      for (const d of report.stillDifferent)
+        console.log(`  order ${d.orderId}: BigCommerce ${d.bigcommerce}, ERP now ${d.erp} (parked as ErpTotalMismatch: bcsync attention list)`);
     }
     if (opts.out) console.log(`report: ${opts.out}`);
     if (!opts.dryRun && report.stillDifferent.length) process.exitCode = 1;

@@ -43,7 +43,16 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
   // Where the ERP sandbox pushes its change events (our POST /webhooks/erp), e.g. in docker-compose.
   if (process.env.SANDBOX_ERP_PUSH_URL) Object.assign(sandboxes.erp.events.settings, { url: process.env.SANDBOX_ERP_PUSH_URL, token: process.env.SANDBOX_ERP_PUSH_TOKEN });
   logger.info(
-    { bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`, erp: `${sandboxes.erpUrl}/services/rest/record/v1`, oms: `${sandboxes.omsUrl} (ShipStation V1 shape, Basic auth key ${DEFAULT_OMS_API_KEY})`, plan: opts.plan, quota, windowMs: opts.windowMs, rateLimit: opts.rateLimit, state: opts.dataDir ?? 'memory' },
+    {
+      bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`,
+      erp: `${sandboxes.erpUrl}/services/rest/record/v1`,
+      oms: `${sandboxes.omsUrl} (ShipStation V1 shape, Basic auth key ${DEFAULT_OMS_API_KEY})`,
+      plan: opts.plan,
+      quota,
+      windowMs: opts.windowMs,
+      rateLimit: opts.rateLimit,
+      state: opts.dataDir ?? 'memory',
+    },
     'sandboxes listening',
   );
   const stop = async () => {

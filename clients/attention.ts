@@ -51,11 +51,13 @@ export async function listAttention(client: Client, opts: { storeHash?: string; 
   if (opts.details) {
     // One query per order: ask for details only for the page you show (catalog items carry theirs).
     await Promise.all(
-      items.filter((item) => item.workflowType !== 'catalogSync').map(async (item) => {
-        // Both workflows answer `state` with a `problem`.
-        const state = await client.workflow.getHandle(item.workflowId).query(orderStateQuery);
-        item.problem = state.problem;
-      }),
+      items
+        .filter((item) => item.workflowType !== 'catalogSync')
+        .map(async (item) => {
+          // Both workflows answer `state` with a `problem`.
+          const state = await client.workflow.getHandle(item.workflowId).query(orderStateQuery);
+          item.problem = state.problem;
+        }),
     );
   }
   return items;

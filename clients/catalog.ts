@@ -1,5 +1,14 @@
 import { type Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage } from '@temporalio/client';
-import { catalogStateQuery, catalogWorkflowId, catalogDecideUpdate, catalogRunSignal, type CatalogDecision, type CatalogRunRequest, CATALOG_SYNC_WORKFLOW, type CatalogSyncWorkflow } from '../workflows/catalog/catalog-sync.contract';
+import {
+  catalogStateQuery,
+  catalogWorkflowId,
+  catalogDecideUpdate,
+  catalogRunSignal,
+  type CatalogDecision,
+  type CatalogRunRequest,
+  CATALOG_SYNC_WORKFLOW,
+  type CatalogSyncWorkflow,
+} from '../workflows/catalog/catalog-sync.contract';
 import { findStalls, type Stall } from './shared/query-long-lived';
 import type { Config } from '../config/env';
 import { skuKey } from '../domain/catalog/diff';
@@ -67,12 +76,18 @@ export type CatalogStall = Stall;
  * workflow's own clock stops. A page is at most `CATALOG_PAGE_SIZE` items (1000), tens to a few
  * hundred calls, so the default 30 minutes is far beyond a slow page even on a busy store.
  */
-export function findCatalogStalls(client: Client, storeHashes: readonly string[], opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number }): Promise<CatalogStall[]> {
+export function findCatalogStalls(
+  client: Client,
+  storeHashes: readonly string[],
+  opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number },
+): Promise<CatalogStall[]> {
   const now = opts.nowMs ?? Date.now();
   return findStalls(client, storeHashes, { workflowId: catalogWorkflowId, query: catalogStateQuery, queryTimeoutMs: opts.queryTimeoutMs }, ({ running }) => {
     if (!running) return undefined;
     const since = running.progressAt ?? running.startedAt;
     const age = now - Date.parse(since);
-    return age > opts.stallAfterMs ? `the run (${running.reason}) has not finished a page for ${Math.round(age / 1000)} s (${running.progressAt ? 'last page' : 'started'} ${since}, ${running.counts.pages} pages done)` : undefined;
+    return age > opts.stallAfterMs
+      ? `the run (${running.reason}) has not finished a page for ${Math.round(age / 1000)} s (${running.progressAt ? 'last page' : 'started'} ${since}, ${running.counts.pages} pages done)`
+      : undefined;
   });
 }

@@ -13,11 +13,17 @@ export type InventoryStall = Stall;
  * or that task keeps failing). A failed write already parks it as NeedsAttention; this catches
  * the silent cases. The age is measured with the real clock: a stuck workflow's own clock stops.
  */
-export function findInventoryStalls(client: Client, storeHashes: readonly string[], opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number }): Promise<InventoryStall[]> {
+export function findInventoryStalls(
+  client: Client,
+  storeHashes: readonly string[],
+  opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number },
+): Promise<InventoryStall[]> {
   const now = opts.nowMs ?? Date.now();
   return findStalls(client, storeHashes, { workflowId: inventoryWorkflowId, query: inventorySummaryQuery, queryTimeoutMs: opts.queryTimeoutMs }, (summary) => {
     const since = summary.waitingSince ? Date.parse(summary.waitingSince) : undefined;
-    return since !== undefined && now - since > opts.stallAfterMs ? `a stock change has waited ${Math.round((now - since) / 1000)} s to be written (since ${summary.waitingSince})` : undefined;
+    return since !== undefined && now - since > opts.stallAfterMs
+      ? `a stock change has waited ${Math.round((now - since) / 1000)} s to be written (since ${summary.waitingSince})`
+      : undefined;
   });
 }
 
@@ -40,7 +46,13 @@ export function inventorySyncInput(config: Config, storeHash: string): Inventory
 }
 
 /** Signal-with-start the store's `inventory:<storeHash>`: resolves once Temporal holds the signal. */
-export async function signalInventory<Args extends unknown[]>(client: Client, config: Config, storeHash: string, signal: WorkflowSignalWithStartOptions<Args>['signal'], args: Args): Promise<void> {
+export async function signalInventory<Args extends unknown[]>(
+  client: Client,
+  config: Config,
+  storeHash: string,
+  signal: WorkflowSignalWithStartOptions<Args>['signal'],
+  args: Args,
+): Promise<void> {
   await client.workflow.signalWithStart(INVENTORY_SYNC_WORKFLOW, {
     workflowId: inventoryWorkflowId(storeHash),
     taskQueue: config.temporal.workflowTaskQueue,

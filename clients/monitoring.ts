@@ -2,7 +2,15 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Alert } from '../domain/monitoring/alert';
 import { ALERT_DISPATCHER_ID, ALERT_DISPATCHER_WORKFLOW, alertDispatcherTaskQueue, alertSignal, type AlertDispatcherWorkflow } from '../workflows/monitoring/alerts.contract';
-import { RECONCILE_WORKFLOW, reconcileRequestSignal, reconcileStateQuery, reconcileTaskQueue, reconcileWorkflowId, type ReconcileRequest, type ReconcileWorkflow } from '../workflows/monitoring/reconcile.contract';
+import {
+  RECONCILE_WORKFLOW,
+  reconcileRequestSignal,
+  reconcileStateQuery,
+  reconcileTaskQueue,
+  reconcileWorkflowId,
+  type ReconcileRequest,
+  type ReconcileWorkflow,
+} from '../workflows/monitoring/reconcile.contract';
 import { WEBHOOK_HEALTH_WORKFLOW, webhookHealthTaskQueue, webhookHealthWorkflowId, type WebhookHealthWorkflow } from '../workflows/monitoring/webhook-health.contract';
 import { findStalls, type Stall } from './shared/query-long-lived';
 
@@ -29,7 +37,11 @@ export type ReconcileStall = Stall;
  * that), or `reconcile:<store>` does not answer its `state` query in time. Nothing fails or parks
  * when the net itself is gone, so nothing else would say so. Measured with the real clock.
  */
-export function findReconcileStalls(client: Client, storeHashes: readonly string[], opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number }): Promise<ReconcileStall[]> {
+export function findReconcileStalls(
+  client: Client,
+  storeHashes: readonly string[],
+  opts: { stallAfterMs: number; nowMs?: number; queryTimeoutMs?: number },
+): Promise<ReconcileStall[]> {
   const now = opts.nowMs ?? Date.now();
   return findStalls(client, storeHashes, { workflowId: reconcileWorkflowId, query: reconcileStateQuery, queryTimeoutMs: opts.queryTimeoutMs }, ({ lastRun }) => {
     // Started, no run finished yet: the first run's start is not in the state; the query answering is what is checked.

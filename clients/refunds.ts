@@ -1,7 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { ErpRefundType } from '../domain/refunds/erp-refund';
-import { erpRefundWorkflowId, erpRefundChangedSignal, type ErpRefundSyncInput, ERP_REFUND_SYNC_WORKFLOW, type ErpRefundSyncWorkflow } from '../workflows/refunds/erp-refund-sync.contract';
+import {
+  erpRefundWorkflowId,
+  erpRefundChangedSignal,
+  type ErpRefundSyncInput,
+  ERP_REFUND_SYNC_WORKFLOW,
+  type ErpRefundSyncWorkflow,
+} from '../workflows/refunds/erp-refund-sync.contract';
 import { BcStoreHash, BcOrderId } from '../domain/shared/search-attributes';
 import { refundWorkflowId, type RefundSyncInput, REFUND_SYNC_WORKFLOW, type RefundSyncWorkflow } from '../workflows/refunds/refund-sync.contract';
 
@@ -53,7 +59,13 @@ export function erpRefundWorkflowInput(config: Config, storeHash: string, record
  * running workflow (and wakes one waiting for a return's approval); one after it finished is
  * refused by the id reuse policy, so a refunded record is never refunded again.
  */
-export async function startErpRefund(client: Client, config: Config, storeHash: string, recordType: ErpRefundType, recordId: string): Promise<{ workflowId: string; started: boolean }> {
+export async function startErpRefund(
+  client: Client,
+  config: Config,
+  storeHash: string,
+  recordType: ErpRefundType,
+  recordId: string,
+): Promise<{ workflowId: string; started: boolean }> {
   const workflowId = erpRefundWorkflowId(storeHash, recordType, recordId);
   try {
     await client.workflow.signalWithStart<ErpRefundSyncWorkflow, []>(ERP_REFUND_SYNC_WORKFLOW, {

@@ -7,7 +7,10 @@ export const apiSettings = defineSettings({
   title: 'API',
   module: 'config/api.ts',
   settings: {
-    port: setting('API_PORT', kind('integer 1-65535', z.coerce.number().int().min(1).max(65535)), { default: '3000', description: 'Port of `bcsync api` (webhooks, ops API, /metrics).' }),
+    port: setting('API_PORT', kind('integer 1-65535', z.coerce.number().int().min(1).max(65535)), {
+      default: '3000',
+      description: 'Port of `bcsync api` (webhooks, ops API, /metrics).',
+    }),
     host: setting('API_HOST', text, {
       default: '127.0.0.1',
       description: 'Address the API listens on: `0.0.0.0` in a container; loopback by default so a laptop does not expose the API.',

@@ -59,8 +59,14 @@ export const bigcommerceSettings = defineSettings({
       unset: "the plan's quota",
       description: "Requests per window; required for the `enterprise` plan, overrides the plan's quota otherwise.",
     }),
-    windowMs: setting('BC_RATE_WINDOW_MS', kind('integer > 0', z.coerce.number().pipe(windowMs)), { default: '30000', description: 'Length of the quota window, in milliseconds.' }),
-    headroom: setting('BC_QUOTA_HEADROOM', kind('number 0-0.9', z.coerce.number().pipe(headroom)), { default: '0.1', description: "Share of the quota left to the store's other apps." }),
+    windowMs: setting('BC_RATE_WINDOW_MS', kind('integer > 0', z.coerce.number().pipe(windowMs)), {
+      default: '30000',
+      description: 'Length of the quota window, in milliseconds.',
+    }),
+    headroom: setting('BC_QUOTA_HEADROOM', kind('number 0-0.9', z.coerce.number().pipe(headroom)), {
+      default: '0.1',
+      description: "Share of the quota left to the store's other apps.",
+    }),
     dispatchBurst: setting('BC_DISPATCH_BURST', kind('number 1-4', z.coerce.number().pipe(dispatchBurst)), {
       default: '4',
       description:

@@ -11,7 +11,12 @@ export const erpSettings = defineSettings({
       sandbox: 'http://127.0.0.1:4020',
       description: "The ERP's REST API: `https://<account>.suitetalk.api.netsuite.com`, or the ERP sandbox.",
     }),
-    accessToken: setting('ERP_ACCESS_TOKEN', text, { required: true, secret: true, sandbox: 'sandbox-erp-token', description: 'OAuth 2.0 bearer token for the ERP; never logged.' }),
+    accessToken: setting('ERP_ACCESS_TOKEN', text, {
+      required: true,
+      secret: true,
+      sandbox: 'sandbox-erp-token',
+      description: 'OAuth 2.0 bearer token for the ERP; never logged.',
+    }),
     concurrency: setting('ERP_CONCURRENCY', positiveInt, {
       default: '5',
       description: "This integration's share of NetSuite's account-wide concurrency limit (ERP calls in flight at once).",

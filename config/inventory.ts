@@ -17,11 +17,18 @@ export const inventorySettings = defineSettings({
   title: 'Inventory',
   module: 'config/inventory.ts',
   settings: {
-    enabled: setting('INVENTORY_SYNC', kind('`on`, `off`', z.enum(['on', 'off']).transform((v) => v === 'on')), {
-      default: 'on',
-      description:
-        '`off` for a store whose stock is kept in BigCommerce: no inventory hooks (webhook health removes ours), no sweep schedule, orders send no inventory notes (3 fewer billable actions per order), ERP stock events acknowledged and ignored.',
-    }),
+    enabled: setting(
+      'INVENTORY_SYNC',
+      kind(
+        '`on`, `off`',
+        z.enum(['on', 'off']).transform((v) => v === 'on'),
+      ),
+      {
+        default: 'on',
+        description:
+          '`off` for a store whose stock is kept in BigCommerce: no inventory hooks (webhook health removes ours), no sweep schedule, orders send no inventory notes (3 fewer billable actions per order), ERP stock events acknowledged and ignored.',
+      },
+    ),
     locations: setting('INVENTORY_LOCATIONS', kind('`erp:bc` pairs, comma-separated', locationMap), {
       default: '1:1',
       description: 'ERP location -> BigCommerce location id, e.g. `1:1,2:5`; ERP locations not listed are not synced.',
@@ -41,7 +48,7 @@ export const inventorySettings = defineSettings({
     maxWaitMs: setting('INVENTORY_MAX_WAIT', duration, { default: '60s', description: '...but never later than this after the first unwritten change.' }),
     bookingWaitMs: setting('INVENTORY_BOOKING_WAIT', duration, {
       default: '15s',
-      description: "How much longer than the quiet window a write waits for an order's \"booked\" note when the ERP's commit came first (within `INVENTORY_MAX_WAIT`).",
+      description: 'How much longer than the quiet window a write waits for an order\'s "booked" note when the ERP\'s commit came first (within `INVENTORY_MAX_WAIT`).',
     }),
     stallAfterMs: setting('INVENTORY_STALL_AFTER', duration, {
       default: '15m',
@@ -53,7 +60,10 @@ export const inventorySettings = defineSettings({
     }),
     sweepOverlapMs: setting('INVENTORY_SWEEP_OVERLAP', duration, { default: '1m', description: 'Each stock sweep re-reads this much before its watermark.' }),
     sweepLookbackMs: setting('INVENTORY_SWEEP_LOOKBACK', duration, { default: '1h', description: "Where a store's first stock sweep starts." }),
-    pendingTtlMs: setting('INVENTORY_PENDING_TTL', duration, { default: '1h', description: 'A BigCommerce sale whose booking in the ERP we never hear of stops counting after this.' }),
+    pendingTtlMs: setting('INVENTORY_PENDING_TTL', duration, {
+      default: '1h',
+      description: 'A BigCommerce sale whose booking in the ERP we never hear of stops counting after this.',
+    }),
     applyMarginMs: setting('INVENTORY_APPLY_MARGIN', duration, {
       default: '1s',
       description: 'How long after our write BigCommerce may still apply it (its Inventory API is asynchronous).',

@@ -18,8 +18,7 @@ export const healthSettings = defineSettings({
   settings: {
     destination: setting('HOOKS_DESTINATION', url, {
       unset: 'unset: no health checks',
-      description:
-        "Where BigCommerce must deliver our webhooks: the public URL of `POST /webhooks/bigcommerce`. The webhook-health schedule checks the store's hooks against it.",
+      description: "Where BigCommerce must deliver our webhooks: the public URL of `POST /webhooks/bigcommerce`. The webhook-health schedule checks the store's hooks against it.",
     }),
     exceptionDestination: setting('HOOKS_EXCEPTION_DESTINATION', url, {
       unset: '`<HOOKS_DESTINATION>/exceptions`',
@@ -43,7 +42,8 @@ export const reconcileSettings = defineSettings({
     initialLookbackMs: setting('RECONCILE_INITIAL_LOOKBACK', duration, { default: '1h', description: "Where a store's very first reconciliation starts." }),
     stallAfterMs: setting('RECONCILE_STALL_AFTER', duration, {
       default: '1h',
-      description: 'No reconciliation run finished for this long (or a reconciliation that does not answer) raises `reconcile-stalled:<store>`; must be longer than `RECONCILE_INTERVAL`.',
+      description:
+        'No reconciliation run finished for this long (or a reconciliation that does not answer) raises `reconcile-stalled:<store>`; must be longer than `RECONCILE_INTERVAL`.',
     }),
   },
   // Shorter than the schedule's interval, every check between two healthy runs would alert.

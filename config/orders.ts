@@ -10,7 +10,10 @@ export const orderSettings = defineSettings({
       default: '1h',
       description: "How long an order's workflow waits for another event before it completes (a terminal order's run ends after this long without events).",
     }),
-    retryWindowMs: setting('ORDER_RETRY_WINDOW', duration, { default: '10m', description: 'How long a step keeps retrying a transient failure (an outage) before the order parks.' }),
+    retryWindowMs: setting('ORDER_RETRY_WINDOW', duration, {
+      default: '10m',
+      description: 'How long a step keeps retrying a transient failure (an outage) before the order parks.',
+    }),
     parkRetryMs: setting('ORDER_PARK_RETRY', duration, { default: '15m', description: 'A parked order whose cause was transient tries again by itself after this.' }),
   },
 });

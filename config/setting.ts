@@ -106,11 +106,7 @@ export interface Setting<T> {
 export function setting<T>(env: string, kind: Kind<T>, options: SettingOptions & { default: string; secret?: false }): Setting<T>;
 export function setting<T>(env: string, kind: Kind<T>, options: SettingOptions & { required: true; unset?: string }): Setting<T>;
 export function setting<T>(env: string, kind: Kind<T>, options: SettingOptions & { unset?: string }): Setting<T | undefined>;
-export function setting<T>(
-  env: string,
-  kind: Kind<T>,
-  options: SettingOptions & { default?: string; required?: boolean; unset?: string },
-): Setting<T> | Setting<T | undefined> {
+export function setting<T>(env: string, kind: Kind<T>, options: SettingOptions & { default?: string; required?: boolean; unset?: string }): Setting<T> | Setting<T | undefined> {
   // The overloads refuse a secret with a default; this keeps a cast or a plain-JS caller from slipping one in.
   if (options.secret && options.default !== undefined) throw new Error(`${env}: a secret has no default (give it a sandbox value instead)`);
   const base = kind.schema(env);

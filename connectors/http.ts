@@ -48,7 +48,7 @@ export async function httpRequest(req: HttpRequest, fetchImpl: FetchLike = fetch
     throw new NetworkError(`${req.method} ${redactUrl(req.url)}: ${reason}`, timedOut, { cause: err });
   }
   const text = await res.text();
-  let body: unknown ;
+  let body: unknown;
   if (text.length > 0) {
     try {
       body = JSON.parse(text);

@@ -13,15 +13,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', na
     // Humans at a terminal get readable lines; log shippers get JSON.
     ...(opts.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } } : {}),
     redact: {
-      paths: [
-        '*.accessToken',
-        '*.token',
-        '*.headers["x-auth-token"]',
-        '*.headers["X-Auth-Token"]',
-        '*.headers.authorization',
-        '*.headers["x-bcsync-secret"]',
-        '*.webhookSecret',
-      ],
+      paths: ['*.accessToken', '*.token', '*.headers["x-auth-token"]', '*.headers["X-Auth-Token"]', '*.headers.authorization', '*.headers["x-bcsync-secret"]', '*.webhookSecret'],
       censor: '[redacted]',
     },
   });

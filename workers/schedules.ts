@@ -52,17 +52,24 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
       everyMs: config.erpRefunds.sweepIntervalMs,
       workflowType: ERP_REFUND_SWEEP_WORKFLOW,
       workflowId: erpRefundSweepWorkflowId(storeHash),
-      args: [{ storeHash, lookbackMs: config.erpRefunds.sweepLookbackMs, refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs } }],
+      args: [
+        {
+          storeHash,
+          lookbackMs: config.erpRefunds.sweepLookbackMs,
+          refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs },
+        },
+      ],
       summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
     });
-    if (config.inventory.enabled) out.push({
-      id: inventorySweepScheduleId(storeHash),
-      everyMs: config.inventory.sweepIntervalMs,
-      workflowType: INVENTORY_SWEEP_TICK_WORKFLOW,
-      workflowId: inventorySweepTickWorkflowId(storeHash),
-      args: [{ storeHash }],
-      summary: `Inventory sweep of store ${storeHash}: ERP levels changed since the watermark (lost change events)`,
-    });
+    if (config.inventory.enabled)
+      out.push({
+        id: inventorySweepScheduleId(storeHash),
+        everyMs: config.inventory.sweepIntervalMs,
+        workflowType: INVENTORY_SWEEP_TICK_WORKFLOW,
+        workflowId: inventorySweepTickWorkflowId(storeHash),
+        args: [{ storeHash }],
+        summary: `Inventory sweep of store ${storeHash}: ERP levels changed since the watermark (lost change events)`,
+      });
   }
   out.push({
     id: ALERT_MONITOR_SCHEDULE_ID,

@@ -71,7 +71,11 @@ export async function startWorkers(
       namespace,
       taskQueue: config.temporal.workflowTaskQueue,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-      activities: { ...createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }), ...createCatalogControlActivities({ client: deps.client, config }), ...createInventoryControlActivities({ client: deps.client, config }) },
+      activities: {
+        ...createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }),
+        ...createCatalogControlActivities({ client: deps.client, config }),
+        ...createInventoryControlActivities({ client: deps.client, config }),
+      },
     }),
   );
   const signalOrders = async (storeHash: string, orders: OrderSnapshot[]) => {
@@ -83,7 +87,10 @@ export async function startWorkers(
     }
   };
   const hooks = config.health.destination
-    ? { required: requiredHooks(config.health.destination, config.health.exceptionDestination, { inventory: config.inventory.enabled }), headers: { [WEBHOOK_SECRET_HEADER]: config.api.webhookSecret } }
+    ? {
+        required: requiredHooks(config.health.destination, config.health.exceptionDestination, { inventory: config.inventory.enabled }),
+        headers: { [WEBHOOK_SECRET_HEADER]: config.api.webhookSecret },
+      }
     : undefined;
 
   for (const store of config.stores) {
@@ -94,7 +101,12 @@ export async function startWorkers(
         connection,
         namespace,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
-        activities: { ...createBigCommerceActivities({ client, signalOrders, hooks }), ...createErpRefundBcActivities({ client }), ...createCatalogBcActivities({ client, currency: config.catalog.currency }), ...createInventoryBigCommerceActivities({ client }) },
+        activities: {
+          ...createBigCommerceActivities({ client, signalOrders, hooks }),
+          ...createErpRefundBcActivities({ client }),
+          ...createCatalogBcActivities({ client, currency: config.catalog.currency }),
+          ...createInventoryBigCommerceActivities({ client }),
+        },
         // Global across every worker of this queue, enforced by the server: the store's quota.
         maxTaskQueueActivitiesPerSecond: rate,
         interceptors: { activity: [activityMetricsInterceptor] },
@@ -109,7 +121,12 @@ export async function startWorkers(
       connection,
       namespace,
       taskQueue: config.erp.taskQueue,
-      activities: { ...createErpActivities({ netsuite }), ...createErpRefundErpActivities({ netsuite }), ...createCatalogErpActivities({ netsuite }), ...createInventoryErpActivities({ netsuite }) },
+      activities: {
+        ...createErpActivities({ netsuite }),
+        ...createErpRefundErpActivities({ netsuite }),
+        ...createCatalogErpActivities({ netsuite }),
+        ...createInventoryErpActivities({ netsuite }),
+      },
       maxConcurrentActivityTaskExecutions: config.erp.concurrency,
       interceptors: { activity: [activityMetricsInterceptor] },
     }),

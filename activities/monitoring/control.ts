@@ -63,9 +63,20 @@ export function createControlActivities(deps: { client: Client; config: Config; 
     },
 
     /** The figures alerts are made of: parked orders, recent failures, the 429 rate. */
-    async measureHealth(sinceMs: number): Promise<{ parked: number; failed: number; rateLimitedPerMinute: number; inventoryStalled: InventoryStall[]; catalogStalled: CatalogStall[]; reconcileStalled: ReconcileStall[] }> {
+    async measureHealth(
+      sinceMs: number,
+    ): Promise<{
+      parked: number;
+      failed: number;
+      rateLimitedPerMinute: number;
+      inventoryStalled: InventoryStall[];
+      catalogStalled: CatalogStall[];
+      reconcileStalled: ReconcileStall[];
+    }> {
       const sinceIso = new Date(sinceMs).toISOString();
-      const parked = await client.workflow.count(`WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync", "inventorySync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`);
+      const parked = await client.workflow.count(
+        `WorkflowType IN ("orderSync", "refundSync", "catalogSync", "erpRefundSync", "inventorySync") AND ExecutionStatus = "Running" AND BcSyncStatus = "NeedsAttention"`,
+      );
       const failed = await client.workflow.count(`ExecutionStatus = "Failed" AND CloseTime > "${sinceIso}"`);
       const stores = config.stores.map((s) => s.storeHash);
       // All at once: each waits up to 5 s for a workflow that does not answer; the activity has a minute.
@@ -74,7 +85,14 @@ export function createControlActivities(deps: { client: Client; config: Config; 
         findCatalogStalls(client, stores, { stallAfterMs: config.catalog.stallAfterMs }),
         findReconcileStalls(client, stores, { stallAfterMs: config.reconcile.stallAfterMs }),
       ]);
-      return { parked: parked.count, failed: failed.count, rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch), inventoryStalled, catalogStalled, reconcileStalled };
+      return {
+        parked: parked.count,
+        failed: failed.count,
+        rateLimitedPerMinute: await collect429PerMinute(config.alerts.scrapeUrls, deps.fetch),
+        inventoryStalled,
+        catalogStalled,
+        reconcileStalled,
+      };
     },
   };
 }

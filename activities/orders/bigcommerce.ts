@@ -74,7 +74,9 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
     /** The ERP's id on the order, as a metafield (no order change, no webhook back to us). */
     async writeBackErpId(orderId: number, erpId: string): Promise<{ outcome: string }> {
       // POST is safe to repeat here: a second create of the same key is a 409 the connector settles.
-      return guard(true, (opts) => ensureOrderMetafield(deps.client, orderId, { ...ERP_ID_METAFIELD, value: erpId, description: 'ERP sales order internal id, written by bigcommerce-sync' }, opts));
+      return guard(true, (opts) =>
+        ensureOrderMetafield(deps.client, orderId, { ...ERP_ID_METAFIELD, value: erpId, description: 'ERP sales order internal id, written by bigcommerce-sync' }, opts),
+      );
     },
 
     /** Sets the order's status with a staff note (compensation holds, and lifting them). */
@@ -94,7 +96,10 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
       const limit = 250;
       const { orders, readAtS } = await guard(true, (opts) => listOrdersPage(deps.client, window, { ...opts, page: window.page, limit }));
       if (!deps.signalOrders) throw new Error('reconcilePage needs a Temporal client to hand orders to their workflows');
-      await deps.signalOrders(deps.client.storeHash, orders.map((order) => ({ order, readAtS })));
+      await deps.signalOrders(
+        deps.client.storeHash,
+        orders.map((order) => ({ order, readAtS })),
+      );
       reconcileOrdersSignalled.inc({ store: deps.client.storeHash }, orders.length);
       const last = orders[orders.length - 1];
       return { listed: orders.length, full: orders.length === limit, lastModifiedS: last ? Math.floor(Date.parse(last.dateModified) / 1000) : window.fromS };

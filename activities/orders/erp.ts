@@ -37,7 +37,15 @@ export function createErpActivities(deps: { netsuite: NetSuiteClient; chargeItem
       const print = fingerprint(erpContent(order));
       const read = async () => {
         const found = await getSalesOrderByExternalId(deps.netsuite, order.externalId);
-        return found && { internalId: found.id, erpTotal: normalizeMoney(found.total), ...bookedAt(found.lastModifiedDate), print: found.custbody_bcsync_fingerprint, open: found.item.items.some((l) => !l.isClosed) };
+        return (
+          found && {
+            internalId: found.id,
+            erpTotal: normalizeMoney(found.total),
+            ...bookedAt(found.lastModifiedDate),
+            print: found.custbody_bcsync_fingerprint,
+            open: found.item.items.some((l) => !l.isClosed),
+          }
+        );
       };
       return guard(async () => {
         // A retry (the worker died, an answer was lost), or a write after one whose outcome the

@@ -41,7 +41,10 @@ export function createErpRefundBcActivities(deps: { client: BigCommerceClient })
     async ensureErpRefund(orderId: number, recordType: ErpRefundType, recordId: string, items: BcRefundRequestItem[]): Promise<{ refund: BcRefund; created: boolean }> {
       const { cancellationSignal, info } = Context.current();
       try {
-        const out = await ensureRefund(deps.client, orderId, items, (refunds) => findRefundFor(refunds, recordType, recordId), { signal: cancellationSignal, priority: info.priority?.priorityKey });
+        const out = await ensureRefund(deps.client, orderId, items, (refunds) => findRefundFor(refunds, recordType, recordId), {
+          signal: cancellationSignal,
+          priority: info.priority?.priorityKey,
+        });
         return { refund: out.refund, created: out.created };
       } catch (err) {
         if (err instanceof RefundInProgressError) {

@@ -105,6 +105,7 @@ export function omsFailure(err: unknown, ctx: FailureContext): unknown {
   }
   // The 3PL refused the order (unknown SKU, bad address), or it is locked (shipped, cancelled):
   // the same request will be refused again; a person or a changed order must act.
-  const permanent = ['validation', 'locked', 'auth', 'not_found', 'bad_response', 'untrusted_url'].includes(err.kind) || (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
+  const permanent =
+    ['validation', 'locked', 'auth', 'not_found', 'bad_response', 'untrusted_url'].includes(err.kind) || (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
   return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details: [{ status: err.details.status, orderStatus: err.details.orderStatus }] });
 }

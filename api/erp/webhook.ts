@@ -31,7 +31,10 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     const parsed = erpEventBatch.safeParse(req.body);
     if (!parsed.success) {
       webhooksReceived.inc({ outcome: 'invalid' });
-      const reason = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      const reason = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ');
       return void res.status(400).json({ error: 'invalid payload', reason });
     }
     const byType = <T extends ErpEvent['type']>(t: T) => parsed.data.events.filter((e): e is Extract<ErpEvent, { type: T }> => e.type === t);
@@ -49,7 +52,10 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
       webhooksReceived.inc({ outcome: 'temporal_unavailable' });
       return void res.status(503).set('Retry-After', '30').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
     }
-    const ignored = (inventory.length && !handlers.inventory ? inventory.length : 0) + (refunds.length && !handlers.refund ? refunds.length : 0) + (items.length && !handlers.item ? items.length : 0);
+    const ignored =
+      (inventory.length && !handlers.inventory ? inventory.length : 0) +
+      (refunds.length && !handlers.refund ? refunds.length : 0) +
+      (items.length && !handlers.item ? items.length : 0);
     webhooksReceived.inc({ outcome: ignored === parsed.data.events.length ? 'ignored' : 'accepted' });
     res.status(202).json({ accepted: parsed.data.events.length - ignored, ignored });
   });

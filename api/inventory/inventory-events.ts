@@ -94,9 +94,25 @@ export async function acceptInventoryWebhook(
   payload: { scope: string; data: unknown; created_at: number; hash: string },
 ): Promise<{ status: 200; body: { accepted: true } } | { status: 400; body: { error: string; reason: string } }> {
   const parsed = inventoryWebhookData.safeParse(payload.data);
-  if (!parsed.success) return { status: 400, body: { error: 'invalid payload', reason: parsed.error.issues.slice(0, 3).map((i) => `data.${i.path.join('.')}: ${i.message}`).join('; ') } };
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: {
+        error: 'invalid payload',
+        reason: parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `data.${i.path.join('.')}: ${i.message}`)
+          .join('; '),
+      },
+    };
   const inv = parsed.data.inventory;
   const byOrder = payload.scope.endsWith('/inventory/order/updated');
-  await batcher.add(storeHash, { productId: inv.product_id, variantId: inv.variant_id, method: inv.method, value: inv.value, ...(byOrder ? { byOrder, createdS: payload.created_at, hash: payload.hash } : {}) });
+  await batcher.add(storeHash, {
+    productId: inv.product_id,
+    variantId: inv.variant_id,
+    method: inv.method,
+    value: inv.value,
+    ...(byOrder ? { byOrder, createdS: payload.created_at, hash: payload.hash } : {}),
+  });
   return { status: 200, body: { accepted: true } };
 }

@@ -36,9 +36,20 @@ export function deliveryExceptionRouter(deps: { client: Client; connection: Conn
     const { id, error_code: code, message } = data.data;
     try {
       await deps.connection.withDeadline(Date.now() + 5_000, async () => {
-        await checkWebhooksNow(deps.client, deps.config, storeHash, `delivery exception ${code} on hook ${id}`, `Webhook health of store ${storeHash}, after delivery exception ${code}`);
+        await checkWebhooksNow(
+          deps.client,
+          deps.config,
+          storeHash,
+          `delivery exception ${code} on hook ${id}`,
+          `Webhook health of store ${storeHash}, after delivery exception ${code}`,
+        );
         if (code === 90003) {
-          await raiseAlert(deps.client, deps.config, { key: `domain-blocked:${storeHash}`, severity: 'critical', title: `BigCommerce blocklisted our webhook domain (store ${storeHash})`, text: `${message} Fewer than 90% of deliveries succeeded in 2 minutes; BigCommerce holds events for 3 minutes and retries them. Check the API's health and error rate.` });
+          await raiseAlert(deps.client, deps.config, {
+            key: `domain-blocked:${storeHash}`,
+            severity: 'critical',
+            title: `BigCommerce blocklisted our webhook domain (store ${storeHash})`,
+            text: `${message} Fewer than 90% of deliveries succeeded in 2 minutes; BigCommerce holds events for 3 minutes and retries them. Check the API's health and error rate.`,
+          });
         }
       });
       deps.logger.warn({ storeHash, hookId: id, code }, `BigCommerce delivery exception: ${message}`);

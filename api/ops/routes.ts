@@ -33,7 +33,16 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   const within = <T>(fn: () => Promise<T>) => deps.connection.withDeadline(Date.now() + 15_000, fn);
 
   router.get('/ops/attention', async (req, res) => {
-    const q = z.object({ store: z.string().regex(/^[a-z0-9]+$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100), details: z.enum(['0', '1']).optional() }).safeParse(req.query);
+    const q = z
+      .object({
+        store: z
+          .string()
+          .regex(/^[a-z0-9]+$/)
+          .optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        details: z.enum(['0', '1']).optional(),
+      })
+      .safeParse(req.query);
     if (!q.success) return void res.status(400).json({ error: 'bad request', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     try {
       const items = await within(() => listAttention(deps.client, { storeHash: q.data.store, limit: q.data.limit, details: q.data.details === '1' }));
@@ -79,7 +88,15 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
     try {
       const result = await within(() => decideCatalog(deps.client, store, { action: action.data, ...body.data }, { waitMs: CATALOG_DECISION_WAIT_MS }));
       deps.logger.info({ workflowId: result.workflowId, action: action.data, skus: body.data.skus }, 'ops catalog decision applied');
-      if (!result.done) return void res.status(202).json({ workflowId: result.workflowId, action: action.data, status: 'accepted', reason: 'the workflow is still working on it; GET /ops/attention shows what stays parked' });
+      if (!result.done)
+        return void res
+          .status(202)
+          .json({
+            workflowId: result.workflowId,
+            action: action.data,
+            status: 'accepted',
+            reason: 'the workflow is still working on it; GET /ops/attention shows what stays parked',
+          });
       res.json({ workflowId: result.workflowId, action: action.data, parked: result.parked });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running catalog workflow for store ${store}` });
@@ -90,7 +107,10 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   });
   // POST /ops/reconcile {store, since?}: reconcile a store now, from `since` (ISO-8601) or its watermark.
   router.post('/ops/reconcile', async (req, res) => {
-    const body = z.object({ store: z.string().regex(/^[a-z0-9]+$/), since: z.iso.datetime({ offset: true }).optional() }).strict().safeParse(req.body ?? {});
+    const body = z
+      .object({ store: z.string().regex(/^[a-z0-9]+$/), since: z.iso.datetime({ offset: true }).optional() })
+      .strict()
+      .safeParse(req.body ?? {});
     if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
     if (!deps.config.stores.some((s) => s.storeHash === body.data.store)) return void res.status(404).json({ error: 'not found', reason: `no store ${body.data.store}` });
     try {

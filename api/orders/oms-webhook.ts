@@ -66,7 +66,9 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
       const signalled = [];
       for (const [orderKey, list] of byOrder) {
         const [, storeHash, orderId] = ORDER_KEY.exec(orderKey)!;
-        const r = await deps.connection.withDeadline(Date.now() + 5_000, () => signalOrder(deps.client, deps.config, storeHash!, Number(orderId), omsShipmentsSignal, [{ shipments: list }]));
+        const r = await deps.connection.withDeadline(Date.now() + 5_000, () =>
+          signalOrder(deps.client, deps.config, storeHash!, Number(orderId), omsShipmentsSignal, [{ shipments: list }]),
+        );
         signalled.push(r.workflowId);
       }
       webhooksReceived.inc({ outcome: 'accepted' });

@@ -1,4 +1,3 @@
-
 import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
 import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
 import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';

@@ -109,7 +109,20 @@ export function judgeLevel(start: LevelStart, erp: readonly ErpChange[], store: 
   const pending: Array<{ atMs: number; onHand: number }> = [];
   const lagsMs: number[] = [];
   const lagSales: OversoldSale[] = [];
-  const verdict: LevelVerdict = { key: start.key, lagsMs, lost: [], echoWrites: 0, echoAfterSale: 0, adjustments: 0, startShown: start.shown, finalShown: 0, finalTruth: 0, soldInStore: 0, oversold: [], otherChannelOversold: 0 };
+  const verdict: LevelVerdict = {
+    key: start.key,
+    lagsMs,
+    lost: [],
+    echoWrites: 0,
+    echoAfterSale: 0,
+    adjustments: 0,
+    startShown: start.shown,
+    finalShown: 0,
+    finalTruth: 0,
+    soldInStore: 0,
+    oversold: [],
+    otherChannelOversold: 0,
+  };
 
   for (const ev of events) {
     if (ev.erp) {

@@ -76,7 +76,8 @@ export function judgeOrder(r: OrderRecords, e: OrderExpectation): OrderVerdict {
     for (const l of allLines(bc)) {
       const mine = lines.find((x) => x.custcol_bcsync_line_id === String(l.id));
       if (!mine) m.push(`erp.line ${l.id}: missing`);
-      else if (mine.item?.externalId !== erpItemOf(l) || mine.quantity !== l.quantity || cents(mine.amount) !== cents(l.total_ex_tax)) m.push(`erp.line ${l.id}: ${mine.item?.externalId} x${mine.quantity} ${mine.amount} vs ${erpItemOf(l)} x${l.quantity} ${l.total_ex_tax}`);
+      else if (mine.item?.externalId !== erpItemOf(l) || mine.quantity !== l.quantity || cents(mine.amount) !== cents(l.total_ex_tax))
+        m.push(`erp.line ${l.id}: ${mine.item?.externalId} x${mine.quantity} ${mine.amount} vs ${erpItemOf(l)} x${l.quantity} ${l.total_ex_tax}`);
     }
     for (const f of bc.fees ?? []) {
       const mine = lines.find((x) => x.custcol_bcsync_line_id === `fee-${f.id}`);
@@ -101,7 +102,10 @@ export function judgeOrder(r: OrderRecords, e: OrderExpectation): OrderVerdict {
     const oms = r.oms;
     if (!e.wasPaid) m.push('oms: an order never paid is in the OMS');
     const want = physical.map((l: Json) => `${l.sku}x${l.quantity}`).sort();
-    const got = (oms.items ?? []).filter((i: Json) => !i.adjustment).map((i: Json) => `${i.sku}x${i.quantity}`).sort();
+    const got = (oms.items ?? [])
+      .filter((i: Json) => !i.adjustment)
+      .map((i: Json) => `${i.sku}x${i.quantity}`)
+      .sort();
     if (JSON.stringify(want) !== JSON.stringify(got)) m.push(`oms.items: ${got.join(',')} vs ${want.join(',')}`);
     const multi = (bc.consignments?.shipping ?? []).length > 1;
     const expected = cancelled ? ['cancelled'] : multi ? ['on_hold'] : ['awaiting_shipment', 'shipped'];

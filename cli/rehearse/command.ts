@@ -88,7 +88,10 @@ export async function runRehearseCommand(args: string[], print: (line: string) =
   const svgs = await renderSvgs(charts);
   const html = renderHtml({ scenario, computed, verdict, charts, svgs, generatedAt: new Date().toISOString(), wallS });
   writeFileSync(path.join(out, 'index.html'), html);
-  writeFileSync(path.join(out, 'summary.json'), `${JSON.stringify({ ...computed.summary, details: computed.details, verdict, scenario, windows: computed.series.windows.map((w) => ({ t_s: w.t_s, ours: w.ours, refused: w.refused, others: w.others })) }, null, 2)}\n`);
+  writeFileSync(
+    path.join(out, 'summary.json'),
+    `${JSON.stringify({ ...computed.summary, details: computed.details, verdict, scenario, windows: computed.series.windows.map((w) => ({ t_s: w.t_s, ours: w.ours, refused: w.refused, others: w.others })) }, null, 2)}\n`,
+  );
   print('');
   print(verdict.headline);
   print('');

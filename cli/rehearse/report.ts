@@ -23,7 +23,12 @@ export interface Chart {
 const WIDTH = 900;
 const HEIGHT = 240;
 const FONT = 'Helvetica, Arial, sans-serif';
-const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, orient: 'top', labelLimit: 400 } };
+const config = {
+  font: FONT,
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'top', labelLimit: 400 },
+};
 
 /** At most `max` points, every k-th kept (the lag scatter of a long sale would make a heavy page). */
 export function thin<T>(xs: readonly T[], max: number): T[] {
@@ -66,7 +71,12 @@ export function chartSpecs(c: Computed, s: Scenario): Chart[] {
               x: { ...x, bin: { binned: true } },
               x2: { field: 't_end' },
               y: { field: 'calls', type: 'quantitative', stack: 'zero', title: 'calls in the window' },
-              color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['bcsync (allowed)', 'bcsync (refused, 429)', 'other apps'], range: ['#4c78a8', '#e45756', '#bab0ac'] } },
+              color: {
+                field: 'kind',
+                type: 'nominal',
+                title: null,
+                scale: { domain: ['bcsync (allowed)', 'bcsync (refused, 429)', 'other apps'], range: ['#4c78a8', '#e45756', '#bab0ac'] },
+              },
             },
           },
           {
@@ -85,7 +95,8 @@ export function chartSpecs(c: Computed, s: Scenario): Chart[] {
     {
       id: 'backlog',
       title: 'Orders placed and in the ERP, and the backlog',
-      caption: 'Orders created in BigCommerce (the store\'s records) and sales orders created in the ERP (the ERP\'s records) over time; the gap between the lines is the backlog, shaded below.',
+      caption:
+        "Orders created in BigCommerce (the store's records) and sales orders created in the ERP (the ERP's records) over time; the gap between the lines is the backlog, shaded below.",
       spec: {
         ...base,
         vconcat: [
@@ -135,22 +146,44 @@ export function chartSpecs(c: Computed, s: Scenario): Chart[] {
         height: 200,
         data: { values: c.series.percentiles.map((p) => ({ p: `p${p.p}`, lag_min: Number((p.lag_s / 60).toFixed(3)) })) },
         layer: [
-          { mark: { type: 'bar', color: '#54a24b' }, encoding: { x: { field: 'p', type: 'ordinal', sort: null, title: 'percentile', axis: { labelAngle: 0 } }, y: { field: 'lag_min', type: 'quantitative', title: 'lag (min)' } } },
-          { mark: { type: 'text', dy: -6, fontSize: 11 }, encoding: { x: { field: 'p', type: 'ordinal', sort: null }, y: { field: 'lag_min', type: 'quantitative' }, text: { field: 'lag_min', type: 'quantitative', format: '.2f' } } },
+          {
+            mark: { type: 'bar', color: '#54a24b' },
+            encoding: {
+              x: { field: 'p', type: 'ordinal', sort: null, title: 'percentile', axis: { labelAngle: 0 } },
+              y: { field: 'lag_min', type: 'quantitative', title: 'lag (min)' },
+            },
+          },
+          {
+            mark: { type: 'text', dy: -6, fontSize: 11 },
+            encoding: {
+              x: { field: 'p', type: 'ordinal', sort: null },
+              y: { field: 'lag_min', type: 'quantitative' },
+              text: { field: 'lag_min', type: 'quantitative', format: '.2f' },
+            },
+          },
         ],
       },
     },
     {
       id: 'calls',
       title: 'BigCommerce calls per order, by route',
-      caption: 'Every call of bcsync\'s API client in the store\'s request log, divided by the orders placed (stock writes and lookups included: they share the quota).',
-      spec: barsPerOrder(c.series.callsPerOrder.map((r) => ({ name: r.route, per_order: r.per_order })), 'route', '#4c78a8'),
+      caption: "Every call of bcsync's API client in the store's request log, divided by the orders placed (stock writes and lookups included: they share the quota).",
+      spec: barsPerOrder(
+        c.series.callsPerOrder.map((r) => ({ name: r.route, per_order: r.per_order })),
+        'route',
+        '#4c78a8',
+      ),
     },
     {
       id: 'actions',
       title: 'Temporal billable actions per order, by type',
-      caption: 'The Temporal server\'s own action metric (what Temporal Cloud bills) over the run, divided by the orders placed: every workflow, signal, activity and timer, inventory and stock work included.',
-      spec: barsPerOrder(c.series.actionsPerOrder.map((r) => ({ name: r.type, per_order: r.per_order })), 'action type', '#b279a2'),
+      caption:
+        "The Temporal server's own action metric (what Temporal Cloud bills) over the run, divided by the orders placed: every workflow, signal, activity and timer, inventory and stock work included.",
+      spec: barsPerOrder(
+        c.series.actionsPerOrder.map((r) => ({ name: r.type, per_order: r.per_order })),
+        'action type',
+        '#b279a2',
+      ),
     },
   ];
 }
@@ -163,8 +196,21 @@ function barsPerOrder(rows: Array<{ name: string; per_order: number }>, what: st
     config,
     data: { values: rows },
     layer: [
-      { mark: { type: 'bar', color }, encoding: { y: { field: 'name', type: 'nominal', sort: null, title: what, axis: { labelLimit: 320 } }, x: { field: 'per_order', type: 'quantitative', title: 'per order' } } },
-      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 }, encoding: { y: { field: 'name', type: 'nominal', sort: null }, x: { field: 'per_order', type: 'quantitative' }, text: { field: 'per_order', type: 'quantitative', format: '.3~f' } } },
+      {
+        mark: { type: 'bar', color },
+        encoding: {
+          y: { field: 'name', type: 'nominal', sort: null, title: what, axis: { labelLimit: 320 } },
+          x: { field: 'per_order', type: 'quantitative', title: 'per order' },
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
+        encoding: {
+          y: { field: 'name', type: 'nominal', sort: null },
+          x: { field: 'per_order', type: 'quantitative' },
+          text: { field: 'per_order', type: 'quantitative', format: '.3~f' },
+        },
+      },
     ],
   };
 }
@@ -209,13 +255,13 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (ch) => (
 /** What each summary.json field means, shown beside it. */
 export const FIELD_NOTES: Record<string, string> = {
   orders: 'orders placed in the BigCommerce sandbox, as the curve asked',
-  lost: 'orders with no ERP sales order, or one whose total differs from BigCommerce\'s total_inc_tax, at the end',
+  lost: "orders with no ERP sales order, or one whose total differs from BigCommerce's total_inc_tax, at the end",
   drain_s: 'store seconds from the first order placed to the last sales order created in the ERP',
   theoretical_s: 'every BigCommerce call of the run / the usable quota rate (quota less headroom, per 30 s)',
   p95_lag_s: '95th percentile of order placed -> sales order in the ERP, store seconds',
-  calls_per_order: 'all of bcsync\'s BigCommerce calls (store request log) / orders',
+  calls_per_order: "all of bcsync's BigCommerce calls (store request log) / orders",
   actions_per_order: 'Temporal billable actions (server metric) over the run / orders',
-  sustained_orders_per_hour: 'the steady rate the plan carries before lag passes the threshold: (usable calls an hour - other work\'s calls an hour) / order calls per order',
+  sustained_orders_per_hour: "the steady rate the plan carries before lag passes the threshold: (usable calls an hour - other work's calls an hour) / order calls per order",
 };
 
 export interface ReportInput {
@@ -249,9 +295,7 @@ export function renderHtml(r: ReportInput): string {
     .filter(([, v]) => typeof v !== 'object' || v === null)
     .map(([k, v]) => `<tr><th>${e(k)}</th><td class="v">${e(String(v))}</td></tr>`)
     .join('');
-  const figures = r.charts
-    .map((c) => `<figure id="${e(c.id)}"><h2>${e(c.title)}</h2><figcaption>${e(c.caption)}</figcaption>${r.svgs.get(c.id) ?? ''}</figure>`)
-    .join('\n');
+  const figures = r.charts.map((c) => `<figure id="${e(c.id)}"><h2>${e(c.title)}</h2><figcaption>${e(c.caption)}</figcaption>${r.svgs.get(c.id) ?? ''}</figure>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>bcsync rehearsal: ${e(r.scenario.name)}</title><style>${CSS}</style></head>

@@ -59,10 +59,17 @@ async function control(res: Promise<Response>, what: string): Promise<Response> 
   return r;
 }
 
-const json = (method: string, body?: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+});
 const ms = (x: number) => `${Math.max(1, Math.round(x))}ms`;
 
-const requestEntries = z.object({ recording: z.boolean(), entries: z.array(z.object({ atMs: z.number(), method: z.string(), route: z.string(), status: z.number(), clientId: z.string() })) });
+const requestEntries = z.object({
+  recording: z.boolean(),
+  entries: z.array(z.object({ atMs: z.number(), method: z.string(), route: z.string(), status: z.number(), clientId: z.string() })),
+});
 const generated = z.object({ ids: z.array(z.number().int()) });
 const bcOrderPage = z.array(z.object({ id: z.number(), total_inc_tax: z.string() }).loose());
 const erpSalesOrder = z.object({ total: z.number(), createdDate: z.string() }).loose();
@@ -107,7 +114,16 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     const nowMs = Date.now();
     let productId = Math.max(10_000, data.nextIds.product);
     let variantId = Math.max(100_000, data.nextIds.variant);
-    const sellable = () => Object.values(data.products).filter((p) => p.type === 'physical').flatMap((p) => (p.base_variant_id !== null ? [p.base_variant_id] : Object.values(data.variants).filter((v) => v.product_id === p.id).map((v) => v.id)));
+    const sellable = () =>
+      Object.values(data.products)
+        .filter((p) => p.type === 'physical')
+        .flatMap((p) =>
+          p.base_variant_id !== null
+            ? [p.base_variant_id]
+            : Object.values(data.variants)
+                .filter((v) => v.product_id === p.id)
+                .map((v) => v.id),
+        );
     for (let missing = s.catalogSize - sellable().length; missing > 0; missing--) {
       const id = productId++;
       const sku = `SALE-${id}`;
@@ -130,7 +146,10 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     bc.ctx.changed();
     const onHand = new Map(skus.map((sku) => [sku, STOCK]));
     for (let i = 0; i < skus.length; i += 2_000) {
-      await control(fetch(`${sandboxes.erpUrl}/__sandbox/stock`, json('POST', { levels: skus.slice(i, i + 2_000).map((sku) => ({ sku, location: '1', onHand: STOCK })) })), 'ERP POST /__sandbox/stock');
+      await control(
+        fetch(`${sandboxes.erpUrl}/__sandbox/stock`, json('POST', { levels: skus.slice(i, i + 2_000).map((sku) => ({ sku, location: '1', onHand: STOCK })) })),
+        'ERP POST /__sandbox/stock',
+      );
     }
     await control(fetch(`${sandboxes.omsUrl}/__sandbox/rules`, json('PUT', { rejectUnknownSkus: false })), 'OMS PUT /__sandbox/rules');
 
@@ -200,7 +219,14 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     // ---- warm-up, not counted: one order through the whole path, so the workers' first workflow
     // tasks (loading the bundle takes seconds) and the first connections are not part of the sale ----
     say('warm-up: one order through the whole path (not counted)');
-    const warm = generated.parse(await (await control(fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, json('POST', { count: 1, seed: s.seed * 1_000_003 - 1, status_id: 11, lines: 1 })), 'BigCommerce POST /__sandbox/orders/generate')).json()).ids[0]!;
+    const warm = generated.parse(
+      await (
+        await control(
+          fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, json('POST', { count: 1, seed: s.seed * 1_000_003 - 1, status_id: 11, lines: 1 })),
+          'BigCommerce POST /__sandbox/orders/generate',
+        )
+      ).json(),
+    ).ids[0]!;
     const warmDeadline = Date.now() + 90_000;
     while (!Object.values(sandboxes.erp.data.salesOrders).some((o) => o.externalId === erpSalesOrderExternalId(STORE, warm))) {
       if (workerFailure) throw workerFailure;
@@ -226,7 +252,9 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     const changeDue = Array.from({ length: changes }, (_, i) => startMs + (((i + 0.5) / changes) * spanMin * 60_000) / factor);
     const placed: Array<{ id: number; paid: boolean }> = [];
     const usable = usablePerWindow(quota, s.headroom);
-    say(`sale: ${n} orders over ${duration(spanMin * 60)} (store time), ${changes} ERP stock changes; quota ${quota} per 30 s, bcsync uses ${usable} (headroom ${s.headroom}); time x${factor.toFixed(2)}`);
+    say(
+      `sale: ${n} orders over ${duration(spanMin * 60)} (store time), ${changes} ERP stock changes; quota ${quota} per 30 s, bcsync uses ${usable} (headroom ${s.headroom}); time x${factor.toFixed(2)}`,
+    );
 
     const placeOrders = async () => {
       let next = 0;
@@ -243,7 +271,13 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
         for (let i = next; i < end; ) {
           let j = i;
           while (j < end && paid[j] === paid[i]) j++;
-          const res = await control(fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, json('POST', { count: j - i, seed: s.seed * 1_000_003 + i, status_id: paid[i] ? 11 : 7, lines: s.linesPerOrder })), 'BigCommerce POST /__sandbox/orders/generate');
+          const res = await control(
+            fetch(
+              `${sandboxes.bcUrl}/__sandbox/orders/generate`,
+              json('POST', { count: j - i, seed: s.seed * 1_000_003 + i, status_id: paid[i] ? 11 : 7, lines: s.linesPerOrder }),
+            ),
+            'BigCommerce POST /__sandbox/orders/generate',
+          );
           const { ids } = generated.parse(await res.json());
           if (ids.length !== j - i) throw new RehearsalError(`the order generator made ${ids.length} orders of ${j - i}`);
           for (const id of ids) placed.push({ id, paid: paid[i]! });
@@ -316,12 +350,15 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
 
     // ---- the witnesses ----
     const actions = actionsBetween(actionsBefore, await serverActions(metricsPort, config.temporal.namespace));
-    const log = requestEntries.parse(await (await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests?entries=1&since_ms=${startMs}`), 'BigCommerce GET /__sandbox/requests')).json());
+    const log = requestEntries.parse(
+      await (await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests?entries=1&since_ms=${startMs}`), 'BigCommerce GET /__sandbox/requests')).json(),
+    );
     if (!log.recording) throw new RehearsalError('the store stopped recording its requests');
     const calls: CallRecord[] = log.entries.filter((e) => e.clientId === CLIENT).map(({ atMs, method, route, status }) => ({ atMs, method, route, status }));
     const limiterLog = (bc.ctx.limiter.log ?? []).filter((e) => e.atMs >= startMs);
     const limited = limiterLog.filter((e) => e.clientId === CLIENT).length;
-    if (limited !== calls.length) throw new RehearsalError(`the store's two records disagree: the rate limiter counted ${limited} calls of bcsync, the request log ${calls.length}`);
+    if (limited !== calls.length)
+      throw new RehearsalError(`the store's two records disagree: the rate limiter counted ${limited} calls of bcsync, the request log ${calls.length}`);
     const byWindow = new Map<number, WindowRecord>();
     for (const e of limiterLog) {
       const w = byWindow.get(e.windowStart) ?? { startMs: e.windowStart, ours: 0, oursRefused: 0, others: 0 };
@@ -351,7 +388,9 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
       Array.from({ length: 8 }, async () => {
         while (cursor < ids.length) {
           const id = ids[cursor++]!;
-          const res = await fetch(`${sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${erpSalesOrderExternalId(STORE, id)}`, { headers: { authorization: `Bearer ${ERP_TOKEN}` } });
+          const res = await fetch(`${sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${erpSalesOrderExternalId(STORE, id)}`, {
+            headers: { authorization: `Bearer ${ERP_TOKEN}` },
+          });
           if (res.status === 404) {
             erp.set(id, null);
             continue;

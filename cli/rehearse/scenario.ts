@@ -47,7 +47,8 @@ export const scenarioSchema = z
     seed: z.number().int().default(1),
   })
   .superRefine((s, ctx) => {
-    if (s.plan === 'enterprise' && s.quota === undefined) ctx.addIssue({ code: 'custom', path: ['quota'], message: 'the enterprise plan has no fixed quota: give quota (calls per 30 s)' });
+    if (s.plan === 'enterprise' && s.quota === undefined)
+      ctx.addIssue({ code: 'custom', path: ['quota'], message: 'the enterprise plan has no fixed quota: give quota (calls per 30 s)' });
     if (s.curve[0]!.minute !== 0) ctx.addIssue({ code: 'custom', path: ['curve', 0, 'minute'], message: 'the curve starts at minute 0' });
     for (let i = 1; i < s.curve.length; i++) {
       if (s.curve[i]!.minute <= s.curve[i - 1]!.minute) ctx.addIssue({ code: 'custom', path: ['curve', i, 'minute'], message: 'minutes must increase along the curve' });
@@ -55,7 +56,12 @@ export const scenarioSchema = z
     if (ctx.issues?.length) return;
     const n = totalOrders(s.curve);
     if (n < 1) ctx.addIssue({ code: 'custom', path: ['curve'], message: 'the curve places no order (orders per minute x minutes < 1)' });
-    if (n > MAX_ORDERS) ctx.addIssue({ code: 'custom', path: ['curve'], message: `the curve places ${n} orders; a rehearsal takes at most ${MAX_ORDERS} (scale the curve down, or rehearse the busiest part)` });
+    if (n > MAX_ORDERS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['curve'],
+        message: `the curve places ${n} orders; a rehearsal takes at most ${MAX_ORDERS} (scale the curve down, or rehearse the busiest part)`,
+      });
   });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

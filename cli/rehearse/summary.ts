@@ -209,7 +209,9 @@ export function computeSummary(run: RunRecord): Computed {
   const lags = synced.map((o) => ((o.syncedMs - o.createdMs) / 1000) * k);
 
   // Backlog over time, from both records: orders created by t less orders synced by t.
-  const events = [...orders.map((o) => ({ at: o.createdMs, d: 1, placed: 1 })), ...synced.map((o) => ({ at: o.syncedMs, d: -1, placed: 0 }))].sort((a, b) => a.at - b.at || b.d - a.d);
+  const events = [...orders.map((o) => ({ at: o.createdMs, d: 1, placed: 1 })), ...synced.map((o) => ({ at: o.syncedMs, d: -1, placed: 0 }))].sort(
+    (a, b) => a.at - b.at || b.d - a.d,
+  );
   const backlog: Series['backlog'] = [];
   let waiting = 0;
   let placed = 0;
@@ -247,11 +249,21 @@ export function computeSummary(run: RunRecord): Computed {
   const sustained = baseLag !== null && baseLag > run.lagThresholdS ? 0 : capacity;
 
   // The run's own drain rate: syncs per store hour over the span the backlog stayed above a window's worth.
-  const backlogSyncs = synced.filter((o) => backlogged(o.syncedMs - 1)).map((o) => o.syncedMs).sort((a, b) => a - b);
+  const backlogSyncs = synced
+    .filter((o) => backlogged(o.syncedMs - 1))
+    .map((o) => o.syncedMs)
+    .sort((a, b) => a - b);
   const measuredDrain = backlogSyncs.length >= 10 ? (backlogSyncs.length - 1) / ((((backlogSyncs[backlogSyncs.length - 1]! - backlogSyncs[0]!) / 1000) * k) / 3600) : null;
 
   // Quota per window (the limiter's windows), and its use in complete windows with a backlog waiting.
-  const windows: Series['windows'] = run.windows.map((w) => ({ t_s: round(storeS(w.startMs), 1), ours: w.ours, refused: w.oursRefused, others: w.others, usable, quota: run.quota }));
+  const windows: Series['windows'] = run.windows.map((w) => ({
+    t_s: round(storeS(w.startMs), 1),
+    ours: w.ours,
+    refused: w.oursRefused,
+    others: w.others,
+    usable,
+    quota: run.quota,
+  }));
   const full = run.windows.filter((w) => w.startMs >= t0 && w.startMs + run.windowMs <= lastSynced && backlogged(w.startMs) && backlogged(w.startMs + run.windowMs - 1));
   const backlogUse = full.length ? full.reduce((s, w) => s + w.ours, 0) / (full.length * usable) : null;
 

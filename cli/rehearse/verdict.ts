@@ -69,10 +69,13 @@ export function verdictOf(s: Scenario, quota: number, summary: Summary, d: Detai
   const peakRatio = capacity > 0 ? d.peak_orders_per_hour / capacity : Number.POSITIVE_INFINITY;
   const lostText =
     summary.lost === 0
-      ? 'Nothing was lost: every order is in the ERP with BigCommerce\'s total.'
+      ? "Nothing was lost: every order is in the ERP with BigCommerce's total."
       : `${summary.lost} orders were LOST: ${d.missing} never reached the ERP and ${d.total_mismatch} reached it with a total other than BigCommerce's.`;
   const over = d.over_threshold;
-  const overText = over === 0 ? `no order waited longer than your threshold of ${threshold}` : `${count(over)} orders (${((over / summary.orders) * 100).toFixed(0)}%) waited longer than your threshold of ${threshold}`;
+  const overText =
+    over === 0
+      ? `no order waited longer than your threshold of ${threshold}`
+      : `${count(over)} orders (${((over / summary.orders) * 100).toFixed(0)}%) waited longer than your threshold of ${threshold}`;
   const spike =
     peakRatio > 1
       ? `This sale peaked at ${count(d.peak_orders_per_hour)} orders an hour, ${peakRatio.toFixed(1)}x what the plan carries, so a backlog built: ${count(d.peak_backlog)} orders waiting at its peak (${duration(d.peak_backlog_at_s)} in), cleared ${duration(summary.drain_s - d.peak_backlog_at_s)} later.`
@@ -81,7 +84,11 @@ export function verdictOf(s: Scenario, quota: number, summary: Summary, d: Detai
   const drainText =
     `The ${count(summary.orders)} orders took ${duration(summary.drain_s)} from the first placed to the last in the ERP; ` +
     `the ${count(d.calls)} calls they and the rest of the run made need ${duration(summary.theoretical_s)} at the usable quota (${usable} per 30 s): ${ratio.toFixed(2)}x that` +
-    (ratio <= 1.05 ? ' (the goal is at most 1.05x).' : lastArrivalS > summary.theoretical_s ? `, because the last order arrived only at ${duration(lastArrivalS)}: the curve, not the quota, set the end.` : ` (above the goal of 1.05x: the quota was not kept busy all along${d.backlog_window_use !== null ? `; in the complete windows with a backlog waiting bcsync used ${(d.backlog_window_use * 100).toFixed(0)}% of its usable calls` : ''}).`);
+    (ratio <= 1.05
+      ? ' (the goal is at most 1.05x).'
+      : lastArrivalS > summary.theoretical_s
+        ? `, because the last order arrived only at ${duration(lastArrivalS)}: the curve, not the quota, set the end.`
+        : ` (above the goal of 1.05x: the quota was not kept busy all along${d.backlog_window_use !== null ? `; in the complete windows with a backlog waiting bcsync used ${(d.backlog_window_use * 100).toFixed(0)}% of its usable calls` : ''}).`);
   const saleText = `${spike} ${drainText} Order lag: p50 ${duration(d.p50_lag_s)}, p95 ${duration(summary.p95_lag_s)}, max ${duration(d.max_lag_s)}; ${overText}. ${d.calls_429 === 0 ? 'BigCommerce refused none of our calls (no 429).' : `BigCommerce refused ${d.calls_429} of our calls (429).`} ${lostText}`;
 
   const changes: string[] = [];
@@ -92,14 +99,20 @@ export function verdictOf(s: Scenario, quota: number, summary: Summary, d: Detai
   for (const b of bigger) {
     const cap = sustainedOrdersPerHour(b.quota, s.headroom, d.order_calls_per_order, d.other_calls_per_hour);
     const u = usablePerWindow(b.quota, s.headroom);
-    changes.push(`Plan: ${b.label} carries about ${count(cap)} orders an hour and would clear this sale in about ${duration(drainEstimateS(d.calls, u, lastArrivalS, lagBase))} (the same calls at ${u} per 30 s${lastArrivalS > d.calls / (u / STORE_WINDOW_S) ? ', bounded by the last order\'s arrival' : ''}).`);
+    changes.push(
+      `Plan: ${b.label} carries about ${count(cap)} orders an hour and would clear this sale in about ${duration(drainEstimateS(d.calls, u, lastArrivalS, lagBase))} (the same calls at ${u} per 30 s${lastArrivalS > d.calls / (u / STORE_WINDOW_S) ? ", bounded by the last order's arrival" : ''}).`,
+    );
   }
   if (s.headroom > 0) {
     const u0 = usablePerWindow(quota, 0);
     const cap0 = sustainedOrdersPerHour(quota, 0, d.order_calls_per_order, d.other_calls_per_hour);
-    changes.push(`Headroom: at BC_QUOTA_HEADROOM=0 bcsync would use ${u0} of every ${quota} calls (+${(((u0 - usable) / usable) * 100).toFixed(0)}%), about ${count(cap0)} orders an hour and a drain of about ${duration(drainEstimateS(d.calls, u0, lastArrivalS, lagBase))}, but your other apps on the store would have 1 call per window left and get 429s.`);
+    changes.push(
+      `Headroom: at BC_QUOTA_HEADROOM=0 bcsync would use ${u0} of every ${quota} calls (+${(((u0 - usable) / usable) * 100).toFixed(0)}%), about ${count(cap0)} orders an hour and a drain of about ${duration(drainEstimateS(d.calls, u0, lastArrivalS, lagBase))}, but your other apps on the store would have 1 call per window left and get 429s.`,
+    );
   } else {
-    changes.push(`Headroom: it is 0 already; the other apps on your store have 1 call per window. Raising it to 0.1 (the default) gives them ${reserveOf(quota, 0.1)} and costs this sale ${(((usable - usablePerWindow(quota, 0.1)) / usable) * 100).toFixed(0)}% of its rate.`);
+    changes.push(
+      `Headroom: it is 0 already; the other apps on your store have 1 call per window. Raising it to 0.1 (the default) gives them ${reserveOf(quota, 0.1)} and costs this sale ${(((usable - usablePerWindow(quota, 0.1)) / usable) * 100).toFixed(0)}% of its rate.`,
+    );
   }
   const otherShare = d.calls > 0 ? d.other_calls / d.calls : 0;
   changes.push(
@@ -109,12 +122,24 @@ export function verdictOf(s: Scenario, quota: number, summary: Summary, d: Detai
         : 'There is little to win there; the plan and the headroom are the levers.'),
   );
   const spread = capacity > 0 ? Math.ceil(totalOrders(s.curve) / (capacity / 60)) : Number.POSITIVE_INFINITY;
-  if (peakRatio > 1 && Number.isFinite(spread)) changes.push(`Spreading the sale: at most ${perMinute(capacity)} orders a minute keeps the lag at its no-backlog level; this sale's ${count(summary.orders)} orders would need about ${spread} minutes at that rate.`);
+  if (peakRatio > 1 && Number.isFinite(spread))
+    changes.push(
+      `Spreading the sale: at most ${perMinute(capacity)} orders a minute keeps the lag at its no-backlog level; this sale's ${count(summary.orders)} orders would need about ${spread} minutes at that rate.`,
+    );
 
   const caveats: string[] = [];
-  if (d.placement_behind_s > STORE_WINDOW_S) caveats.push(`The rehearsal placed orders up to ${duration(d.placement_behind_s)} (store time) behind the curve: this machine could not keep up with the compressed pace, so the arrivals were later than described.`);
-  if (d.backlog_window_use !== null && d.backlog_window_use < 0.9) caveats.push(`While a backlog waited, bcsync used only ${(d.backlog_window_use * 100).toFixed(0)}% of its usable calls: something other than the quota held the drain back, this machine (everything runs on it, ${d.time_scale}x faster than the store) or the product. Rehearse with a lower --time-scale to tell them apart: if the share rises, it was the machine. "Where the last and the slowest orders waited" shows it per order: a long gap between one activity's end and the next one's start is the order's workflow waiting for a worker, not for the quota.`);
-  if (d.time_scale > 1) caveats.push(`Time ran ${d.time_scale}x faster than the store's: the fixed part of each order's processing (webhook, Temporal, ERP) is counted ${d.time_scale}x too, so lags near the no-backlog lag are pessimistic; rehearse with --time-scale 1 for the real figure.`);
+  if (d.placement_behind_s > STORE_WINDOW_S)
+    caveats.push(
+      `The rehearsal placed orders up to ${duration(d.placement_behind_s)} (store time) behind the curve: this machine could not keep up with the compressed pace, so the arrivals were later than described.`,
+    );
+  if (d.backlog_window_use !== null && d.backlog_window_use < 0.9)
+    caveats.push(
+      `While a backlog waited, bcsync used only ${(d.backlog_window_use * 100).toFixed(0)}% of its usable calls: something other than the quota held the drain back, this machine (everything runs on it, ${d.time_scale}x faster than the store) or the product. Rehearse with a lower --time-scale to tell them apart: if the share rises, it was the machine. "Where the last and the slowest orders waited" shows it per order: a long gap between one activity's end and the next one's start is the order's workflow waiting for a worker, not for the quota.`,
+    );
+  if (d.time_scale > 1)
+    caveats.push(
+      `Time ran ${d.time_scale}x faster than the store's: the fixed part of each order's processing (webhook, Temporal, ERP) is counted ${d.time_scale}x too, so lags near the no-backlog lag are pessimistic; rehearse with --time-scale 1 for the real figure.`,
+    );
 
   const headline =
     `${PLAN_LABEL[s.plan]} store: carries about ${count(summary.sustained_orders_per_hour)} orders an hour with lag under ${threshold}. ` +

@@ -7,18 +7,7 @@ import type { RateLimitInfo } from './rate-limit-headers';
  * - not_found / validation / auth: retrying the same request will not help.
  * - server / network: may succeed on retry, but only safe for idempotent requests.
  */
-export type BcErrorKind =
-  | 'not_found'
-  | 'validation'
-  | 'auth'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'platform_load'
-  | 'conflict'
-  | 'too_large'
-  | 'server'
-  | 'network'
-  | 'bad_response';
+export type BcErrorKind = 'not_found' | 'validation' | 'auth' | 'forbidden' | 'rate_limited' | 'platform_load' | 'conflict' | 'too_large' | 'server' | 'network' | 'bad_response';
 
 export interface BcFieldError {
   field: string;
@@ -65,9 +54,7 @@ export function kindForStatus(status: number, hasRateHeaders: boolean): BcErrorK
  */
 export function parseErrorBody(body: unknown): { message: string; fieldErrors: BcFieldError[] } {
   if (Array.isArray(body)) {
-    const messages = body
-      .map((e) => (e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : ''))
-      .filter(Boolean);
+    const messages = body.map((e) => (e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : '')).filter(Boolean);
     return { message: messages.join('; ') || 'error', fieldErrors: [] };
   }
   if (body && typeof body === 'object') {

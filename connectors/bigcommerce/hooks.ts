@@ -36,10 +36,7 @@ export interface HookSpec {
 export async function listHooks(client: BigCommerceClient, filter: { scope?: string; destination?: string } = {}): Promise<BcHook[]> {
   const hooks: BcHook[] = [];
   for (let page = 1; ; page++) {
-    const res = await client.request(
-      { method: 'GET', path: '/v3/hooks', query: { page, limit: 250, scope: filter.scope, destination: filter.destination } },
-      hookListEnvelope,
-    );
+    const res = await client.request({ method: 'GET', path: '/v3/hooks', query: { page, limit: 250, scope: filter.scope, destination: filter.destination } }, hookListEnvelope);
     const data = res.data?.data ?? [];
     hooks.push(...data);
     const pagination = res.data?.meta?.pagination;
@@ -81,9 +78,7 @@ export type EnsureHookOutcome = 'created' | 'reactivated' | 'updated' | 'unchang
  * store + client + scope + destination, so a blind second create fails.
  */
 export async function ensureHook(client: BigCommerceClient, spec: HookSpec): Promise<{ hook: BcHook; outcome: EnsureHookOutcome }> {
-  const existing = (await listHooks(client, { scope: spec.scope, destination: spec.destination })).find(
-    (h) => h.scope === spec.scope && h.destination === spec.destination,
-  );
+  const existing = (await listHooks(client, { scope: spec.scope, destination: spec.destination })).find((h) => h.scope === spec.scope && h.destination === spec.destination);
   if (!existing) return { hook: await createHook(client, spec), outcome: 'created' };
 
   const headersMatch = sameHeaders(existing.headers ?? {}, spec.headers);

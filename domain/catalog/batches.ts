@@ -42,7 +42,14 @@ export function priceRecordBatches(records: PriceRecordWrite[]): Array<{ priceLi
  * changed SKUs (250 a call) and their price records (250 a call per list), then each write at its
  * batch cap. Creates are one call each (POST /v3/catalog/products takes one product).
  */
-export function minCalls(counts: { productSkus: number; recordReadsPerList: number[]; productUpdates: number; productCreates: number; variantWrites: number; priceRecordsPerList: number[] }): number {
+export function minCalls(counts: {
+  productSkus: number;
+  recordReadsPerList: number[];
+  productUpdates: number;
+  productCreates: number;
+  variantWrites: number;
+  priceRecordsPerList: number[];
+}): number {
   const reads = Math.ceil(counts.productSkus / PRODUCT_READ_BATCH) + counts.recordReadsPerList.reduce((n, v) => n + Math.ceil(v / PRICE_RECORD_READ_BATCH), 0);
   const writes =
     Math.ceil(counts.productUpdates / PRODUCT_BATCH) +

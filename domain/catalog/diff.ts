@@ -130,7 +130,8 @@ export function planCatalogChanges(
     if (!product) {
       const p = g.productItem;
       if (!p) {
-        for (const c of g.children) plan.parked.push({ sku: c.sku, type: 'ErpMappingDrift', reason: `its matrix parent ${c.parentSku} is neither in BigCommerce nor in this change set` });
+        for (const c of g.children)
+          plan.parked.push({ sku: c.sku, type: 'ErpMappingDrift', reason: `its matrix parent ${c.parentSku} is neither in BigCommerce nor in this change set` });
         continue;
       }
       plan.productCreates.push({

@@ -86,4 +86,5 @@ export function textDigest(text: string): string {
 }
 
 /** Same amount to the cent: the ERP and BigCommerce round differently in the last digits. */
-export const sameMoney = (a: number | null | undefined, b: number | null | undefined): boolean => (a ?? null) === null ? (b ?? null) === null : (b ?? null) !== null && Math.round(a! * 100) === Math.round(b! * 100);
+export const sameMoney = (a: number | null | undefined, b: number | null | undefined): boolean =>
+  (a ?? null) === null ? (b ?? null) === null : (b ?? null) !== null && Math.round(a! * 100) === Math.round(b! * 100);

@@ -55,7 +55,10 @@ export function minAdjustmentCalls(changes: ReadonlyArray<{ sku: string; locatio
  */
 export function parseLocationMap(text: string): Record<string, number> {
   const map: Record<string, number> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([^:\s]+):(\d+)$/.exec(part);
     if (!m) throw new Error(`invalid location pair "${part}": expected <erpLocation>:<bigCommerceLocationId>, e.g. 1:1`);
     map[m[1]!] = Number(m[2]);

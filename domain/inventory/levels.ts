@@ -183,7 +183,9 @@ export function matchReportedLine(sales: readonly PendingSale[], ev: { ref: stri
 }
 
 /** An order's catalog lines by SKU, with the ids BigCommerce's inventory webhooks name. */
-export function orderLines(lines: ReadonlyArray<{ productId: number; variantId: number | null; sku: string; quantity: number }>): Array<{ sku: string; productId: number; variantId: number | null; units: number }> {
+export function orderLines(
+  lines: ReadonlyArray<{ productId: number; variantId: number | null; sku: string; quantity: number }>,
+): Array<{ sku: string; productId: number; variantId: number | null; units: number }> {
   const bySku = new Map<string, { sku: string; productId: number; variantId: number | null; units: number }>();
   for (const l of lines) {
     if (l.productId <= 0 || !l.sku || l.quantity <= 0) continue;

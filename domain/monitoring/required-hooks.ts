@@ -19,5 +19,8 @@ export interface RequiredHook {
 }
 
 export function requiredHooks(destination: string, exceptionDestination?: string, opts: { inventory?: boolean } = {}): RequiredHook[] {
-  return [...[...ORDER_SCOPES, ...(opts.inventory === false ? [] : INVENTORY_SCOPES)].map((scope) => ({ scope, destination })), ...(exceptionDestination ? [{ scope: DELIVERY_EXCEPTION_SCOPE, destination: exceptionDestination }] : [])];
+  return [
+    ...[...ORDER_SCOPES, ...(opts.inventory === false ? [] : INVENTORY_SCOPES)].map((scope) => ({ scope, destination })),
+    ...(exceptionDestination ? [{ scope: DELIVERY_EXCEPTION_SCOPE, destination: exceptionDestination }] : []),
+  ];
 }

@@ -31,14 +31,15 @@ export const isCancelled = (statusId: number): boolean => statusId === STATUS.ca
 
 /** Paid and to be shipped, or already on its way: the OMS must have it. */
 export const wantsFulfilment = (statusId: number): boolean =>
-  ([STATUS.awaitingFulfillment, STATUS.awaitingShipment, STATUS.awaitingPickup, STATUS.partiallyShipped, STATUS.shipped, STATUS.completed, STATUS.partiallyRefunded] as number[]).includes(statusId);
+  (
+    [STATUS.awaitingFulfillment, STATUS.awaitingShipment, STATUS.awaitingPickup, STATUS.partiallyShipped, STATUS.shipped, STATUS.completed, STATUS.partiallyRefunded] as number[]
+  ).includes(statusId);
 
 /**
  * Nothing more is expected of the order: its workflow may end once quiet. A refund or a late change
  * still wakes it (a new run starts).
  */
-export const isTerminal = (statusId: number): boolean =>
-  ([STATUS.shipped, STATUS.refunded, STATUS.cancelled, STATUS.declined, STATUS.completed] as number[]).includes(statusId);
+export const isTerminal = (statusId: number): boolean => ([STATUS.shipped, STATUS.refunded, STATUS.cancelled, STATUS.declined, STATUS.completed] as number[]).includes(statusId);
 
 /**
  * What decides whether the ERP needs a write: the order's content, not its status. A status change

@@ -25,14 +25,19 @@ export function mapOrderToSalesOrder(storeHash: string, order: BcOrder): SalesOr
   const memoParts = [`BigCommerce order #${order.id}`];
   if (order.shipping.length > 1) {
     // One ship-to per sales order: the ERP gets the first; the rest are listed for the warehouse.
-    memoParts.push(`${order.shipping.length} shipping destinations; also ship to consignments ${order.shipping.slice(1).map((s) => s.id).join(', ')}`);
+    memoParts.push(
+      `${order.shipping.length} shipping destinations; also ship to consignments ${order.shipping
+        .slice(1)
+        .map((s) => s.id)
+        .join(', ')}`,
+    );
   }
   if (order.customerMessage) memoParts.push(`Customer note: ${order.customerMessage}`);
 
   return {
     externalId: erpSalesOrderExternalId(storeHash, order.id),
     customer: {
-            externalId: erpCustomerExternalId(storeHash, order.customerId),
+      externalId: erpCustomerExternalId(storeHash, order.customerId),
       email: order.billingAddress.email,
       name: customerName || order.billingAddress.email,
     },

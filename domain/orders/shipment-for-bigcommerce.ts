@@ -5,7 +5,16 @@ import type { BcOrder } from './order';
  * BigCommerce's own shipping-provider codes (orders.v2.oas2.yml, shipping_provider); anything else
  * travels as `tracking_carrier` text with an empty provider.
  */
-const BC_PROVIDERS: Record<string, string> = { ups: 'ups', fedex: 'fedex', usps: 'usps', stamps_com: 'usps', endicia: 'endicia', canada_post: 'canadapost', royal_mail: 'royalmail', australia_post: 'auspost' };
+const BC_PROVIDERS: Record<string, string> = {
+  ups: 'ups',
+  fedex: 'fedex',
+  usps: 'usps',
+  stamps_com: 'usps',
+  endicia: 'endicia',
+  canada_post: 'canadapost',
+  royal_mail: 'royalmail',
+  australia_post: 'auspost',
+};
 
 /**
  * An OMS shipment as the BigCommerce shipment to create: lines by BigCommerce order-product id (the

@@ -105,7 +105,8 @@ export function mapErpRefundToBcItems(refund: ErpRefund, order: BcOrder): BcRefu
       otherUnits += toUnits(line.amount);
       continue;
     }
-    if (!Number.isInteger(line.quantity) || line.quantity <= 0) throw new ErpRefundMappingError(`${refund.tranId}: line for order product ${line.lineId} has quantity ${line.quantity}; BigCommerce refunds whole units`);
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0)
+      throw new ErpRefundMappingError(`${refund.tranId}: line for order product ${line.lineId} has quantity ${line.quantity}; BigCommerce refunds whole units`);
     units.set(line.lineId, (units.get(line.lineId) ?? 0) + line.quantity);
   }
   for (const [lineId, quantity] of units) {
@@ -122,7 +123,8 @@ export function mapErpRefundToBcItems(refund: ErpRefund, order: BcOrder): BcRefu
     items.push({ itemType: 'SHIPPING', itemId: destination.id, amount: fromUnits(shippingUnits), reason });
   }
   // A negative non-goods line (a restocking fee) would need BigCommerce item adjustments: not built.
-  if (otherUnits < 0) throw new ErpRefundMappingError(`${refund.tranId}: lines that are not goods add up to ${fromUnits(otherUnits)}; fees taken off a refund are not supported yet`);
+  if (otherUnits < 0)
+    throw new ErpRefundMappingError(`${refund.tranId}: lines that are not goods add up to ${fromUnits(otherUnits)}; fees taken off a refund are not supported yet`);
   if (otherUnits > 0) items.push({ itemType: 'ORDER', itemId: order.id, amount: fromUnits(otherUnits), reason });
   if (items.length === 0) throw new ErpRefundMappingError(`${refund.tranId} refunds nothing (no goods lines, shipping or amount)`);
   return items;

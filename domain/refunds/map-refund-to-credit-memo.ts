@@ -25,11 +25,18 @@ export function mapRefundToCreditMemo(storeHash: string, order: BcOrder, refund:
     lines.push({ kind: 'product', sku: line.sku, description: line.name, quantity: item.quantity, amount: fromUnits(share), sourceLineId: line.id });
   }
   const taxUnits = toUnits(refund.totalTax);
-  if (taxUnits !== 0) lines.push({ kind: 'tax', sku: null, description: 'Sales tax refunded (calculated by BigCommerce)', quantity: 1, amount: fromUnits(taxUnits), sourceLineId: null });
+  if (taxUnits !== 0)
+    lines.push({ kind: 'tax', sku: null, description: 'Sales tax refunded (calculated by BigCommerce)', quantity: 1, amount: fromUnits(taxUnits), sourceLineId: null });
   const restUnits = toUnits(refund.totalAmount) - lines.reduce((sum, l) => sum + toUnits(l.amount), 0);
   if (restUnits !== 0 || lines.length === 0) {
     const asProduct = new Set(lines.filter((l) => l.kind === 'product').map((l) => l.sourceLineId));
-    const kinds = [...new Set(refund.items.filter((i) => i.itemType !== 'PRODUCT' || !asProduct.has(i.itemId)).map((i) => (i.itemType === 'PRODUCT' ? 'gift certificate or custom line' : i.itemType.toLowerCase().replace('_', ' '))))];
+    const kinds = [
+      ...new Set(
+        refund.items
+          .filter((i) => i.itemType !== 'PRODUCT' || !asProduct.has(i.itemId))
+          .map((i) => (i.itemType === 'PRODUCT' ? 'gift certificate or custom line' : i.itemType.toLowerCase().replace('_', ' '))),
+      ),
+    ];
     lines.push({
       kind: 'adjustment',
       sku: null,

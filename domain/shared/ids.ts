@@ -17,4 +17,3 @@ export const erpCreditMemoExternalId = (storeHash: string, refundId: number): st
 
 /** The ERP customer of an order: one per BigCommerce customer; guests share one per store (no stable id). */
 export const erpCustomerExternalId = (storeHash: string, customerId: number): string => (customerId > 0 ? `bc-${storeHash}-customer-${customerId}` : `bc-${storeHash}-guest`);
-

@@ -14,7 +14,7 @@ export function toUnits(amount: Money | number): number {
   if (!match) throw new Error(`not a decimal amount: ${JSON.stringify(amount)}`);
   const [, sign, whole, fraction = ''] = match;
   // Round half away from zero at the fifth decimal, as BigCommerce's own 4-place amounts do.
-  const padded = (`${fraction}00000`).slice(0, 5);
+  const padded = `${fraction}00000`.slice(0, 5);
   let units = Number(whole) * 10_000 + Math.floor(Number(padded) / 10);
   if (Number(padded[4]) >= 5) units += 1;
   return sign && units !== 0 ? -units : units;

@@ -28,9 +28,17 @@ describe("the ERP sandbox's events against what our ERP webhook accepts", () => 
   it('pushes a stock change our schema accepts, with the token in our header', async () => {
     sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0 });
     receiver = await startReceiver();
-    const put = await fetch(`${sandboxes.erpUrl}/__sandbox/push`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, token: 'erp-push-token' }) });
+    const put = await fetch(`${sandboxes.erpUrl}/__sandbox/push`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, token: 'erp-push-token' }),
+    });
     expect(put.status).toBe(200);
-    const post = await fetch(`${sandboxes.erpUrl}/__sandbox/stock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ levels: [{ sku: 'PACK-22', location: '1', onHand: 7 }] }) });
+    const post = await fetch(`${sandboxes.erpUrl}/__sandbox/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ levels: [{ sku: 'PACK-22', location: '1', onHand: 7 }] }),
+    });
     expect(post.ok).toBe(true);
     const delivery = await eventually(() => receiver!.received[0], 'the ERP sandbox to push its event');
     expect(delivery.headers[ERP_TOKEN_HEADER]).toBe('erp-push-token');

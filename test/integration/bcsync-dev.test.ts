@@ -49,11 +49,30 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bcsync-dev-'));
     const started = Date.now();
     // Its own process group, so the SIGINT below reaches the whole tree as a terminal's Ctrl-C does.
-    child = spawn(process.execPath, [CLI, 'dev', '--data-dir', dataDir, '--temporal-port', `${temporalPort}`, '--ui-port', `${uiPort}`, '--bc-port', `${bcPort}`, '--erp-port', `${erpPort}`, '--oms-port', `${omsPort}`], {
-      env: { ...process.env, API_PORT: `${apiPort}`, TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'dev',
+        '--data-dir',
+        dataDir,
+        '--temporal-port',
+        `${temporalPort}`,
+        '--ui-port',
+        `${uiPort}`,
+        '--bc-port',
+        `${bcPort}`,
+        '--erp-port',
+        `${erpPort}`,
+        '--oms-port',
+        `${omsPort}`,
+      ],
+      {
+        env: { ...process.env, API_PORT: `${apiPort}`, TEMPORAL_ADDRESS: '', LOG_LEVEL: 'warn' },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -78,11 +97,20 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     try {
       const ids: string[] = [];
       for await (const sc of new Client({ connection }).schedule.list()) ids.push(sc.scheduleId);
-      expect(ids.sort()).toEqual(['bcsync-alert-monitor', 'bcsync-catalog-sandbox', 'bcsync-erp-refund-sweep-sandbox', 'bcsync-inventory-sweep-sandbox', 'bcsync-reconcile-sandbox', 'bcsync-webhook-health-sandbox']);
+      expect(ids.sort()).toEqual([
+        'bcsync-alert-monitor',
+        'bcsync-catalog-sandbox',
+        'bcsync-erp-refund-sweep-sandbox',
+        'bcsync-inventory-sweep-sandbox',
+        'bcsync-reconcile-sandbox',
+        'bcsync-webhook-health-sandbox',
+      ]);
     } finally {
       await connection.close();
     }
-    const omsHooks = (await (await fetch(`http://127.0.0.1:${omsPort}/webhooks`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })).json()) as { webhooks: Array<{ HookType: string; Url: string }> };
+    const omsHooks = (await (
+      await fetch(`http://127.0.0.1:${omsPort}/webhooks`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })
+    ).json()) as { webhooks: Array<{ HookType: string; Url: string }> };
     expect(omsHooks.webhooks).toEqual([expect.objectContaining({ HookType: 'SHIP_NOTIFY', Url: expect.stringContaining(`http://127.0.0.1:${apiPort}/webhooks/oms?token=`) })]);
 
     const res = await fetch(`http://127.0.0.1:${bcPort}/stores/sandbox/v2/orders`, {

@@ -78,10 +78,14 @@ describe('catalog sync across a Temporal restart', () => {
 
     const first = await up();
     await requestCatalogRun(first.client, config, STORE, { reason: 'test: before the restart' });
-    const mid = await eventually(async () => {
-      const s = await state(first.client);
-      return (s.running?.counts.pages ?? 0) >= 2 ? s : undefined;
-    }, 'two pages done', 60_000);
+    const mid = await eventually(
+      async () => {
+        const s = await state(first.client);
+        return (s.running?.counts.pages ?? 0) >= 2 ? s : undefined;
+      },
+      'two pages done',
+      60_000,
+    );
     expect(mid.running!.counts.pages).toBeLessThan(4);
     closers.pop();
     await first.down();
@@ -89,10 +93,14 @@ describe('catalog sync across a Temporal restart', () => {
     server = undefined;
 
     const second = await up();
-    const done: CatalogSyncState = await eventually(async () => {
-      const s = await state(second.client);
-      return s.runs === 1 && !s.running ? s : undefined;
-    }, 'the run to end after the restart', 90_000);
+    const done: CatalogSyncState = await eventually(
+      async () => {
+        const s = await state(second.client);
+        return s.runs === 1 && !s.running ? s : undefined;
+      },
+      'the run to end after the restart',
+      90_000,
+    );
     // Four pages and twenty items in all: what was done before the restart was not done again.
     expect(done.lastRun!.counts).toMatchObject({ pages: 4, items: 20, productsCreated: 20, parked: 0 });
     const created = Object.values(sandboxes.bigcommerce.ctx.data.products).filter((p) => p.sku.startsWith('RS-'));

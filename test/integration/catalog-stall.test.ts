@@ -34,7 +34,11 @@ describe('catalog: a run that stops making progress without failing is found', (
     // A second store of the same ERP, without a BigCommerce worker: its run reads the ERP page, then waits for ever.
     const stuck = `${stack.storeHash}nobc`;
     await requestCatalogRun(stack.client, stack.config, stuck, { reason: 'test: no BigCommerce worker' });
-    const running = await eventually(async () => (await stack.client.workflow.getHandle(catalogWorkflowId(stuck)).query(catalogStateQuery)).running ?? undefined, 'the stuck run starts', 10_000);
+    const running = await eventually(
+      async () => (await stack.client.workflow.getHandle(catalogWorkflowId(stuck)).query(catalogStateQuery)).running ?? undefined,
+      'the stuck run starts',
+      10_000,
+    );
     expect(running.counts.pages).toBe(0);
 
     expect(await findCatalogStalls(stack.client, [stuck, healthy], { stallAfterMs: 60_000 })).toEqual([]);
@@ -59,9 +63,16 @@ describe('catalog: a run that stops making progress without failing is found', (
     await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).terminate('test: replaced by a stuck one');
     await requestCatalogRun(stack.client, withoutWorkflowWorker(stack), stack.storeHash, { reason: 'test: no workflow worker' });
     // A fresh dispatcher (no cool-down left from another test), started by this stack's worker.
-    await stack.client.workflow.getHandle(ALERT_DISPATCHER_ID).terminate('test reset').catch(() => undefined);
+    await stack.client.workflow
+      .getHandle(ALERT_DISPATCHER_ID)
+      .terminate('test reset')
+      .catch(() => undefined);
     const thresholds = { parkedThreshold: 1_000_000, failedThreshold: 1_000_000, rateLimitedPerMinute: 1_000_000 };
-    const result = await stack.client.workflow.execute<AlertMonitorWorkflow>(ALERT_MONITOR_WORKFLOW, { workflowId: `test-alert-monitor-${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ intervalMs: 60_000, ...thresholds }] });
+    const result = await stack.client.workflow.execute<AlertMonitorWorkflow>(ALERT_MONITOR_WORKFLOW, {
+      workflowId: `test-alert-monitor-${stack.storeHash}`,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [{ intervalMs: 60_000, ...thresholds }],
+    });
     expect(result.raised).toEqual([`catalog-stalled:${stack.storeHash}`]);
     expect(result.catalogStalled?.[0]?.why).toMatch(/does not answer its state query/);
     const sent = await eventually(() => alerts.received.find((a) => String(a.body.text).includes(`catalog:${stack.storeHash} does not answer`)), 'the alert delivered', 20_000);

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCatalogPlan } from '../../cli/catalog';
-import { catalogDecideUpdate, catalogRunSignal, catalogStateQuery, catalogWorkflowId, type CatalogSyncState, CATALOG_SYNC_WORKFLOW, type CatalogSyncWorkflow, type CatalogRunRequest } from '../../workflows/catalog/catalog-sync.contract';
+import {
+  catalogDecideUpdate,
+  catalogRunSignal,
+  catalogStateQuery,
+  catalogWorkflowId,
+  type CatalogSyncState,
+  CATALOG_SYNC_WORKFLOW,
+  type CatalogSyncWorkflow,
+  type CatalogRunRequest,
+} from '../../workflows/catalog/catalog-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
@@ -39,7 +48,15 @@ describe('catalog and prices ERP -> BigCommerce', () => {
     await seedErp([
       ...skus.map((sku, i) => ({ sku, displayName: `Catalog widget ${i + 1}`, weight: 1 + i, prices: { 'Base Price': 10 + i, Wholesale: 8 + i } })),
       { sku: 'CT-M', displayName: 'Catalog tee', matrixType: 'PARENT', weight: 0.3, prices: { 'Base Price': 20 } },
-      ...['S', 'M', 'L'].map((size) => ({ sku: `CT-M-${size}`, displayName: `Catalog tee ${size}`, matrixType: 'CHILD', parentSku: 'CT-M', options: { Size: size }, weight: 0.3, prices: { 'Base Price': size === 'L' ? 22 : 20, Wholesale: 15 } })),
+      ...['S', 'M', 'L'].map((size) => ({
+        sku: `CT-M-${size}`,
+        displayName: `Catalog tee ${size}`,
+        matrixType: 'CHILD',
+        parentSku: 'CT-M',
+        options: { Size: size },
+        weight: 0.3,
+        prices: { 'Base Price': size === 'L' ? 22 : 20, Wholesale: 15 },
+      })),
       // Mapping drift: the display name of a product already in the store, and BigCommerce product names are unique (409).
       { sku: 'CT-DUP', displayName: 'Titanium Camp Mug', weight: 1, prices: { 'Base Price': 5 } },
     ]);
@@ -74,7 +91,11 @@ describe('catalog and prices ERP -> BigCommerce', () => {
   it('a changed batch with one invalid item lands all the others (207) and parks that one; ops retry and skip', async () => {
     const before = Object.fromEntries(await Promise.all(skus.map(async (sku) => [sku, await productBySku(sku)])));
     // 12 products change: batches of 10 and 2. CT-12 takes CT-2's name: BigCommerce refuses it alone.
-    await seedErp([...skus.slice(0, 11).map((sku, i) => ({ sku, prices: { 'Base Price': 100 + i, Wholesale: 90 + i } })), { sku: 'CT-12', displayName: 'Catalog widget 2', prices: { 'Base Price': 111 } }, { sku: 'CT-M-S', prices: { 'Base Price': 25 } }]);
+    await seedErp([
+      ...skus.slice(0, 11).map((sku, i) => ({ sku, prices: { 'Base Price': 100 + i, Wholesale: 90 + i } })),
+      { sku: 'CT-12', displayName: 'Catalog widget 2', prices: { 'Base Price': 111 } },
+      { sku: 'CT-M-S', prices: { 'Base Price': 25 } },
+    ]);
     const state = await runCatalog('test: changes');
 
     for (const [i, sku] of skus.slice(0, 11).entries()) expect((await productBySku(sku)).price, sku).toBe(100 + i);
@@ -137,10 +158,14 @@ describe('catalog and prices ERP -> BigCommerce', () => {
       signal: catalogRunSignal,
       signalArgs: [{ reason: 'test: small pages', sinceMs: 0 }],
     });
-    const state = await eventually(async () => {
-      const s = await handle().query(catalogStateQuery);
-      return s.runs >= 1 && !s.running ? s : undefined;
-    }, 'the paged run', 60_000);
+    const state = await eventually(
+      async () => {
+        const s = await handle().query(catalogStateQuery);
+        return s.runs >= 1 && !s.running ? s : undefined;
+      },
+      'the paged run',
+      60_000,
+    );
     expect(state.lastRun!.counts).toMatchObject({ pages: 5, items: 17, productsCreated: 0 });
     expect(state.parked.map((p) => p.sku)).toEqual(['CT-DUP']);
     // Four renewals between the pages, and one after the run (its history is over the limit too).
@@ -154,7 +179,15 @@ describe('catalog and prices ERP -> BigCommerce', () => {
   it('a variant added to an existing matrix product names option value ids: a new size is created first, an existing one reused; a lost answer is adopted on retry', async () => {
     // The run before may still be renewing its history.
     await eventually(async () => ((await handle().query(catalogStateQuery)).running ? undefined : true), 'the catalog sync idle', 30_000);
-    const hoodie = (size: string, colour: string) => ({ sku: `CT-H-${size}-${colour.toUpperCase()}`, displayName: `Catalog hoodie ${size} ${colour}`, matrixType: 'CHILD', parentSku: 'CT-H', options: { Size: size, Colour: colour }, weight: 0.6, prices: { 'Base Price': size === 'L' ? 44 : 40 } });
+    const hoodie = (size: string, colour: string) => ({
+      sku: `CT-H-${size}-${colour.toUpperCase()}`,
+      displayName: `Catalog hoodie ${size} ${colour}`,
+      matrixType: 'CHILD',
+      parentSku: 'CT-H',
+      options: { Size: size, Colour: colour },
+      weight: 0.6,
+      prices: { 'Base Price': size === 'L' ? 44 : 40 },
+    });
     await seedErp([{ sku: 'CT-H', displayName: 'Catalog hoodie', matrixType: 'PARENT', weight: 0.6, prices: { 'Base Price': 40 } }, hoodie('S', 'Red'), hoodie('M', 'Blue')]);
     await runCatalog('test: hoodie');
     const product = await productBySku('CT-H');
@@ -179,7 +212,11 @@ describe('catalog and prices ERP -> BigCommerce', () => {
     const valueId = (option: Json, label: string) => option.option_values.find((v: Json) => v.label === label).id;
     const variants = Object.fromEntries((await productBySku('CT-H')).variants.map((v: Json) => [v.sku, v]));
     const ids = (sku: string) => variants[sku].option_values.map((o: Json) => [o.option_id, o.id]).sort();
-    const expected = (size: string, colour: string) => [[after.Size.id, valueId(after.Size, size)], [after.Colour.id, valueId(after.Colour, colour)]].sort();
+    const expected = (size: string, colour: string) =>
+      [
+        [after.Size.id, valueId(after.Size, size)],
+        [after.Colour.id, valueId(after.Colour, colour)],
+      ].sort();
     expect(ids('CT-H-L-RED')).toEqual(expected('L', 'Red'));
     expect(ids('CT-H-S-BLUE')).toEqual(expected('S', 'Blue'));
     // The new combination reuses the values the other variants carry.

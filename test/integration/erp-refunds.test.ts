@@ -41,10 +41,14 @@ const bcRefundsOf = (orderId: number) => Object.values(stack.sandboxes.bigcommer
 const stockOf = async (productId: number): Promise<number> => (await bc('GET', `/v3/catalog/products/${productId}`)).data.inventory_level;
 const erpWorkflow = (recordType: string, recordId: string) => stack.client.workflow.getHandle(erpRefundWorkflowId(stack.storeHash, recordType, recordId));
 const settled = (recordType: string, recordId: string, status = 'Refunded') =>
-  eventually(async () => {
-    const s: ErpRefundSyncState = await erpWorkflow(recordType, recordId).query(erpRefundStateQuery);
-    return s.status === status ? s : undefined;
-  }, `ERP ${recordType} ${recordId} to reach ${status}`, 40_000);
+  eventually(
+    async () => {
+      const s: ErpRefundSyncState = await erpWorkflow(recordType, recordId).query(erpRefundStateQuery);
+      return s.status === status ? s : undefined;
+    },
+    `ERP ${recordType} ${recordId} to reach ${status}`,
+    40_000,
+  );
 
 /** A BigCommerce order that reached the ERP as a sales order, with its lines. */
 async function orderInErp(i: number): Promise<{ id: number; lines: Json[] }> {
@@ -57,14 +61,20 @@ async function orderInErp(i: number): Promise<{ id: number; lines: Json[] }> {
 const erpRefund = async (body: Record<string, unknown>): Promise<{ record: Json; event: Json }> => control(stack.sandboxes.erpUrl, 'POST', '/erp-refunds', body);
 
 describe('refunds authorised in the ERP become exactly one BigCommerce refund', () => {
-  it('the create\'s answer is lost and the workers are killed right after BigCommerce accepted it: one refund, adopted, linked once, no restock, not booked back', async () => {
+  it("the create's answer is lost and the workers are killed right after BigCommerce accepted it: one refund, adopted, linked once, no restock, not booked back", async () => {
     const order = await orderInErp(0); // 1 x product 111, 3 x product 112, shipping 10.26
     const second = order.lines.find((l) => l.product_id === 112);
     const stockBefore = [await stockOf(111), await stockOf(112)];
     // BigCommerce commits the refund and the answer never reaches us (a 502 instead).
     await control(stack.sandboxes.bcUrl, 'POST', '/faults', { method: 'POST', path: '^/v3/orders/\\d+/payment_actions/refunds$', status: 502, lostAnswer: true, times: 1 });
     try {
-      const { record } = await erpRefund({ recordType: 'cashRefund', salesOrder: `bc-${stack.storeHash}-${order.id}`, lines: [{ lineId: String(second.id), quantity: 2 }], shipping: 9.5, memo: 'Arrived damaged' });
+      const { record } = await erpRefund({
+        recordType: 'cashRefund',
+        salesOrder: `bc-${stack.storeHash}-${order.id}`,
+        lines: [{ lineId: String(second.id), quantity: 2 }],
+        shipping: 9.5,
+        memo: 'Arrived damaged',
+      });
       // As soon as BigCommerce has the refund, the workers die; new ones take over.
       await eventually(() => (bcRefundsOf(order.id).length > 0 ? true : undefined), 'BigCommerce to record the refund');
       await stack.workers.shutdown();
@@ -95,18 +105,26 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
 
       // The refund's own webhook started refundSync, which recognised our refund and booked nothing.
       // (Runs that were on the killed workers first wait out their sticky queue's timeout, 10 s: hence 40 s.)
-      const back = await eventually(async () => {
-        const s = await stack.client.workflow.getHandle(`refund:${stack.storeHash}:${made.id}`).query(refundStateQuery);
-        return s.status === 'FromErp' ? s : undefined;
-      }, 'the BigCommerce -> ERP refund sync to skip our refund', 40_000);
+      const back = await eventually(
+        async () => {
+          const s = await stack.client.workflow.getHandle(`refund:${stack.storeHash}:${made.id}`).query(refundStateQuery);
+          return s.status === 'FromErp' ? s : undefined;
+        },
+        'the BigCommerce -> ERP refund sync to skip our refund',
+        40_000,
+      );
       expect(back.creditMemo).toBeNull();
       expect(Object.values(erpData().creditMemos)).toHaveLength(0);
 
       // The order's own workflow shows the refund and BigCommerce's Partially Refunded status.
-      const orderState = await eventually(async () => {
-        const s = await stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`).query(orderStateQuery);
-        return s.refunds?.[String(made.id)] && s.order?.statusId === 14 ? s : undefined;
-      }, 'the order workflow to show the refund and status Partially Refunded', 40_000);
+      const orderState = await eventually(
+        async () => {
+          const s = await stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`).query(orderStateQuery);
+          return s.refunds?.[String(made.id)] && s.order?.statusId === 14 ? s : undefined;
+        },
+        'the order workflow to show the refund and status Partially Refunded',
+        40_000,
+      );
       expect(orderState.refunds![String(made.id)]).toMatchObject({ status: 'Booked', creditMemoId: erpRecord.tranId });
 
       // Refunds never restock: the goods coming back is the ERP's (and the inventory sync's) business.
@@ -124,7 +142,12 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     stack.sandboxes.erp.events.settings.dropRate = 1;
     let record: Json;
     try {
-      ({ record } = await erpRefund({ recordType: 'returnAuthorization', salesOrder: `bc-${stack.storeHash}-${order.id}`, lines: [{ lineId: String(order.lines[0].id), quantity: 1 }], received: true }));
+      ({ record } = await erpRefund({
+        recordType: 'returnAuthorization',
+        salesOrder: `bc-${stack.storeHash}-${order.id}`,
+        lines: [{ lineId: String(order.lines[0].id), quantity: 1 }],
+        received: true,
+      }));
     } finally {
       stack.sandboxes.erp.events.settings.dropRate = 0;
     }
@@ -133,7 +156,11 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     await expect(erpWorkflow('returnAuthorization', record.id).describe()).rejects.toThrow();
 
     const sweepArgs = { storeHash: stack.storeHash, lookbackMs: 3_600_000, refund: { erpTaskQueue: stack.config.erp.taskQueue, retryWindowMs: 20_000, parkRetryMs: 2_000 } };
-    const first = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, { workflowId: `erp-refund-sweep-test-1:${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [sweepArgs] });
+    const first = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, {
+      workflowId: `erp-refund-sweep-test-1:${stack.storeHash}`,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [sweepArgs],
+    });
     expect(first).toMatchObject({ found: 1, started: 1 });
     const state = await settled('returnAuthorization', record.id);
     expect(state.erpRefund?.goodsReceived).toBe(true);
@@ -143,10 +170,16 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     const again = await fetch(`${stack.apiUrl}/webhooks/erp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-bcsync-erp-token': stack.config.erp.webhookToken! },
-      body: JSON.stringify({ events: [{ type: 'refund.authorized', eventId: 'replay-1', recordType: 'returnAuthorization', recordId: record.id, changedAt: new Date().toISOString() }] }),
+      body: JSON.stringify({
+        events: [{ type: 'refund.authorized', eventId: 'replay-1', recordType: 'returnAuthorization', recordId: record.id, changedAt: new Date().toISOString() }],
+      }),
     });
     expect(again.status).toBe(202);
-    const second = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, { workflowId: `erp-refund-sweep-test-2:${stack.storeHash}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [sweepArgs] });
+    const second = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, {
+      workflowId: `erp-refund-sweep-test-2:${stack.storeHash}`,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [sweepArgs],
+    });
     expect(second).toMatchObject({ found: 0, started: 0 });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(bcRefundsOf(order.id)).toHaveLength(1);
@@ -160,14 +193,21 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     try {
       const [a, b] = await Promise.all([
         erpRefund({ recordType: 'cashRefund', salesOrder: `bc-${stack.storeHash}-${order.id}`, lines: [{ lineId: String(order.lines[0].id), quantity: 1 }] }),
-        erpRefund({ recordType: 'cashRefund', salesOrder: `bc-${stack.storeHash}-${order.id}`, lines: [{ lineId: String(order.lines[1].id), quantity: 1 }], amounts: [{ amount: 5, description: 'Goodwill' }] }),
+        erpRefund({
+          recordType: 'cashRefund',
+          salesOrder: `bc-${stack.storeHash}-${order.id}`,
+          lines: [{ lineId: String(order.lines[1].id), quantity: 1 }],
+          amounts: [{ amount: 5, description: 'Goodwill' }],
+        }),
       ]);
       const [sa, sb] = [await settled('cashRefund', a.record.id), await settled('cashRefund', b.record.id)];
       const refunds = bcRefundsOf(order.id);
       expect(refunds.map((r) => r.id).sort()).toEqual([sa.bcRefund!.id, sb.bcRefund!.id].sort());
       // BigCommerce refused one while the other was processing; the refund activity waited and tried again.
       const histories = await Promise.all([erpWorkflow('cashRefund', a.record.id), erpWorkflow('cashRefund', b.record.id)].map((h) => h.fetchHistory()));
-      const inProgress = histories.flatMap((h) => h.events ?? []).filter((e) => e.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type === 'BcRefundInProgress');
+      const inProgress = histories
+        .flatMap((h) => h.events ?? [])
+        .filter((e) => e.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type === 'BcRefundInProgress');
       expect(inProgress.length).toBeGreaterThan(0);
       const goodwill = refunds.find((r) => r.items.some((i) => i.itemType === 'ORDER'))!;
       expect(goodwill.items.find((i) => i.itemType === 'ORDER')).toMatchObject({ itemId: order.id, requestedUnits: 50_000 });

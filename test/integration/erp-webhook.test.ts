@@ -38,9 +38,21 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const stock = (sku: string, n: number) => ({ type: 'inventory.changed', eventId: `e-${sku}-${n}`, sku, location: '1', quantityOnHand: n, quantityAvailable: n, changedAt: '2026-11-27T10:00:00.000Z' });
+const stock = (sku: string, n: number) => ({
+  type: 'inventory.changed',
+  eventId: `e-${sku}-${n}`,
+  sku,
+  location: '1',
+  quantityOnHand: n,
+  quantityAvailable: n,
+  changedAt: '2026-11-27T10:00:00.000Z',
+});
 const post = async (body: unknown, token = TOKEN) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { [ERP_TOKEN_HEADER]: token } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { [ERP_TOKEN_HEADER]: token } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as { reason?: string; accepted?: number; ignored?: number }, retryAfter: res.headers.get('retry-after') };
 };
 
@@ -81,12 +93,22 @@ describe('POST /webhooks/erp', () => {
   });
 
   it('answers 503 when ERP_WEBHOOK_TOKEN is not configured (events are not taken unauthenticated)', async () => {
-    const app = createApiApp({ client: stack.client, connection: stack.connection, config: { ...stack.config, erp: { ...stack.config.erp, webhookToken: undefined } }, logger, erpHandlers: handlers });
+    const app = createApiApp({
+      client: stack.client,
+      connection: stack.connection,
+      config: { ...stack.config, erp: { ...stack.config.erp, webhookToken: undefined } },
+      logger,
+      erpHandlers: handlers,
+    });
     const s = await new Promise<Server>((resolve) => {
       const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
     });
     try {
-      const res = await fetch(`http://127.0.0.1:${(s.address() as { port: number }).port}/webhooks/erp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [stock('D', 1)] }) });
+      const res = await fetch(`http://127.0.0.1:${(s.address() as { port: number }).port}/webhooks/erp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events: [stock('D', 1)] }),
+      });
       expect(res.status).toBe(503);
     } finally {
       await new Promise((r) => s.close(r));

@@ -16,7 +16,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-
 describe('INVENTORY_SYNC=off', () => {
   it('registers no inventory hooks, ignores ERP stock events, and orders send no inventory notes', async () => {
     const hooks: Json[] = ((await (await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/hooks`, { headers: { 'x-auth-token': 'test-token' } })).json()) as Json).data;
@@ -27,7 +26,9 @@ describe('INVENTORY_SYNC=off', () => {
     const erp = await fetch(`${stack.apiUrl}/webhooks/erp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [ERP_TOKEN_HEADER]: TEST_ERP_TOKEN },
-      body: JSON.stringify({ events: [{ type: 'inventory.changed', eventId: 'e1', sku: 'PACK-22', location: '1', quantityOnHand: 5, quantityAvailable: 5, changedAt: '2026-11-27T10:00:00Z' }] }),
+      body: JSON.stringify({
+        events: [{ type: 'inventory.changed', eventId: 'e1', sku: 'PACK-22', location: '1', quantityOnHand: 5, quantityAvailable: 5, changedAt: '2026-11-27T10:00:00Z' }],
+      }),
     });
     expect(erp.status).toBe(202);
     expect(await erp.json()).toEqual({ accepted: 0, ignored: 1 });
@@ -36,7 +37,14 @@ describe('INVENTORY_SYNC=off', () => {
     const bc = await fetch(`${stack.apiUrl}/webhooks/bigcommerce`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
-      body: JSON.stringify({ scope: 'store/product/inventory/updated', store_id: '1', data: { type: 'product', id: 111, inventory: { product_id: 111, method: 'absolute', value: 3 } }, hash: 'h-inv-off', created_at: 1_795_000_000, producer: `stores/${stack.storeHash}` }),
+      body: JSON.stringify({
+        scope: 'store/product/inventory/updated',
+        store_id: '1',
+        data: { type: 'product', id: 111, inventory: { product_id: 111, method: 'absolute', value: 3 } },
+        hash: 'h-inv-off',
+        created_at: 1_795_000_000,
+        producer: `stores/${stack.storeHash}`,
+      }),
     });
     expect(bc.status).toBe(200);
 

@@ -69,7 +69,7 @@ describe('inventory: what the lookup read at a location whose ERP level had not 
   });
 });
 
-describe('inventory: the store\'s sales reported while a write is out', () => {
+describe("inventory: the store's sales reported while a write is out", () => {
   it('one stamped surely after BigCommerce took the write is not written again; one that may have been overwritten is', async () => {
     // BigCommerce takes 2 s to answer each write (a busy quota, a slow store).
     const store = await harness.startStore({ safetyBuffer: 1 }, { writeDelayMs: 2_000 });

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 const erpControl = async (method: string, p: string, body?: unknown): Promise<Json> => {
-  const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -44,7 +48,10 @@ function busyErp(ms: number): Promise<void> {
 
 describe('inventory: an item sold out in the ERP is not left for sale while the ERP stays busy', () => {
   it('a decrease waits for the stream to pause; a sell-out through another channel reaches BigCommerce within seconds, and what waited rides along', async () => {
-    await setStock([{ sku: 'SOCK-MER', location: '1', onHand: 6 }, { sku: 'MUG-TI', location: '1', onHand: 9 }]);
+    await setStock([
+      { sku: 'SOCK-MER', location: '1', onHand: 6 },
+      { sku: 'MUG-TI', location: '1', onHand: 9 },
+    ]);
     await eventually(async () => ((await bcLevel('SOCK-MER')) === 5 && (await bcLevel('MUG-TI')) === 8 ? true : undefined), 'the starting levels written', 40_000);
 
     const busy = busyErp(12_000);

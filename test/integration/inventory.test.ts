@@ -24,7 +24,11 @@ afterAll(async () => {
 
 const bc = (method: string, p: string, body?: unknown): Promise<Json> => storeApi(stack)(method, p, body);
 const erpControl = async (method: string, p: string, body?: unknown): Promise<Json> => {
-  const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -57,10 +61,12 @@ describe('inventory ERP -> BigCommerce', () => {
     const skus = [...BY_PRODUCT, ...BY_VARIANT];
     // Five rounds for every (SKU, location), in separate ERP writes: only the last may reach BigCommerce.
     for (let round = 1; round <= 5; round++) {
-      await setStock(skus.flatMap((sku, i) => [
-        { sku, location: '1', onHand: 40 + round * 10 + i },
-        { sku, location: '2', onHand: 5 * round + i },
-      ]));
+      await setStock(
+        skus.flatMap((sku, i) => [
+          { sku, location: '1', onHand: 40 + round * 10 + i },
+          { sku, location: '2', onHand: 5 * round + i },
+        ]),
+      );
     }
     // A SKU BigCommerce does not have: noted, never a 422 for the others.
     await setStock([{ sku: 'NOT-IN-STORE', location: '1', onHand: 7 }]);
@@ -94,7 +100,7 @@ describe('inventory ERP -> BigCommerce', () => {
     await recordHistory(inventory(), 'inventory-sync-v6-one-request-all-locations');
   });
 
-  it('a level changed in the BigCommerce admin is set back to the ERP level; that write\'s own echo starts nothing', async () => {
+  it("a level changed in the BigCommerce admin is set back to the ERP level; that write's own echo starts nothing", async () => {
     const before = (await summary()).stats;
     await bc('PUT', '/v3/inventory/adjustments/absolute', { reason: 'admin', items: [{ location_id: 1, product_id: 111, quantity: 999 }] });
     await converged('PACK-22', '1', 1);
@@ -126,7 +132,11 @@ describe('inventory ERP -> BigCommerce', () => {
 
     // The ERP comes back and books the order: its available drops by the 3 units; BigCommerce already shows that.
     await erpControl('PUT', '/outage', { down: false });
-    await eventually(() => (Object.values(stack.sandboxes.erp.data.salesOrders).some((o) => o.externalId === `bc-${stack.storeHash}-${order.id}`) ? true : undefined), 'the order booked in the ERP', 30_000);
+    await eventually(
+      () => (Object.values(stack.sandboxes.erp.data.salesOrders).some((o) => o.externalId === `bc-${stack.storeHash}-${order.id}`) ? true : undefined),
+      'the order booked in the ERP',
+      30_000,
+    );
     await eventually(async () => ((await summary()).pendingSales === 0 ? true : undefined), 'the sale settled by the booking', 30_000);
     await converged('SOCK-MER', '1', 1);
     expect(await bcLevel('SOCK-MER', 1)).toBe(socks + 20 - 3 - 1);

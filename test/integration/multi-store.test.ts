@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe('several stores in one process', () => {
-  it('runs one rate-limited queue per store, syncs each store\'s orders, and reports each store in /metrics', async () => {
+  it("runs one rate-limited queue per store, syncs each store's orders, and reports each store in /metrics", async () => {
     const [second] = stack.extraStores;
     expect(stack.config.stores.map((s) => [s.storeHash, s.quotaPerWindow])).toEqual([
       [stack.storeHash, 150],
@@ -29,7 +29,7 @@ describe('several stores in one process', () => {
     });
     const other = (await res.json()) as { id: number };
     const writes = () => stack.sandboxes.erp.data.salesOrderWrites;
-    await eventually(() => (writes()[`bc-${stack.storeHash}-${first.id}`] && writes()[`bc-${second!.hash}-${other.id}`] ? true : undefined), 'both stores\' orders in the ERP');
+    await eventually(() => (writes()[`bc-${stack.storeHash}-${first.id}`] && writes()[`bc-${second!.hash}-${other.id}`] ? true : undefined), "both stores' orders in the ERP");
 
     const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
     for (const hash of [stack.storeHash, second!.hash]) {

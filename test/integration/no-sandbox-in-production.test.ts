@@ -18,10 +18,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli/bcsync.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bcsync-loaded-'));
 const HOOK = path.join(dir, 'list-modules.cjs');
-writeFileSync(
-  HOOK,
-  `process.on('SIGUSR2', () => require('node:fs').writeFileSync(process.env.BCSYNC_LOADED_MODULES_FILE, JSON.stringify(Object.keys(require.cache))));\n`,
-);
+writeFileSync(HOOK, `process.on('SIGUSR2', () => require('node:fs').writeFileSync(process.env.BCSYNC_LOADED_MODULES_FILE, JSON.stringify(Object.keys(require.cache))));\n`);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -54,10 +51,14 @@ async function modulesLoadedBy(args: string[], env: Record<string, string>, read
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const c = child;
-  await eventually(() => {
-    if (c.exitCode !== null) throw new Error(`bcsync ${args[0]} exited with ${c.exitCode}: ${output.slice(-2000)}`);
-    return output.includes(ready) ? true : undefined;
-  }, `bcsync ${args[0]} to log "${ready}"`, 120_000);
+  await eventually(
+    () => {
+      if (c.exitCode !== null) throw new Error(`bcsync ${args[0]} exited with ${c.exitCode}: ${output.slice(-2000)}`);
+      return output.includes(ready) ? true : undefined;
+    },
+    `bcsync ${args[0]} to log "${ready}"`,
+    120_000,
+  );
   c.kill('SIGUSR2');
   const files = await eventually(() => (existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as string[]) : undefined), 'the loaded-module list');
   return files.map((f) => path.relative(ROOT, f).split(path.sep).join('/'));

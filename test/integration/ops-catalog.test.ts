@@ -40,7 +40,11 @@ const attention = async (query = ''): Promise<Json[]> => {
 };
 const catalogItems = async (query = '') => (await attention(query)).filter((i) => i.workflowType === 'catalogSync').sort((a, b) => a.sku.localeCompare(b.sku));
 const decideVia = (action: string, body?: unknown, store = stack.storeHash) =>
-  fetch(`${stack.apiUrl}/ops/catalog/${store}/${action}`, { method: 'POST', headers: auth(), ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  fetch(`${stack.apiUrl}/ops/catalog/${store}/${action}`, {
+    method: 'POST',
+    headers: auth(),
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 
 describe('parked catalog items in the ops attention list and the ops API', () => {
   it('the ops API refuses bad catalog decisions, and answers 404 while the store has no catalog workflow', async () => {
@@ -122,7 +126,10 @@ describe('parked catalog items in the ops attention list and the ops API', () =>
     expect(stillParked.sku).toBe('OPS-DUP2');
 
     // A decision the workflow takes longer over than the API waits is accepted and carries on (the API answers 202).
-    expect(await decideCatalog(stack.client, stack.storeHash, { action: 'retry', skus: ['OPS-DUP2'] }, { waitMs: 0 })).toEqual({ workflowId: catalogWorkflowId(stack.storeHash), done: false });
+    expect(await decideCatalog(stack.client, stack.storeHash, { action: 'retry', skus: ['OPS-DUP2'] }, { waitMs: 0 })).toEqual({
+      workflowId: catalogWorkflowId(stack.storeHash),
+      done: false,
+    });
     const reparked = await eventually(async () => {
       const [item] = await catalogItems();
       return item && item.parkedAt > stillParked.parkedAt ? item : undefined;

@@ -21,19 +21,31 @@ afterAll(async () => {
 });
 
 const bc = async (method: string, p: string, body?: unknown): Promise<Json> => {
-  const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}${p}`, { method, headers: { 'x-auth-token': 'test-token', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}${p}`, {
+    method,
+    headers: { 'x-auth-token': 'test-token', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.status === 204 ? [] : res.json();
 };
-const bcControl = (p: string, body: unknown) => fetch(`${stack.sandboxes.bcUrl}/__sandbox${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const bcControl = (p: string, body: unknown) =>
+  fetch(`${stack.sandboxes.bcUrl}/__sandbox${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const omsControl = (method: string, p: string, body?: unknown) =>
   fetch(`${stack.sandboxes.omsUrl}/__sandbox${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 const omsOrders = async (): Promise<Json[]> =>
-  ((await (await fetch(`${stack.sandboxes.omsUrl}/orders?pageSize=500`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })).json()) as Json).orders;
+  (
+    (await (
+      await fetch(`${stack.sandboxes.omsUrl}/orders?pageSize=500`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })
+    ).json()) as Json
+  ).orders;
 const erpOrder = async (externalId: string): Promise<Json | undefined> => {
-  const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, { headers: { authorization: 'Bearer sandbox-erp-token' } });
+  const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, {
+    headers: { authorization: 'Bearer sandbox-erp-token' },
+  });
   return res.status === 200 ? res.json() : undefined;
 };
-const erpControl = (p: string, body: unknown) => fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const erpControl = (p: string, body: unknown) =>
+  fetch(`${stack.sandboxes.erpUrl}/__sandbox${p}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const ids = (orderId: number) => ({ externalId: `bc-${stack.storeHash}-${orderId}`, workflowId: `order:${stack.storeHash}:${orderId}` });
 const state = (workflowId: string) => stack.client.workflow.getHandle(workflowId).query(orderStateQuery);
 const attributes = async (workflowId: string) => (await stack.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
@@ -155,7 +167,11 @@ describe('compensation and ops decisions', () => {
 
     // ...and retry with the 3PL's SKU.
     await omsControl('PUT', '/rules', { addSkus: ['MUG-TI-3PL'] });
-    const res = await fetch(`${stack.apiUrl}/ops/orders/${stack.storeHash}/${order.id}/retry`, { method: 'POST', headers: auth, body: JSON.stringify({ skuMap: { 'MUG-TI': 'MUG-TI-3PL' }, note: 'the 3PL lists it as MUG-TI-3PL' }) });
+    const res = await fetch(`${stack.apiUrl}/ops/orders/${stack.storeHash}/${order.id}/retry`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ skuMap: { 'MUG-TI': 'MUG-TI-3PL' }, note: 'the 3PL lists it as MUG-TI-3PL' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'Synced', problem: null });
     const inOms = (await omsOrders()).find((o: Json) => o.orderKey === externalId);
@@ -192,7 +208,10 @@ describe('compensation and ops decisions', () => {
 
     const skipped = await run(process.execPath, [CLI, 'skip', ids(b.id).workflowId], { env });
     expect(skipped.stdout).toMatch(/skip -> Skipped/);
-    await eventually(async () => ((await stack.client.workflow.getHandle(ids(b.id).workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 'the skipped run to end');
+    await eventually(
+      async () => ((await stack.client.workflow.getHandle(ids(b.id).workflowId).describe()).status.name === 'COMPLETED' ? true : undefined),
+      'the skipped run to end',
+    );
     await expect(run(process.execPath, [CLI, 'retry', 'order:nosuch:1', '--sku-map', 'bad'], { env })).rejects.toThrow(/OLD=NEW/);
   });
 
@@ -249,7 +268,11 @@ describe('compensation and ops decisions', () => {
     expect((await fault(stack.sandboxes.omsUrl, { method: 'POST', path: '^/orders/createorder$', status: 503, lostAnswer: true, times: 1 })).status).toBe(201);
     const order = await stack.createOrder(demoOrderBody(0));
     const { externalId, workflowId } = ids(order.id);
-    await eventually(async () => ((await state(workflowId)).status === 'Synced' && (await state(workflowId)).oms.status ? true : undefined), 'the order synced after the retries', 30_000);
+    await eventually(
+      async () => ((await state(workflowId)).status === 'Synced' && (await state(workflowId)).oms.status ? true : undefined),
+      'the order synced after the retries',
+      30_000,
+    );
     const erpWrites = ((await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/summary`)).json()) as { salesOrderWrites: Record<string, number> }).salesOrderWrites[externalId];
     expect(erpWrites).toBe(1);
     expect((stack.sandboxes.oms.ctx.data.writes as Record<string, number>)[externalId]).toBe(1);
@@ -259,7 +282,8 @@ describe('compensation and ops decisions', () => {
   });
 
   it('a cancellation that comes before the ERP id was written back still writes it back', async () => {
-    const fault = (body: unknown) => fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const fault = (body: unknown) =>
+      fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await fault({ method: 'POST', path: '^/v3/orders/\\d+/metafields$', status: 503 })).status).toBe(201);
     const order = await stack.createOrder(demoOrderBody(0));
     const { externalId, workflowId } = ids(order.id);
@@ -267,10 +291,14 @@ describe('compensation and ops decisions', () => {
     expect((await state(workflowId)).problem?.step).toBe('writeBack');
     expect((await bcControl(`/orders/${order.id}/status`, { status_id: 5 })).status).toBe(200);
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/faults`, { method: 'DELETE' });
-    const done = await eventually(async () => {
-      const s = await state(workflowId);
-      return s.status === 'Synced' && s.erpIdWrittenBack ? s : undefined;
-    }, 'the cancelled order synced with its ERP id written back', 30_000);
+    const done = await eventually(
+      async () => {
+        const s = await state(workflowId);
+        return s.status === 'Synced' && s.erpIdWrittenBack ? s : undefined;
+      },
+      'the cancelled order synced with its ERP id written back',
+      30_000,
+    );
     expect((await erpOrder(externalId))?.status?.id).toBe('H');
     expect(await erpIdMetafield(order.id)).toBe(done.erp.id);
   });

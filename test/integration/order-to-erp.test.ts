@@ -43,16 +43,14 @@ describe('a BigCommerce order reaches the ERP through orderSync', () => {
     expect(record.entity.externalId).toBe(`bc-${stack.storeHash}-customer-${body.customer_id}`);
 
     // Product lines: same SKUs, quantities and unit prices as BigCommerce's order products.
-    const bcOrder = await (
+    const bcOrder = (await (
       await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v2/orders/${order.id}?include=consignments.line_items&consignment_structure=object`, {
         headers: { 'x-auth-token': 'test-token' },
       })
-    ).json() as Json;
+    ).json()) as Json;
     const bcLines = bcOrder.consignments.shipping[0].line_items as Json[];
     const productLines = record.item.items.filter((l: Json) => l.custcol_bcsync_line_id !== 'tax');
-    expect(productLines.map((l: Json) => [l.item.externalId, l.quantity, l.rate])).toEqual(
-      bcLines.map((l) => [l.sku, l.quantity, Number(l.price_ex_tax)]),
-    );
+    expect(productLines.map((l: Json) => [l.item.externalId, l.quantity, l.rate])).toEqual(bcLines.map((l) => [l.sku, l.quantity, Number(l.price_ex_tax)]));
     expect(productLines.map((l: Json) => l.item.externalId)).toEqual(['POLE-CF', 'MUG-TI', 'JKT-RDG-L']);
     // The ERP computes its own total; it must equal what the customer paid in BigCommerce.
     expect(record.total).toBeCloseTo(Number(bcOrder.total_inc_tax), 2);
@@ -73,7 +71,8 @@ describe('a BigCommerce order reaches the ERP through orderSync', () => {
 
     const listed = await eventually(async () => {
       const found = [];
-      for await (const wf of stack.client.workflow.list({ query: `BcStoreHash = "${stack.storeHash}" AND BcOrderId = ${order.id} AND BcSyncStatus = "Synced"` })) found.push(wf.workflowId);
+      for await (const wf of stack.client.workflow.list({ query: `BcStoreHash = "${stack.storeHash}" AND BcOrderId = ${order.id} AND BcSyncStatus = "Synced"` }))
+        found.push(wf.workflowId);
       return found.length > 0 ? found : undefined;
     }, 'the workflow in a visibility query');
     expect(listed).toEqual([workflowId]);

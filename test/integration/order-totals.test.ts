@@ -1,6 +1,12 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { erpTotalRepairWorkflowId, REPAIR_ERP_TOTALS_WORKFLOW, type RepairErpTotalsWorkflow, type RepairErpTotalsInput, type RepairErpTotalsState } from '../../workflows/orders/repair-erp-totals.contract';
+import {
+  erpTotalRepairWorkflowId,
+  REPAIR_ERP_TOTALS_WORKFLOW,
+  type RepairErpTotalsWorkflow,
+  type RepairErpTotalsInput,
+  type RepairErpTotalsState,
+} from '../../workflows/orders/repair-erp-totals.contract';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -22,19 +28,28 @@ afterAll(async () => {
   await stack?.close();
 });
 
-
 const erpRecord = async (externalId: string): Promise<Json | undefined> => {
-  const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, { headers: { authorization: 'Bearer sandbox-erp-token' } });
+  const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/salesOrder/eid:${externalId}?expandSubResources=true`, {
+    headers: { authorization: 'Bearer sandbox-erp-token' },
+  });
   return res.status === 200 ? res.json() : undefined;
 };
 const bcOrder = async (id: number): Promise<Json> =>
-  (await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v2/orders/${id}?include=consignments.line_items,fees&consignment_structure=object`, { headers: { 'x-auth-token': 'test-token' } })).json();
+  (
+    await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v2/orders/${id}?include=consignments.line_items,fees&consignment_structure=object`, {
+      headers: { 'x-auth-token': 'test-token' },
+    })
+  ).json();
 const erpWrites = async (externalId: string): Promise<number> =>
   ((await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/summary`)).json()) as { salesOrderWrites: Record<string, number> }).salesOrderWrites[externalId] ?? 0;
 const externalId = (id: number) => `bc-${stack.storeHash}-${id}`;
 
 async function generate(options: Record<string, unknown>, count = 1): Promise<number[]> {
-  const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, status_id: 11, ...options }) });
+  const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count, status_id: 11, ...options }),
+  });
   const body = (await res.json()) as { ids: number[] };
   if (!res.ok) throw new Error(`generate: ${res.status} ${JSON.stringify(body)}`);
   return body.ids;
@@ -83,7 +98,10 @@ describe('ERP totals equal BigCommerce totals', () => {
     // Store credit and redeemed gift certificates are payments toward the total, carried as such.
     const paid = await erpRecord(externalId(ids.storeCreditOrGiftCertificatePaid!));
     const paidOrder = await bcOrder(ids.storeCreditOrGiftCertificatePaid!);
-    expect((paid.custbody_bcsync_store_credit_paid ?? 0) + (paid.custbody_bcsync_gift_certificate_paid ?? 0)).toBeCloseTo(Number(paidOrder.store_credit_amount) + Number(paidOrder.gift_certificate_amount), 2);
+    expect((paid.custbody_bcsync_store_credit_paid ?? 0) + (paid.custbody_bcsync_gift_certificate_paid ?? 0)).toBeCloseTo(
+      Number(paidOrder.store_credit_amount) + Number(paidOrder.gift_certificate_amount),
+      2,
+    );
     expect(Number(paidOrder.store_credit_amount) + Number(paidOrder.gift_certificate_amount)).toBeGreaterThan(0);
 
     // Gift certificates and digital items never go to the OMS: it only ships physical lines.
@@ -111,10 +129,14 @@ describe('ERP totals equal BigCommerce totals', () => {
     });
     expect(fault.status).toBe(201);
     const handle = stack.client.workflow.getHandle(workflowId);
-    const parked = await eventually(async () => {
-      const s = await handle.query(orderStateQuery);
-      return s.status === 'NeedsAttention' ? s : undefined;
-    }, 'the order parked', 30_000);
+    const parked = await eventually(
+      async () => {
+        const s = await handle.query(orderStateQuery);
+        return s.status === 'NeedsAttention' ? s : undefined;
+      },
+      'the order parked',
+      30_000,
+    );
     const total = (await bcOrder(id!)).total_inc_tax as string;
     expect(parked.problem?.type).toBe('ErpTotalMismatch');
     expect(parked.problem?.message).toContain('1.2300');
@@ -124,7 +146,11 @@ describe('ERP totals equal BigCommerce totals', () => {
     expect(Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).some((o) => o.orderKey === externalId(id!))).toBe(false);
 
     // A new event does not slip it through: it stays parked until ops decide.
-    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/${id}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status_id: 9 }) });
+    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/${id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status_id: 9 }),
+    });
     await eventually(async () => ((await handle.query(orderStateQuery)).order?.statusId === 9 ? true : undefined), 'the new status read');
     expect((await handle.query(orderStateQuery)).status).toBe('NeedsAttention');
 
@@ -134,7 +160,10 @@ describe('ERP totals equal BigCommerce totals', () => {
     expect(after.status).toBe('Synced');
     expect(after.erp.totalMismatch).toBeUndefined();
     expect(await erpWrites(externalId(id!))).toBe(writes + 1);
-    await eventually(() => (Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).some((o) => o.orderKey === externalId(id!)) ? true : undefined), 'the order in the OMS');
+    await eventually(
+      () => (Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).some((o) => o.orderKey === externalId(id!)) ? true : undefined),
+      'the order in the OMS',
+    );
 
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), workflowId);
     await recordHistory(handle, 'order-sync-v3-erp-total-mismatch-parked-then-retried');
@@ -145,7 +174,13 @@ describe('ERP totals equal BigCommerce totals', () => {
     await fetch(`${stack.sandboxes.erpUrl}/__sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'GET', path: `salesOrder/eid:${externalId(id!)}$`, status: 200, times: 1, body: { id: '999998', externalId: externalId(id!), entity: { id: '1' }, tranDate: '2026-12-03', subtotal: 1, total: 2, item: { items: [] } } }),
+      body: JSON.stringify({
+        method: 'GET',
+        path: `salesOrder/eid:${externalId(id!)}$`,
+        status: 200,
+        times: 1,
+        body: { id: '999998', externalId: externalId(id!), entity: { id: '1' }, tranDate: '2026-12-03', subtotal: 1, total: 2, item: { items: [] } },
+      }),
     });
     const handle = stack.client.workflow.getHandle(`order:${stack.storeHash}:${id}`);
     await eventually(async () => ((await handle.query(orderStateQuery)).problem?.type === 'ErpTotalMismatch' ? true : undefined), 'the order parked');
@@ -156,7 +191,10 @@ describe('ERP totals equal BigCommerce totals', () => {
     expect(after.problem).toBeNull();
     expect(await erpWrites(externalId(id!))).toBe(writes);
     expect(after.erpIdWrittenBack).toBe(true);
-    await eventually(() => (Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).some((o) => o.orderKey === externalId(id!)) ? true : undefined), 'the order in the OMS');
+    await eventually(
+      () => (Object.values(stack.sandboxes.oms.ctx.data.orders as Record<string, Json>).some((o) => o.orderKey === externalId(id!)) ? true : undefined),
+      'the order in the OMS',
+    );
   });
 });
 
@@ -166,15 +204,38 @@ describe('the repair of ERP totals', () => {
     // gift certificate left out of the sales order.
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/webhook-faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dropRate: 1 }) });
     const fromS = Math.floor(Date.now() / 1000) - 1;
-    const shortIds = await generate({ gift_certificate: true, digital: false, multi_address: false, fees: false, gift_wrapping: false, redeem: false, discount: false, coupon: false }, 2);
-    const [rightId] = await generate({ gift_certificate: false, digital: false, multi_address: false, fees: false, gift_wrapping: false, redeem: false, discount: false, coupon: false });
+    const shortIds = await generate(
+      { gift_certificate: true, digital: false, multi_address: false, fees: false, gift_wrapping: false, redeem: false, discount: false, coupon: false },
+      2,
+    );
+    const [rightId] = await generate({
+      gift_certificate: false,
+      digital: false,
+      multi_address: false,
+      fees: false,
+      gift_wrapping: false,
+      redeem: false,
+      discount: false,
+      coupon: false,
+    });
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/webhook-faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dropRate: 0 }) });
     for (const id of [...shortIds, rightId!]) {
       const order = await bcOrder(id);
-      const lines = [...order.consignments.shipping.flatMap((c: Json) => c.line_items)].map((l: Json) => ({ item: { externalId: l.sku }, quantity: l.quantity, rate: Number(l.price_ex_tax), amount: Number(l.total_ex_tax), custcol_bcsync_line_id: String(l.id) }));
-      if (Number(order.total_tax) !== 0) lines.push({ item: { externalId: 'bcsync-sales-tax' }, quantity: 1, rate: Number(order.total_tax), amount: Number(order.total_tax), custcol_bcsync_line_id: 'tax' });
+      const lines = [...order.consignments.shipping.flatMap((c: Json) => c.line_items)].map((l: Json) => ({
+        item: { externalId: l.sku },
+        quantity: l.quantity,
+        rate: Number(l.price_ex_tax),
+        amount: Number(l.total_ex_tax),
+        custcol_bcsync_line_id: String(l.id),
+      }));
+      if (Number(order.total_tax) !== 0)
+        lines.push({ item: { externalId: 'bcsync-sales-tax' }, quantity: 1, rate: Number(order.total_tax), amount: Number(order.total_tax), custcol_bcsync_line_id: 'tax' });
       const put = async (path: string, body: unknown) => {
-        const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/${path}`, { method: 'PUT', headers: { authorization: 'Bearer sandbox-erp-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${stack.sandboxes.erpUrl}/services/rest/record/v1/${path}`, {
+          method: 'PUT',
+          headers: { authorization: 'Bearer sandbox-erp-token', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         expect(res.status, path).toBe(204);
       };
       const customer = `bc-${stack.storeHash}-${order.customer_id > 0 ? `customer-${order.customer_id}` : 'guest'}`;
@@ -191,8 +252,19 @@ describe('the repair of ERP totals', () => {
     expect(Math.round((await erpRecord(externalId(rightId!))).total * 100)).toBe(Math.round(Number((await bcOrder(rightId!)).total_inc_tax) * 100));
 
     const run = async (dryRun: boolean): Promise<RepairErpTotalsState> => {
-      const input: RepairErpTotalsInput = { storeHash: stack.storeHash, erpTaskQueue: stack.config.erp.taskQueue, fromS, untilS: Math.floor(Date.now() / 1000) + 1, dryRun, verifyForMs: 60_000 };
-      const handle = await stack.client.workflow.start<RepairErpTotalsWorkflow>(REPAIR_ERP_TOTALS_WORKFLOW, { workflowId: erpTotalRepairWorkflowId(stack.storeHash), taskQueue: stack.config.temporal.workflowTaskQueue, args: [input] });
+      const input: RepairErpTotalsInput = {
+        storeHash: stack.storeHash,
+        erpTaskQueue: stack.config.erp.taskQueue,
+        fromS,
+        untilS: Math.floor(Date.now() / 1000) + 1,
+        dryRun,
+        verifyForMs: 60_000,
+      };
+      const handle = await stack.client.workflow.start<RepairErpTotalsWorkflow>(REPAIR_ERP_TOTALS_WORKFLOW, {
+        workflowId: erpTotalRepairWorkflowId(stack.storeHash),
+        taskQueue: stack.config.temporal.workflowTaskQueue,
+        args: [input],
+      });
       return (await handle.result()) as RepairErpTotalsState;
     };
     const writesBefore = await Promise.all(shortIds.map((id) => erpWrites(externalId(id))));

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 const generate = async (): Promise<number> => {
-  const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, status_id: 11, multi_address: false }) });
+  const res = await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 1, status_id: 11, multi_address: false }),
+  });
   return ((await res.json()) as { ids: number[] }).ids[0]!;
 };
 const runs = async (id: number): Promise<number> => {
@@ -29,12 +33,17 @@ const runs = async (id: number): Promise<number> => {
   return n;
 };
 const erpWrites = async (id: number): Promise<number> =>
-  ((await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/summary`)).json()) as { salesOrderWrites: Record<string, number> }).salesOrderWrites[`bc-${stack.storeHash}-${id}`] ?? 0;
-const webhookFaults = (body: unknown) => fetch(`${stack.sandboxes.bcUrl}/__sandbox/webhook-faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  ((await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/summary`)).json()) as { salesOrderWrites: Record<string, number> }).salesOrderWrites[`bc-${stack.storeHash}-${id}`] ??
+  0;
+const webhookFaults = (body: unknown) =>
+  fetch(`${stack.sandboxes.bcUrl}/__sandbox/webhook-faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function reconcileNow(sinceS: number): Promise<void> {
   const handle = stack.client.workflow.getHandle(reconcileWorkflowId(stack.storeHash));
-  const before = await handle.query(reconcileStateQuery).then((s) => s.runs).catch(() => 0);
+  const before = await handle
+    .query(reconcileStateQuery)
+    .then((s) => s.runs)
+    .catch(() => 0);
   await requestReconcile(stack.client, stack.config, stack.storeHash, { sinceS, reason: 'test' });
   await eventually(async () => ((await handle.query(reconcileStateQuery)).runs > before ? true : undefined), 'the reconciliation run');
 }
@@ -46,7 +55,11 @@ describe('reconciliation hands over only what a workflow may have missed', () =>
     const workflowId = `order:${stack.storeHash}:${id}`;
     // Shipped in BigCommerce (terminal): the run ends after its quiet period.
     await eventually(async () => ((await stack.client.workflow.getHandle(workflowId).query(orderStateQuery)).status === 'Synced' ? true : undefined), 'synced');
-    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/${id}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status_id: 10 }) });
+    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/${id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status_id: 10 }),
+    });
     await eventually(async () => ((await stack.client.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 'the run to complete', 30_000);
     expect(await erpWrites(id)).toBe(1);
 
@@ -57,7 +70,11 @@ describe('reconciliation hands over only what a workflow may have missed', () =>
     // A change whose webhook is lost, after the run ended: reconciliation must start a new run.
     await new Promise((r) => setTimeout(r, 1_100));
     await webhookFaults({ dropRate: 1 });
-    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/${id}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status_id: 5 }) });
+    await fetch(`${stack.sandboxes.bcUrl}/__sandbox/orders/${id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status_id: 5 }),
+    });
     await webhookFaults({ dropRate: 0 });
     await reconcileNow(sinceS);
     await eventually(async () => ((await runs(id)) === 2 ? true : undefined), 'a new run for the missed change');

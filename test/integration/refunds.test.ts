@@ -32,7 +32,12 @@ async function refund(orderId: number, items: Array<{ item_type: string; item_id
   // One refund at a time per order: BigCommerce refuses a second while the first is processing.
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await bc('POST', `/v3/orders/${orderId}/payment_actions/refunds`, { items, payments: [{ provider_id: method.provider_id, amount: method.amount, offline: method.offline }] })).data;
+      return (
+        await bc('POST', `/v3/orders/${orderId}/payment_actions/refunds`, {
+          items,
+          payments: [{ provider_id: method.provider_id, amount: method.amount, offline: method.offline }],
+        })
+      ).data;
     } catch (err) {
       if (attempt > 20 || !/processing|in progress|409|422/.test(String(err))) throw err;
       await new Promise((r) => setTimeout(r, 200));
@@ -41,7 +46,7 @@ async function refund(orderId: number, items: Array<{ item_type: string; item_id
 }
 
 describe('refunds made in BigCommerce are booked in the ERP exactly once', () => {
-  it('a partial then a full refund, every webhook three times and shuffled with the order\'s own, gives one credit memo each', async () => {
+  it("a partial then a full refund, every webhook three times and shuffled with the order's own, gives one credit memo each", async () => {
     await control(stack.sandboxes.bcUrl, 'PUT', '/webhook-faults', { copies: 3, delayMs: [0, 800] });
     try {
       const order = await stack.createOrder(demoOrderBody(0)); // 1 x product 111, 3 x product 112, shipping
@@ -65,7 +70,12 @@ describe('refunds made in BigCommerce are booked in the ERP exactly once', () =>
       const partialMemo = creditMemo(partial.id)!;
       expect(partialMemo.lines.filter((l) => l.custcol_bcsync_line_id === String(second.id)).map((l) => [l.item.externalId, l.quantity])).toEqual([[second.sku, 1]]);
       const restMemo = creditMemo(rest.id)!;
-      expect(restMemo.lines.filter((l) => /^\d+$/.test(l.custcol_bcsync_line_id ?? '')).map((l) => [l.item.externalId, l.quantity]).sort()).toEqual(
+      expect(
+        restMemo.lines
+          .filter((l) => /^\d+$/.test(l.custcol_bcsync_line_id ?? ''))
+          .map((l) => [l.item.externalId, l.quantity])
+          .sort(),
+      ).toEqual(
         [
           [first.sku, 1],
           [second.sku, 2],
@@ -109,7 +119,7 @@ describe('refunds made in BigCommerce are booked in the ERP exactly once', () =>
   it('a refund whose webhook never came is found by reconciliation and booked', async () => {
     const order = await stack.createOrder(demoOrderBody(0));
     await eventually(() => Object.values(erpData().salesOrders).find((o) => o.externalId === `bc-${stack.storeHash}-${order.id}`), 'the order in the ERP');
-    const hooks: Json[] = (await (await fetch(`${stack.sandboxes.bcUrl}/__sandbox/summary`)).json() as Json).hooks;
+    const hooks: Json[] = ((await (await fetch(`${stack.sandboxes.bcUrl}/__sandbox/summary`)).json()) as Json).hooks;
     const refundHook = hooks.find((h) => h.scope === 'store/order/refund/created');
     await bc('DELETE', `/v3/hooks/${refundHook.id}`);
     try {
@@ -124,7 +134,9 @@ describe('refunds made in BigCommerce are booked in the ERP exactly once', () =>
       expect(started.refundsStarted).toEqual([r.id]);
       await recordHistory(stack.client.workflow.getHandle(`order:${stack.storeHash}:${order.id}`), 'order-sync-v2-discovers-missed-refund');
     } finally {
-      await registerHooks(stack.config.stores[0]!, stack.config.health.destination!, TEST_SECRET, stack.config.health.exceptionDestination, { inventory: stack.config.inventory.enabled });
+      await registerHooks(stack.config.stores[0]!, stack.config.health.destination!, TEST_SECRET, stack.config.health.exceptionDestination, {
+        inventory: stack.config.inventory.enabled,
+      });
     }
   });
 

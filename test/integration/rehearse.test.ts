@@ -35,7 +35,10 @@ describe('bcsync rehearse', () => {
       ].join('\n'),
     );
     const out = path.join(dir, 'report');
-    const child = spawn(process.execPath, [CLI, 'rehearse', '--scenario', scenarioFile, '--out', out], { env: { ...process.env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'rehearse', '--scenario', scenarioFile, '--out', out], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

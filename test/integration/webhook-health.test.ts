@@ -35,7 +35,14 @@ describe('schedules', () => {
     const first = await ensureSchedules(stack.client, stack.config, logger);
     expect(first.map((r) => r.outcome)).toEqual(first.map(() => 'created'));
     expect(first.map((r) => r.id).sort()).toEqual(
-      [`bcsync-reconcile-${stack.storeHash}`, 'bcsync-alert-monitor', `bcsync-webhook-health-${stack.storeHash}`, `bcsync-catalog-${stack.storeHash}`, `bcsync-erp-refund-sweep-${stack.storeHash}`, `bcsync-inventory-sweep-${stack.storeHash}`].sort(),
+      [
+        `bcsync-reconcile-${stack.storeHash}`,
+        'bcsync-alert-monitor',
+        `bcsync-webhook-health-${stack.storeHash}`,
+        `bcsync-catalog-${stack.storeHash}`,
+        `bcsync-erp-refund-sweep-${stack.storeHash}`,
+        `bcsync-inventory-sweep-${stack.storeHash}`,
+      ].sort(),
     );
     // A restart (or a second worker) with the same configuration changes nothing.
     const again = await ensureSchedules(stack.client, stack.config, logger);
@@ -56,7 +63,8 @@ describe('schedules', () => {
 describe('reconciliation', () => {
   it('finds orders whose webhooks never came, and keeps its watermark between runs', async () => {
     // BigCommerce never tells us about these: their hooks are gone.
-    for (const h of await hooks()) await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/hooks/${h.id}`, { method: 'DELETE', headers: { 'x-auth-token': 'test-token' } });
+    for (const h of await hooks())
+      await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/hooks/${h.id}`, { method: 'DELETE', headers: { 'x-auth-token': 'test-token' } });
     const missed = [await stack.createOrder(demoOrderBody(0)), await stack.createOrder(demoOrderBody(1))];
     await new Promise((r) => setTimeout(r, 1_000));
     expect(missed.every((o) => !erpHas(`bc-${stack.storeHash}-${o.id}`))).toBe(true);
@@ -68,7 +76,11 @@ describe('reconciliation', () => {
     expect(first.lastRun!.listed).toBeGreaterThanOrEqual(2);
     expect(first.lastRun!.pages).toBe(1);
     // Our own write-back (the ERP id metafield) changes the orders once more; let it land.
-    for (const o of missed) await eventually(async () => ((await stack.client.workflow.getHandle(orderWorkflowId(stack.storeHash, o.id)).query(orderStateQuery)).erpIdWrittenBack ? true : undefined), `order ${o.id} written back`);
+    for (const o of missed)
+      await eventually(
+        async () => ((await stack.client.workflow.getHandle(orderWorkflowId(stack.storeHash, o.id)).query(orderStateQuery)).erpIdWrittenBack ? true : undefined),
+        `order ${o.id} written back`,
+      );
     // Wait past the 5 s overlap, so the run after next no longer reaches back to these changes.
     await new Promise((r) => setTimeout(r, 7_000));
 
@@ -105,7 +117,11 @@ const REQUIRED_HOOKS = ORDER_SCOPES.length + INVENTORY_SCOPES.length + 1;
 describe('webhook health and alerts', () => {
   it('repairs a deactivated and a missing hook, reconciles, and alerts once however often it runs', async () => {
     // The previous test deleted every hook: put them back, then break two.
-    await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, { workflowId: `health-setup-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test setup' }] });
+    await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, {
+      workflowId: `health-setup-${Date.now()}`,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [{ storeHash: stack.storeHash, reason: 'test setup' }],
+    });
     const before = await hooks();
     expect(before.filter((h) => h.isActive)).toHaveLength(REQUIRED_HOOKS);
     // That repair alerts too (asynchronously): let it arrive before starting afresh.
@@ -117,7 +133,11 @@ describe('webhook health and alerts', () => {
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/hooks/${updatedHook.id}/deactivate`, { method: 'POST' });
     await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/hooks/${createdHook.id}`, { method: 'DELETE', headers: { 'x-auth-token': 'test-token' } });
 
-    const result = await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, { workflowId: `health-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test' }] });
+    const result = await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, {
+      workflowId: `health-${Date.now()}`,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [{ storeHash: stack.storeHash, reason: 'test' }],
+    });
     expect(result.repaired.map((c) => [c.scope, c.was]).sort()).toEqual([
       ['store/order/created', 'missing'],
       ['store/order/updated', 'inactive'],
@@ -130,7 +150,11 @@ describe('webhook health and alerts', () => {
     await eventually(() => (alerts.received.length === 1 ? true : undefined), 'one alert');
     expect(alerts.received[0]!.body.text).toMatch(/Repaired 2 webhook/);
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/hooks/${updatedHook.id}/deactivate`, { method: 'POST' });
-    await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, { workflowId: `health-again-${Date.now()}`, taskQueue: stack.config.temporal.workflowTaskQueue, args: [{ storeHash: stack.storeHash, reason: 'test' }] });
+    await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, {
+      workflowId: `health-again-${Date.now()}`,
+      taskQueue: stack.config.temporal.workflowTaskQueue,
+      args: [{ storeHash: stack.storeHash, reason: 'test' }],
+    });
     const state = await eventually(async () => {
       const s = await stack.client.workflow.getHandle(ALERT_DISPATCHER_ID).query(alertStateQuery);
       return s.suppressed >= 1 ? s : undefined;
@@ -149,11 +173,22 @@ describe('webhook health and alerts', () => {
     const res = await fetch(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
-      body: JSON.stringify({ scope: 'store/hook/deliveryException', store_id: '1', producer: `stores/${stack.storeHash}`, hash: 'x'.repeat(40), created_at: Math.floor(Date.now() / 1000), data: { type: 'webhook', id: target.id, error_code: 90002, message: 'All attempts failed' } }),
+      body: JSON.stringify({
+        scope: 'store/hook/deliveryException',
+        store_id: '1',
+        producer: `stores/${stack.storeHash}`,
+        hash: 'x'.repeat(40),
+        created_at: Math.floor(Date.now() / 1000),
+        data: { type: 'webhook', id: target.id, error_code: 90002, message: 'All attempts failed' },
+      }),
     });
     expect(res.status).toBe(200);
     await eventually(async () => ((await hooks()).find((h) => h.id === target.id)?.isActive ? true : undefined), 'the hook reactivated by the exception-triggered run');
-    const bad = await fetch(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, { method: 'POST', headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET }, body: '{"scope":"store/order/created"}' });
+    const bad = await fetch(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
+      body: '{"scope":"store/order/created"}',
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -22,7 +22,10 @@ export interface InventoryStore {
 
 export interface InventoryHarness {
   client: Client;
-  startStore(overrides?: Partial<InventorySyncInput>, opts?: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean }): Promise<InventoryStore>;
+  startStore(
+    overrides?: Partial<InventorySyncInput>,
+    opts?: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean },
+  ): Promise<InventoryStore>;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,10 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
   const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
 
   /** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue (unless left out). */
-  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {}): Promise<InventoryStore> {
+  async function startStore(
+    overrides: Partial<InventorySyncInput> = {},
+    opts: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {},
+  ): Promise<InventoryStore> {
     const storeHash = `inv${randomBytes(3).toString('hex')}`;
     const taskQueue = `bcsync.workflows.${storeHash}`;
     const writes: InventoryStore['writes'] = [];
@@ -96,4 +102,10 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
 }
 
 /** An ERP level at location 1. */
-export const level = (sku: string, available: number, onHand: number, changedAtMs: number) => ({ sku, location: '1', quantityAvailable: available, quantityOnHand: onHand, changedAtMs });
+export const level = (sku: string, available: number, onHand: number, changedAtMs: number) => ({
+  sku,
+  location: '1',
+  quantityAvailable: available,
+  quantityOnHand: onHand,
+  changedAtMs,
+});

@@ -46,7 +46,12 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     }),
   );
   const stores = extra.length
-    ? { BC_STORES: JSON.stringify([{ storeHash, accessToken: 'test-token', apiUrl: sandboxes.bcUrl }, ...extra.map((e) => ({ storeHash: e.hash, accessToken: 'test-token', apiUrl: e.sandboxes.bcUrl, plan: 'pro' }))]) }
+    ? {
+        BC_STORES: JSON.stringify([
+          { storeHash, accessToken: 'test-token', apiUrl: sandboxes.bcUrl },
+          ...extra.map((e) => ({ storeHash: e.hash, accessToken: 'test-token', apiUrl: e.sandboxes.bcUrl, plan: 'pro' })),
+        ]),
+      }
     : { BC_STORE_HASH: storeHash, BC_ACCESS_TOKEN: 'test-token' };
   // The API's port is chosen first: the webhook-health check needs our destination in the config.
   const apiPort = await freePort();
@@ -81,7 +86,8 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: apiPort });
-  for (const store of config.stores) await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination, { inventory: config.inventory.enabled });
+  for (const store of config.stores)
+    await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination, { inventory: config.inventory.enabled });
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
   // The ERP pushes its change events to us, as a SuiteScript or event bus would in production.
   Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });

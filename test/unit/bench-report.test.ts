@@ -31,7 +31,10 @@ describe('bench report', () => {
   });
 
   it('renders a summary row per bench, a figure table with goal, met and witness, and the line, baseline and details in a fence', () => {
-    const block = renderResults([result(), result({ name: 'beta', line: 'beta: rps=9000', baseline: undefined, details: undefined, figures: { rps: { value: 9000, witness: 'autocannon' } } })], ['gamma', 'beta']);
+    const block = renderResults(
+      [result(), result({ name: 'beta', line: 'beta: rps=9000', baseline: undefined, details: undefined, figures: { rps: { value: 9000, witness: 'autocannon' } } })],
+      ['gamma', 'beta'],
+    );
     const lines = block.split('\n');
     expect(lines[0]).toBe(BEGIN);
     expect(lines.at(-1)).toBe(END);

@@ -63,7 +63,10 @@ describe('BigCommerce client against the sandbox', () => {
     const counting = new BigCommerceClient({ apiUrl: sandboxes.bcUrl, storeHash: 'sandbox', accessToken: 'sandbox-token', onRateLimit: () => seen++ });
     let err: unknown;
     for (let i = 0; i < 60 && !err; i++) {
-      err = await counting.request({ method: 'GET', path: '/v2/order_statuses' }, z.array(z.unknown())).then(() => undefined, (e: unknown) => e);
+      err = await counting.request({ method: 'GET', path: '/v2/order_statuses' }, z.array(z.unknown())).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     }
     expect(err).toMatchObject({ kind: 'rate_limited', details: { status: 429 } });
     const retryAfter = (err as BigCommerceError).details.retryAfterMs!;
@@ -75,7 +78,12 @@ describe('BigCommerce client against the sandbox', () => {
 
 describe('pure parsing', () => {
   it('reads rate headers case-insensitively', () => {
-    const h = new Headers({ 'x-rate-limit-requests-left': '35', 'X-Rate-Limit-Time-Reset-Ms': '15000', 'x-rate-limit-requests-quota': '150', 'x-rate-limit-time-window-ms': '30000' });
+    const h = new Headers({
+      'x-rate-limit-requests-left': '35',
+      'X-Rate-Limit-Time-Reset-Ms': '15000',
+      'x-rate-limit-requests-quota': '150',
+      'x-rate-limit-time-window-ms': '30000',
+    });
     expect(readRateLimitHeaders(h)).toEqual({ left: 35, resetMs: 15_000, quota: 150, windowMs: 30_000 });
     expect(readRateLimitHeaders(new Headers())).toBeUndefined();
   });

@@ -11,7 +11,11 @@ let client: BigCommerceClient;
 
 beforeAll(async () => {
   sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { rateLimit: false } });
-  const res = await fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 7, seed: 3 }) });
+  const res = await fetch(`${sandboxes.bcUrl}/__sandbox/orders/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 7, seed: 3 }),
+  });
   expect(res.status).toBe(201);
   calls = [];
   client = new BigCommerceClient({ apiUrl: sandboxes.bcUrl, storeHash: 'sandbox', accessToken: 'sandbox-token', onCall: (c) => calls.push(`${c.status}`) });

@@ -53,7 +53,9 @@ describe('catalog diff', () => {
 
   it('creates a missing matrix product with its variants inline and defers their prices until the ids are known', () => {
     const parent = item('P1', { matrix: 'parent', levelPrices: {} });
-    const kids = ['S', 'M'].map((size, i) => item(`P1-${size}`, { erpId: String(10 + i), matrix: 'child', parentSku: 'P1', options: [{ name: 'Size', value: size }], price: 11, levelPrices: { Wholesale: 9 } }));
+    const kids = ['S', 'M'].map((size, i) =>
+      item(`P1-${size}`, { erpId: String(10 + i), matrix: 'child', parentSku: 'P1', options: [{ name: 'Size', value: size }], price: 11, levelPrices: { Wholesale: 9 } }),
+    );
     expect(productSkusOf([parent, ...kids])).toEqual(['P1']);
     const plan = planCatalogChanges([parent, ...kids], [], {}, { Wholesale: 3 });
     expect(plan.productCreates).toHaveLength(1);
@@ -73,7 +75,10 @@ describe('catalog diff', () => {
   it('adds a new child to an existing product as a variant create and updates a changed variant price', () => {
     const existing = product(5, 'P5', { baseVariantId: null, variants: [{ id: 51, sku: 'P5-S', price: null, options: [{ name: 'Size', value: 'S' }] }] });
     const plan = planCatalogChanges(
-      [item('P5-S', { matrix: 'child', parentSku: 'P5', options: [{ name: 'Size', value: 'S' }], price: 12 }), item('P5-L', { matrix: 'child', parentSku: 'P5', options: [{ name: 'Size', value: 'L' }], price: 10 })],
+      [
+        item('P5-S', { matrix: 'child', parentSku: 'P5', options: [{ name: 'Size', value: 'S' }], price: 12 }),
+        item('P5-L', { matrix: 'child', parentSku: 'P5', options: [{ name: 'Size', value: 'L' }], price: 10 }),
+      ],
       [existing],
       {},
       {},
@@ -94,7 +99,12 @@ describe('catalog diff', () => {
   });
 
   it('writes only the price records that differ, per price list', () => {
-    const plan = planCatalogChanges([item('A1', { levelPrices: { Wholesale: 8, VIP: 7 } })], [product(1, 'A1')], { '7': { '10': 8 }, '9': { '10': 6.5 } }, { Wholesale: 7, VIP: 9 });
+    const plan = planCatalogChanges(
+      [item('A1', { levelPrices: { Wholesale: 8, VIP: 7 } })],
+      [product(1, 'A1')],
+      { '7': { '10': 8 }, '9': { '10': 6.5 } },
+      { Wholesale: 7, VIP: 9 },
+    );
     expect(plan.priceRecords).toEqual([{ sku: 'A1', priceListId: 9, variantId: 10, price: 7 }]);
   });
 
@@ -137,6 +147,8 @@ describe('catalog batches', () => {
 
   it('counts the fewest calls a change set needs', () => {
     // 2,001 SKUs read (9 calls), 1,000 records read on one list (4), 1,500 product updates (150), 1 create, 120 variants (3), 1,001 records (2).
-    expect(minCalls({ productSkus: 2001, recordReadsPerList: [1000], productUpdates: 1500, productCreates: 1, variantWrites: 120, priceRecordsPerList: [1001] })).toBe(9 + 4 + 150 + 1 + 3 + 2);
+    expect(minCalls({ productSkus: 2001, recordReadsPerList: [1000], productUpdates: 1500, productCreates: 1, variantWrites: 120, priceRecordsPerList: [1001] })).toBe(
+      9 + 4 + 150 + 1 + 3 + 2,
+    );
   });
 });

@@ -45,7 +45,14 @@ describe('configuration', () => {
 });
 
 describe('webhook payload', () => {
-  const valid = { scope: 'store/order/created', store_id: '1025646', data: { type: 'order', id: 250 }, hash: 'dd70c0976e06b67aaf671e73f49dcb79230ebf9d', created_at: 1561479335, producer: 'stores/abc123' };
+  const valid = {
+    scope: 'store/order/created',
+    store_id: '1025646',
+    data: { type: 'order', id: 250 },
+    hash: 'dd70c0976e06b67aaf671e73f49dcb79230ebf9d',
+    created_at: 1561479335,
+    producer: 'stores/abc123',
+  };
 
   it('accepts the documented callback', () => {
     expect(webhookPayloadSchema.parse(valid)).toEqual(valid);
@@ -86,7 +93,15 @@ describe('several stores', () => {
   it('reads BC_STORES_FILE, and refuses duplicates, an enterprise store without quota, and bad JSON without echoing tokens', () => {
     const files: Record<string, string> = { '/secrets/stores.json': JSON.stringify([{ storeHash: 'abc123', accessToken: 'secret-token' }]) };
     expect(loadConfig({ ...base, BC_STORES_FILE: '/secrets/stores.json' }, (p) => files[p]!).stores[0]!.storeHash).toBe('abc123');
-    expect(() => loadConfig({ ...base, BC_STORES: JSON.stringify([{ storeHash: 'a', accessToken: 'x' }, { storeHash: 'a', accessToken: 'y' }]) })).toThrow(/listed twice/);
+    expect(() =>
+      loadConfig({
+        ...base,
+        BC_STORES: JSON.stringify([
+          { storeHash: 'a', accessToken: 'x' },
+          { storeHash: 'a', accessToken: 'y' },
+        ]),
+      }),
+    ).toThrow(/listed twice/);
     expect(() => loadConfig({ ...base, BC_STORES: JSON.stringify([{ storeHash: 'a', accessToken: 'x', plan: 'enterprise' }]) })).toThrow(/needs a quota/);
     expect(() => loadConfig({ ...base, BC_STORES: '[{' })).toThrow(/not valid JSON/);
     const err = (() => {

@@ -15,7 +15,9 @@ describe('settings', () => {
 
   it('give no secret a value outside the sandbox profile', () => {
     const secrets = allSettings.filter((s) => s.secret);
-    expect(secrets.map((s) => s.env)).toEqual(expect.arrayContaining(['BC_ACCESS_TOKEN', 'ERP_ACCESS_TOKEN', 'OMS_API_KEY', 'OMS_API_SECRET', 'OMS_WEBHOOK_TOKEN', 'WEBHOOK_SECRET']));
+    expect(secrets.map((s) => s.env)).toEqual(
+      expect.arrayContaining(['BC_ACCESS_TOKEN', 'ERP_ACCESS_TOKEN', 'OMS_API_KEY', 'OMS_API_SECRET', 'OMS_WEBHOOK_TOKEN', 'WEBHOOK_SECRET']),
+    );
     for (const s of secrets) {
       expect(s.default, s.env).toBeUndefined();
       // Unset, a secret is missing or an error, never a value from anywhere else.

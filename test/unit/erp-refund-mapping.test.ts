@@ -81,7 +81,15 @@ describe('ERP refund -> BigCommerce refund items', () => {
 
   it('lines that are not goods become one ORDER amount; a return says so in the reason', () => {
     const items = mapErpRefundToBcItems(
-      erpRefund({ recordType: 'returnAuthorization', recordId: '77', tranId: 'RMA77', lines: [{ lineId: null, sku: 'goodwill', description: 'Sorry', quantity: 1, amount: '5.0000' }, { lineId: null, sku: 'goodwill', description: 'More', quantity: 1, amount: '2.5000' }] }),
+      erpRefund({
+        recordType: 'returnAuthorization',
+        recordId: '77',
+        tranId: 'RMA77',
+        lines: [
+          { lineId: null, sku: 'goodwill', description: 'Sorry', quantity: 1, amount: '5.0000' },
+          { lineId: null, sku: 'goodwill', description: 'More', quantity: 1, amount: '2.5000' },
+        ],
+      }),
       order,
     );
     expect(items).toEqual([{ itemType: 'ORDER', itemId: 218, amount: '7.5000', reason: 'Return RMA77 from the ERP [bcsync returnAuthorization 77]' }]);
@@ -114,7 +122,7 @@ describe('finding the BigCommerce refund we already made', () => {
     expect(erpRefundMarker('cashRefund', '1005')).toBe('[bcsync cashRefund 1005]');
   });
 
-  it('knows our sales orders by external id, and only this store\'s', () => {
+  it("knows our sales orders by external id, and only this store's", () => {
     expect(orderIdOfSalesOrder('abc', 'bc-abc-218')).toBe(218);
     expect(orderIdOfSalesOrder('abc', 'bc-abcd-218')).toBeNull();
     expect(orderIdOfSalesOrder('abc', 'bc-abc-refund-7')).toBeNull();

@@ -8,10 +8,19 @@ const req = (q: string, query: Record<string, string> = {}) => ({ body: { q }, q
 
 describe('ERP sandbox SuiteQL registry', () => {
   const registry = new SuiteQlRegistry();
-  registry.register({ name: 'numbers', pattern: /^SELECT n FROM numbers WHERE n >= (\d+)/i, rows: (m) => Array.from({ length: 2500 }, (_, i) => ({ n: i })).filter((r) => r.n >= Number(m[1])) });
+  registry.register({
+    name: 'numbers',
+    pattern: /^SELECT n FROM numbers WHERE n >= (\d+)/i,
+    rows: (m) => Array.from({ length: 2500 }, (_, i) => ({ n: i })).filter((r) => r.n >= Number(m[1])),
+  });
 
   it('pages by limit and offset with hasMore, totalResults and a next link', () => {
-    const first = registry.answer(req('SELECT n FROM numbers WHERE n >= 0', { limit: '1000', offset: '0' }), 'http://erp/q') as { items: Array<{ n: number }>; hasMore: boolean; totalResults: number; links: Array<{ rel: string }> };
+    const first = registry.answer(req('SELECT n FROM numbers WHERE n >= 0', { limit: '1000', offset: '0' }), 'http://erp/q') as {
+      items: Array<{ n: number }>;
+      hasMore: boolean;
+      totalResults: number;
+      links: Array<{ rel: string }>;
+    };
     expect(first.items).toHaveLength(1000);
     expect(first.hasMore).toBe(true);
     expect(first.totalResults).toBe(2500);

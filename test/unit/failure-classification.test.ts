@@ -28,7 +28,9 @@ describe('BigCommerce error classification', () => {
   });
 
   it('backs off exponentially on platform load when the pacer gave no delay', () => {
-    const delays = [1, 2, 3, 4, 8].map((attempt) => Number(asFailure(bigCommerceFailure(new BigCommerceError('platform_load', '429'), { idempotent: true, attempt })).nextRetryDelay));
+    const delays = [1, 2, 3, 4, 8].map((attempt) =>
+      Number(asFailure(bigCommerceFailure(new BigCommerceError('platform_load', '429'), { idempotent: true, attempt })).nextRetryDelay),
+    );
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 60_000]);
     const fromPacer = asFailure(bigCommerceFailure(new BigCommerceError('platform_load', '429', { retryAfterMs: 3_210 }), { idempotent: true, attempt: 1 }));
     expect(Number(fromPacer.nextRetryDelay)).toBe(3_210);
@@ -55,11 +57,19 @@ describe('BigCommerce error classification', () => {
 
 describe('NetSuite error classification', () => {
   it('reads NetSuite error bodies and treats CONCURRENCY_LIMIT_EXCEEDED as retryable', () => {
-    const body = { type: 't', title: 'Bad Request', status: 429, 'o:errorDetails': [{ detail: 'Concurrent request limit exceeded. Request blocked.', 'o:errorCode': 'CONCURRENCY_LIMIT_EXCEEDED' }] };
+    const body = {
+      type: 't',
+      title: 'Bad Request',
+      status: 429,
+      'o:errorDetails': [{ detail: 'Concurrent request limit exceeded. Request blocked.', 'o:errorCode': 'CONCURRENCY_LIMIT_EXCEEDED' }],
+    };
     const err = parseNetSuiteError(429, body);
     expect(err.kind).toBe('concurrency_limit');
     expect(asFailure(erpFailure(err, { idempotent: true, attempt: 1 })).nonRetryable).toBe(false);
-    const invalid = parseNetSuiteError(400, { title: 'Bad Request', 'o:errorDetails': [{ detail: 'Invalid Field Value X for the following field: item', 'o:errorCode': 'USER_ERROR' }] });
+    const invalid = parseNetSuiteError(400, {
+      title: 'Bad Request',
+      'o:errorDetails': [{ detail: 'Invalid Field Value X for the following field: item', 'o:errorCode': 'USER_ERROR' }],
+    });
     expect(invalid.kind).toBe('validation');
     expect(invalid.message).toContain('USER_ERROR');
     expect(asFailure(erpFailure(invalid, { idempotent: true, attempt: 1 })).nonRetryable).toBe(true);

@@ -1,8 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { batchesByLocation, lagPercentile, minAdjustmentCalls, newLagHistogram, parseLocationMap, recordLag, type AbsoluteItem } from '../../domain/inventory/batches';
-import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, openSales, orderLines, orderUnits, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, unbookedBefore, type ErpLevel, type PendingSale, type ProvisionalSale } from '../../domain/inventory/levels';
+import {
+  coalesce,
+  isEcho,
+  levelKey,
+  matchProvisional,
+  matchReportedLine,
+  openSales,
+  orderLines,
+  orderUnits,
+  pendingUnits,
+  rememberWritten,
+  saleAfterWrite,
+  sellableLevel,
+  unbookedBefore,
+  type ErpLevel,
+  type PendingSale,
+  type ProvisionalSale,
+} from '../../domain/inventory/levels';
 
-const level = (sku: string, location: string, available: number, changedAtMs: number): ErpLevel => ({ sku, location, quantityAvailable: available, quantityOnHand: available, changedAtMs });
+const level = (sku: string, location: string, available: number, changedAtMs: number): ErpLevel => ({
+  sku,
+  location,
+  quantityAvailable: available,
+  quantityOnHand: available,
+  changedAtMs,
+});
 
 describe('coalescing by the ERP change time', () => {
   it('keeps the latest level per (SKU, location), whatever the arrival order', () => {
@@ -54,7 +77,13 @@ describe('oversell protection', () => {
   });
 
   it('takes the units of catalog lines only', () => {
-    expect(orderUnits([{ productId: 1, sku: 'A', quantity: 2 }, { productId: 2, sku: 'A', quantity: 1 }, { productId: 0, sku: 'CUSTOM', quantity: 5 }])).toEqual({ A: 3 });
+    expect(
+      orderUnits([
+        { productId: 1, sku: 'A', quantity: 2 },
+        { productId: 2, sku: 'A', quantity: 1 },
+        { productId: 0, sku: 'CUSTOM', quantity: 5 },
+      ]),
+    ).toEqual({ A: 3 });
   });
 });
 
@@ -88,7 +117,13 @@ describe('sales announced by BigCommerce webhooks and reported by orders', () =>
   });
 
   it('lines of an order by SKU, with the ids the webhooks name', () => {
-    expect(orderLines([{ productId: 113, variantId: 201, sku: 'JKT-S', quantity: 1 }, { productId: 113, variantId: 201, sku: 'JKT-S', quantity: 1 }, { productId: 0, variantId: null, sku: 'X', quantity: 1 }])).toEqual([line]);
+    expect(
+      orderLines([
+        { productId: 113, variantId: 201, sku: 'JKT-S', quantity: 1 },
+        { productId: 113, variantId: 201, sku: 'JKT-S', quantity: 1 },
+        { productId: 0, variantId: null, sku: 'X', quantity: 1 },
+      ]),
+    ).toEqual([line]);
   });
 });
 

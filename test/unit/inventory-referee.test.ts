@@ -32,7 +32,7 @@ describe('inventory bench referee', () => {
     expect(judgeLevel(start, [erp(500, 4)], [sale(900, 3), write(1_000, 2, 2)], 2).echoAfterSale).toBe(1);
   });
 
-  it("a store sale moves the truth with it: no lag, no write needed", () => {
+  it('a store sale moves the truth with it: no lag, no write needed', () => {
     const v = judgeLevel(start, [], [sale(1_000, 3)], 2);
     expect(v.finalShown).toBe(2);
     expect(v.finalTruth).toBe(2);

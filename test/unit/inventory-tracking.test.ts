@@ -38,7 +38,13 @@ beforeAll(async () => {
     product.base_variant_id = null;
     for (let k = 0; k < 4; k++) {
       const vid = variantId++;
-      data.variants[String(vid)] = variantDefaults({ id: vid, product_id: id, sku: `${sku}-${k}`, price: null, option_values: [{ id: 900_000 + vid, label: `Size ${k}`, option_id: 90_000 + id, option_display_name: 'Size' }] });
+      data.variants[String(vid)] = variantDefaults({
+        id: vid,
+        product_id: id,
+        sku: `${sku}-${k}`,
+        price: null,
+        option_values: [{ id: 900_000 + vid, label: `Size ${k}`, option_id: 90_000 + id, option_display_name: 'Size' }],
+      });
       variantSkus.push(`${sku}-${k}`);
     }
   }
@@ -48,7 +54,13 @@ afterAll(async () => {
 });
 
 const client = (fetchImpl?: typeof fetch) =>
-  new BigCommerceClient({ apiUrl: sandboxes.bcUrl, storeHash: 'sandbox', accessToken: 'sandbox-token', onCall: (c) => calls.push({ route: c.route, status: c.status }), ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  new BigCommerceClient({
+    apiUrl: sandboxes.bcUrl,
+    storeHash: 'sandbox',
+    accessToken: 'sandbox-token',
+    onCall: (c) => calls.push({ route: c.route, status: c.status }),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
 const byRoute = () => {
   const out: Record<string, number> = {};
   for (const c of calls) out[`${c.route} ${c.status}`] = (out[`${c.route} ${c.status}`] ?? 0) + 1;
@@ -63,7 +75,11 @@ describe('packFilterValues', () => {
     expect(chunks.flat()).toEqual(skus);
     // Each SKU costs 7 + 3 (%2C): 100 + 10 x 90 = 1000 octets a request.
     expect(filterValueOctets('S-00001')).toBe(10);
-    expect(packFilterValues(skus, { maxValues: 1000, maxOctets: 1000, fixedOctets: 100 }).map((c) => c.length).slice(0, 2)).toEqual([90, 90]);
+    expect(
+      packFilterValues(skus, { maxValues: 1000, maxOctets: 1000, fixedOctets: 100 })
+        .map((c) => c.length)
+        .slice(0, 2),
+    ).toEqual([90, 90]);
   });
 
   it('splits long SKUs by length (255 characters, encoded), and a value too long for any company goes alone', () => {

@@ -71,13 +71,33 @@ describe('BigCommerce order -> OMS order', () => {
 
   it('carries money as exact strings: tax and shipping (with handling and wrapping) as totals', () => {
     const oms = mapOrderToOmsOrder('s', bcOrder());
-    expect(oms).toMatchObject({ amountPaid: '88.2400', taxAmount: '5.9700', shippingAmount: '12.5900', orderDate: '2019-03-05T21:40:11.000Z', paymentDate: '2019-03-05T21:40:11.000Z', status: 'awaiting_shipment' });
+    expect(oms).toMatchObject({
+      amountPaid: '88.2400',
+      taxAmount: '5.9700',
+      shippingAmount: '12.5900',
+      orderDate: '2019-03-05T21:40:11.000Z',
+      paymentDate: '2019-03-05T21:40:11.000Z',
+      status: 'awaiting_shipment',
+    });
   });
 
   it('maps every BigCommerce status id, and holds unknown ones', () => {
     const expected: Record<number, string> = {
-      0: 'awaiting_payment', 1: 'awaiting_payment', 2: 'awaiting_shipment', 3: 'awaiting_shipment', 4: 'cancelled', 5: 'cancelled', 6: 'cancelled', 7: 'awaiting_payment',
-      8: 'awaiting_shipment', 9: 'awaiting_shipment', 10: 'awaiting_shipment', 11: 'awaiting_shipment', 12: 'on_hold', 13: 'on_hold', 14: 'awaiting_shipment',
+      0: 'awaiting_payment',
+      1: 'awaiting_payment',
+      2: 'awaiting_shipment',
+      3: 'awaiting_shipment',
+      4: 'cancelled',
+      5: 'cancelled',
+      6: 'cancelled',
+      7: 'awaiting_payment',
+      8: 'awaiting_shipment',
+      9: 'awaiting_shipment',
+      10: 'awaiting_shipment',
+      11: 'awaiting_shipment',
+      12: 'on_hold',
+      13: 'on_hold',
+      14: 'awaiting_shipment',
     };
     for (const [id, status] of Object.entries(expected)) expect([id, omsStatusForBcStatus(Number(id))]).toEqual([id, status]);
     expect(omsStatusForBcStatus(99)).toBe('on_hold');
@@ -127,12 +147,32 @@ describe('OMS order -> ShipStation Order model', () => {
     const body = toShipStationOrder(mapOrderToOmsOrder('s', bcOrder({ dateCreated: '2024-07-01T15:30:00.000Z' })));
     expect(body.orderDate).toBe('2024-07-01T08:30:00.0000000');
     expect(body.paymentDate).toBe('2024-07-01T08:30:00.0000000');
-    expect(body.shipTo).toEqual({ name: 'Joe Doe', company: null, street1: '1 Ship Lane', street2: null, street3: null, city: 'Austin', state: 'TX', postalCode: '78108', country: 'US', phone: '5125550100' });
+    expect(body.shipTo).toEqual({
+      name: 'Joe Doe',
+      company: null,
+      street1: '1 Ship Lane',
+      street2: null,
+      street3: null,
+      city: 'Austin',
+      state: 'TX',
+      postalCode: '78108',
+      country: 'US',
+      phone: '5125550100',
+    });
     expect(body.items[1]).toEqual({ lineItemKey: '2', sku: 'JKT-RDG-M', name: 'Ridge Rain Jacket M', quantity: 1, unitPrice: 22.68, adjustment: false });
-    expect(body).toMatchObject({ orderStatus: 'awaiting_shipment', amountPaid: 88.24, taxAmount: 5.97, shippingAmount: 12.59, customerEmail: 'janedoe@example.com', requestedShippingService: 'UPS Ground' });
+    expect(body).toMatchObject({
+      orderStatus: 'awaiting_shipment',
+      amountPaid: 88.24,
+      taxAmount: 5.97,
+      shippingAmount: 12.59,
+      customerEmail: 'janedoe@example.com',
+      requestedShippingService: 'UPS Ground',
+    });
     const winter = toShipStationOrder(mapOrderToOmsOrder('s', bcOrder({ dateCreated: '2024-01-15T18:00:00.000Z' })));
     expect(winter.orderDate).toBe('2024-01-15T10:00:00.0000000');
-    const abroad = toShipStationOrder(mapOrderToOmsOrder('s', bcOrder({ shipping: [{ id: 7, address: address({ countryIso2: 'CA', state: 'Ontario' }), method: 'x', lineIds: [1] }] })));
+    const abroad = toShipStationOrder(
+      mapOrderToOmsOrder('s', bcOrder({ shipping: [{ id: 7, address: address({ countryIso2: 'CA', state: 'Ontario' }), method: 'x', lineIds: [1] }] })),
+    );
     expect(abroad.shipTo.state).toBe('Ontario');
   });
 });

@@ -87,7 +87,13 @@ describe('ShipStation client against the OMS sandbox', () => {
 
   it('classifies 5xx, outages and unexpected bodies', async () => {
     const { client, sandbox } = await omsSandbox();
-    sandbox.ctx.faults.add({ method: 'GET', path: '^/webhooks$', status: 500, body: { Message: 'An error has occurred.', ExceptionMessage: 'Object reference not set to an instance of an object.' }, times: 1 });
+    sandbox.ctx.faults.add({
+      method: 'GET',
+      path: '^/webhooks$',
+      status: 500,
+      body: { Message: 'An error has occurred.', ExceptionMessage: 'Object reference not set to an instance of an object.' },
+      times: 1,
+    });
     const server = (await list(client()).catch((e: unknown) => e)) as OmsError;
     expect(server).toMatchObject({ kind: 'server', details: { status: 500 } });
     expect(server.message).toMatch(/Object reference not set/);

@@ -48,7 +48,18 @@ beforeEach(() => {
 });
 
 const address = (overrides: Partial<Address> = {}): Address => ({
-  firstName: 'Jane', lastName: 'Doe', company: '', street1: '555 East Street', street2: '', city: 'Austin', state: 'Texas', zip: '78108', countryIso2: 'US', phone: '5125550100', email: 'jane@example.com', ...overrides,
+  firstName: 'Jane',
+  lastName: 'Doe',
+  company: '',
+  street1: '555 East Street',
+  street2: '',
+  city: 'Austin',
+  state: 'Texas',
+  zip: '78108',
+  countryIso2: 'US',
+  phone: '5125550100',
+  email: 'jane@example.com',
+  ...overrides,
 });
 
 function omsOrder(n: number, overrides: Partial<OmsOrder> = {}): OmsOrder {
@@ -150,11 +161,25 @@ describe('listShipments', () => {
 
     const shipments = await listShipments(client, { orderId });
     expect(shipments).toHaveLength(2);
-    expect(shipments[0]).toMatchObject({ orderId, orderKey: 'bc-sandbox-6', orderNumber: '6', carrierCode: 'ups', serviceCode: 'ups_ground', voided: true, items: [{ lineItemKey: '2', sku: 'SOCK-MER', quantity: 1 }] });
+    expect(shipments[0]).toMatchObject({
+      orderId,
+      orderKey: 'bc-sandbox-6',
+      orderNumber: '6',
+      carrierCode: 'ups',
+      serviceCode: 'ups_ground',
+      voided: true,
+      items: [{ lineItemKey: '2', sku: 'SOCK-MER', quantity: 1 }],
+    });
     expect(shipments[0]!.trackingNumber).toMatch(/^\d{22}$/);
     expect(shipments[0]!.shipDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Math.abs(Date.parse(shipments[0]!.createdAt) - Date.now())).toBeLessThan(60_000);
-    expect(shipments[1]).toMatchObject({ voided: false, items: [{ lineItemKey: '1', quantity: 1 }, { lineItemKey: '2', quantity: 2 }] });
+    expect(shipments[1]).toMatchObject({
+      voided: false,
+      items: [
+        { lineItemKey: '1', quantity: 1 },
+        { lineItemKey: '2', quantity: 2 },
+      ],
+    });
     expect((await listShipments(client, { orderNumber: '6' })).map((s) => s.orderNumber)).toEqual(['6', '6']);
     expect(await listShipments(client, { batchId: first.shipment.batchId })).toHaveLength(1);
   });
@@ -163,7 +188,11 @@ describe('listShipments', () => {
     await upsertOmsOrder(client, omsOrder(7, { items: [{ lineItemKey: '1', sku: 'SOCK-MER', name: 'Socks', quantity: 501, unitPrice: '1.0000' }] }));
     // 501 one-unit shipments are more than one page of 500.
     for (let i = 0; i < 501; i++) {
-      const res = await fetch(`${url}/__sandbox/orders/bc-sandbox-7/ship`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ lineItemKey: '1', quantity: 1 }] }) });
+      const res = await fetch(`${url}/__sandbox/orders/bc-sandbox-7/ship`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ lineItemKey: '1', quantity: 1 }] }),
+      });
       expect(res.status).toBe(201);
     }
     const shipments = await listShipments(client, { orderNumber: '7' });
@@ -185,7 +214,12 @@ describe('SHIP_NOTIFY end to end', () => {
     expect(notice.resource_url).not.toMatch(/includeShipmentItems/);
     const shipments = await shipmentsFromNotification(client, notice.resource_url);
     expect(shipments).toEqual([
-      expect.objectContaining({ shipmentId: shipped.shipment.shipmentId, orderKey: 'bc-sandbox-8', voided: false, items: [expect.objectContaining({ lineItemKey: '1', quantity: 1 }), expect.objectContaining({ lineItemKey: '2', quantity: 3 })] }),
+      expect.objectContaining({
+        shipmentId: shipped.shipment.shipmentId,
+        orderKey: 'bc-sandbox-8',
+        voided: false,
+        items: [expect.objectContaining({ lineItemKey: '1', quantity: 1 }), expect.objectContaining({ lineItemKey: '2', quantity: 3 })],
+      }),
     ]);
     expect(new URL(fetchedUrls.at(-1)!).searchParams.get('includeShipmentItems')).toBe('true');
     expect(() => parseShipStationWebhook({ resource_type: 'SHIP_NOTIFY' })).toThrow();

@@ -40,15 +40,40 @@ function v2Order(overrides: Record<string, unknown> = {}) {
     total_inc_tax: '74.0800',
     customer_message: '',
     staff_notes: '',
-    billing_address: { first_name: 'Jane', last_name: 'Doe', company: '', street_1: '555 East Street', street_2: '', city: 'Austin', state: 'Texas', zip: '78108', country: 'United States', country_iso2: 'US', phone: '1234567890', email: 'janedoe@example.com' },
+    billing_address: {
+      first_name: 'Jane',
+      last_name: 'Doe',
+      company: '',
+      street_1: '555 East Street',
+      street_2: '',
+      city: 'Austin',
+      state: 'Texas',
+      zip: '78108',
+      country: 'United States',
+      country_iso2: 'US',
+      phone: '1234567890',
+      email: 'janedoe@example.com',
+    },
     consignments: {
       pickups: [],
       shipping: [
         {
           id: 7,
-          first_name: 'Jane', last_name: 'Doe', company: null, street_1: '555 East Street', street_2: '', city: 'Austin', state: 'Texas', zip: '78108', country: 'United States', country_iso2: 'US', phone: '1234567890', email: 'janedoe@example.com',
+          first_name: 'Jane',
+          last_name: 'Doe',
+          company: null,
+          street_1: '555 East Street',
+          street_2: '',
+          city: 'Austin',
+          state: 'Texas',
+          zip: '78108',
+          country: 'United States',
+          country_iso2: 'US',
+          phone: '1234567890',
+          email: 'janedoe@example.com',
           shipping_method: 'Flat Rate',
-          base_cost: 11.09, cost_ex_tax: 11.09,
+          base_cost: 11.09,
+          cost_ex_tax: 11.09,
           line_items: [line(1, 'SKU-A', 2, '20.0000', '1.6000'), line(2, 'SKU-B-RED', 1, '22.68', '1.8100')],
         },
       ],
@@ -126,7 +151,19 @@ describe('our order -> ERP sales order', () => {
 describe('every kind of line and charge reaches the ERP (totals that cannot drift)', () => {
   // A gift certificate ($25, email consignment), a fee with tax, gift wrapping, a coupon that
   // discount_amount leaves out, and part of the total paid with store credit.
-  const gcLine = { id: 3, order_id: 218, product_id: 0, variant_id: 0, name: '$25.00 Gift Certificate', sku: '', type: 'giftcertificate', quantity: 1, price_ex_tax: '25.0000', total_ex_tax: '25.0000', total_tax: '0.0000' };
+  const gcLine = {
+    id: 3,
+    order_id: 218,
+    product_id: 0,
+    variant_id: 0,
+    name: '$25.00 Gift Certificate',
+    sku: '',
+    type: 'giftcertificate',
+    quantity: 1,
+    price_ex_tax: '25.0000',
+    total_ex_tax: '25.0000',
+    total_tax: '0.0000',
+  };
   const raw = v2Order({
     subtotal_ex_tax: '87.6800',
     wrapping_cost_ex_tax: '3.0000',
@@ -138,7 +175,20 @@ describe('every kind of line and charge reaches the ERP (totals that cannot drif
     total_inc_tax: '95.0600',
     store_credit_amount: '20.0000',
     gift_certificate_amount: '0.0000',
-    fees: [{ id: 1, type: 'custom_fee', display_name_customer: 'Package Protection', display_name_merchant: 'Package Protection Fee', source: 'checkout', base_cost: '2.5000', cost_ex_tax: '2.5000', cost_inc_tax: '2.7000', cost_tax: '0.2000', tax_class_id: null }],
+    fees: [
+      {
+        id: 1,
+        type: 'custom_fee',
+        display_name_customer: 'Package Protection',
+        display_name_merchant: 'Package Protection Fee',
+        source: 'checkout',
+        base_cost: '2.5000',
+        cost_ex_tax: '2.5000',
+        cost_inc_tax: '2.7000',
+        cost_tax: '0.2000',
+        tax_class_id: null,
+      },
+    ],
   });
   raw.consignments.email = { gift_certificates: [{ recipient_email: 'sam@example.com', line_items: [gcLine] }] } as never;
   const order = toBcOrder(bcOrderV2Schema.parse(raw));

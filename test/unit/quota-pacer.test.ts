@@ -7,7 +7,16 @@ import { seededRandom } from '../../sandbox/random';
  * apps spending at a steady pace, our calls taking `latencyMs` each, and a Temporal-like dispatcher
  * offering us at most `dispatchPerSecond` calls. The pacer decides when each offered call starts.
  */
-function simulate(opts: { quota: number; windowMs: number; othersShare: number; dispatchPerSecond: number; latencyMs: number; durationMs: number; paced?: boolean; othersShareAt?: (now: number) => number }) {
+function simulate(opts: {
+  quota: number;
+  windowMs: number;
+  othersShare: number;
+  dispatchPerSecond: number;
+  latencyMs: number;
+  durationMs: number;
+  paced?: boolean;
+  othersShareAt?: (now: number) => number;
+}) {
   let now = 0;
   const pacer = new QuotaPacer({ now: () => now, random: seededRandom(1) });
   const paced = opts.paced ?? true;
@@ -251,7 +260,10 @@ function simulateProcesses(opts: { processes: number; reserveShare: number; stal
   const quota = 150;
   const windowMs = 6_000;
   let now = 0;
-  const pacers = Array.from({ length: opts.processes }, (_, i) => new QuotaPacer({ now: () => now, random: seededRandom(opts.seed * 10 + i), reserve: 1, reserveShare: opts.reserveShare }));
+  const pacers = Array.from(
+    { length: opts.processes },
+    (_, i) => new QuotaPacer({ now: () => now, random: seededRandom(opts.seed * 10 + i), reserve: 1, reserveShare: opts.reserveShare }),
+  );
   let windowStart = 0;
   let used = 0;
   let ours = 0;
@@ -368,10 +380,22 @@ describe('QuotaPacer across processes', () => {
 describe('PacerGate', () => {
   it('releases waiting calls most urgent first, then in arrival order, and drops aborted ones', async () => {
     let seq = 0;
-    const stub = { delay: 60_000, delayMs() { return this.delay; }, start() { return ++seq; } };
+    const stub = {
+      delay: 60_000,
+      delayMs() {
+        return this.delay;
+      },
+      start() {
+        return ++seq;
+      },
+    };
     const gate = new PacerGate(stub as unknown as QuotaPacer);
     const released: string[] = [];
-    const wait = (name: string, priority: number, signal?: AbortSignal) => gate.acquire(priority, signal).then(() => released.push(name), () => released.push(`${name} aborted`));
+    const wait = (name: string, priority: number, signal?: AbortSignal) =>
+      gate.acquire(priority, signal).then(
+        () => released.push(name),
+        () => released.push(`${name} aborted`),
+      );
     const abort = new AbortController();
     const all = [wait('catalog-1', 4), wait('catalog-2', 4), wait('order', 1), wait('reconcile', 2, abort.signal), wait('default', 3)];
     expect(gate.waiting).toBe(5);
@@ -386,11 +410,23 @@ describe('PacerGate', () => {
   it('starts an order past waiting batch calls when only the spacing holds them, never past another order', async () => {
     let seq = 0;
     // Spacing holds every call; the quota has room for urgent ones only while `room` says so.
-    const stub = { room: true, delayMs(urgent: boolean) { return urgent && this.room ? 0 : 60_000; }, start() { return ++seq; } };
+    const stub = {
+      room: true,
+      delayMs(urgent: boolean) {
+        return urgent && this.room ? 0 : 60_000;
+      },
+      start() {
+        return ++seq;
+      },
+    };
     const gate = new PacerGate(stub as unknown as QuotaPacer);
     const released: string[] = [];
     const stop = new AbortController();
-    const wait = (name: string, priority: number) => gate.acquire(priority, stop.signal).then(() => released.push(name), () => undefined);
+    const wait = (name: string, priority: number) =>
+      gate.acquire(priority, stop.signal).then(
+        () => released.push(name),
+        () => undefined,
+      );
     const batch = [wait('catalog-1', 4), wait('catalog-2', 4)];
     const order1 = wait('order-1', 1);
     await order1;

@@ -4,7 +4,20 @@ import { toUnits } from '../../domain/shared/money';
 import type { BcOrder } from '../../domain/orders/order';
 import type { BcRefund } from '../../domain/refunds/refund';
 
-const address = { firstName: 'Ada', lastName: 'L', company: '', street1: '1 Main', street2: '', city: 'X', state: 'CA', zip: '1', country: 'US', countryIso2: 'US', email: 'a@b.c', phone: '' };
+const address = {
+  firstName: 'Ada',
+  lastName: 'L',
+  company: '',
+  street1: '1 Main',
+  street2: '',
+  city: 'X',
+  state: 'CA',
+  zip: '1',
+  country: 'US',
+  countryIso2: 'US',
+  email: 'a@b.c',
+  phone: '',
+};
 const order: BcOrder = {
   id: 218,
   statusId: 11,
@@ -31,7 +44,17 @@ const order: BcOrder = {
   customerMessage: '',
   isDeleted: false,
 };
-const refund = (over: Partial<BcRefund>): BcRefund => ({ id: 7, orderId: 218, created: '2026-11-28T09:00:00Z', reason: 'damaged', totalAmount: '0', totalTax: '0', items: [], payments: [], ...over });
+const refund = (over: Partial<BcRefund>): BcRefund => ({
+  id: 7,
+  orderId: 218,
+  created: '2026-11-28T09:00:00Z',
+  reason: 'damaged',
+  totalAmount: '0',
+  totalTax: '0',
+  items: [],
+  payments: [],
+  ...over,
+});
 const sum = (lines: Array<{ amount: string }>) => lines.reduce((s, l) => s + toUnits(l.amount), 0);
 
 describe('BigCommerce refund -> ERP credit memo', () => {
@@ -52,14 +75,53 @@ describe('BigCommerce refund -> ERP credit memo', () => {
   });
 
   it('a refunded gift certificate (no ERP item to return) and gift wrapping land on the adjustment line, totals exact', () => {
-    const withGift: BcOrder = { ...order, lines: [...order.lines, { id: 3, kind: 'giftCertificate', productId: 0, variantId: null, sku: '', name: '$25.00 Gift Certificate', quantity: 1, unitPriceExTax: '25.0000', totalExTax: '25.0000', totalTax: '0.0000' }] };
-    const memo = mapRefundToCreditMemo('abc', withGift, refund({ totalAmount: '28.0000', totalTax: '0.0000', items: [{ itemType: 'PRODUCT', itemId: 3, quantity: 1, reason: '' }, { itemType: 'GIFT_WRAPPING', itemId: 1, quantity: null, reason: '' }] }));
+    const withGift: BcOrder = {
+      ...order,
+      lines: [
+        ...order.lines,
+        {
+          id: 3,
+          kind: 'giftCertificate',
+          productId: 0,
+          variantId: null,
+          sku: '',
+          name: '$25.00 Gift Certificate',
+          quantity: 1,
+          unitPriceExTax: '25.0000',
+          totalExTax: '25.0000',
+          totalTax: '0.0000',
+        },
+      ],
+    };
+    const memo = mapRefundToCreditMemo(
+      'abc',
+      withGift,
+      refund({
+        totalAmount: '28.0000',
+        totalTax: '0.0000',
+        items: [
+          { itemType: 'PRODUCT', itemId: 3, quantity: 1, reason: '' },
+          { itemType: 'GIFT_WRAPPING', itemId: 1, quantity: null, reason: '' },
+        ],
+      }),
+    );
     expect(memo.lines.map((l) => [l.kind, l.sku, l.amount, l.description])).toEqual([['adjustment', null, '28.0000', 'Refunded gift certificate or custom line, gift wrapping']]);
     expect(sum(memo.lines)).toBe(toUnits('28.0000'));
   });
 
   it('amount-only items (shipping, a goodwill ORDER amount) land on one adjustment line named after them', () => {
-    const memo = mapRefundToCreditMemo('abc', order, refund({ totalAmount: '15.0000', totalTax: '0.8000', items: [{ itemType: 'SHIPPING', itemId: 5, quantity: null, reason: '' }, { itemType: 'ORDER', itemId: 218, quantity: null, reason: 'late' }] }));
+    const memo = mapRefundToCreditMemo(
+      'abc',
+      order,
+      refund({
+        totalAmount: '15.0000',
+        totalTax: '0.8000',
+        items: [
+          { itemType: 'SHIPPING', itemId: 5, quantity: null, reason: '' },
+          { itemType: 'ORDER', itemId: 218, quantity: null, reason: 'late' },
+        ],
+      }),
+    );
     expect(memo.lines.map((l) => [l.kind, l.amount, l.description])).toEqual([
       ['tax', '0.8000', expect.any(String)],
       ['adjustment', '14.2000', 'Refunded shipping, order'],
@@ -72,6 +134,8 @@ describe('BigCommerce refund -> ERP credit memo', () => {
     const memo = mapRefundToCreditMemo('abc', order, refund({ totalAmount: '12.9600', totalTax: '0.9600', items: [{ itemType: 'PRODUCT', itemId: 2, quantity: 1, reason: '' }] }));
     expect(memo.lines).toHaveLength(2);
     expect(memo.lines[0]!.amount).toBe('12.0000');
-    expect(() => mapRefundToCreditMemo('abc', order, refund({ totalAmount: '1', items: [{ itemType: 'PRODUCT', itemId: 99, quantity: 1, reason: '' }] }))).toThrow(/order product 99/);
+    expect(() => mapRefundToCreditMemo('abc', order, refund({ totalAmount: '1', items: [{ itemType: 'PRODUCT', itemId: 99, quantity: 1, reason: '' }] }))).toThrow(
+      /order product 99/,
+    );
   });
 });

@@ -69,11 +69,44 @@ describe('the sale description', () => {
 
   it('refuses what cannot be rehearsed, naming the field', () => {
     const bad = (input: unknown, field: RegExp) => expect(() => resolveScenario(input)).toThrow(field);
-    bad({ curve: [{ minute: 1, ordersPerMinute: 5 }, { minute: 2, ordersPerMinute: 5 }] }, /curve\.0\.minute: the curve starts at minute 0/);
-    bad({ curve: [{ minute: 0, ordersPerMinute: 5 }, { minute: 3, ordersPerMinute: 5 }, { minute: 2, ordersPerMinute: 5 }] }, /curve\.2\.minute: minutes must increase/);
+    bad(
+      {
+        curve: [
+          { minute: 1, ordersPerMinute: 5 },
+          { minute: 2, ordersPerMinute: 5 },
+        ],
+      },
+      /curve\.0\.minute: the curve starts at minute 0/,
+    );
+    bad(
+      {
+        curve: [
+          { minute: 0, ordersPerMinute: 5 },
+          { minute: 3, ordersPerMinute: 5 },
+          { minute: 2, ordersPerMinute: 5 },
+        ],
+      },
+      /curve\.2\.minute: minutes must increase/,
+    );
     bad({ curve: flat, plan: 'enterprise' }, /quota: the enterprise plan has no fixed quota/);
-    bad({ curve: [{ minute: 0, ordersPerMinute: 0 }, { minute: 1, ordersPerMinute: 0 }] }, /places no order/);
-    bad({ curve: [{ minute: 0, ordersPerMinute: 5000 }, { minute: 10, ordersPerMinute: 5000 }] }, /places 50000 orders/);
+    bad(
+      {
+        curve: [
+          { minute: 0, ordersPerMinute: 0 },
+          { minute: 1, ordersPerMinute: 0 },
+        ],
+      },
+      /places no order/,
+    );
+    bad(
+      {
+        curve: [
+          { minute: 0, ordersPerMinute: 5000 },
+          { minute: 10, ordersPerMinute: 5000 },
+        ],
+      },
+      /places 50000 orders/,
+    );
     bad({ curve: flat, paidShare: 1.5 }, /paidShare/);
     bad({ curve: flat, surprise: true }, /surprise|Unrecognized/);
     expect(() => resolveScenario([])).toThrow(ScenarioError);

@@ -16,7 +16,9 @@ const N = 270;
 const STEP = 24_000 / N;
 
 function run(over: Partial<RunRecord> = {}, orderOver: (o: OrderRecord, i: number) => OrderRecord = (o) => o): RunRecord {
-  const orders: OrderRecord[] = Array.from({ length: N }, (_, i) => orderOver({ id: 100 + i, createdMs: T0, syncedMs: T0 + (i + 1) * STEP, paid: true, bcTotal: '42.5000', erpTotal: '42.50' }, i));
+  const orders: OrderRecord[] = Array.from({ length: N }, (_, i) =>
+    orderOver({ id: 100 + i, createdMs: T0, syncedMs: T0 + (i + 1) * STEP, paid: true, bcTotal: '42.5000', erpTotal: '42.50' }, i),
+  );
   const calls: CallRecord[] = [];
   orders.forEach((_o, i) => {
     const at = T0 + (i + 1) * STEP;
@@ -61,7 +63,18 @@ describe('summary from the witnesses', () => {
       actions_per_order: 12,
       sustained_orders_per_hour: Math.round((135 * 120 - otherPerHour) / 2),
     });
-    expect(details).toMatchObject({ usable_per_window: 135, order_calls_per_order: 2, other_calls: 10, calls_429: 0, missing: 0, total_mismatch: 0, peak_orders_per_hour: 162_000, placement_behind_s: 0, peak_backlog: 270, over_threshold: 0 });
+    expect(details).toMatchObject({
+      usable_per_window: 135,
+      order_calls_per_order: 2,
+      other_calls: 10,
+      calls_429: 0,
+      missing: 0,
+      total_mismatch: 0,
+      peak_orders_per_hour: 162_000,
+      placement_behind_s: 0,
+      peak_backlog: 270,
+      over_threshold: 0,
+    });
     expect(details.drain_over_theoretical).toBeCloseTo(120 / (550 / 4.5), 3);
     // Synced at 270 per 120 store s while the backlog stayed above one window (67.5 orders).
     expect(details.measured_drain_orders_per_hour).toBeGreaterThan(7_800);
@@ -92,7 +105,7 @@ describe('summary from the witnesses', () => {
     expect(percentile([], 95)).toBeNaN();
   });
 
-  it('reads the Temporal server\'s action counter by type, for one namespace', () => {
+  it("reads the Temporal server's action counter by type, for one namespace", () => {
     const page = [
       '# TYPE action counter',
       'action{action_type="grpc_SignalWithStartWorkflowExecution",namespace="default",service_name="frontend"} 12',
@@ -101,12 +114,23 @@ describe('summary from the witnesses', () => {
     ].join('\n');
     const after = parseActions(page, 'default');
     expect(after).toEqual({ total: 42, byType: { grpc_SignalWithStartWorkflowExecution: 12, command_ScheduleActivityTask: 30 } });
-    expect(actionsBetween({ total: 10, byType: { command_ScheduleActivityTask: 10 } }, after)).toEqual({ total: 32, byType: { grpc_SignalWithStartWorkflowExecution: 12, command_ScheduleActivityTask: 20 } });
+    expect(actionsBetween({ total: 10, byType: { command_ScheduleActivityTask: 10 } }, after)).toEqual({
+      total: 32,
+      byType: { grpc_SignalWithStartWorkflowExecution: 12, command_ScheduleActivityTask: 20 },
+    });
   });
 });
 
 describe('the verdict in words', () => {
-  const scenario = resolveScenario({ name: 'test', plan: 'standard', timeScale: 5, curve: [{ minute: 0, ordersPerMinute: 2_700 }, { minute: 0.1, ordersPerMinute: 2_700 }] });
+  const scenario = resolveScenario({
+    name: 'test',
+    plan: 'standard',
+    timeScale: 5,
+    curve: [
+      { minute: 0, ordersPerMinute: 2_700 },
+      { minute: 0.1, ordersPerMinute: 2_700 },
+    ],
+  });
 
   it('states the capacity with its arithmetic, the drain against the quota, and the levers', () => {
     const c = computeSummary(run());
@@ -127,14 +151,20 @@ describe('the verdict in words', () => {
     const c = computeSummary(run({}, (o, i) => (i === 0 ? { ...o, syncedMs: null, erpTotal: null } : o)));
     const v = verdictOf(scenario, 150, c.summary, c.details);
     expect(v.headline).toContain('1 orders LOST');
-    expect(v.sale).toContain('1 orders were LOST: 1 never reached the ERP and 0 reached it with a total other than BigCommerce\'s');
+    expect(v.sale).toContain("1 orders were LOST: 1 never reached the ERP and 0 reached it with a total other than BigCommerce's");
     // Twice as slow: the ERP got the orders over 48 s instead of 24 s with the same calls.
     const slow = computeSummary(run({ endMs: T0 + 60_000 }, (o, i) => ({ ...o, syncedMs: T0 + (i + 1) * STEP * 2 })));
     expect(verdictOf(scenario, 150, slow.summary, slow.details).sale).toContain('above the goal of 1.05x: the quota was not kept busy all along');
   });
 
   it('says when the sale stayed within what the plan carries', () => {
-    const gentle = resolveScenario({ name: 'gentle', curve: [{ minute: 0, ordersPerMinute: 10 }, { minute: 27, ordersPerMinute: 10 }] });
+    const gentle = resolveScenario({
+      name: 'gentle',
+      curve: [
+        { minute: 0, ordersPerMinute: 10 },
+        { minute: 27, ordersPerMinute: 10 },
+      ],
+    });
     const c = computeSummary(run({ curve: gentle.curve }));
     expect(verdictOf(gentle, 150, c.summary, c.details).sale).toContain('within what the plan carries');
   });
@@ -149,13 +179,27 @@ describe('the verdict in words', () => {
 
 describe('the report', () => {
   it('renders every chart to inline SVG in one page with no external script, style or font', async () => {
-    const scenario = resolveScenario({ name: 'a <b>& "c"', curve: [{ minute: 0, ordersPerMinute: 2_700 }, { minute: 0.1, ordersPerMinute: 2_700 }] });
+    const scenario = resolveScenario({
+      name: 'a <b>& "c"',
+      curve: [
+        { minute: 0, ordersPerMinute: 2_700 },
+        { minute: 0.1, ordersPerMinute: 2_700 },
+      ],
+    });
     const computed = computeSummary(run());
     const charts = chartSpecs(computed, scenario);
     expect(charts.map((c) => c.id)).toEqual(['quota', 'backlog', 'lag', 'percentiles', 'calls', 'actions']);
     const svgs = await renderSvgs(charts);
     for (const c of charts) expect(svgs.get(c.id)).toMatch(/^<svg[^>]*>.*<\/svg>$/s);
-    const html = renderHtml({ scenario, computed, verdict: verdictOf(scenario, 150, computed.summary, computed.details), charts, svgs, generatedAt: '2026-12-03T00:00:00Z', wallS: 40 });
+    const html = renderHtml({
+      scenario,
+      computed,
+      verdict: verdictOf(scenario, 150, computed.summary, computed.details),
+      charts,
+      svgs,
+      generatedAt: '2026-12-03T00:00:00Z',
+      wallS: 40,
+    });
     expect(html.match(/<svg/g)).toHaveLength(6);
     expect(html).not.toMatch(/<script|<link|@import|@font-face|<img|<iframe/i);
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?https?:/i);
@@ -167,11 +211,17 @@ describe('the report', () => {
 
 describe("an order's path from its history", () => {
   it('says when the event came and how long each activity queued and ran, in store seconds', () => {
-    const line = describeOrderPath(1207, 1_000, 418.2, [
-      { what: 'webhook', atMs: 1_120 },
-      { what: 'fetchOrder', atMs: 1_200, scheduledMs: 1_200, startedMs: 61_200, closedMs: 61_240, outcome: 'completed' },
-      { what: 'upsertSalesOrder', atMs: 61_300, scheduledMs: 61_300, startedMs: 61_400, outcome: undefined },
-    ], 5);
+    const line = describeOrderPath(
+      1207,
+      1_000,
+      418.2,
+      [
+        { what: 'webhook', atMs: 1_120 },
+        { what: 'fetchOrder', atMs: 1_200, scheduledMs: 1_200, startedMs: 61_200, closedMs: 61_240, outcome: 'completed' },
+        { what: 'upsertSalesOrder', atMs: 61_300, scheduledMs: 61_300, startedMs: 61_400, outcome: undefined },
+      ],
+      5,
+    );
     expect(line).toBe('order 1207 (lag 418 s): event +0.6 s; fetchOrder at +1.0 s queued 300.0 s, ran 0.2 s; upsertSalesOrder at +301.5 s queued 0.5 s, ran ?');
   });
 });

@@ -1,4 +1,14 @@
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CatalogBcActivities, CatalogControlActivities, CatalogErpActivities } from '../../activities/catalog/catalog';
 import { chunk, priceRecordBatches, productBatches, PRICE_RECORD_CONCURRENCY, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH, variantBatches } from '../../domain/catalog/batches';
 import { planCatalogChanges, productSkusOf, resolveDeferredPrices, skuKey, type CatalogPlan, type PriceRecordWrite } from '../../domain/catalog/diff';
@@ -6,7 +16,16 @@ import type { BcPriceRecords, BcProductState, CatalogCursor, CatalogItem, Parked
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErrorType, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-import { type CatalogSyncInput, type CatalogDecision, type CatalogCounts, type CatalogSyncState, catalogRunSignal, catalogStateQuery, catalogDecideSignal, catalogDecideUpdate } from './catalog-sync.contract';
+import {
+  type CatalogSyncInput,
+  type CatalogDecision,
+  type CatalogCounts,
+  type CatalogSyncState,
+  catalogRunSignal,
+  catalogStateQuery,
+  catalogDecideSignal,
+  catalogDecideUpdate,
+} from './catalog-sync.contract';
 
 /** Parked items kept in full in the state (the history stays small); more are counted. */
 const MAX_PARKED = 500;
@@ -80,8 +99,16 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
     setCurrentDetails(
       [
         `**Catalog of store \`${storeHash}\`** (ERP -> BigCommerce) · watermark ${wm} · runs ${state.runs}`,
-        state.running ? `- **Running** (${state.running.reason}) since ${state.running.startedAt}, at ${new Date(state.running.cursor.modifiedMs).toISOString()} / item ${state.running.cursor.erpId}` : state.lastRun ? `- Last run (${state.lastRun.reason}) ${state.lastRun.startedAt} .. ${state.lastRun.endedAt}` : '- No run yet',
-        ...(c ? [`- ${c.pages} page(s), ${c.items} changed item(s): ${c.unchanged} unchanged, ${c.productsCreated} products created, ${c.productsUpdated} updated, ${c.variantsWritten} variants, ${c.priceRecords} price records, ${c.parked} parked; ${c.bcCalls} BigCommerce calls`] : []),
+        state.running
+          ? `- **Running** (${state.running.reason}) since ${state.running.startedAt}, at ${new Date(state.running.cursor.modifiedMs).toISOString()} / item ${state.running.cursor.erpId}`
+          : state.lastRun
+            ? `- Last run (${state.lastRun.reason}) ${state.lastRun.startedAt} .. ${state.lastRun.endedAt}`
+            : '- No run yet',
+        ...(c
+          ? [
+              `- ${c.pages} page(s), ${c.items} changed item(s): ${c.unchanged} unchanged, ${c.productsCreated} products created, ${c.productsUpdated} updated, ${c.variantsWritten} variants, ${c.priceRecords} price records, ${c.parked} parked; ${c.bcCalls} BigCommerce calls`,
+            ]
+          : []),
         ...(state.parked.length
           ? [
               `- **Needs attention: ${state.parked.length} item(s) parked**`,
@@ -147,7 +174,9 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
         if (listId !== undefined) perList.set(listId, [...(perList.get(listId) ?? []), variantId]);
       }
     }
-    const recordReads = [...perList].flatMap(([listId, ids]) => chunk([...new Set(ids)], PRICE_RECORD_READ_BATCH).map((part) => async () => ({ listId, found: await bc.catalogReadPriceRecords(listId, part) })));
+    const recordReads = [...perList].flatMap(([listId, ids]) =>
+      chunk([...new Set(ids)], PRICE_RECORD_READ_BATCH).map((part) => async () => ({ listId, found: await bc.catalogReadPriceRecords(listId, part) })),
+    );
     for (const r of await Promise.all(recordReads.map((f) => f()))) records[String(r.listId)] = { ...records[String(r.listId)], ...r.found };
     counts.bcCalls += recordReads.length;
 
@@ -175,7 +204,12 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
           counts.productsUpdated += r.updated.length;
           parked.push(...r.parked);
         } catch (err) {
-          parked.push(...failureOf(err, batch.map((b) => b.sku)));
+          parked.push(
+            ...failureOf(
+              err,
+              batch.map((b) => b.sku),
+            ),
+          );
         }
       }),
       ...variantBatches(plan.variantWrites).map((batch) => async () => {
@@ -186,7 +220,12 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
           Object.assign(created, r.variantIds);
           parked.push(...r.parked);
         } catch (err) {
-          parked.push(...failureOf(err, batch.map((b) => b.sku)));
+          parked.push(
+            ...failureOf(
+              err,
+              batch.map((b) => b.sku),
+            ),
+          );
         }
       }),
     ];
@@ -196,7 +235,9 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
     const deferred = resolveDeferredPrices(plan.deferredPrices, created);
     const refusedSkus = new Set(parked.map((p) => skuKey(p.sku)));
     const recordWrites: PriceRecordWrite[] = [...plan.priceRecords, ...deferred.records];
-    for (const m of deferred.missing) if (!refusedSkus.has(skuKey(m.sku))) parked.push({ sku: m.sku, type: 'BcVariantMissing', reason: 'its variant was not created, so its price-list record could not be written' });
+    for (const m of deferred.missing)
+      if (!refusedSkus.has(skuKey(m.sku)))
+        parked.push({ sku: m.sku, type: 'BcVariantMissing', reason: 'its variant was not created, so its price-list record could not be written' });
     await pool(
       priceRecordBatches(recordWrites).map((b) => async () => {
         try {
@@ -205,7 +246,12 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
           counts.priceRecords += r.written;
           parked.push(...r.parked);
         } catch (err) {
-          parked.push(...failureOf(err, b.records.map((x) => x.sku)));
+          parked.push(
+            ...failureOf(
+              err,
+              b.records.map((x) => x.sku),
+            ),
+          );
         }
       }),
       PRICE_RECORD_CONCURRENCY,
@@ -244,7 +290,10 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
       return;
     }
     const counts = zero();
-    for (const part of chunk(chosen.map((p) => p.sku), 500)) {
+    for (const part of chunk(
+      chosen.map((p) => p.sku),
+      500,
+    )) {
       const items = await erp.catalogReadItems(part);
       const found = new Set(items.map((i) => skuKey(i.sku)));
       // An item no longer in the ERP has nothing to sync: it leaves the list.
@@ -270,7 +319,11 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
       const since = Math.min(...batch.map((r) => r.sinceMs ?? Number.POSITIVE_INFINITY));
       // From the watermark less the overlap; from `sinceMs` when earlier, or when there is no watermark yet
       // (without either, the first run is a full sync: every item is read and compared).
-      let cursor: CatalogCursor = !state.watermark ? { modifiedMs: 0, erpId: 0 } : input.overlapMs > 0 ? { modifiedMs: Math.max(0, state.watermark.modifiedMs - input.overlapMs), erpId: 0 } : state.watermark;
+      let cursor: CatalogCursor = !state.watermark
+        ? { modifiedMs: 0, erpId: 0 }
+        : input.overlapMs > 0
+          ? { modifiedMs: Math.max(0, state.watermark.modifiedMs - input.overlapMs), erpId: 0 }
+          : state.watermark;
       if (Number.isFinite(since) && (!state.watermark || since < cursor.modifiedMs)) cursor = { modifiedMs: since, erpId: 0 };
       state.running = { reason: batch.map((b) => b.reason).join(', '), startedAt: new Date().toISOString(), cursor, counts: zero() };
       publish();
@@ -278,7 +331,12 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
     if ((await run()) === 'renew') return await continueAsNew<typeof catalogSync>({ ...input, carried: state });
     const done = state.running!;
     // Never move the watermark back (a run started from an earlier `sinceMs` re-reads old changes).
-    if (!state.watermark || done.cursor.modifiedMs > state.watermark.modifiedMs || (done.cursor.modifiedMs === state.watermark.modifiedMs && done.cursor.erpId > state.watermark.erpId)) state.watermark = done.cursor;
+    if (
+      !state.watermark ||
+      done.cursor.modifiedMs > state.watermark.modifiedMs ||
+      (done.cursor.modifiedMs === state.watermark.modifiedMs && done.cursor.erpId > state.watermark.erpId)
+    )
+      state.watermark = done.cursor;
     state.runs++;
     state.lastRun = { reason: done.reason, startedAt: done.startedAt, endedAt: new Date().toISOString(), counts: done.counts };
     state.running = null;
@@ -295,6 +353,10 @@ function dedupe(items: ParkedItem[]): ParkedItem[] {
 
 /** Run by the catalog schedule: wakes the store's catalog sync (which keeps the watermark). */
 export async function catalogTick(input: { storeHash: string }): Promise<void> {
-  const control = proxyActivities<CatalogControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 10 }, summary: `wake the catalog sync of store ${input.storeHash}` });
+  const control = proxyActivities<CatalogControlActivities>({
+    startToCloseTimeout: '1m',
+    retry: { maximumAttempts: 10 },
+    summary: `wake the catalog sync of store ${input.storeHash}`,
+  });
   await control.requestCatalogRun(input.storeHash, { reason: 'schedule' });
 }

@@ -154,7 +154,9 @@ export interface InventorySummary {
 }
 export const inventorySummaryQuery = defineQuery<InventorySummary>('summary');
 /** One SKU, at every location: the ERP level, what BigCommerce should show, what we believe it shows. */
-export const inventorySkuQuery = defineQuery<Array<{ location: string; available: number; changedAt: string; expected: number | null; pending: number; want: number }>, [string]>('sku');
+export const inventorySkuQuery = defineQuery<Array<{ location: string; available: number; changedAt: string; expected: number | null; pending: number; want: number }>, [string]>(
+  'sku',
+);
 
 /** The ERP change time held per item (`<sku>\u0001<location>` -> epoch ms): what a check for lost changes compares with the ERP. */
 export const inventoryHeldQuery = defineQuery<Record<string, number>>('held');

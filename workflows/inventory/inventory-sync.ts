@@ -1,13 +1,53 @@
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setCurrentDetails, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { InventoryBigCommerceActivities, InventoryControlActivities, InventoryErpActivities } from '../../activities/inventory/inventory';
 import { ADJUSTMENT_MAX_ITEMS, batchesByLocation, lagPercentile, newLagHistogram, recordLag, type AbsoluteItem } from '../../domain/inventory/batches';
-import { coalesce, isEcho, levelKey, matchProvisional, matchReportedLine, pendingUnits, rememberWritten, saleAfterWrite, sellableLevel, supersedes, type ErpLevel, type PendingSale } from '../../domain/inventory/levels';
+import {
+  coalesce,
+  isEcho,
+  levelKey,
+  matchProvisional,
+  matchReportedLine,
+  pendingUnits,
+  rememberWritten,
+  saleAfterWrite,
+  sellableLevel,
+  supersedes,
+  type ErpLevel,
+  type PendingSale,
+} from '../../domain/inventory/levels';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
-import { inventoryWorkflowId, emptyInventoryStats, inventoryBcEventsSignal, inventoryBookedSignal, inventoryChangesSignal, inventoryHeldQuery, inventorySaleSignal, inventorySkuQuery, inventorySummaryQuery, inventorySweepSignal, type BcInventoryEvent, type InventoryCarried, type InventorySyncInput } from './inventory-sync.contract';
+import {
+  inventoryWorkflowId,
+  emptyInventoryStats,
+  inventoryBcEventsSignal,
+  inventoryBookedSignal,
+  inventoryChangesSignal,
+  inventoryHeldQuery,
+  inventorySaleSignal,
+  inventorySkuQuery,
+  inventorySummaryQuery,
+  inventorySweepSignal,
+  type BcInventoryEvent,
+  type InventoryCarried,
+  type InventorySyncInput,
+} from './inventory-sync.contract';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { bookingAwaited, planItem, pruneSales, readingAfterSale, soldOutButShown, type PlanView } from '../../domain/inventory/plan';
 import { BcSkus, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-
 
 /**
  * Inventory ERP -> BigCommerce, one workflow per store: `inventory:<storeHash>`.
@@ -32,7 +72,6 @@ import { BcSkus, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-at
  * the SKUs in the `BcSkus` search attribute: `BcSkus = "SKU-1"` in the Web UI lists every write of SKU-1.
  */
 
-
 const HISTORY_LIMIT = 8_000;
 const SALE_HASHES_KEPT = 2_000;
 /** KeywordList values are limited in size (2 KB by default): a write is recorded in parts of this many SKUs. */
@@ -43,7 +82,6 @@ const LOOKUP_ROUNDS = 3;
 const SOLD_OUT_GATHER_MS = 500;
 
 type PlannedItem = AbsoluteItem & { key: string; recheck?: boolean };
-
 
 export async function inventorySync(input: InventorySyncInput): Promise<void> {
   const c: InventoryCarried = input.carried ?? {
@@ -138,7 +176,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       c.items[key] = { ...prev, ...reading, a: l.quantityAvailable, oh: l.quantityOnHand, t: l.changedAtMs };
       c.stats.changesApplied++;
     }
-    touched(winners.map((l) => levelKey(l.sku, l.location)), { physical });
+    touched(
+      winners.map((l) => levelKey(l.sku, l.location)),
+      { physical },
+    );
   }
 
   setHandler(inventoryChangesSignal, ({ levels }) => {
@@ -171,7 +212,13 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     } else if (i >= 0) {
       c.sales[i] = { ...c.sales[i]!, units: sale.units };
     } else {
-      c.sales.push({ orderId: sale.orderId, units: sale.units, orderCreatedS: sale.orderCreatedS, reportedAtMs: Date.now(), ...(awaitingWebhook.length ? { awaitingWebhook } : {}) });
+      c.sales.push({
+        orderId: sale.orderId,
+        units: sale.units,
+        orderCreatedS: sale.orderCreatedS,
+        reportedAtMs: Date.now(),
+        ...(awaitingWebhook.length ? { awaitingWebhook } : {}),
+      });
       c.stats.salesReported++;
     }
     // BigCommerce took (or gave back) these units itself. If it surely did so after our last write
@@ -217,7 +264,9 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
         continue;
       }
       if (!sku) continue;
-      const keys = Object.keys(input.locations).map((loc) => levelKey(sku, loc)).filter((k) => c.items[k]);
+      const keys = Object.keys(input.locations)
+        .map((loc) => levelKey(sku, loc))
+        .filter((k) => c.items[k]);
       if (keys.some((k) => isEcho(ev, c.items[k]!.r))) {
         c.stats.echoesIgnored++;
         continue;
@@ -317,7 +366,16 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
       const item = c.items[levelKey(sku, loc)];
       if (!item) return [];
       const pending = loc === input.orderLocation ? pendingUnits(sku, { changedAtMs: item.t }, c.sales) + (provisionalUnits().get(sku) ?? 0) : 0;
-      return [{ location: loc, available: item.a, changedAt: new Date(item.t).toISOString(), expected: item.e ?? null, pending, want: sellableLevel(item.a, pending, input.safetyBuffer) }];
+      return [
+        {
+          location: loc,
+          available: item.a,
+          changedAt: new Date(item.t).toISOString(),
+          expected: item.e ?? null,
+          pending,
+          want: sellableLevel(item.a, pending, input.safetyBuffer),
+        },
+      ];
     }),
   );
 
@@ -693,7 +751,10 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
     const info = workflowInfo();
     if ((info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) && sweepRequests.length === 0) {
       const flushTiming = carryTiming ? { flushTiming: { firstDirtyAtMs, lastInputAtMs, ...(soldOutSinceMs !== undefined ? { soldOutSinceMs } : {}) } } : {};
-      return await continueAsNew<typeof inventorySync>({ ...input, carried: { ...c, dirty: [...dirty], forced: [...forced], awaitingBooking: [...awaitingBooking], ...flushTiming } });
+      return await continueAsNew<typeof inventorySync>({
+        ...input,
+        carried: { ...c, dirty: [...dirty], forced: [...forced], awaitingBooking: [...awaitingBooking], ...flushTiming },
+      });
     }
   }
 }
@@ -705,7 +766,11 @@ export async function inventoryWriteRecord(_record: { storeHash: string; bcLocat
 
 /** Scheduled (`bcsync-inventory-sweep-<store>`): wakes the store's inventorySync to sweep the ERP. */
 export async function inventorySweepTick(input: { storeHash: string }): Promise<void> {
-  const control = proxyActivities<InventoryControlActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 10 }, summary: `wake the inventory sweep of store ${input.storeHash}` });
+  const control = proxyActivities<InventoryControlActivities>({
+    startToCloseTimeout: '1m',
+    retry: { maximumAttempts: 10 },
+    summary: `wake the inventory sweep of store ${input.storeHash}`,
+  });
   await control.requestInventorySweep(input.storeHash, 'schedule');
 }
 

@@ -38,7 +38,13 @@ export async function alertDispatcher(input: AlertDispatcherInput): Promise<void
     // Keys past their cool-down need not be remembered.
     for (const [key, at] of Object.entries(state.lastSent)) if (Date.now() - at >= input.cooldownMs) delete state.lastSent[key];
     setCurrentDetails(
-      [`**Alerts**: ${state.sent} sent, ${state.suppressed} suppressed (cool-down ${Math.round(input.cooldownMs / 60_000)} min)`, ...state.recent.slice(-5).reverse().map((a) => `- ${a.at} [${a.severity}] ${a.title}`)].join('\n'),
+      [
+        `**Alerts**: ${state.sent} sent, ${state.suppressed} suppressed (cool-down ${Math.round(input.cooldownMs / 60_000)} min)`,
+        ...state.recent
+          .slice(-5)
+          .reverse()
+          .map((a) => `- ${a.at} [${a.severity}] ${a.title}`),
+      ].join('\n'),
     );
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000) return await continueAsNew<typeof alertDispatcher>({ ...input, carried: state });
   }
@@ -64,20 +70,45 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<AlertMonit
     });
   }
   if (m.failed >= input.failedThreshold) {
-    alerts.push({ key: 'workflows-failed', severity: 'critical', title: `${m.failed} workflow(s) failed`, text: `Workflows failed since ${new Date(since).toISOString()}: ExecutionStatus = "Failed" in the Web UI.` });
+    alerts.push({
+      key: 'workflows-failed',
+      severity: 'critical',
+      title: `${m.failed} workflow(s) failed`,
+      text: `Workflows failed since ${new Date(since).toISOString()}: ExecutionStatus = "Failed" in the Web UI.`,
+    });
   }
   if (m.rateLimitedPerMinute >= input.rateLimitedPerMinute) {
-    alerts.push({ key: 'bigcommerce-429', severity: 'warning', title: `BigCommerce 429s: ${m.rateLimitedPerMinute.toFixed(1)} per minute`, text: 'Other apps may be spending the store quota; see bcsync_bigcommerce_429_total and bcsync_bigcommerce_quota_left.' });
+    alerts.push({
+      key: 'bigcommerce-429',
+      severity: 'warning',
+      title: `BigCommerce 429s: ${m.rateLimitedPerMinute.toFixed(1)} per minute`,
+      text: 'Other apps may be spending the store quota; see bcsync_bigcommerce_429_total and bcsync_bigcommerce_quota_left.',
+    });
   }
   // Absent from results recorded before the check existed.
   for (const stall of m.inventoryStalled ?? []) {
-    alerts.push({ key: `inventory-stalled:${stall.storeHash}`, severity: 'critical', title: `Inventory sync of store ${stall.storeHash} is not making progress`, text: `${stall.why}. Open inventory:${stall.storeHash} in the Web UI (its pending activity, its workflow task).` });
+    alerts.push({
+      key: `inventory-stalled:${stall.storeHash}`,
+      severity: 'critical',
+      title: `Inventory sync of store ${stall.storeHash} is not making progress`,
+      text: `${stall.why}. Open inventory:${stall.storeHash} in the Web UI (its pending activity, its workflow task).`,
+    });
   }
   for (const stall of m.catalogStalled ?? []) {
-    alerts.push({ key: `catalog-stalled:${stall.storeHash}`, severity: 'warning', title: `Catalog sync of store ${stall.storeHash} is not making progress`, text: `${stall.why}. Open catalog:${stall.storeHash} in the Web UI (its pending activities, its workflow task).` });
+    alerts.push({
+      key: `catalog-stalled:${stall.storeHash}`,
+      severity: 'warning',
+      title: `Catalog sync of store ${stall.storeHash} is not making progress`,
+      text: `${stall.why}. Open catalog:${stall.storeHash} in the Web UI (its pending activities, its workflow task).`,
+    });
   }
   for (const stall of m.reconcileStalled ?? []) {
-    alerts.push({ key: `reconcile-stalled:${stall.storeHash}`, severity: 'warning', title: `Reconciliation of store ${stall.storeHash} has stopped: lost webhooks would go unnoticed`, text: `${stall.why}. Open reconcile:${stall.storeHash} and the schedule bcsync-reconcile-${stall.storeHash} in the Web UI.` });
+    alerts.push({
+      key: `reconcile-stalled:${stall.storeHash}`,
+      severity: 'warning',
+      title: `Reconciliation of store ${stall.storeHash} has stopped: lost webhooks would go unnoticed`,
+      text: `${stall.why}. Open reconcile:${stall.storeHash} and the schedule bcsync-reconcile-${stall.storeHash} in the Web UI.`,
+    });
   }
   if (alerts.length) await act.raiseAlerts(alerts);
   return { ...m, raised: alerts.map((a) => a.key) };

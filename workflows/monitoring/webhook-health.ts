@@ -38,7 +38,10 @@ export async function webhookHealth(input: WebhookHealthInput): Promise<{ repair
     ]);
   }
   setCurrentDetails(
-    [`**Webhook health of store \`${input.storeHash}\`** (${input.reason})`, ...checks.map((c) => `- ${c.scope} -> ${c.destination}: ${c.was}${c.repaired ? ' -> repaired' : ''}`)].join('\n'),
+    [
+      `**Webhook health of store \`${input.storeHash}\`** (${input.reason})`,
+      ...checks.map((c) => `- ${c.scope} -> ${c.destination}: ${c.was}${c.repaired ? ' -> repaired' : ''}`),
+    ].join('\n'),
   );
   return { repaired, checked: checks.length };
 }

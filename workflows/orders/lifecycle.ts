@@ -1,4 +1,21 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, setCurrentDetails, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ErpActivities } from '../../activities/orders/erp';
@@ -14,10 +31,31 @@ import { mapOrderToSalesOrder } from '../../domain/orders/map-order-to-sales-ord
 import { fromUnits, toUnits } from '../../domain/shared/money';
 import type { BcOrder } from '../../domain/orders/order';
 import { refundSync } from '../refunds/refund-sync';
-import { erpContent, erpTotalMismatch, hasRefunds, isCancelled, isIncomplete, isTerminal, STATUS, totalMismatchMessage, wantsFulfilment, type TotalMismatch } from '../../domain/orders/lifecycle';
+import {
+  erpContent,
+  erpTotalMismatch,
+  hasRefunds,
+  isCancelled,
+  isIncomplete,
+  isTerminal,
+  STATUS,
+  totalMismatchMessage,
+  wantsFulfilment,
+  type TotalMismatch,
+} from '../../domain/orders/lifecycle';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-import { type OrderLifecycleInput, type Problem, type Decision, type OrderLifecycleState, orderEventSignal, omsShipmentsSignal, decideSignal, decideUpdate, orderStateQuery } from './order-sync.contract';
+import {
+  type OrderLifecycleInput,
+  type Problem,
+  type Decision,
+  type OrderLifecycleState,
+  orderEventSignal,
+  omsShipmentsSignal,
+  decideSignal,
+  decideUpdate,
+  orderStateQuery,
+} from './order-sync.contract';
 
 const HASHES_KEPT = 200;
 const UNDO_UNCONFIRMED_PATCH = 'cancel-undoes-unconfirmed-writes';
@@ -144,7 +182,12 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
   // inventorySync never hears of is corrected by the ERP's own level once the order is booked).
   const inventory = {
     note: proxyActivities<InventoryControlActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 }, summary: `tell inventory about order ${orderId}` }),
-    booked: proxyActivities<InventoryErpActivities>({ taskQueue: input.erpTaskQueue, startToCloseTimeout: '30s', retry: { maximumAttempts: 5 }, summary: `read when ERP sales order ${externalId} was booked` }),
+    booked: proxyActivities<InventoryErpActivities>({
+      taskQueue: input.erpTaskQueue,
+      startToCloseTimeout: '30s',
+      retry: { maximumAttempts: 5 },
+      summary: `read when ERP sales order ${externalId} was booked`,
+    }),
   };
   /**
    * A note to the store's inventorySync: straight from this workflow (one signal), or, when that
@@ -461,7 +504,8 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
       `- Sync: **${state.status}**${state.erp.id ? ` · ERP sales order ${state.erp.id}${state.erp.closed ? ' (closed)' : ''}` : ''}${state.oms.status ? ` · OMS ${state.oms.status}` : ''}`,
       `- Passes ${state.passes} · duplicates ignored ${state.duplicatesIgnored} · reads saved ${state.fetchesSaved} · shipments copied ${Object.keys(state.shipmentsCopied).length}`,
     ];
-    for (const r of Object.values(state.refunds ?? {})) lines.push(`- Refund ${r.refundId}: ${r.amount.slice(0, -2)} · ${r.status}${r.creditMemoId ? ` · ERP credit memo ${r.creditMemoId}` : ''}`);
+    for (const r of Object.values(state.refunds ?? {}))
+      lines.push(`- Refund ${r.refundId}: ${r.amount.slice(0, -2)} · ${r.status}${r.creditMemoId ? ` · ERP credit memo ${r.creditMemoId}` : ''}`);
     if (state.lastEvent) lines.push(`- Last event: \`${state.lastEvent.scope}\` at ${new Date(state.lastEvent.createdAt * 1000).toISOString()}`);
     if (state.hold) lines.push(`- On hold in BigCommerce (Manual Verification Required); was status ${state.hold.previousStatusId}`);
     if (state.problem) {
@@ -472,7 +516,8 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
           : `- Decide: signal \`decide\` with \`{"action":"retry"}\` (with corrections: \`{"action":"retry","skuMap":{"OLD-SKU":"NEW-SKU"}}\`), \`{"action":"skip"}\` or \`{"action":"resolve"}\``,
       );
     }
-    if (state.lastDecision) lines.push(`- Last decision: ${state.lastDecision.action} at ${state.lastDecision.at}${state.lastDecision.note ? ` (${state.lastDecision.note})` : ''}`);
+    if (state.lastDecision)
+      lines.push(`- Last decision: ${state.lastDecision.action} at ${state.lastDecision.at}${state.lastDecision.note ? ` (${state.lastDecision.note})` : ''}`);
     setCurrentDetails(lines.join('\n'));
   }
 
@@ -493,10 +538,12 @@ export async function orderLifecycle(input: OrderLifecycleInput, opts: { current
   const quietWindow = (ms: number) => {
     const scope = new CancellationScope();
     // Cancelled (the order is not finished after all): never elapses.
-    const elapsed = scope.run(() => sleep(ms)).then(
-      () => true,
-      () => new Promise<boolean>(() => undefined),
-    );
+    const elapsed = scope
+      .run(() => sleep(ms))
+      .then(
+        () => true,
+        () => new Promise<boolean>(() => undefined),
+      );
     return { elapsed, scope };
   };
   for (;;) {

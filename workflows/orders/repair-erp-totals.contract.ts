@@ -13,7 +13,6 @@ export const REPAIR_ERP_TOTALS_WORKFLOW = 'repairErpTotals';
 export const repairErpTotalsTaskQueue = workflowTaskQueue;
 export type RepairErpTotalsWorkflow = (input: RepairErpTotalsInput) => Promise<RepairErpTotalsState>;
 
-
 export interface RepairErpTotalsInput {
   storeHash: string;
   erpTaskQueue: string;

@@ -25,7 +25,17 @@ const CHECK_EVERY_MS = 15_000;
  * agrees or `verifyForMs` passes, and returns the report.
  */
 export async function repairErpTotals(input: RepairErpTotalsInput): Promise<RepairErpTotalsState> {
-  const state: RepairErpTotalsState = input.carried ?? { phase: 'checking', afterId: 0, pages: 0, checked: 0, notInErp: 0, found: [], closedDifferent: [], corrected: [], stillDifferent: [] };
+  const state: RepairErpTotalsState = input.carried ?? {
+    phase: 'checking',
+    afterId: 0,
+    pages: 0,
+    checked: 0,
+    notInErp: 0,
+    found: [],
+    closedDifferent: [],
+    corrected: [],
+    stillDifferent: [],
+  };
   setHandler(repairStateQuery, () => state);
   const bc = proxyActivities<BigCommerceActivities>({
     taskQueue: bigCommerceTaskQueue(input.storeHash),
@@ -65,7 +75,11 @@ export async function repairErpTotals(input: RepairErpTotalsInput): Promise<Repa
       state.notInErp += page.notInErp;
       state.found.push(...page.toRewrite);
       state.closedDifferent.push(...page.closedDifferent);
-      if (!input.dryRun && page.toRewrite.length > 0) await control.rewriteErpOrders(input.storeHash, page.toRewrite.map((d) => d.orderId));
+      if (!input.dryRun && page.toRewrite.length > 0)
+        await control.rewriteErpOrders(
+          input.storeHash,
+          page.toRewrite.map((d) => d.orderId),
+        );
       state.afterId = orders[orders.length - 1]!.orderId;
     }
     if (orders.length < PAGE) state.phase = input.dryRun || state.found.length === 0 ? 'done' : 'verifying';

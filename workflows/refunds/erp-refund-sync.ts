@@ -1,4 +1,13 @@
-import { condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
@@ -9,7 +18,15 @@ import { orderWorkflowId } from '../orders/order-sync.contract';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { refundNoteSignal, type RefundNote } from './refund-sync.contract';
-import { type ErpRefundSyncInput, type ErpRefundProblem, type ErpRefundSyncState, erpRefundStateQuery, erpRefundDecideSignal, erpRefundDecideUpdate, erpRefundChangedSignal } from './erp-refund-sync.contract';
+import {
+  type ErpRefundSyncInput,
+  type ErpRefundProblem,
+  type ErpRefundSyncState,
+  erpRefundStateQuery,
+  erpRefundDecideSignal,
+  erpRefundDecideUpdate,
+  erpRefundChangedSignal,
+} from './erp-refund-sync.contract';
 
 /**
  * One ERP cash refund or return authorization, `erp-refund:<storeHash>:<recordType>-<recordId>`,
@@ -53,7 +70,12 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
 
   let shown = '';
   const publish = () => {
-    const attrs = { status: state.status === 'Refunded' ? 'Synced' : state.status === 'Reading' ? '' : state.status, error: state.problem?.type ?? '', erpId: state.erpRefund?.tranId ?? '', orderId: state.orderId };
+    const attrs = {
+      status: state.status === 'Refunded' ? 'Synced' : state.status === 'Reading' ? '' : state.status,
+      error: state.problem?.type ?? '',
+      erpId: state.erpRefund?.tranId ?? '',
+      orderId: state.orderId,
+    };
     const key = JSON.stringify(attrs);
     if (key !== shown) {
       upsertSearchAttributes([
@@ -70,8 +92,15 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
       [
         `**ERP ${recordType} ${e?.tranId ?? recordId}**${state.orderId !== null ? ` of order ${state.orderId}` : ''} (store \`${storeHash}\`)${e ? ` · ERP total ${e.total.slice(0, -2)} before tax` : ''}`,
         `- Status: **${state.status}**${r ? ` · BigCommerce refund ${r.id} (${r.totalAmount.slice(0, -2)}${r.created ? '' : ', found and adopted'})` : ''}${state.linkedInErp ? ` · linked in the ERP${!r && e?.bcRefundId ? ` to BigCommerce refund ${e.bcRefundId}` : ''}` : ''}`,
-        ...(e?.goodsReceived !== null && e?.goodsReceived !== undefined ? [`- Goods back in the ERP: ${e.goodsReceived ? 'yes' : 'not yet'} (stock follows the ERP through the inventory sync; refunds never restock)`] : []),
-        ...(state.problem ? [`- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`, '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`'] : []),
+        ...(e?.goodsReceived !== null && e?.goodsReceived !== undefined
+          ? [`- Goods back in the ERP: ${e.goodsReceived ? 'yes' : 'not yet'} (stock follows the ERP through the inventory sync; refunds never restock)`]
+          : []),
+        ...(state.problem
+          ? [
+              `- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`,
+              '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`',
+            ]
+          : []),
       ].join('\n'),
     );
   };

@@ -1,4 +1,14 @@
-import { getExternalWorkflowHandle, patched, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
@@ -11,7 +21,16 @@ import { mapRefundToCreditMemo } from '../../domain/refunds/map-refund-to-credit
 import { PRIORITY } from '../../domain/shared/priorities';
 import { isDeclined } from '../../domain/refunds/refund';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-import { type RefundSyncInput, type RefundProblem, type RefundSyncState, type RefundNote, refundStateQuery, refundDecideSignal, refundDecideUpdate, refundNoteSignal } from './refund-sync.contract';
+import {
+  type RefundSyncInput,
+  type RefundProblem,
+  type RefundSyncState,
+  type RefundNote,
+  refundStateQuery,
+  refundDecideSignal,
+  refundDecideUpdate,
+  refundNoteSignal,
+} from './refund-sync.contract';
 
 /** Runs from before it skip nothing; from it on, a refund our ERP sync made is not booked back into the ERP. */
 const ERP_INITIATED_SKIP_PATCH = 'erp-initiated-refund-skip';
@@ -56,7 +75,12 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
     summary: `wait for ERP sales order ${salesOrderExternalId}`,
   });
   const creditMemoExternalId = erpCreditMemoExternalId(storeHash, refundId);
-  const erp = proxyActivities<ErpActivities>({ taskQueue: input.erpTaskQueue, startToCloseTimeout: '60s', ...retryFor(input.retryWindowMs), summary: `book ERP credit memo ${creditMemoExternalId}` });
+  const erp = proxyActivities<ErpActivities>({
+    taskQueue: input.erpTaskQueue,
+    startToCloseTimeout: '60s',
+    ...retryFor(input.retryWindowMs),
+    summary: `book ERP credit memo ${creditMemoExternalId}`,
+  });
 
   // Normally set at start (free); an upsert (billed) only for a run started without them.
   if (!workflowInfo().typedSearchAttributes.get(BcOrderId)) {
@@ -67,7 +91,11 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
   }
   let shown = '';
   const publish = () => {
-    const attrs = { status: state.status === 'Waiting' ? '' : state.status === 'Booked' ? 'Synced' : state.status, error: state.problem?.type ?? '', erpId: state.creditMemo?.id ?? '' };
+    const attrs = {
+      status: state.status === 'Waiting' ? '' : state.status === 'Booked' ? 'Synced' : state.status,
+      error: state.problem?.type ?? '',
+      erpId: state.creditMemo?.id ?? '',
+    };
     const key = JSON.stringify(attrs);
     if (key !== shown) {
       upsertSearchAttributes([
@@ -83,7 +111,10 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
         `**BigCommerce refund ${refundId}** of order ${orderId} (store \`${storeHash}\`)${r ? ` · ${r.totalAmount.slice(0, -2)} incl. tax ${r.totalTax.slice(0, -2)}` : ''}`,
         `- Status: **${state.status}**${state.creditMemo?.id ? ` · ERP credit memo ${state.creditMemo.id} (${state.creditMemo.externalId})` : ''} · decline checks ${state.declineChecks}/${input.declineChecksMs.length}`,
         ...(state.problem
-          ? [`- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`, '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`']
+          ? [
+              `- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`,
+              '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`',
+            ]
           : []),
       ].join('\n'),
     );

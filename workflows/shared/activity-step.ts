@@ -23,7 +23,8 @@ export async function activityStep<T, S extends string>(name: S, fn: () => Promi
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const cause = err.cause;
-    if (cause instanceof ApplicationFailure) return { ok: false, problem: { type: cause.type ?? 'ActivityFailed', message: cause.message, step: name, transient: !cause.nonRetryable } };
+    if (cause instanceof ApplicationFailure)
+      return { ok: false, problem: { type: cause.type ?? 'ActivityFailed', message: cause.message, step: name, transient: !cause.nonRetryable } };
     const last = cause?.cause;
     const type = last instanceof ApplicationFailure ? (last.type ?? 'ActivityFailed') : 'RetryWindowExhausted';
     const message = last instanceof Error ? last.message : (cause?.message ?? err.message);

@@ -58,7 +58,10 @@ export async function resolveOptionValueIds(
     let options: BcOption[];
     calls++;
     try {
-      const res = await client.request({ method: 'GET', path: `/v3/catalog/products/${productId}/options`, query: { limit: 250 }, route, ...opts }, z.object({ data: z.array(optionSchema) }));
+      const res = await client.request(
+        { method: 'GET', path: `/v3/catalog/products/${productId}/options`, query: { limit: 250 }, route, ...opts },
+        z.object({ data: z.array(optionSchema) }),
+      );
       options = res.data?.data ?? [];
     } catch (err) {
       if (!isRefusal(err)) throw err;
@@ -75,7 +78,14 @@ export async function resolveOptionValueIds(
         const known = refused.get(optionKey);
         if (known) return known;
         // Every value this batch needs of the new option, in one create.
-        const labels = [...new Map(writes.flatMap((w) => w.option_values ?? []).filter((o) => same(o.option_display_name, name)).map((o) => [o.label.trim().toLowerCase(), o.label.trim()] as const)).values()];
+        const labels = [
+          ...new Map(
+            writes
+              .flatMap((w) => w.option_values ?? [])
+              .filter((o) => same(o.option_display_name, name))
+              .map((o) => [o.label.trim().toLowerCase(), o.label.trim()] as const),
+          ).values(),
+        ];
         calls++;
         try {
           const body = { display_name: name.trim(), type: 'rectangles', option_values: labels.map((l, i) => ({ label: l, sort_order: i })) };
@@ -98,7 +108,13 @@ export async function resolveOptionValueIds(
         try {
           const sortOrder = Math.max(-1, ...option.option_values.map((v, i) => v.sort_order ?? i)) + 1;
           const res = await client.request(
-            { method: 'POST', path: `/v3/catalog/products/${productId}/options/${option.id}/values`, body: { label: label.trim(), sort_order: sortOrder }, route: `${route}/{id}/values`, ...opts },
+            {
+              method: 'POST',
+              path: `/v3/catalog/products/${productId}/options/${option.id}/values`,
+              body: { label: label.trim(), sort_order: sortOrder },
+              route: `${route}/{id}/values`,
+              ...opts,
+            },
             z.object({ data: optionValueSchema }),
           );
           value = res.data!.data;

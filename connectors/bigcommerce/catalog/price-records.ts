@@ -31,11 +31,23 @@ export async function ensurePriceLists(client: BigCommerceClient, names: string[
  * The current records of these variants in one price list (at most 250: one page).
  * https://developer.bigcommerce.com/docs/rest-management/price-lists/price-lists-records#get-price-records
  */
-export async function readPriceRecords(client: BigCommerceClient, priceListId: number, variantIds: number[], currency: string, opts: CallOpts = {}): Promise<Record<string, number>> {
+export async function readPriceRecords(
+  client: BigCommerceClient,
+  priceListId: number,
+  variantIds: number[],
+  currency: string,
+  opts: CallOpts = {},
+): Promise<Record<string, number>> {
   if (!variantIds.length) return {};
   if (variantIds.length > 250) throw new Error('at most 250 variants per read (the page size)');
   const res = await client.request(
-    { method: 'GET', path: `/v3/pricelists/${priceListId}/records`, query: { 'variant_id:in': variantIds.join(','), currency, limit: 250, page: 1 }, route: '/v3/pricelists/{id}/records', ...opts },
+    {
+      method: 'GET',
+      path: `/v3/pricelists/${priceListId}/records`,
+      query: { 'variant_id:in': variantIds.join(','), currency, limit: 250, page: 1 },
+      route: '/v3/pricelists/{id}/records',
+      ...opts,
+    },
     z.object({ data: z.array(z.object({ variant_id: z.number().int(), price: z.number(), currency: z.string() })) }),
   );
   return Object.fromEntries((res.data?.data ?? []).map((r) => [String(r.variant_id), r.price]));
@@ -47,7 +59,13 @@ export async function readPriceRecords(client: BigCommerceClient, priceListId: n
  * whose `batch_errors` echo its identifiers: we park those and send the rest again.
  * https://developer.bigcommerce.com/docs/rest-management/price-lists/price-lists-records#set-price-records
  */
-export async function upsertPriceRecords(client: BigCommerceClient, priceListId: number, records: PriceRecordWrite[], currency: string, opts: CallOpts = {}): Promise<{ written: number; parked: ParkedItem[]; calls: number }> {
+export async function upsertPriceRecords(
+  client: BigCommerceClient,
+  priceListId: number,
+  records: PriceRecordWrite[],
+  currency: string,
+  opts: CallOpts = {},
+): Promise<{ written: number; parked: ParkedItem[]; calls: number }> {
   if (records.length > 1000) throw new Error('at most 1000 records per upsert');
   const parked: ParkedItem[] = [];
   let pending = records;
@@ -56,16 +74,32 @@ export async function upsertPriceRecords(client: BigCommerceClient, priceListId:
     calls++;
     try {
       await client.request(
-        { method: 'PUT', path: `/v3/pricelists/${priceListId}/records`, body: pending.map((r) => ({ variant_id: r.variantId, price: r.price, currency })), route: '/v3/pricelists/{id}/records', ...opts },
+        {
+          method: 'PUT',
+          path: `/v3/pricelists/${priceListId}/records`,
+          body: pending.map((r) => ({ variant_id: r.variantId, price: r.price, currency })),
+          route: '/v3/pricelists/{id}/records',
+          ...opts,
+        },
         z.unknown(),
       );
       return { written: pending.length, parked, calls };
     } catch (err) {
       if (!(err instanceof BigCommerceError) || err.kind !== 'validation') throw err;
-      const parsed = z.object({ batch_errors: z.array(z.object({ data: z.object({ variant_id: z.number().optional() }).loose(), field_errors: z.record(z.string(), z.string()).optional() })) }).safeParse(err.details.body);
+      const parsed = z
+        .object({ batch_errors: z.array(z.object({ data: z.object({ variant_id: z.number().optional() }).loose(), field_errors: z.record(z.string(), z.string()).optional() })) })
+        .safeParse(err.details.body);
       if (!parsed.success || parsed.data.batch_errors.length === 0) throw err;
-      const bad = new Map(parsed.data.batch_errors.map((e) => [e.data.variant_id, Object.entries(e.field_errors ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')]));
-      for (const r of pending) if (bad.has(r.variantId)) parked.push({ sku: r.sku, type: 'BcValidation', reason: `price list ${priceListId}: ${bad.get(r.variantId) || 'refused'}` });
+      const bad = new Map(
+        parsed.data.batch_errors.map((e) => [
+          e.data.variant_id,
+          Object.entries(e.field_errors ?? {})
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; '),
+        ]),
+      );
+      for (const r of pending)
+        if (bad.has(r.variantId)) parked.push({ sku: r.sku, type: 'BcValidation', reason: `price list ${priceListId}: ${bad.get(r.variantId) || 'refused'}` });
       const next = pending.filter((r) => !bad.has(r.variantId));
       if (next.length === pending.length) throw err;
       pending = next;

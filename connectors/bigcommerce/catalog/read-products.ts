@@ -17,7 +17,12 @@ export async function readProductsBySku(client: BigCommerceClient, skus: string[
   if (!skus.length) return [];
   if (skus.length > 250) throw new Error('at most 250 SKUs per read (the page size)');
   const read = async (query: Record<string, string>) =>
-    (await client.request({ method: 'GET', path: '/v3/catalog/products', query: { ...query, include: 'variants', include_fields: FIELDS, limit: 250 }, route: '/v3/catalog/products', ...opts }, z.object({ data: z.array(bcProductSchema) }))).data?.data ?? [];
+    (
+      await client.request(
+        { method: 'GET', path: '/v3/catalog/products', query: { ...query, include: 'variants', include_fields: FIELDS, limit: 250 }, route: '/v3/catalog/products', ...opts },
+        z.object({ data: z.array(bcProductSchema) }),
+      )
+    ).data?.data ?? [];
   // A comma inside a SKU would split the `sku:in` list: such SKUs (rare) are read one by one with `sku=`.
   const listed = skus.filter((s) => !s.includes(','));
   const found = listed.length ? await read({ 'sku:in': listed.join(',') }) : [];

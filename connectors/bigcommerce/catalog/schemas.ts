@@ -34,7 +34,12 @@ export function toProductState(p: z.output<typeof bcProductSchema>): BcProductSt
     weight: p.weight,
     isVisible: p.is_visible,
     baseVariantId: p.base_variant_id ?? null,
-    variants: (p.variants ?? []).map((v) => ({ id: v.id, sku: v.sku, price: v.price ?? null, options: v.option_values.map((o) => ({ name: o.option_display_name, value: o.label })) })),
+    variants: (p.variants ?? []).map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      price: v.price ?? null,
+      options: v.option_values.map((o) => ({ name: o.option_display_name, value: o.label })),
+    })),
   };
 }
 

@@ -29,13 +29,17 @@ export async function updateProducts(client: BigCommerceClient, batch: ProductUp
     try {
       const res = await client.request(
         { method: 'PUT', path: '/v3/catalog/products', body: pending.map((u) => ({ id: u.id, ...u.fields })), route: '/v3/catalog/products', ...opts },
-        z.object({ data: z.array(bcProductSchema.partial().extend({ id: z.number() })).default([]), errors: z.object({ status: z.number().optional(), title: z.string().optional(), errors: z.record(z.string(), z.unknown()).optional() }).optional() }),
+        z.object({
+          data: z.array(bcProductSchema.partial().extend({ id: z.number() })).default([]),
+          errors: z.object({ status: z.number().optional(), title: z.string().optional(), errors: z.record(z.string(), z.unknown()).optional() }).optional(),
+        }),
       );
       const failed = failedIndexes(res.data?.errors?.errors, '');
       for (const [i, reason] of failed) if (pending[i]) parked.push({ sku: pending[i]!.sku, type: parkType(res.data?.errors?.status), reason });
       const saved = new Set((res.data?.data ?? []).map((p) => p.id));
       // A 207 names the failures by index; anything neither saved nor named is failed too (never silently dropped).
-      for (const [i, u] of pending.entries()) if (!saved.has(u.id) && !failed.has(i)) parked.push({ sku: u.sku, type: 'BcPartialFailure', reason: `not in the ${res.status} answer's saved products` });
+      for (const [i, u] of pending.entries())
+        if (!saved.has(u.id) && !failed.has(i)) parked.push({ sku: u.sku, type: 'BcPartialFailure', reason: `not in the ${res.status} answer's saved products` });
       return { updated: pending.filter((u) => saved.has(u.id)).map((u) => u.sku), parked, calls };
     } catch (err) {
       if (!(err instanceof BigCommerceError) || !['validation', 'conflict', 'not_found'].includes(err.kind)) throw err;
@@ -56,7 +60,11 @@ export async function updateProducts(client: BigCommerceClient, batch: ProductUp
  * product when it is there (it is ours: the SKU is the ERP's). Answers the variant ids by SKU.
  * https://developer.bigcommerce.com/docs/rest-catalog/products#create-a-product
  */
-export async function createProduct(client: BigCommerceClient, create: ProductCreate, opts: CallOpts = {}): Promise<{ ok: true; productId: number; variantIds: Record<string, number>; adopted: boolean; calls: number } | { ok: false; parked: ParkedItem[]; calls: number }> {
+export async function createProduct(
+  client: BigCommerceClient,
+  create: ProductCreate,
+  opts: CallOpts = {},
+): Promise<{ ok: true; productId: number; variantIds: Record<string, number>; adopted: boolean; calls: number } | { ok: false; parked: ParkedItem[]; calls: number }> {
   const ids = (p: { base_variant_id?: number | null; sku: string; variants?: Array<{ id: number; sku: string }> }) => {
     const out: Record<string, number> = {};
     for (const v of p.variants ?? []) out[skuKey(v.sku)] = v.id;
@@ -65,7 +73,10 @@ export async function createProduct(client: BigCommerceClient, create: ProductCr
   };
   const skus = [create.sku, ...(create.body.variants ?? []).map((v) => v.sku)];
   try {
-    const res = await client.request({ method: 'POST', path: '/v3/catalog/products', query: { include: 'variants' }, body: create.body, route: '/v3/catalog/products', ...opts }, z.object({ data: bcProductSchema }));
+    const res = await client.request(
+      { method: 'POST', path: '/v3/catalog/products', query: { include: 'variants' }, body: create.body, route: '/v3/catalog/products', ...opts },
+      z.object({ data: bcProductSchema }),
+    );
     const p = res.data!.data;
     return { ok: true, productId: p.id, variantIds: ids(p), adopted: false, calls: 1 };
   } catch (err) {

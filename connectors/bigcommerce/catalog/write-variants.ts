@@ -9,7 +9,9 @@ import { bcVariantSchema, failedIndexes } from './schemas';
 
 type CallOpts = { signal?: AbortSignal; priority?: number };
 
-const batchErrors = z.object({ batch_errors: z.array(z.object({ status: z.number().optional(), title: z.string().optional(), errors: z.record(z.string(), z.unknown()).optional() })) });
+const batchErrors = z.object({
+  batch_errors: z.array(z.object({ status: z.number().optional(), title: z.string().optional(), errors: z.record(z.string(), z.unknown()).optional() })),
+});
 
 /**
  * PUT /v3/catalog/variants: up to 50 variant updates (`id`) and creates (`product_id`, `sku`,
@@ -21,7 +23,11 @@ const batchErrors = z.object({ batch_errors: z.array(z.object({ status: z.number
  * those calls count in `calls`, and a variant whose values cannot be made is parked alone.
  * https://developer.bigcommerce.com/docs/rest-catalog/product-variants#update-variants-batch
  */
-export async function writeVariants(client: BigCommerceClient, batch: VariantWrite[], opts: CallOpts = {}): Promise<{ variantIds: Record<string, number>; parked: ParkedItem[]; calls: number }> {
+export async function writeVariants(
+  client: BigCommerceClient,
+  batch: VariantWrite[],
+  opts: CallOpts = {},
+): Promise<{ variantIds: Record<string, number>; parked: ParkedItem[]; calls: number }> {
   if (batch.length > 50) throw new Error('at most 50 variants per batch PUT');
   const parked: ParkedItem[] = [];
   const variantIds: Record<string, number> = {};
@@ -49,7 +55,8 @@ export async function writeVariants(client: BigCommerceClient, batch: VariantWri
       const parsed = batchErrors.safeParse(err.details.body);
       const failed = new Map<number, { reason: string; status: number | undefined }>();
       if (parsed.success) {
-        for (const e of parsed.data.batch_errors) for (const [i, reason] of failedIndexes(e.errors, '')) failed.set(i, { reason: `${e.title ?? 'refused'}: ${reason}`, status: e.status });
+        for (const e of parsed.data.batch_errors)
+          for (const [i, reason] of failedIndexes(e.errors, '')) failed.set(i, { reason: `${e.title ?? 'refused'}: ${reason}`, status: e.status });
       } else {
         for (const [i, reason] of failedIndexes(err.details.fieldErrors, '')) failed.set(i, { reason, status: err.details.status });
       }
@@ -60,7 +67,10 @@ export async function writeVariants(client: BigCommerceClient, batch: VariantWri
         if (!w) continue;
         if (w.id === undefined && f.status === 409) {
           calls++;
-          const found = await client.request({ method: 'GET', path: '/v3/catalog/variants', query: { sku: w.sku }, route: '/v3/catalog/variants', ...opts }, z.object({ data: z.array(bcVariantSchema) }));
+          const found = await client.request(
+            { method: 'GET', path: '/v3/catalog/variants', query: { sku: w.sku }, route: '/v3/catalog/variants', ...opts },
+            z.object({ data: z.array(bcVariantSchema) }),
+          );
           const mine = found.data?.data.find((v) => v.product_id === w.product_id && skuKey(v.sku) === skuKey(w.sku));
           if (mine) {
             variantIds[skuKey(w.sku)] = mine.id;

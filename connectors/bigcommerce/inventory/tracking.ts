@@ -95,7 +95,17 @@ function fixedOctets(client: BigCommerceClient, path: string, filter: string, ot
  */
 async function readFiltered<T extends z.ZodType>(
   client: BigCommerceClient,
-  req: { path: string; filter: string; values: readonly string[]; other?: Record<string, string>; limit: number; item: T; budget: RequestTargetBudget; signal?: AbortSignal; priority?: number },
+  req: {
+    path: string;
+    filter: string;
+    values: readonly string[];
+    other?: Record<string, string>;
+    limit: number;
+    item: T;
+    budget: RequestTargetBudget;
+    signal?: AbortSignal;
+    priority?: number;
+  },
   onPage: (page: z.output<T>[]) => void,
 ): Promise<number> {
   const other = req.other ?? {};
@@ -144,7 +154,16 @@ export async function lookupTracking(
   const found = new Map<string, { variantId: number; productId: number; onHand?: Record<number, number> }>();
   let calls = await readFiltered(
     client,
-    { path: '/v3/inventory/items', filter: 'sku:in', values: [...new Set(skus)], limit: INVENTORY_ITEMS_PAGE, item: inventoryItem, budget, signal: opts.signal, priority: opts.priority },
+    {
+      path: '/v3/inventory/items',
+      filter: 'sku:in',
+      values: [...new Set(skus)],
+      limit: INVENTORY_ITEMS_PAGE,
+      item: inventoryItem,
+      budget,
+      signal: opts.signal,
+      priority: opts.priority,
+    },
     (page) => {
       for (const it of page) {
         const onHand = it.locations ? Object.fromEntries(it.locations.map((l) => [l.location_id, l.total_inventory_onhand])) : undefined;
@@ -159,7 +178,17 @@ export async function lookupTracking(
   if (productIds.length) {
     calls += await readFiltered(
       client,
-      { path: '/v3/catalog/products', filter: 'id:in', values: productIds, other: { include_fields: 'inventory_tracking' }, limit: PRODUCTS_PAGE, item: productTracking, budget, signal: opts.signal, priority: opts.priority },
+      {
+        path: '/v3/catalog/products',
+        filter: 'id:in',
+        values: productIds,
+        other: { include_fields: 'inventory_tracking' },
+        limit: PRODUCTS_PAGE,
+        item: productTracking,
+        budget,
+        signal: opts.signal,
+        priority: opts.priority,
+      },
       (page) => {
         for (const p of page) tracking.set(p.id, p.inventory_tracking);
       },

@@ -141,9 +141,7 @@ const toLine = (p: z.output<typeof bcOrderProduct>): OrderLine => ({
 });
 
 export function toBcOrder(raw: BcOrderV2): BcOrder {
-  const consignments = Array.isArray(raw.consignments)
-    ? (raw.consignments[0] ?? { shipping: [], pickups: [], downloads: [], email: { gift_certificates: [] } })
-    : raw.consignments;
+  const consignments = Array.isArray(raw.consignments) ? (raw.consignments[0] ?? { shipping: [], pickups: [], downloads: [], email: { gift_certificates: [] } }) : raw.consignments;
   const shipping: ShippingDestination[] = consignments.shipping.map((c) => ({
     id: c.id,
     address: toAddress(c),

@@ -37,14 +37,28 @@ export async function ensureOrderMetafield(
     if (!(err instanceof BigCommerceError && err.kind === 'conflict')) throw err;
   }
   const list = await client.request(
-    { method: 'GET', path: `/v3/orders/${orderId}/metafields`, route: '/v3/orders/{id}/metafields', query: { namespace: field.namespace, key: field.key }, signal: opts.signal, priority: opts.priority },
+    {
+      method: 'GET',
+      path: `/v3/orders/${orderId}/metafields`,
+      route: '/v3/orders/{id}/metafields',
+      query: { namespace: field.namespace, key: field.key },
+      signal: opts.signal,
+      priority: opts.priority,
+    },
     many,
   );
   const existing = list.data?.data.find((m) => m.namespace === field.namespace && m.key === field.key);
   if (!existing) throw new BigCommerceError('bad_response', `metafield ${field.namespace}/${field.key} on order ${orderId} conflicts but cannot be found`);
   if (existing.value === field.value) return { id: existing.id, outcome: 'unchanged' };
   await client.request(
-    { method: 'PUT', path: `/v3/orders/${orderId}/metafields/${existing.id}`, route: '/v3/orders/{id}/metafields/{id}', body: { value: field.value }, signal: opts.signal, priority: opts.priority },
+    {
+      method: 'PUT',
+      path: `/v3/orders/${orderId}/metafields/${existing.id}`,
+      route: '/v3/orders/{id}/metafields/{id}',
+      body: { value: field.value },
+      signal: opts.signal,
+      priority: opts.priority,
+    },
     one,
   );
   return { id: existing.id, outcome: 'updated' };

@@ -52,7 +52,14 @@ const toRequestItems = (items: BcRefundRequestItem[]) =>
  */
 export async function quoteRefund(client: BigCommerceClient, orderId: number, items: BcRefundRequestItem[], opts: CallOpts = {}): Promise<RefundQuote> {
   const res = await client.request(
-    { method: 'POST', path: `/v3/orders/${orderId}/payment_actions/refund_quotes`, route: '/v3/orders/{id}/payment_actions/refund_quotes', body: { items: toRequestItems(items) }, signal: opts.signal, priority: opts.priority },
+    {
+      method: 'POST',
+      path: `/v3/orders/${orderId}/payment_actions/refund_quotes`,
+      route: '/v3/orders/{id}/payment_actions/refund_quotes',
+      body: { items: toRequestItems(items) },
+      signal: opts.signal,
+      priority: opts.priority,
+    },
     z.object({ data: refundQuoteSchema }),
   );
   if (!res.data) throw new BigCommerceError('bad_response', `refund quote for order ${orderId} answered ${res.status} with no body`, { status: res.status });

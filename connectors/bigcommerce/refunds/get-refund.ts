@@ -48,7 +48,14 @@ export function toBcRefund(r: BcRefundV3): BcRefund {
     totalAmount: money(r.total_amount),
     totalTax: money(r.total_tax ?? 0),
     items: r.items.map((i) => ({ itemType: i.item_type, itemId: i.item_id, quantity: i.quantity ?? null, reason: i.reason ?? '' })),
-    payments: r.payments.map((p) => ({ id: p.id, providerId: p.provider_id, amount: money(p.amount), offline: p.offline, isDeclined: p.is_declined, declinedMessage: p.declined_message ?? '' })),
+    payments: r.payments.map((p) => ({
+      id: p.id,
+      providerId: p.provider_id,
+      amount: money(p.amount),
+      offline: p.offline,
+      isDeclined: p.is_declined,
+      declinedMessage: p.declined_message ?? '',
+    })),
   };
 }
 

@@ -76,7 +76,10 @@ export function toErpRefund(recordType: ErpRefundType, r: NetSuiteRefund): ErpRe
 export async function getErpRefund(client: NetSuiteClient, recordType: ErpRefundType, recordId: string): Promise<ErpRefund> {
   const res = await client.request('GET', `/${recordType}/${encodeURIComponent(recordId)}?expandSubResources=true`);
   const parsed = netSuiteRefundSchema.safeParse(res.body);
-  if (!parsed.success) throw new ErpError('bad_response', `${recordType} ${recordId}: unexpected record shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`, { status: res.status });
+  if (!parsed.success)
+    throw new ErpError('bad_response', `${recordType} ${recordId}: unexpected record shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`, {
+      status: res.status,
+    });
   return toErpRefund(recordType, parsed.data);
 }
 

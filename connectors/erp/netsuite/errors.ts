@@ -2,15 +2,7 @@
  * NetSuite REST failures, classified. Body shape (ns:section_156570709583):
  * `{type, title, status, "o:errorDetails": [{detail, "o:errorCode"}]}`.
  */
-export type ErpErrorKind =
-  | 'not_found'
-  | 'validation'
-  | 'auth'
-  | 'forbidden'
-  | 'concurrency_limit'
-  | 'server'
-  | 'network'
-  | 'bad_response';
+export type ErpErrorKind = 'not_found' | 'validation' | 'auth' | 'forbidden' | 'concurrency_limit' | 'server' | 'network' | 'bad_response';
 
 export class ErpError extends Error {
   constructor(

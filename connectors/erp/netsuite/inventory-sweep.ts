@@ -17,7 +17,13 @@ import { ErpError } from './errors';
 const PAGE = 1000;
 
 // --- NetSuite's shape: SuiteQL returns every column in lower case, numbers sometimes as strings ---
-const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 const sweepRow = z.object({
   sku: z.string().min(1),
   location: z.union([z.string(), z.number()]).transform(String),

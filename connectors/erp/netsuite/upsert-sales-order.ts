@@ -109,11 +109,7 @@ export async function upsertSalesOrder(
   items: NetSuiteChargeItems = DEFAULT_CHARGE_ITEMS,
   contentFingerprint?: string,
 ): Promise<{ internalId: string }> {
-  const res = await client.request(
-    'PUT',
-    `/salesOrder/eid:${encodeURIComponent(order.externalId)}?replace=item`,
-    toNetSuiteSalesOrder(order, items, contentFingerprint),
-  );
+  const res = await client.request('PUT', `/salesOrder/eid:${encodeURIComponent(order.externalId)}?replace=item`, toNetSuiteSalesOrder(order, items, contentFingerprint));
   const location = res.headers.get('location') ?? '';
   const match = /\/salesOrder\/(\d+)(?:[/?]|$)/i.exec(location);
   if (!match?.[1]) {

@@ -71,6 +71,8 @@ export function fromPacificLocal(local: string): string {
   // near a DST change; the second reading is at (almost) the true instant.
   const first = wall - offsetMs(wall);
   const second = wall - offsetMs(first);
-  const candidates = [first, second].filter((ms) => toPacificLocal(new Date(ms).toISOString()).slice(0, 19) === `${y}-${mo}-${d}T${pad(Number(h))}:${pad(Number(mi))}:${pad(Number(s))}`);
+  const candidates = [first, second].filter(
+    (ms) => toPacificLocal(new Date(ms).toISOString()).slice(0, 19) === `${y}-${mo}-${d}T${pad(Number(h))}:${pad(Number(mi))}:${pad(Number(s))}`,
+  );
   return new Date(candidates.length ? Math.min(...candidates) : second).toISOString();
 }
