@@ -63,9 +63,7 @@ export function createControlActivities(deps: { client: Client; config: Config; 
     },
 
     /** The figures alerts are made of: parked orders, recent failures, the 429 rate. */
-    async measureHealth(
-      sinceMs: number,
-    ): Promise<{
+    async measureHealth(sinceMs: number): Promise<{
       parked: number;
       failed: number;
       rateLimitedPerMinute: number;

@@ -89,14 +89,12 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       const result = await within(() => decideCatalog(deps.client, store, { action: action.data, ...body.data }, { waitMs: CATALOG_DECISION_WAIT_MS }));
       deps.logger.info({ workflowId: result.workflowId, action: action.data, skus: body.data.skus }, 'ops catalog decision applied');
       if (!result.done)
-        return void res
-          .status(202)
-          .json({
-            workflowId: result.workflowId,
-            action: action.data,
-            status: 'accepted',
-            reason: 'the workflow is still working on it; GET /ops/attention shows what stays parked',
-          });
+        return void res.status(202).json({
+          workflowId: result.workflowId,
+          action: action.data,
+          status: 'accepted',
+          reason: 'the workflow is still working on it; GET /ops/attention shows what stays parked',
+        });
       res.json({ workflowId: result.workflowId, action: action.data, parked: result.parked });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running catalog workflow for store ${store}` });
