@@ -39,7 +39,7 @@ function conflicts(data: BcSandboxData, body: { name?: string; sku?: string }, s
   if (body.name !== undefined && productNamed(data, body.name, self?.id)) {
     throw new V3Failure(409, 'The product name is a duplicate', { name: `A product named "${body.name}" already exists.` });
   }
-  if (body.sku !== undefined && body.sku.trim() && body.sku.trim().toLowerCase() !== self?.sku.toLowerCase()) {
+  if (body.sku?.trim() && body.sku.trim().toLowerCase() !== self?.sku.toLowerCase()) {
     writes.claimSku(body.sku, 'sku', self ? { productId: self.id, ...(self.base_variant_id !== null ? { variantId: self.base_variant_id } : {}) } : {});
   }
 }
@@ -101,7 +101,9 @@ export function createProduct(ctx: SandboxContext, body: ProductCreate): V3Produ
   if (!body.custom_url) product.custom_url = { url: customUrlFor(body.name), is_customized: false };
   // Nothing is stored before this point; a failure only spends the id.
   writeFields(ctx, product, body);
-  body.variants?.forEach((v, i) => writes.planCreate(product, v, `variants.${i}`, { newProduct: true }));
+  body.variants?.forEach((v, i) => {
+    writes.planCreate(product, v, `variants.${i}`, { newProduct: true });
+  });
   product.date_created = product.date_modified;
   data.products[String(product.id)] = product;
   if (!withOptions) {

@@ -66,7 +66,7 @@ const customerUpdate = z.object(customerFields).partial().extend({ id: z.number(
 
 /** The sandbox store has one channel, 1. */
 function checkChannels(channels: number[] | null | undefined, field: string): void {
-  if (channels && channels.some((c) => c !== 1)) throw new V3Failure(422, 'Channel not found.', { [field]: 'the store has only channel 1' });
+  if (channels?.some((c) => c !== 1)) throw new V3Failure(422, 'Channel not found.', { [field]: 'the store has only channel 1' });
 }
 
 function readBatch(body: unknown): unknown[] {

@@ -35,7 +35,10 @@ const records = new WeakMap<SandboxContext, StockRecordEntry[]>();
 export function recordStockChange(ctx: SandboxContext, entry: Omit<StockRecordEntry, 'atMs' | 'sku' | 'productId'>): void {
   if (!ctx.requests.recording) return;
   let list = records.get(ctx);
-  if (!list) records.set(ctx, (list = []));
+  if (!list) {
+    list = [];
+    records.set(ctx, list);
+  }
   if (list.length >= MAX_ENTRIES) return;
   const variant = findVariant(ctx.data, entry.variantId);
   list.push({ atMs: ctx.now(), sku: variant?.sku ?? '', productId: variant?.product_id ?? 0, ...entry });

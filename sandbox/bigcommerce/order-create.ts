@@ -10,7 +10,7 @@ import { paymentFor } from './order-payment';
 import { isPaidStatus } from './order-statuses';
 import { feePostSchema, feesFrom } from './order-fees';
 import { distribute } from './order-totals';
-import type { BcSandboxData, SandboxAddress, SandboxFee, SandboxFormField, SandboxLineDiscount, SandboxOrder, SandboxOrderLine, SandboxShippingAddress } from './state';
+import type { BcSandboxData, SandboxAddress, SandboxFee, SandboxFormField, SandboxLineDiscount, SandboxOrder, SandboxOrderLine, SandboxShippingAddress, V3Variant } from './state';
 
 export { moneyInput };
 
@@ -180,7 +180,7 @@ type LineBody = Omit<SandboxOrderLine, 'id' | 'orderAddressId'>;
 export function catalogLine(data: BcSandboxData, p: Extract<NewOrderLine, { kind: 'catalog' }>, taxRate: number): LineBody {
   const product = findProduct(data, p.productId);
   if (!product) throw new OrderInputError(400, `The product with ID ${p.productId} could not be found.`);
-  let variant;
+  let variant: V3Variant | undefined;
   if (product.base_variant_id !== null) {
     variant = findVariant(data, product.base_variant_id);
   } else if (p.variantId !== undefined) {
@@ -283,7 +283,9 @@ export function buildOrder(data: BcSandboxData, input: NewOrder, opts: { taxRate
 
   const discountable = lines.filter((l) => l.type !== 'giftcertificate');
   const addOrderDiscount = (units: number, discount: Omit<SandboxLineDiscount, 'units'>) =>
-    distribute(discountable, units).forEach((share, i) => share > 0 && discountable[i]!.discounts.push({ ...discount, units: share }));
+    distribute(discountable, units).forEach((share, i) => {
+      if (share > 0) discountable[i]!.discounts.push({ ...discount, units: share });
+    });
   if (input.manualDiscountUnits > 0) addOrderDiscount(input.manualDiscountUnits, { id: 'manual-discount', name: 'Manual Discount', code: null, target: 'order', isCoupon: false });
   if (input.coupon) addOrderDiscount(input.coupon.units, { id: String(input.coupon.id), name: input.coupon.name, code: input.coupon.code, target: 'order', isCoupon: true });
 

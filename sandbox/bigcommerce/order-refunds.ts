@@ -206,7 +206,10 @@ const inFlight = new WeakMap<SandboxContext, Map<string, number>>();
 const lockKey = (o: SandboxOrder) => `${o.id}:${o.createdMs}`;
 const processing = (ctx: SandboxContext) => {
   let m = inFlight.get(ctx);
-  if (!m) inFlight.set(ctx, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    inFlight.set(ctx, m);
+  }
   return m;
 };
 

@@ -143,7 +143,10 @@ function applyLineChanges(ctx: SandboxContext, order: SandboxOrder, items: Array
     const name = u.name ?? u.name_customer;
     if (name !== undefined) line.name = name;
     if (u.name_merchant !== undefined) line.nameMerchant = u.name_merchant;
-    if (u.sku !== undefined) line.productId === 0 ? (line.sku = u.sku) : fail(`The field '${path}.sku' can only be written for custom products.`);
+    if (u.sku !== undefined) {
+      if (line.productId !== 0) fail(`The field '${path}.sku' can only be written for custom products.`);
+      line.sku = u.sku;
+    }
     if (u.upc !== undefined) line.upc = u.upc;
     line.discounts = [];
   });
@@ -219,7 +222,9 @@ export function updateOrder(ctx: SandboxContext, current: SandboxOrder, raw: unk
   if (discount !== undefined) {
     for (const l of order.lines) l.discounts = l.discounts.filter((d) => d.id !== 'manual-discount');
     const discountable = order.lines.filter((l) => l.type !== 'giftcertificate');
-    distribute(discountable, discount).forEach((share, i) => share > 0 && discountable[i]!.discounts.push({ id: 'manual-discount', name: 'Manual Discount', code: null, target: 'order', units: share, isCoupon: false }));
+    distribute(discountable, discount).forEach((share, i) => {
+      if (share > 0) discountable[i]!.discounts.push({ id: 'manual-discount', name: 'Manual Discount', code: null, target: 'order', units: share, isCoupon: false });
+    });
   }
   if (body.fees !== undefined) {
     // "Fees ... follow standard PUT semantics": those left out are deleted; an id must be the order's.

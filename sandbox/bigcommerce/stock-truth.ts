@@ -63,7 +63,10 @@ export function stockTruthControls(ctx: SandboxContext): Router {
     const parsed = z.object({ levels: z.array(z.object({ sku: z.string().min(1), onHand: z.number().int() })).max(100_000) }).safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues[0]?.message });
     let truth = truths.get(ctx);
-    if (!truth) truths.set(ctx, (truth = new StockTruth()));
+    if (!truth) {
+      truth = new StockTruth();
+      truths.set(ctx, truth);
+    }
     for (const l of parsed.data.levels) truth.set(l.sku, l.onHand);
     res.json(truth.summary());
   });

@@ -162,7 +162,7 @@ export class WebhookDispatcher {
   private async attempt(hookId: number, payload: WebhookPayload, webhookId: string, attempt: number, duplicate: boolean): Promise<void> {
     if (this.stopped) return;
     const hook = this.opts.hooks().find((h) => h.id === hookId);
-    if (!hook || !hook.isActive) return;
+    if (!hook?.isActive) return;
     const domain = domainOf(hook.destination);
     const record: DeliveryRecord = { hookId, scope: payload.scope, hash: payload.hash, webhookId, attempt, status: null, atMs: this.now(), payload, ...(duplicate ? { duplicate } : {}) };
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ErpSandboxContext } from './extensions';
 import { netSuiteError, recordNotFound } from './netsuite-errors';
-import type { ErpRefundLineRecord, ErpRefundRecord, ErpRefundRecordType, ErpRefundsData, ErpSalesOrder, ErpSalesOrderLine } from './state';
+import type { ErpRefundLineRecord, ErpRefundRecord, ErpRefundRecordType, ErpRefundsData } from './state';
 import { formatTimestamp, parseToTimestamp } from './suiteql';
 
 /**

@@ -113,7 +113,9 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
       const delta = (after[sku] ?? 0) - (before[sku] ?? 0);
       // Stamped no earlier than the order's own last-modified time: a level changed at or after the
       // booking is how inventorySync knows the ERP counts the order.
-      if (delta !== 0) change(sku, ORDER_LOCATION, (l) => void (l.committed += delta), order.modifiedMs, 'commit');
+      if (delta !== 0) change(sku, ORDER_LOCATION, (l) => {
+          l.committed += delta;
+        }, order.modifiedMs, 'commit');
     }
     if (Object.keys(after).length) stock().committedByOrder[order.id] = after;
     else delete stock().committedByOrder[order.id];
@@ -134,7 +136,9 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
     if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
     const changes = parsed.data.levels.map((l) => {
       ctx.ensureItem(l.sku);
-      change(l.sku, l.location, (level) => void (level.onHand = l.onHand));
+      change(l.sku, l.location, (level) => {
+        level.onHand = l.onHand;
+      });
       const level = stock().levels[key(l.sku, l.location)]!;
       return { sku: l.sku, location: l.location, onHand: level.onHand, available: available(level), changedAt: new Date(level.modifiedMs).toISOString() };
     });
@@ -150,7 +154,9 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
     const sold = parsed.data.sales.map((s) => {
       const level = stock().levels[key(s.sku, s.location)];
       const units = level ? Math.min(s.units, Math.max(0, available(level))) : 0;
-      if (units > 0) change(s.sku, s.location, (l) => void (l.onHand -= units), ctx.now(), 'channel-sale');
+      if (units > 0) change(s.sku, s.location, (l) => {
+          l.onHand -= units;
+        }, ctx.now(), 'channel-sale');
       const after = stock().levels[key(s.sku, s.location)];
       return { sku: s.sku, location: s.location, asked: s.units, sold: units, onHand: after?.onHand ?? 0, available: after ? available(after) : 0, changedAt: after ? new Date(after.modifiedMs).toISOString() : null };
     });

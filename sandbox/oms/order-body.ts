@@ -98,7 +98,9 @@ export function toModelState(error: z.ZodError, prefix = 'order'): ModelState {
     const key = field ? `${prefix}.${field}` : prefix;
     const last = String(issue.path[issue.path.length - 1] ?? prefix);
     const message = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? `The ${last} field is required.` : issue.message;
-    (state[key] ??= []).push(message);
+    const messages = state[key] ?? [];
+    messages.push(message);
+    state[key] = messages;
   }
   return state;
 }

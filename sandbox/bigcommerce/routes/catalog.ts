@@ -177,7 +177,10 @@ export function catalogRouter(ctx: SandboxContext): Router {
           const item = variantBatchItem.safeParse(raw);
           if (!item.success) throw new V3Failure(422, 'JSON data is missing or invalid', zodErrors(item.error, raw, field));
           const v = item.data;
-          if (v.id !== undefined) return void writes.planUpdate({ ...v, id: v.id }, field);
+          if (v.id !== undefined) {
+            writes.planUpdate({ ...v, id: v.id }, field);
+            return;
+          }
           if (v.product_id === undefined || v.sku === undefined || v.option_values === undefined) {
             throw new V3Failure(422, 'A new variant needs product_id, sku and option_values; an update needs id.', { [`${field}.id`]: 'error.path.missing' });
           }

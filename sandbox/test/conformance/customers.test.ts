@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { ConformanceClient, recordConformance } from './harness';
+import type { Json } from '../support/json';
 
 /**
  * Customers V3 and price lists V3 against BigCommerce's specs (customers.v3.yml, price_lists.v3.yml)
@@ -24,9 +25,6 @@ afterAll(async () => {
   await receiver?.close();
   await sandboxes?.close();
 });
-
-// any: webhook and response JSON read field by field
-type Json = any;
 
 async function eventually<T>(fn: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -11,12 +11,12 @@ import {
   SPEC_DIR,
   type CheckResult,
 } from './spec-validator';
+import type { Json } from '../support/json';
 
 export interface CallResult {
   status: number;
   headers: Headers;
-  // any: tests read loose JSON responses field by field
-  body: any;
+  body: Json;
   check: CheckResult | null;
 }
 
@@ -45,7 +45,7 @@ export class ConformanceClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.text();
-    let json: unknown = undefined;
+    let json: unknown;
     if (text) {
       try {
         json = JSON.parse(text);
@@ -110,7 +110,7 @@ export class OmsConformanceClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.baseUrl}${pathAndQuery}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.text();
-    let json: unknown = undefined;
+    let json: unknown;
     if (text) {
       try {
         json = JSON.parse(text);

@@ -3,6 +3,7 @@ import { applyStockChanges } from '../../bigcommerce/inventory';
 import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { ConformanceClient, recordConformance } from './harness';
+import type { Json } from '../support/json';
 
 /**
  * Inventory and locations V3 against BigCommerce's specs (inventory.v3.yml, locations.v3.yml) and
@@ -28,9 +29,6 @@ afterAll(async () => {
   await receiver?.close();
   await sandboxes?.close();
 });
-
-// any: webhook and response JSON read field by field
-type Json = any;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 5_000): Promise<T> {

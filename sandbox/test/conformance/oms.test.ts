@@ -6,6 +6,7 @@ import { DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET } from '../../oms/app';
 import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { OmsConformanceClient, recordOmsConformance } from './harness';
+import type { Json } from '../support/json';
 
 /**
  * The OMS sandbox against the ShipStation V1 spec (../shared/connectors/openapi/shipstation-v1)
@@ -70,8 +71,7 @@ beforeEach(async () => {
   receiver.setRespond(() => 200);
 });
 
-// any: control responses are read field by field
-async function control(method: string, p: string, body?: unknown, base = s.omsUrl): Promise<{ status: number; body: any }> {
+async function control(method: string, p: string, body?: unknown, base = s.omsUrl): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${base}/__sandbox${p}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };

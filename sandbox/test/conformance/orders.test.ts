@@ -4,6 +4,7 @@ import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { eventually } from '../support/eventually';
 import { ConformanceClient, recordConformance } from './harness';
+import type { Json } from '../support/json';
 
 /**
  * Store information and Orders V2 against BigCommerce's specs (store_information.v2.yml,
@@ -32,12 +33,10 @@ afterAll(async () => {
   await s?.close();
 });
 
-// any: webhook bodies are read field by field
-const delivered = (scope: string, match: (data: any) => boolean = () => true) =>
+const delivered = (scope: string, match: (data: Json) => boolean = () => true) =>
   eventually(() => receiver.received.find((r) => r.body?.scope === scope && match(r.body.data))?.body.data, `${scope} delivered`, 5_000);
-const deliveredAll = (scope: string, match: (data: any) => boolean) => receiver.received.filter((r) => r.body?.scope === scope && match(r.body.data)).map((r) => r.body.data);
-// any: control responses are read field by field
-const control = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+const deliveredAll = (scope: string, match: (data: Json) => boolean) => receiver.received.filter((r) => r.body?.scope === scope && match(r.body.data)).map((r) => r.body.data);
+const control = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
   const res = await fetch(`${s.bcUrl}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
 };

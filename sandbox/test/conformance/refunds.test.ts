@@ -3,6 +3,7 @@ import { startSandboxes, type RunningSandboxes } from '../../start-sandboxes';
 import { startReceiver } from '../support/receiver';
 import { eventually } from '../support/eventually';
 import { ConformanceClient, recordConformance } from './harness';
+import type { Json } from '../support/json';
 
 /**
  * Refund quotes and refunds (orders.v3.yml, Payment Actions; FACTS.md section 7) against the
@@ -29,11 +30,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-// any: webhook and control bodies are read field by field
-const delivered = (scope: string, match: (data: any) => boolean) =>
+const delivered = (scope: string, match: (data: Json) => boolean) =>
   eventually(() => receiver.received.find((r) => r.body?.scope === scope && match(r.body.data))?.body.data, `${scope} delivered`, 5_000);
-// any: control responses are read field by field
-async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${s.bcUrl}/__sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }

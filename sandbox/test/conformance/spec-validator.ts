@@ -479,14 +479,20 @@ export class SpecValidator {
         props.set(key, [...(props.get(key) ?? []), `${pointer}/properties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
       }
       if (node.items && typeof node.items === 'object') items.push(`${pointer}/items`);
-      ((node.allOf as unknown[] | undefined) ?? []).forEach((_, i) => visit(`${pointer}/allOf/${i}`, depth + 1));
+      ((node.allOf as unknown[] | undefined) ?? []).forEach((_, i) => {
+        visit(`${pointer}/allOf/${i}`, depth + 1);
+      });
       const anyOf = ((node.anyOf as unknown[] | undefined) ?? []).map((_, i) => `${pointer}/anyOf/${i}`);
       const matching = anyOf.filter((p) => this.compilePointer(file, p)(value));
       for (const p of matching.length ? matching : anyOf) visit(p, depth + 1);
     };
     for (const p of pointers) visit(p, 0);
     if (Array.isArray(value)) {
-      if (items.length) value.forEach((v, i) => this.findUndeclared(file, items, v, `${at}/${i}`, out));
+      if (items.length) {
+        value.forEach((v, i) => {
+          this.findUndeclared(file, items, v, `${at}/${i}`, out);
+        });
+      }
       return;
     }
     if (open || props.size === 0) return;

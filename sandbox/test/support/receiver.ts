@@ -1,11 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Json } from './json';
 
 export interface Received {
   atMs: number;
   headers: IncomingHttpHeaders;
   raw: string;
-  // any: webhook JSON read field by field in tests
-  body: any;
+  body: Json;
 }
 
 /**
