@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     omsPort: port('oms-port'),
     stateDir: values['data-dir'] ? path.resolve(values['data-dir']) : undefined,
   });
-  console.log(`BigCommerce ${sandboxes.bcUrl}/stores/sandbox  ERP ${sandboxes.erpUrl}/services/rest/record/v1  OMS ${sandboxes.omsUrl}  (state: ${values['data-dir'] ?? 'memory'})`);
+  console.log(
+    `BigCommerce ${sandboxes.bcUrl}/stores/sandbox  ERP ${sandboxes.erpUrl}/services/rest/record/v1  OMS ${sandboxes.omsUrl}  (state: ${values['data-dir'] ?? 'memory'})`,
+  );
   const stop = () => void sandboxes.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -3,15 +3,55 @@
  * demo` sends, and what the integration tests send, so both exercise the same shapes.
  */
 const CUSTOMERS = [
-  { customer_id: 11, first_name: 'Jane', last_name: 'Doe', email: 'jane.doe@example.com', street_1: '555 East Street', city: 'Austin', state: 'Texas', zip: '78108', phone: '5125550100' },
-  { customer_id: 0, first_name: 'Luis', last_name: 'Ortega', email: 'luis.ortega@example.net', street_1: '19 Pine Ridge Rd', city: 'Boulder', state: 'Colorado', zip: '80302', phone: '3035550142' },
-  { customer_id: 27, first_name: 'Amara', last_name: 'Okafor', email: 'amara@okafor.example', street_1: '400 Harbor Blvd', city: 'Seattle', state: 'Washington', zip: '98101', phone: '2065550199' },
+  {
+    customer_id: 11,
+    first_name: 'Jane',
+    last_name: 'Doe',
+    email: 'jane.doe@example.com',
+    street_1: '555 East Street',
+    city: 'Austin',
+    state: 'Texas',
+    zip: '78108',
+    phone: '5125550100',
+  },
+  {
+    customer_id: 0,
+    first_name: 'Luis',
+    last_name: 'Ortega',
+    email: 'luis.ortega@example.net',
+    street_1: '19 Pine Ridge Rd',
+    city: 'Boulder',
+    state: 'Colorado',
+    zip: '80302',
+    phone: '3035550142',
+  },
+  {
+    customer_id: 27,
+    first_name: 'Amara',
+    last_name: 'Okafor',
+    email: 'amara@okafor.example',
+    street_1: '400 Harbor Blvd',
+    city: 'Seattle',
+    state: 'Washington',
+    zip: '98101',
+    phone: '2065550199',
+  },
 ];
 
 const BASKETS = [
-  [{ product_id: 111, quantity: 1 }, { product_id: 112, quantity: 3 }],
-  [{ product_id: 113, variant_id: 202, quantity: 1 }, { product_id: 115, quantity: 2 }],
-  [{ product_id: 116, quantity: 1 }, { product_id: 114, quantity: 2 }, { product_id: 113, variant_id: 203, quantity: 1 }],
+  [
+    { product_id: 111, quantity: 1 },
+    { product_id: 112, quantity: 3 },
+  ],
+  [
+    { product_id: 113, variant_id: 202, quantity: 1 },
+    { product_id: 115, quantity: 2 },
+  ],
+  [
+    { product_id: 116, quantity: 1 },
+    { product_id: 114, quantity: 2 },
+    { product_id: 113, variant_id: 203, quantity: 1 },
+  ],
 ];
 
 export function demoOrderBody(i: number) {

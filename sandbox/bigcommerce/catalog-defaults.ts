@@ -8,7 +8,11 @@ import type { V3Location, V3OptionValue, V3Product, V3Variant } from './state';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** BigCommerce builds the storefront URL from the name: "Ridge Rain Jacket" -> "/ridge-rain-jacket/". */
-export const customUrlFor = (name: string): string => `/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}/`;
+export const customUrlFor = (name: string): string =>
+  `/${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}/`;
 
 export type ProductCore = Pick<V3Product, 'id' | 'name' | 'sku' | 'price' | 'weight' | 'type' | 'inventory_tracking'>;
 

@@ -115,7 +115,23 @@ export function variantFilters(query: Query): Array<(v: V3Variant) => boolean> {
 }
 
 /** DELETE /v3/catalog/products needs at least one filter: "This prevents inadvertently deleting all Product objects". */
-export const DELETE_FILTERS = ['name', 'sku', 'price', 'weight', 'condition', 'brand_id', 'date_modified', 'is_visible', 'is_featured', 'id:in', 'inventory_level', 'total_sold', 'type', 'categories', 'keyword'];
+export const DELETE_FILTERS = [
+  'name',
+  'sku',
+  'price',
+  'weight',
+  'condition',
+  'brand_id',
+  'date_modified',
+  'is_visible',
+  'is_featured',
+  'id:in',
+  'inventory_level',
+  'total_sold',
+  'type',
+  'categories',
+  'keyword',
+];
 
 export function requireDeleteFilter(query: Query): void {
   if (!DELETE_FILTERS.some((f) => param(query, f) !== undefined)) {

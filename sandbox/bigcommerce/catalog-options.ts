@@ -37,7 +37,15 @@ export class OptionIds {
 export function productOptions(data: BcSandboxData, productId: number): Array<V3ProductOption & { config: Record<string, never> }> {
   const options = new Map<number, V3ProductOption & { config: Record<string, never> }>();
   const add = (optionId: number, displayName: string, value: V3ProductOptionValue | undefined, stored?: V3ProductOption) => {
-    const option = options.get(optionId) ?? { id: optionId, product_id: productId, display_name: displayName, type: stored?.type ?? 'rectangles', sort_order: stored?.sort_order ?? options.size, option_values: [], config: {} };
+    const option = options.get(optionId) ?? {
+      id: optionId,
+      product_id: productId,
+      display_name: displayName,
+      type: stored?.type ?? 'rectangles',
+      sort_order: stored?.sort_order ?? options.size,
+      option_values: [],
+      config: {},
+    };
     options.set(optionId, option);
     if (value && !option.option_values.some((x) => x.id === value.id)) option.option_values.push({ ...value });
   };
@@ -46,7 +54,12 @@ export function productOptions(data: BcSandboxData, productId: number): Array<V3
     for (const ov of v.option_values) {
       const own = stored.find((o) => o.id === ov.option_id);
       const at = options.get(ov.option_id)?.option_values.length ?? 0;
-      add(ov.option_id, ov.option_display_name, own?.option_values.find((x) => x.id === ov.id) ?? { id: ov.id, label: ov.label, sort_order: at, value_data: null, is_default: false }, own);
+      add(
+        ov.option_id,
+        ov.option_display_name,
+        own?.option_values.find((x) => x.id === ov.id) ?? { id: ov.id, label: ov.label, sort_order: at, value_data: null, is_default: false },
+        own,
+      );
     }
   }
   for (const o of stored) {
@@ -58,7 +71,9 @@ export function productOptions(data: BcSandboxData, productId: number): Array<V3
 
 /** The option values a product has (its variants' and those created on their own), plus those resolved earlier in the same request. */
 export function knownOptionValues(data: BcSandboxData, productId: number, pending: V3OptionValue[][] = []): V3OptionValue[] {
-  const fromOptions = productOptions(data, productId).flatMap((o) => o.option_values.map((v) => ({ id: v.id, label: v.label, option_id: o.id, option_display_name: o.display_name })));
+  const fromOptions = productOptions(data, productId).flatMap((o) =>
+    o.option_values.map((v) => ({ id: v.id, label: v.label, option_id: o.id, option_display_name: o.display_name })),
+  );
   return [...fromOptions, ...pending.flat()];
 }
 
@@ -70,7 +85,8 @@ const VALUES_PER_OPTION = 250;
 function checkLabels(labels: string[], field: string): void {
   labels.forEach((label, i) => {
     // Two values of one option with the same label: refused here (the spec does not say what BigCommerce answers; the message is chosen).
-    if (labels.findIndex((l) => sameText(l, label)) !== i) throw new V3Failure(422, `The option already has a value labelled "${label}".`, { [`${field}.${i}.label`]: 'duplicate label' });
+    if (labels.findIndex((l) => sameText(l, label)) !== i)
+      throw new V3Failure(422, `The option already has a value labelled "${label}".`, { [`${field}.${i}.label`]: 'duplicate label' });
   });
 }
 
@@ -81,8 +97,12 @@ export function createOption(ctx: SandboxContext, product: V3Product, body: Opti
   if (existing.some((o) => sameText(o.display_name, body.display_name))) {
     throw new V3Failure(409, `Product ${product.id} already has an option named "${body.display_name.trim()}".`, { display_name: 'duplicate option' });
   }
-  if (body.option_values.length > VALUES_PER_OPTION) throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { option_values: `at most ${VALUES_PER_OPTION}` });
-  checkLabels(body.option_values.map((v) => v.label), 'option_values');
+  if (body.option_values.length > VALUES_PER_OPTION)
+    throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { option_values: `at most ${VALUES_PER_OPTION}` });
+  checkLabels(
+    body.option_values.map((v) => v.label),
+    'option_values',
+  );
   const ids = new OptionIds(ctx.data);
   const option: V3ProductOption = {
     id: ids.option(),
@@ -90,7 +110,13 @@ export function createOption(ctx: SandboxContext, product: V3Product, body: Opti
     display_name: body.display_name.trim(),
     type: body.type,
     sort_order: body.sort_order ?? existing.length,
-    option_values: body.option_values.map((v) => ({ id: ids.value(), label: v.label.trim(), sort_order: v.sort_order, is_default: v.is_default ?? false, value_data: v.value_data ?? null })),
+    option_values: body.option_values.map((v) => ({
+      id: ids.value(),
+      label: v.label.trim(),
+      sort_order: v.sort_order,
+      is_default: v.is_default ?? false,
+      value_data: v.value_data ?? null,
+    })),
   };
   storedOptions(ctx.data)[String(option.id)] = option;
   product.date_modified = new Date(ctx.now()).toISOString();
@@ -102,12 +128,27 @@ export function createOption(ctx: SandboxContext, product: V3Product, body: Opti
 export function createOptionValue(ctx: SandboxContext, product: V3Product, optionId: number, body: OptionValueCreate): V3ProductOptionValue {
   const option = productOptions(ctx.data, product.id).find((o) => o.id === optionId);
   if (!option) throw v3NotFound({ option_id: `product ${product.id} has no option ${optionId}` });
-  if (option.option_values.length >= VALUES_PER_OPTION) throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { label: `option ${optionId} has ${VALUES_PER_OPTION} values` });
+  if (option.option_values.length >= VALUES_PER_OPTION)
+    throw new V3Failure(422, `An option can have at most ${VALUES_PER_OPTION} values.`, { label: `option ${optionId} has ${VALUES_PER_OPTION} values` });
   // The message is chosen: the spec does not say what BigCommerce answers to a second value with the same label.
-  if (option.option_values.some((v) => sameText(v.label, body.label))) throw new V3Failure(422, `The option already has a value labelled "${body.label.trim()}".`, { label: 'duplicate label' });
-  const value: V3ProductOptionValue = { id: new OptionIds(ctx.data).value(), label: body.label.trim(), sort_order: body.sort_order, is_default: body.is_default ?? false, value_data: body.value_data ?? null };
+  if (option.option_values.some((v) => sameText(v.label, body.label)))
+    throw new V3Failure(422, `The option already has a value labelled "${body.label.trim()}".`, { label: 'duplicate label' });
+  const value: V3ProductOptionValue = {
+    id: new OptionIds(ctx.data).value(),
+    label: body.label.trim(),
+    sort_order: body.sort_order,
+    is_default: body.is_default ?? false,
+    value_data: body.value_data ?? null,
+  };
   const stored = storedOptions(ctx.data);
-  const record = stored[String(optionId)] ?? { id: option.id, product_id: product.id, display_name: option.display_name, type: option.type, sort_order: option.sort_order, option_values: [] };
+  const record = stored[String(optionId)] ?? {
+    id: option.id,
+    product_id: product.id,
+    display_name: option.display_name,
+    type: option.type,
+    sort_order: option.sort_order,
+    option_values: [],
+  };
   record.option_values.push(value);
   stored[String(optionId)] = record;
   product.date_modified = new Date(ctx.now()).toISOString();
@@ -142,7 +183,8 @@ export function resolveOptionValues(input: OptionValueInput[], known: V3OptionVa
       return;
     }
     const name = o.option_display_name!.trim();
-    const sameOption = known.find((k) => k.option_display_name.toLowerCase() === name.toLowerCase()) ?? resolved.find((k) => k.option_display_name.toLowerCase() === name.toLowerCase());
+    const sameOption =
+      known.find((k) => k.option_display_name.toLowerCase() === name.toLowerCase()) ?? resolved.find((k) => k.option_display_name.toLowerCase() === name.toLowerCase());
     const optionId = sameOption?.option_id ?? ids.option();
     const sameValue = known.find((k) => k.option_id === optionId && k.label.toLowerCase() === o.label!.trim().toLowerCase());
     const value = sameValue ? { ...sameValue } : { id: ids.value(), label: o.label!.trim(), option_id: optionId, option_display_name: sameOption?.option_display_name ?? name };

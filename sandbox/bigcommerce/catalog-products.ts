@@ -21,7 +21,13 @@ function nextSubId(data: BcSandboxData, key: 'custom_fields' | 'images' | 'bulk_
 }
 
 /** Items with an `id` change that item; items without one are added. Items not sent are kept. */
-function mergeById<T extends { id: number }>(existing: T[], input: Array<Partial<T> & { id?: number }>, newId: () => number, field: string, make: (item: Partial<T>, id: number) => T): T[] {
+function mergeById<T extends { id: number }>(
+  existing: T[],
+  input: Array<Partial<T> & { id?: number }>,
+  newId: () => number,
+  field: string,
+  make: (item: Partial<T>, id: number) => T,
+): T[] {
   const out = existing.map((x) => ({ ...x }));
   input.forEach((item, i) => {
     if (item.id !== undefined) {
@@ -53,7 +59,11 @@ function writeFields(ctx: SandboxContext, product: V3Product, body: ProductUpdat
   }
   if (body.sku !== undefined) product.sku = body.sku.trim();
   if (body.custom_fields) {
-    product.custom_fields = mergeById(product.custom_fields, body.custom_fields, nextSubId(data, 'custom_fields'), 'custom_fields', (f, id) => ({ id, name: f.name!, value: f.value! }));
+    product.custom_fields = mergeById(product.custom_fields, body.custom_fields, nextSubId(data, 'custom_fields'), 'custom_fields', (f, id) => ({
+      id,
+      name: f.name!,
+      value: f.value!,
+    }));
   }
   if (body.bulk_pricing_rules) {
     product.bulk_pricing_rules = mergeById(
@@ -71,7 +81,15 @@ function writeFields(ctx: SandboxContext, product: V3Product, body: ProductUpdat
       body.images.map((i) => ({ ...i, date_modified: nowIso })),
       nextSubId(data, 'images'),
       'images',
-      (i, id) => ({ id, product_id: product.id, image_url: i.image_url!, is_thumbnail: i.is_thumbnail ?? false, sort_order: i.sort_order ?? 0, description: i.description ?? '', date_modified: nowIso }),
+      (i, id) => ({
+        id,
+        product_id: product.id,
+        image_url: i.image_url!,
+        is_thumbnail: i.is_thumbnail ?? false,
+        sort_order: i.sort_order ?? 0,
+        description: i.description ?? '',
+        date_modified: nowIso,
+      }),
     );
   }
   product.date_modified = nowIso;
@@ -95,7 +113,15 @@ export function createProduct(ctx: SandboxContext, body: ProductCreate): V3Produ
   checkTracking(undefined, body.inventory_tracking, withOptions);
 
   const product = productDefaults(
-    { id: nextId(data, 'product'), name: body.name, sku: (body.sku ?? '').trim(), price: body.price, weight: body.weight, type: body.type, inventory_tracking: body.inventory_tracking ?? 'none' },
+    {
+      id: nextId(data, 'product'),
+      name: body.name,
+      sku: (body.sku ?? '').trim(),
+      price: body.price,
+      weight: body.weight,
+      type: body.type,
+      inventory_tracking: body.inventory_tracking ?? 'none',
+    },
     ctx.now(),
   );
   if (!body.custom_url) product.custom_url = { url: customUrlFor(body.name), is_customized: false };

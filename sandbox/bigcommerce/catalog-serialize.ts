@@ -46,7 +46,19 @@ const serializeImage = (image: V3ProductImage) => ({
 });
 
 /** Sub-resources a product carries only when asked with `include=` (products_catalog.v3.yml IncludeParamBase). */
-export const PRODUCT_INCLUDES = ['bulk_pricing_rules', 'channels', 'custom_fields', 'images', 'modifiers', 'options', 'parent_relations', 'primary_image', 'reviews', 'variants', 'videos'] as const;
+export const PRODUCT_INCLUDES = [
+  'bulk_pricing_rules',
+  'channels',
+  'custom_fields',
+  'images',
+  'modifiers',
+  'options',
+  'parent_relations',
+  'primary_image',
+  'reviews',
+  'variants',
+  'videos',
+] as const;
 export type ProductInclude = (typeof PRODUCT_INCLUDES)[number];
 
 const SUB_RESOURCE_KEYS = new Set<string>(['custom_fields', 'images', 'bulk_pricing_rules']);
@@ -55,7 +67,13 @@ const SUB_RESOURCE_KEYS = new Set<string>(['custom_fields', 'images', 'bulk_pric
 const ALWAYS_RETURNED = ['gift_wrapping_options_type', 'gift_wrapping_options_list'];
 
 export function serializeProduct(data: BcSandboxData, p: V3Product, include: ReadonlySet<string>, query: Query = {}): Record<string, unknown> {
-  const base: Record<string, unknown> = { id: p.id, name: p.name, type: p.type, sku: p.sku, ...Object.fromEntries(Object.entries(p).filter(([key]) => !SUB_RESOURCE_KEYS.has(key))) };
+  const base: Record<string, unknown> = {
+    id: p.id,
+    name: p.name,
+    type: p.type,
+    sku: p.sku,
+    ...Object.fromEntries(Object.entries(p).filter(([key]) => !SUB_RESOURCE_KEYS.has(key))),
+  };
   base.calculated_price = productCalculatedPrice(p);
   base.inventory_level = productStock(data, p.id);
   const out: Record<string, unknown> = projectFields(base, query, ALWAYS_RETURNED);

@@ -63,12 +63,18 @@ export class VariantWrites {
     if (!opts.newProduct && product.base_variant_id !== null) {
       // A product without options has only its base variant. How BigCommerce turns such a product into
       // one with variants is not documented: the sandbox refuses (create the product with its variants).
-      throw new V3Failure(422, `Product ${product.id} has no variant options; create the product with its variants instead.`, { [`${field}.option_values`]: 'the product has no options' });
+      throw new V3Failure(422, `Product ${product.id} has no variant options; create the product with its variants instead.`, {
+        [`${field}.option_values`]: 'the product has no options',
+      });
     }
     this.claimSku(input.sku, `${field}.sku`);
     const pending = this.pendingFor(product.id);
     const siblings = [...(opts.newProduct ? [] : variantsOf(this.ctx.data, product.id)), ...pending].map((v) => v.option_values);
-    const known = knownOptionValues(this.ctx.data, opts.newProduct ? -1 : product.id, pending.map((v) => v.option_values));
+    const known = knownOptionValues(
+      this.ctx.data,
+      opts.newProduct ? -1 : product.id,
+      pending.map((v) => v.option_values),
+    );
     const optionValues = resolveOptionValues(input.option_values, known, siblings, this.ids, `${field}.option_values`);
     const base = variantDefaults({ id: nextId(this.ctx.data, 'variant'), product_id: product.id, sku: input.sku.trim(), price: null, option_values: optionValues });
     const variant = writeFields(base, input);
@@ -82,7 +88,8 @@ export class VariantWrites {
     if (input.product_id !== undefined && input.product_id !== current.product_id) {
       throw new V3Failure(422, `Variant ${input.id} belongs to product ${current.product_id}.`, { [`${field}.product_id`]: 'does not match the variant' });
     }
-    if (input.option_values !== undefined) throw new V3Failure(422, 'The option values of an existing variant cannot be changed.', { [`${field}.option_values`]: 'read-only on update' });
+    if (input.option_values !== undefined)
+      throw new V3Failure(422, 'The option values of an existing variant cannot be changed.', { [`${field}.option_values`]: 'read-only on update' });
     if (input.sku !== undefined && input.sku.trim().toLowerCase() !== current.sku.toLowerCase()) {
       this.claimSku(input.sku, `${field}.sku`, { variantId: current.id, ...(isBaseVariant(current) ? { productId: current.product_id } : {}) });
     }

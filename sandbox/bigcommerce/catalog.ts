@@ -25,8 +25,7 @@ export const findVariantBySku = (data: BcSandboxData, sku: string): V3Variant | 
 export const variantPrice = (data: BcSandboxData, v: V3Variant): number => v.price ?? findProduct(data, v.product_id)?.price ?? 0;
 
 /** "Size: M" for a variant with options, null for a base variant. */
-export const optionLabel = (v: V3Variant): string | null =>
-  v.option_values.length ? v.option_values.map((o) => `${o.option_display_name}: ${o.label}`).join(', ') : null;
+export const optionLabel = (v: V3Variant): string | null => (v.option_values.length ? v.option_values.map((o) => `${o.option_display_name}: ${o.label}`).join(', ') : null);
 
 /** A variant without option values stands for a product that has no options (its base variant). */
 export const isBaseVariant = (v: V3Variant): boolean => v.option_values.length === 0;

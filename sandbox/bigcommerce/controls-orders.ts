@@ -25,7 +25,8 @@ export function orderControls(ctx: SandboxContext): Router {
     try {
       res.status(201).json({ ids: generateOrders(ctx, parsed.data) });
     } catch (err) {
-      if (err instanceof OrderInputError || (err instanceof Error && err.message.includes('no stock left'))) return void res.status(409).json({ error: 'cannot generate orders', reason: err.message });
+      if (err instanceof OrderInputError || (err instanceof Error && err.message.includes('no stock left')))
+        return void res.status(409).json({ error: 'cannot generate orders', reason: err.message });
       throw err;
     }
   });
@@ -34,7 +35,10 @@ export function orderControls(ctx: SandboxContext): Router {
     res.json(orderSimSettings(ctx));
   });
   router.put('/orders/settings', (req, res) => {
-    const parsed = z.strictObject({ refundProcessingMs: z.number().int().min(0).max(600_000) }).partial().safeParse(req.body);
+    const parsed = z
+      .strictObject({ refundProcessingMs: z.number().int().min(0).max(600_000) })
+      .partial()
+      .safeParse(req.body);
     if (!parsed.success) return void bad(res, issues(parsed.error));
     res.json(Object.assign(orderSimSettings(ctx), parsed.data));
   });
@@ -51,11 +55,14 @@ export function orderControls(ctx: SandboxContext): Router {
   });
 
   router.post('/refunds/:id/decline', (req, res) => {
-    const parsed = z.strictObject({ message: z.string().default('Refund declined by the payment provider.'), payment_id: z.number().int().positive().optional() }).safeParse(req.body ?? {});
+    const parsed = z
+      .strictObject({ message: z.string().default('Refund declined by the payment provider.'), payment_id: z.number().int().positive().optional() })
+      .safeParse(req.body ?? {});
     if (!parsed.success) return void bad(res, issues(parsed.error));
     const refund = ctx.data.refunds[String(req.params.id)];
     if (!refund) return void res.status(404).json({ error: 'no such refund' });
-    if (parsed.data.payment_id !== undefined && !refund.payments.some((p) => p.id === parsed.data.payment_id)) return void res.status(404).json({ error: 'no such refund payment' });
+    if (parsed.data.payment_id !== undefined && !refund.payments.some((p) => p.id === parsed.data.payment_id))
+      return void res.status(404).json({ error: 'no such refund payment' });
     res.json(serializeRefund(declineRefund(ctx, refund, parsed.data.message, parsed.data.payment_id)));
   });
 

@@ -13,7 +13,18 @@ import { csv, csvInts, date, oneOf, withinRange, type Query } from './v3-query';
 export const CUSTOMER_BATCH_MAX = 10;
 
 /** A few country names for `address.country`; others are answered with their code. */
-const COUNTRY_NAMES: Record<string, string> = { US: 'United States', CA: 'Canada', MX: 'Mexico', GB: 'United Kingdom', IE: 'Ireland', DE: 'Germany', FR: 'France', NL: 'Netherlands', AU: 'Australia', NZ: 'New Zealand' };
+const COUNTRY_NAMES: Record<string, string> = {
+  US: 'United States',
+  CA: 'Canada',
+  MX: 'Mexico',
+  GB: 'United Kingdom',
+  IE: 'Ireland',
+  DE: 'Germany',
+  FR: 'France',
+  NL: 'Netherlands',
+  AU: 'Australia',
+  NZ: 'New Zealand',
+};
 
 const formField = z.object({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.array(z.string())]) });
 
@@ -51,15 +62,21 @@ const customerFields = {
 };
 
 /** customer_Post: email, first_name and last_name required. */
-const customerCreate = z.object(customerFields).partial().extend({
-  email: customerFields.email,
-  first_name: customerFields.first_name,
-  last_name: customerFields.last_name,
-  addresses: z.array(addressInput).max(10).optional(),
-  attributes: z.array(z.object({ attribute_id: z.number().int(), attribute_value: z.string().max(255) })).max(10).optional(),
-  origin_channel_id: z.number().int().optional(),
-  trigger_account_created_notification: z.boolean().optional(),
-});
+const customerCreate = z
+  .object(customerFields)
+  .partial()
+  .extend({
+    email: customerFields.email,
+    first_name: customerFields.first_name,
+    last_name: customerFields.last_name,
+    addresses: z.array(addressInput).max(10).optional(),
+    attributes: z
+      .array(z.object({ attribute_id: z.number().int(), attribute_value: z.string().max(255) }))
+      .max(10)
+      .optional(),
+    origin_channel_id: z.number().int().optional(),
+    trigger_account_created_notification: z.boolean().optional(),
+  });
 
 /** customer_Put: id required; registration_ip_address, origin_channel_id and the dates are read-only and dropped. */
 const customerUpdate = z.object(customerFields).partial().extend({ id: z.number().int() });
@@ -77,7 +94,8 @@ function readBatch(body: unknown): unknown[] {
   return parsed.data;
 }
 
-const emailOwner = (ctx: SandboxContext, email: string, exceptId?: number) => Object.values(ctx.data.customers).find((c) => c.id !== exceptId && c.email.toLowerCase() === email.toLowerCase());
+const emailOwner = (ctx: SandboxContext, email: string, exceptId?: number) =>
+  Object.values(ctx.data.customers).find((c) => c.id !== exceptId && c.email.toLowerCase() === email.toLowerCase());
 
 export function createCustomers(ctx: SandboxContext, body: unknown): V3Customer[] {
   const items = z.array(customerCreate).safeParse(readBatch(body));
@@ -87,10 +105,14 @@ export function createCustomers(ctx: SandboxContext, body: unknown): V3Customer[
     const email = c.email.toLowerCase();
     if (emailOwner(ctx, email) || seen.has(email)) {
       // The spec's 422 for a failed create (customers.v3.yml), naming the field.
-      throw new V3Failure(422, 'Create customers failed.', { '.customer_create': 'Error creating customers', [`${i}.email`]: `The email address ${c.email} is already in use by another customer.` });
+      throw new V3Failure(422, 'Create customers failed.', {
+        '.customer_create': 'Error creating customers',
+        [`${i}.email`]: `The email address ${c.email} is already in use by another customer.`,
+      });
     }
     seen.add(email);
-    if (c.attributes?.length) throw new V3Failure(422, 'Create customers failed.', { [`${i}.attributes`]: `Attribute ${c.attributes[0]!.attribute_id} does not exist: create customer attributes first.` });
+    if (c.attributes?.length)
+      throw new V3Failure(422, 'Create customers failed.', { [`${i}.attributes`]: `Attribute ${c.attributes[0]!.attribute_id} does not exist: create customer attributes first.` });
     checkChannels(c.channel_ids, `${i}.channel_ids`);
   });
 

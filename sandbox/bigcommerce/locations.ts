@@ -63,7 +63,10 @@ const updateItem = z.object({
   label: z.string().min(1).max(255).optional(),
   time_zone: z.string().min(1).optional(),
   // An address sent on update needs its country_code (LocationsUpdateRequest).
-  address: address.partial().extend({ country_code: z.string().length(2) }).optional(),
+  address: address
+    .partial()
+    .extend({ country_code: z.string().length(2) })
+    .optional(),
 });
 
 const problem = (title: string, errors: Record<string, string> = {}) => new V3Failure(422, title, errors, true);
@@ -78,7 +81,8 @@ function readBatch<T>(body: unknown, schema: z.ZodType<T>): T[] {
   return items.data;
 }
 
-const codeTaken = (ctx: SandboxContext, code: string, exceptId?: number) => Object.values(ctx.data.locations).some((l) => l.id !== exceptId && l.code.toLowerCase() === code.toLowerCase());
+const codeTaken = (ctx: SandboxContext, code: string, exceptId?: number) =>
+  Object.values(ctx.data.locations).some((l) => l.id !== exceptId && l.code.toLowerCase() === code.toLowerCase());
 
 const activeCount = (locations: V3Location[]) => locations.filter((l) => l.enabled).length;
 
@@ -86,7 +90,8 @@ export function createLocations(ctx: SandboxContext, body: unknown): V3Location[
   const items = readBatch(body, createItem);
   const codes = new Set<string>();
   items.forEach((it, i) => {
-    if (it.code !== undefined && (codeTaken(ctx, it.code) || codes.has(it.code.toLowerCase()))) throw problem(`Location code "${it.code}" is already in use`, { [`${i}.code`]: 'duplicate' });
+    if (it.code !== undefined && (codeTaken(ctx, it.code) || codes.has(it.code.toLowerCase())))
+      throw problem(`Location code "${it.code}" is already in use`, { [`${i}.code`]: 'duplicate' });
     if (it.code !== undefined) codes.add(it.code.toLowerCase());
   });
   const after = activeCount(Object.values(ctx.data.locations)) + items.filter((i) => i.enabled !== false).length;

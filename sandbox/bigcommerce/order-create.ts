@@ -91,7 +91,10 @@ export const orderPostSchema = z.strictObject({
   external_source: z.string().nullable().optional(),
   channel_id: z.number().int().positive().default(1),
   default_currency_code: z.string().length(3).optional(),
-  customer_locale: z.string().regex(/^[a-z]{2,3}(-([A-Z]{2}|\d{3}))?$/, 'must look like en, asa, en-US or es-419').default('en'),
+  customer_locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-([A-Z]{2}|\d{3}))?$/, 'must look like en, asa, en-US or es-419')
+    .default('en'),
   ip_address: z.string().max(30).optional(),
   order_source: z.string().optional(),
   fees: z.array(feePostSchema).max(50).optional(),
@@ -243,7 +246,15 @@ export function customLine(p: Extract<NewOrderLine, { kind: 'custom' }>): LineBo
 /** Gift certificates carry no tax and are delivered by email (consignments.email.gift_certificates). */
 function giftCertificateLine(p: Extract<NewOrderLine, { kind: 'giftcertificate' }>, lineId: number): LineBody {
   return {
-    ...customLine({ kind: 'custom', name: `$${(p.amountUnits / 10_000).toFixed(2)} Gift Certificate`, quantity: 1, priceEx: p.amountUnits, priceInc: p.amountUnits, sku: '', upc: '' }),
+    ...customLine({
+      kind: 'custom',
+      name: `$${(p.amountUnits / 10_000).toFixed(2)} Gift Certificate`,
+      quantity: 1,
+      priceEx: p.amountUnits,
+      priceInc: p.amountUnits,
+      sku: '',
+      upc: '',
+    }),
     type: 'giftcertificate',
     giftCertificate: { id: lineId, recipientEmail: p.recipientEmail, recipientName: p.recipientName, message: p.message },
   };
@@ -408,7 +419,16 @@ export function parseNewLine(raw: Record<string, unknown>, path: string): NewOrd
   if (!parsed.success) throw new OrderInputError(400, zodMessage(parsed.error, path));
   const p = parsed.data;
   const name = (p.name ?? p.name_customer ?? p.name_merchant)!;
-  return { kind: 'custom', name, nameMerchant: p.name_merchant, quantity: p.quantity, priceEx: parseMoneyInput(p.price_ex_tax), priceInc: parseMoneyInput(p.price_inc_tax), sku: p.sku, upc: p.upc };
+  return {
+    kind: 'custom',
+    name,
+    nameMerchant: p.name_merchant,
+    quantity: p.quantity,
+    priceEx: parseMoneyInput(p.price_ex_tax),
+    priceInc: parseMoneyInput(p.price_inc_tax),
+    sku: p.sku,
+    upc: p.upc,
+  };
 }
 
 /** POST /v2/orders body -> a new order, or OrderInputError with BigCommerce's V2 400 message. */

@@ -43,19 +43,114 @@ export const generateSchema = z.strictObject({
 });
 export type GenerateOptions = z.infer<typeof generateSchema>;
 
-
 const PEOPLE: Array<SandboxAddress & { customerId: number }> = [
-  { customerId: 11, first_name: 'Jane', last_name: 'Doe', company: '', street_1: '555 East Street', street_2: '', city: 'Austin', state: 'Texas', zip: '78108', country: 'United States', country_iso2: 'US', phone: '5125550100', email: 'jane.doe@example.com' },
-  { customerId: 0, first_name: 'Luis', last_name: 'Ortega', company: '', street_1: '19 Pine Ridge Rd', street_2: '', city: 'Boulder', state: 'Colorado', zip: '80302', country: 'United States', country_iso2: 'US', phone: '3035550142', email: 'luis.ortega@example.net' },
-  { customerId: 0, first_name: 'Priya', last_name: 'Raman', company: '', street_1: '88 Lakeview Dr', street_2: 'Apt 4B', city: 'Madison', state: 'Wisconsin', zip: '53703', country: 'United States', country_iso2: 'US', phone: '6085550177', email: 'priya.raman@example.org' },
+  {
+    customerId: 11,
+    first_name: 'Jane',
+    last_name: 'Doe',
+    company: '',
+    street_1: '555 East Street',
+    street_2: '',
+    city: 'Austin',
+    state: 'Texas',
+    zip: '78108',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '5125550100',
+    email: 'jane.doe@example.com',
+  },
+  {
+    customerId: 0,
+    first_name: 'Luis',
+    last_name: 'Ortega',
+    company: '',
+    street_1: '19 Pine Ridge Rd',
+    street_2: '',
+    city: 'Boulder',
+    state: 'Colorado',
+    zip: '80302',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '3035550142',
+    email: 'luis.ortega@example.net',
+  },
+  {
+    customerId: 0,
+    first_name: 'Priya',
+    last_name: 'Raman',
+    company: '',
+    street_1: '88 Lakeview Dr',
+    street_2: 'Apt 4B',
+    city: 'Madison',
+    state: 'Wisconsin',
+    zip: '53703',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '6085550177',
+    email: 'priya.raman@example.org',
+  },
 ];
 const B2B: Array<SandboxAddress & { customerId: number }> = [
-  { customerId: 27, first_name: 'Amara', last_name: 'Okafor', company: 'Okafor Outfitters', street_1: '400 Harbor Blvd', street_2: '', city: 'Seattle', state: 'Washington', zip: '98101', country: 'United States', country_iso2: 'US', phone: '2065550199', email: 'amara@okafor.example' },
-  { customerId: 31, first_name: 'Kenji', last_name: 'Watanabe', company: 'Summit Supply Co', street_1: '1200 Alpine Way', street_2: 'Dock 3', city: 'Denver', state: 'Colorado', zip: '80202', country: 'United States', country_iso2: 'US', phone: '7205550133', email: 'kenji@summit-supply.example' },
+  {
+    customerId: 27,
+    first_name: 'Amara',
+    last_name: 'Okafor',
+    company: 'Okafor Outfitters',
+    street_1: '400 Harbor Blvd',
+    street_2: '',
+    city: 'Seattle',
+    state: 'Washington',
+    zip: '98101',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '2065550199',
+    email: 'amara@okafor.example',
+  },
+  {
+    customerId: 31,
+    first_name: 'Kenji',
+    last_name: 'Watanabe',
+    company: 'Summit Supply Co',
+    street_1: '1200 Alpine Way',
+    street_2: 'Dock 3',
+    city: 'Denver',
+    state: 'Colorado',
+    zip: '80202',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '7205550133',
+    email: 'kenji@summit-supply.example',
+  },
 ];
 const GIFTEES = [
-  { first_name: 'Sam', last_name: 'Lee', company: '', street_1: '7 Orchard Lane', street_2: '', city: 'Portland', state: 'Oregon', zip: '97205', country: 'United States', country_iso2: 'US', phone: '5035550111', email: 'sam.lee@example.com' },
-  { first_name: 'Maria', last_name: 'Costa', company: '', street_1: '31 Bay Street', street_2: '', city: 'San Diego', state: 'California', zip: '92101', country: 'United States', country_iso2: 'US', phone: '6195550122', email: 'maria.costa@example.com' },
+  {
+    first_name: 'Sam',
+    last_name: 'Lee',
+    company: '',
+    street_1: '7 Orchard Lane',
+    street_2: '',
+    city: 'Portland',
+    state: 'Oregon',
+    zip: '97205',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '5035550111',
+    email: 'sam.lee@example.com',
+  },
+  {
+    first_name: 'Maria',
+    last_name: 'Costa',
+    company: '',
+    street_1: '31 Bay Street',
+    street_2: '',
+    city: 'San Diego',
+    state: 'California',
+    zip: '92101',
+    country: 'United States',
+    country_iso2: 'US',
+    phone: '6195550122',
+    email: 'maria.costa@example.com',
+  },
 ];
 const METHODS = [
   { name: 'UPS Ground', ex: 95_000 },
@@ -98,7 +193,8 @@ export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): numb
       taken.set(candidate.variantId, (taken.get(candidate.variantId) ?? 0) + quantity);
       const discounts: SandboxLineDiscount[] = [];
       // An automatic promotion on the product itself, as a storefront applies it.
-      if (candidate.product.sku === 'SOCK-MER' && quantity >= 2) discounts.push({ id: '3', name: 'Sock bundle: $2 off each pair', code: null, target: 'product', units: 20_000 * quantity, isCoupon: false });
+      if (candidate.product.sku === 'SOCK-MER' && quantity >= 2)
+        discounts.push({ id: '3', name: 'Sock bundle: $2 off each pair', code: null, target: 'product', units: 20_000 * quantity, isCoupon: false });
       lines.push({
         kind: 'catalog',
         productId: candidate.product.id,
@@ -116,7 +212,13 @@ export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): numb
     if (chance(opts.digital, 0.2)) lines.push({ kind: 'catalog', productId: 117, quantity: 1 });
     if (chance(opts.gift_certificate, 0.1)) {
       const giftee = pick(GIFTEES);
-      lines.push({ kind: 'giftcertificate', amountUnits: pick([250_000, 500_000, 1_000_000]), recipientEmail: giftee.email, recipientName: `${giftee.first_name} ${giftee.last_name}`, message: 'Happy trails!' });
+      lines.push({
+        kind: 'giftcertificate',
+        amountUnits: pick([250_000, 500_000, 1_000_000]),
+        recipientEmail: giftee.email,
+        recipientName: `${giftee.first_name} ${giftee.last_name}`,
+        message: 'Happy trails!',
+      });
     }
 
     const withFields = chance(opts.form_fields, 0.5);
@@ -125,7 +227,12 @@ export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): numb
     if (withFields) billingFormFields.push({ name: 'How did you hear about us?', value: pick(['Friend', 'Instagram', 'Trail magazine']) });
     const destination = (a: SandboxAddress, i: number) => {
       const method = i === 0 ? pick(METHODS) : METHODS[0]!;
-      return { ...a, shippingMethod: method.name, formFields: withFields ? [{ name: 'Delivery Instructions', value: pick(['Leave at the back door', 'Ring twice', 'Loading dock, 7am-3pm']) }] : [], costExUnits: method.ex };
+      return {
+        ...a,
+        shippingMethod: method.name,
+        formFields: withFields ? [{ name: 'Delivery Instructions', value: pick(['Leave at the back door', 'Ring twice', 'Loading dock, 7am-3pm']) }] : [],
+        costExUnits: method.ex,
+      };
     };
     const shipping = [destination(billing, 0), ...(multi ? [destination(pick(GIFTEES), 1)] : [])];
     const physical = lines.some((l) => l.kind === 'catalog' && findProduct(ctx.data, l.productId)?.type === 'physical');
@@ -152,11 +259,27 @@ export function generateOrders(ctx: SandboxContext, opts: GenerateOptions): numb
       currency: 'USD',
       customerLocale: 'en',
       ipAddress: `203.0.113.${1 + Math.floor(random() * 254)}`,
-      cartId: `${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}-4b1d-4c8e-9a2f-${Math.floor(random() * 0xffffffffffff).toString(16).padStart(12, '0')}`,
+      cartId: `${Math.floor(random() * 0xffffffff)
+        .toString(16)
+        .padStart(8, '0')}-4b1d-4c8e-9a2f-${Math.floor(random() * 0xffffffffffff)
+        .toString(16)
+        .padStart(12, '0')}`,
     };
     if (chance(opts.fees, 0.1)) {
       const ex = pick([25_000, 49_900]);
-      input.fees = [{ id: 1, type: 'custom_fee', displayNameCustomer: 'Package Protection', displayNameMerchant: 'Package Protection Fee', source: 'checkout', costExUnits: ex, costIncUnits: ex + roundToCents(ex * ctx.settings.taxRate), taxClassId: null, refundedUnits: 0 }];
+      input.fees = [
+        {
+          id: 1,
+          type: 'custom_fee',
+          displayNameCustomer: 'Package Protection',
+          displayNameMerchant: 'Package Protection Fee',
+          source: 'checkout',
+          costExUnits: ex,
+          costIncUnits: ex + roundToCents(ex * ctx.settings.taxRate),
+          taxClassId: null,
+          refundedUnits: 0,
+        },
+      ];
     }
     const order = buildOrder(ctx.data, input, { taxRate: ctx.settings.taxRate, nowMs: ctx.now(), stockLocationId: locationId });
     if (chance(opts.redeem, 0.1)) {

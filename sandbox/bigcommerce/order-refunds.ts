@@ -46,7 +46,9 @@ export const quoteSchema = z.strictObject({ items: z.array(itemSchema).min(1).op
 export const refundSchema = z.strictObject({
   order_id: z.number().int().optional(),
   items: z.array(itemSchema).min(1).optional(),
-  payments: z.array(z.strictObject({ provider_id: z.string().min(1), amount: z.number().nonnegative(), offline: z.boolean().default(false), provider_description: z.string().optional() })).min(1),
+  payments: z
+    .array(z.strictObject({ provider_id: z.string().min(1), amount: z.number().nonnegative(), offline: z.boolean().default(false), provider_description: z.string().optional() }))
+    .min(1),
   merchant_calculated_override: z.strictObject({ total_amount: z.number().nonnegative(), total_tax: z.number() }).optional(),
   tax_adjustment_amount: z.number().optional(),
 });
@@ -89,11 +91,13 @@ function chargeShare(amount: number, incUnits: number, exUnits: number, refunded
 }
 
 function computeItem(order: SandboxOrder, item: ItemInput, path: string): ComputedItem {
-  const needs = (field: 'quantity' | 'amount') => (item[field] === undefined ? fail(`${path}.${field} is required for item_type ${item.item_type}`, { [`${path}.${field}`]: 'error.path.missing' }) : item[field]!);
+  const needs = (field: 'quantity' | 'amount') =>
+    item[field] === undefined ? fail(`${path}.${field} is required for item_type ${item.item_type}`, { [`${path}.${field}`]: 'error.path.missing' }) : item[field]!;
   switch (item.item_type) {
     case 'PRODUCT': {
       const quantity = needs('quantity');
-      const line = order.lines.find((l) => l.id === item.item_id) ?? fail(`Order product ${item.item_id} does not exist on order ${order.id}.`, { [`${path}.item_id`]: 'not found' });
+      const line =
+        order.lines.find((l) => l.id === item.item_id) ?? fail(`Order product ${item.item_id} does not exist on order ${order.id}.`, { [`${path}.item_id`]: 'not found' });
       const left = line.quantity - line.quantityRefunded;
       if (quantity > left) fail(`Cannot refund ${quantity} of order product ${line.id}: only ${left} left to refund.`, { [`${path}.quantity`]: 'exceeds refundable quantity' });
       const t = lineTotals(line);
@@ -104,9 +108,11 @@ function computeItem(order: SandboxOrder, item: ItemInput, path: string): Comput
     }
     case 'SHIPPING': {
       const amount = amountUnits(needs('amount'));
-      const address = order.shipping.find((s) => s.id === item.item_id) ?? fail(`Order address ${item.item_id} does not exist on order ${order.id}.`, { [`${path}.item_id`]: 'not found' });
+      const address =
+        order.shipping.find((s) => s.id === item.item_id) ?? fail(`Order address ${item.item_id} does not exist on order ${order.id}.`, { [`${path}.item_id`]: 'not found' });
       const left = address.costIncUnits - address.refundedUnits;
-      if (amount > left) fail(`Cannot refund ${money(amount)} of shipping for address ${address.id}: only ${money(left)} left to refund.`, { [`${path}.amount`]: 'exceeds refundable amount' });
+      if (amount > left)
+        fail(`Cannot refund ${money(amount)} of shipping for address ${address.id}: only ${money(left)} left to refund.`, { [`${path}.amount`]: 'exceeds refundable amount' });
       const tax = address.costIncUnits > 0 ? roundToCents((amount * (address.costIncUnits - address.costExUnits)) / address.costIncUnits) : 0;
       return { input: item, units: amount, taxUnits: tax };
     }
@@ -125,7 +131,9 @@ function computeItem(order: SandboxOrder, item: ItemInput, path: string): Comput
       return { input: item, units: amount, taxUnits: 0 };
     }
     case 'GIFT_WRAPPING': {
-      const wrapping = order.lines.find((l) => l.id === item.item_id)?.wrapping ?? fail(`Order product ${item.item_id} has no gift wrapping to refund.`, { [`${path}.item_type`]: 'no gift wrapping' });
+      const wrapping =
+        order.lines.find((l) => l.id === item.item_id)?.wrapping ??
+        fail(`Order product ${item.item_id} has no gift wrapping to refund.`, { [`${path}.item_type`]: 'no gift wrapping' });
       const amount = amountUnits(needs('amount'));
       return { input: item, ...chargeShare(amount, wrapping.incUnits, wrapping.exUnits, wrapping.refundedUnits, `gift wrapping of order product ${item.item_id}`, path) };
     }
@@ -143,10 +151,9 @@ function computeItem(order: SandboxOrder, item: ItemInput, path: string): Comput
 export function computeRefund(order: SandboxOrder, items: ItemInput[] | undefined, taxAdjustment: number | undefined): ComputedRefund {
   if (!isPaidStatus(order.statusId)) fail(`Order ${order.id} is not paid: only paid orders can be refunded.`, { order_id: 'order not paid' });
   if (!items) {
-    return fail(
-      taxAdjustment !== undefined ? 'Tax adjustment refunds (tax_adjustment_amount) are not simulated by the BigCommerce sandbox.' : 'items is required.',
-      { items: 'error.path.missing' },
-    );
+    return fail(taxAdjustment !== undefined ? 'Tax adjustment refunds (tax_adjustment_amount) are not simulated by the BigCommerce sandbox.' : 'items is required.', {
+      items: 'error.path.missing',
+    });
   }
   const seen = new Set<string>();
   const computed = items.map((item, i) => {
@@ -173,7 +180,16 @@ export function refundMethods(order: SandboxOrder, units: number) {
   const methods: Array<Array<Record<string, unknown>>> = [];
   const p = order.payment;
   if (p.providerId !== 'custom') {
-    methods.push([{ provider_id: p.providerId, provider_description: p.providerDescription, amount, offline: p.offline, offline_provider: p.offline, offline_reason: p.offline ? offlineReason : '' }]);
+    methods.push([
+      {
+        provider_id: p.providerId,
+        provider_description: p.providerDescription,
+        amount,
+        offline: p.offline,
+        offline_provider: p.offline,
+        offline_reason: p.offline ? offlineReason : '',
+      },
+    ]);
   }
   if (order.customerId > 0 && p.providerId !== 'storecredit') {
     methods.push([{ provider_id: 'storecredit', provider_description: 'Store Credit', amount, offline: false, offline_provider: false, offline_reason: '' }]);
@@ -217,7 +233,9 @@ const processing = (ctx: SandboxContext) => {
 export function createRefund(ctx: SandboxContext, order: SandboxOrder, body: z.infer<typeof refundSchema>): SandboxRefund {
   const busyUntil = processing(ctx).get(lockKey(order));
   if (busyUntil !== undefined && busyUntil > ctx.now()) {
-    fail(`A refund is already being processed for order ${order.id}. Order refunds must be processed sequentially: try again once it completes.`, { order_id: 'refund in progress' });
+    fail(`A refund is already being processed for order ${order.id}. Order refunds must be processed sequentially: try again once it completes.`, {
+      order_id: 'refund in progress',
+    });
   }
   if (body.order_id !== undefined && body.order_id !== order.id) fail(`order_id ${body.order_id} does not match the order in the path (${order.id}).`, { order_id: 'mismatch' });
   const c = computeRefund(order, body.items, body.tax_adjustment_amount);
@@ -226,12 +244,20 @@ export function createRefund(ctx: SandboxContext, order: SandboxOrder, body: z.i
   }
   const override = body.merchant_calculated_override;
   const expected = override ? amountUnits(override.total_amount) : roundToCents(c.totalUnits);
-  if (override && expected > c.refundableUnits) fail(`merchant_calculated_override.total_amount exceeds the ${money(c.refundableUnits)} left to refund.`, { 'merchant_calculated_override.total_amount': 'too large' });
+  if (override && expected > c.refundableUnits)
+    fail(`merchant_calculated_override.total_amount exceeds the ${money(c.refundableUnits)} left to refund.`, { 'merchant_calculated_override.total_amount': 'too large' });
 
-  const allowed = new Map(refundMethods(order, expected).flat().map((m) => [m.provider_id as string, m]));
+  const allowed = new Map(
+    refundMethods(order, expected)
+      .flat()
+      .map((m) => [m.provider_id as string, m]),
+  );
   for (const [i, p] of body.payments.entries()) {
-    if (p.provider_id === 'storecredit' && order.customerId === 0) fail('Unable to provide store credit for a guest customer.', { [`payments.${i}.provider_id`]: 'guest customer' });
-    const method = allowed.get(p.provider_id) ?? fail(`The payment provider '${p.provider_id}' is not a refund method of order ${order.id}.`, { [`payments.${i}.provider_id`]: 'not available' });
+    if (p.provider_id === 'storecredit' && order.customerId === 0)
+      fail('Unable to provide store credit for a guest customer.', { [`payments.${i}.provider_id`]: 'guest customer' });
+    const method =
+      allowed.get(p.provider_id) ??
+      fail(`The payment provider '${p.provider_id}' is not a refund method of order ${order.id}.`, { [`payments.${i}.provider_id`]: 'not available' });
     if (method.offline_provider === true && !p.offline) fail(`The payment provider '${p.provider_id}' can only refund offline.`, { [`payments.${i}.offline`]: 'must be true' });
   }
   const paid = body.payments.reduce((s, p) => s + amountUnits(p.amount), 0);
@@ -245,7 +271,10 @@ export function createRefund(ctx: SandboxContext, order: SandboxOrder, body: z.i
     orderId: order.id,
     userId: 0,
     createdMs: ctx.now(),
-    reason: c.items.map((i) => i.input.reason).filter(Boolean).join('; '),
+    reason: c.items
+      .map((i) => i.input.reason)
+      .filter(Boolean)
+      .join('; '),
     totalUnits: expected,
     taxUnits: override ? amountUnits(override.total_tax) : c.taxUnits,
     usesMerchantOverride: Boolean(override),

@@ -20,7 +20,10 @@ import type { SandboxOrder, SandboxShipment } from './state';
 const STANDARD_PROVIDERS = ['', 'auspost', 'canadapost', 'endicia', 'usps', 'fedex', 'ups', 'upsready', 'upsonline', 'shipperhq', 'royalmail'];
 const providerSchema = z
   .string()
-  .refine((v) => STANDARD_PROVIDERS.includes(v) || /^carrier_[A-Za-z0-9_-]+$/.test(v), `must be one of ${STANDARD_PROVIDERS.filter(Boolean).join(', ')}, '' or carrier_{your_carrier_id}`);
+  .refine(
+    (v) => STANDARD_PROVIDERS.includes(v) || /^carrier_[A-Za-z0-9_-]+$/.test(v),
+    `must be one of ${STANDARD_PROVIDERS.filter(Boolean).join(', ')}, '' or carrier_{your_carrier_id}`,
+  );
 
 const DISPLAY_NAMES: Record<string, string> = {
   auspost: 'Australia Post',
@@ -109,7 +112,9 @@ export function createShipment(ctx: SandboxContext, order: SandboxOrder, raw: un
   const parsed = shipmentPost.safeParse(raw);
   if (!parsed.success) fail(zodMessage(parsed.error));
   const body = parsed.data!;
-  const address = order.shipping.find((a) => a.id === body.order_address_id) ?? fail(`The field 'order_address_id' is invalid: shipping address ${body.order_address_id} does not belong to order ${order.id}.`);
+  const address =
+    order.shipping.find((a) => a.id === body.order_address_id) ??
+    fail(`The field 'order_address_id' is invalid: shipping address ${body.order_address_id} does not belong to order ${order.id}.`);
   const wanted = new Map<number, number>();
   for (const item of body.items) wanted.set(item.order_product_id, (wanted.get(item.order_product_id) ?? 0) + item.quantity);
   for (const [lineId, quantity] of wanted) {

@@ -2,17 +2,7 @@ import { z } from 'zod';
 import type { SandboxContext } from './context';
 import { parseMoneyInput, roundToCents } from './format';
 import { applyStockChanges, type StockChange } from './inventory';
-import {
-  billingAddressSchema,
-  catalogLine,
-  customLine,
-  formFieldSchema,
-  moneyInput,
-  OrderInputError,
-  parseDateInput,
-  parseNewLine,
-  stockProblem,
-} from './order-create';
+import { billingAddressSchema, catalogLine, customLine, formFieldSchema, moneyInput, OrderInputError, parseDateInput, parseNewLine, stockProblem } from './order-create';
 import { orderChanged, setStatus } from './order-events';
 import { unwritableField, zodMessage } from './order-fields';
 import { feePutSchema, feesFrom } from './order-fees';
@@ -59,7 +49,10 @@ const orderPutSchema = z.strictObject({
   payment_method: z.string().optional(),
   payment_provider_id: z.union([z.string(), z.number()]).optional(),
   channel_id: z.number().int().positive().optional(),
-  customer_locale: z.string().regex(/^[a-z]{2,3}(-([A-Z]{2}|\d{3}))?$/, 'must look like en, asa, en-US or es-419').optional(),
+  customer_locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-([A-Z]{2}|\d{3}))?$/, 'must look like en, asa, en-US or es-419')
+    .optional(),
   ip_address: z.string().max(30).optional(),
   date_created: z.string().optional(),
   is_deleted: z.boolean().optional(),
@@ -157,7 +150,9 @@ function applyLineChanges(ctx: SandboxContext, order: SandboxOrder, items: Array
 function stockDelta(before: SandboxOrderLine[], after: SandboxOrderLine[]): StockChange[] {
   const totals = new Map<string, number>();
   const add = (lines: SandboxOrderLine[], sign: number) => {
-    for (const l of lines) if (l.stockLocationId !== null && l.variantId !== null) totals.set(`${l.stockLocationId}:${l.variantId}`, (totals.get(`${l.stockLocationId}:${l.variantId}`) ?? 0) + sign * l.quantity);
+    for (const l of lines)
+      if (l.stockLocationId !== null && l.variantId !== null)
+        totals.set(`${l.stockLocationId}:${l.variantId}`, (totals.get(`${l.stockLocationId}:${l.variantId}`) ?? 0) + sign * l.quantity);
   };
   add(before, 1);
   add(after, -1);
@@ -193,7 +188,16 @@ export function updateOrder(ctx: SandboxContext, current: SandboxOrder, raw: unk
     const { id, form_fields, shipping_method, ...fields } = a;
     if (id === undefined) {
       const blank = { first_name: '', last_name: '', company: '', street_1: '', street_2: '', city: '', state: '', zip: '', country: '', country_iso2: '', phone: '', email: '' };
-      order.shipping.push({ ...blank, ...fields, id: ids.address++, shippingMethod: shipping_method ?? '', costExUnits: 0, costIncUnits: 0, formFields: form_fields ?? [], refundedUnits: 0 });
+      order.shipping.push({
+        ...blank,
+        ...fields,
+        id: ids.address++,
+        shippingMethod: shipping_method ?? '',
+        costExUnits: 0,
+        costIncUnits: 0,
+        formFields: form_fields ?? [],
+        refundedUnits: 0,
+      });
       continue;
     }
     const address = order.shipping.find((s) => s.id === id) ?? fail(`The field 'shipping_addresses.${i}.id' names shipping address ${id}, which is not on order ${order.id}.`);

@@ -112,7 +112,14 @@ const recordInput = z
     retail_price: z.number().min(0).optional(),
     map_price: z.number().min(0).optional(),
     bulk_pricing_tiers: z
-      .array(z.object({ quantity_min: z.number().int().min(0), quantity_max: z.number().int().min(0).nullable().optional(), type: z.enum(['fixed', 'price', 'percent']), amount: z.number() }))
+      .array(
+        z.object({
+          quantity_min: z.number().int().min(0),
+          quantity_max: z.number().int().min(0).nullable().optional(),
+          type: z.enum(['fixed', 'price', 'percent']),
+          amount: z.number(),
+        }),
+      )
       .optional(),
   })
   .refine((r) => r.variant_id !== undefined || r.sku !== undefined, { message: 'Either variant_id or sku is required', path: ['variant_id'] });

@@ -65,7 +65,17 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
       label: 'Austin warehouse',
       description: 'Default location',
       time_zone: 'America/Chicago',
-      address: { address1: '100 Congress Ave', address2: '', city: 'Austin', state: 'Texas', zip: '78701', email: 'austin@example.com', phone: '512-555-0100', geo_coordinates: { latitude: 30.2639, longitude: -97.7446 }, country_code: 'US' },
+      address: {
+        address1: '100 Congress Ave',
+        address2: '',
+        city: 'Austin',
+        state: 'Texas',
+        zip: '78701',
+        email: 'austin@example.com',
+        phone: '512-555-0100',
+        geo_coordinates: { latitude: 30.2639, longitude: -97.7446 },
+        country_code: 'US',
+      },
     },
     nowMs,
   );
@@ -77,7 +87,17 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
       description: 'Third-party warehouse',
       time_zone: 'America/Los_Angeles',
       storefront_visibility: false,
-      address: { address1: '1 Logistics Way', address2: '', city: 'Reno', state: 'Nevada', zip: '89502', email: 'reno@example.com', phone: '775-555-0100', geo_coordinates: { latitude: 39.5296, longitude: -119.8138 }, country_code: 'US' },
+      address: {
+        address1: '1 Logistics Way',
+        address2: '',
+        city: 'Reno',
+        state: 'Nevada',
+        zip: '89502',
+        email: 'reno@example.com',
+        phone: '775-555-0100',
+        geo_coordinates: { latitude: 39.5296, longitude: -119.8138 },
+        country_code: 'US',
+      },
     },
     nowMs,
   );
@@ -88,7 +108,15 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
     product.categories = [23];
     data.products[String(p.id)] = product;
     const variants = p.variants
-      ? p.variants.map((v) => variantDefaults({ id: v.id, product_id: p.id, sku: v.sku, price: v.price, option_values: [{ id: 60 + v.id, label: v.label, option_id: 50, option_display_name: 'Size' }] }))
+      ? p.variants.map((v) =>
+          variantDefaults({
+            id: v.id,
+            product_id: p.id,
+            sku: v.sku,
+            price: v.price,
+            option_values: [{ id: 60 + v.id, label: v.label, option_id: 50, option_display_name: 'Size' }],
+          }),
+        )
       : [variantDefaults({ id: p.baseVariantId!, product_id: p.id, sku: p.sku, price: p.price, option_values: [] })];
     if (!p.variants) product.base_variant_id = p.baseVariantId!;
     for (const v of variants) {
@@ -148,7 +176,14 @@ export function seedCatalog(data: BcSandboxData, nowMs: number): void {
   data.customers['31'].store_credit_amounts = [{ amount: 25 }];
   data.nextIds.customer = 32;
 
-  const record = (variantId: number, price: number) => ({ variant_id: variantId, currency: 'usd', price, bulk_pricing_tiers: [], date_created: iso(nowMs), date_modified: iso(nowMs) });
+  const record = (variantId: number, price: number) => ({
+    variant_id: variantId,
+    currency: 'usd',
+    price,
+    bulk_pricing_tiers: [],
+    date_created: iso(nowMs),
+    date_modified: iso(nowMs),
+  });
   data.priceLists['1'] = {
     id: 1,
     name: 'Wholesale',

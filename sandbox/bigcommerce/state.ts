@@ -290,7 +290,15 @@ export type V3Location = Record<string, unknown> & {
 };
 
 /** customers.v3.yml address_Full. */
-export type V3CustomerAddress = Record<string, unknown> & { id: number; customer_id: number; first_name: string; last_name: string; address1: string; city: string; country_code: string };
+export type V3CustomerAddress = Record<string, unknown> & {
+  id: number;
+  customer_id: number;
+  first_name: string;
+  last_name: string;
+  address1: string;
+  city: string;
+  country_code: string;
+};
 
 /** customers.v3.yml customer_Full; sub-resources (addresses, store credit, attributes, form fields) are returned only with `include`. */
 export type V3Customer = Record<string, unknown> & {
@@ -335,7 +343,21 @@ export interface V3PriceList {
 export interface BcSandboxData {
   schemaVersion: 4;
   nextIds: Record<
-    'order' | 'orderProduct' | 'orderAddress' | 'hook' | 'shipment' | 'refund' | 'refundPayment' | 'product' | 'variant' | 'customer' | 'customerAddress' | 'location' | 'priceList' | 'transaction' | 'metafield',
+    | 'order'
+    | 'orderProduct'
+    | 'orderAddress'
+    | 'hook'
+    | 'shipment'
+    | 'refund'
+    | 'refundPayment'
+    | 'product'
+    | 'variant'
+    | 'customer'
+    | 'customerAddress'
+    | 'location'
+    | 'priceList'
+    | 'transaction'
+    | 'metafield',
     number
   >;
   products: Record<string, V3Product>;

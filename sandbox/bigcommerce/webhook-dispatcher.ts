@@ -164,7 +164,17 @@ export class WebhookDispatcher {
     const hook = this.opts.hooks().find((h) => h.id === hookId);
     if (!hook?.isActive) return;
     const domain = domainOf(hook.destination);
-    const record: DeliveryRecord = { hookId, scope: payload.scope, hash: payload.hash, webhookId, attempt, status: null, atMs: this.now(), payload, ...(duplicate ? { duplicate } : {}) };
+    const record: DeliveryRecord = {
+      hookId,
+      scope: payload.scope,
+      hash: payload.hash,
+      webhookId,
+      attempt,
+      status: null,
+      atMs: this.now(),
+      payload,
+      ...(duplicate ? { duplicate } : {}),
+    };
 
     if (this.isBlocked(hook.clientId, domain)) {
       record.blocked = true;

@@ -26,55 +26,61 @@ const RECORD_BASE = '/services/rest/record/v1';
 
 const ref = z.object({ id: z.string().optional(), externalId: z.string().optional() }).refine((r) => r.id || r.externalId, 'a reference needs id or externalId');
 
-const salesOrderBody = z.object({
-  externalId: z.string().optional(),
-  entity: ref,
-  item: z.object({
-    items: z
-      .array(
-        z.object({
-          item: ref,
-          description: z.string().optional(),
-          quantity: z.number().positive(),
-          rate: z.number(),
-          amount: z.number().optional(),
-          custcol_bcsync_line_id: z.string().optional(),
-        }),
-      )
-      .min(1, 'a sales order needs at least one item line'),
-  }),
-  shippingCost: z.number().nonnegative().optional(),
-  discountItem: ref.optional(),
-  discountRate: z.number().optional(),
-}).loose();
+const salesOrderBody = z
+  .object({
+    externalId: z.string().optional(),
+    entity: ref,
+    item: z.object({
+      items: z
+        .array(
+          z.object({
+            item: ref,
+            description: z.string().optional(),
+            quantity: z.number().positive(),
+            rate: z.number(),
+            amount: z.number().optional(),
+            custcol_bcsync_line_id: z.string().optional(),
+          }),
+        )
+        .min(1, 'a sales order needs at least one item line'),
+    }),
+    shippingCost: z.number().nonnegative().optional(),
+    discountItem: ref.optional(),
+    discountRate: z.number().optional(),
+  })
+  .loose();
 
-const creditMemoBody = z.object({
-  externalId: z.string().optional(),
-  entity: ref,
-  createdFrom: ref,
-  item: z.object({
-    items: z
-      .array(
-        z.object({
-          item: ref,
-          description: z.string().optional(),
-          quantity: z.number().positive(),
-          rate: z.number(),
-          amount: z.number().optional(),
-          custcol_bcsync_line_id: z.string().optional(),
-        }),
-      )
-      .min(1, 'a credit memo needs at least one item line'),
-  }),
-}).loose();
+const creditMemoBody = z
+  .object({
+    externalId: z.string().optional(),
+    entity: ref,
+    createdFrom: ref,
+    item: z.object({
+      items: z
+        .array(
+          z.object({
+            item: ref,
+            description: z.string().optional(),
+            quantity: z.number().positive(),
+            rate: z.number(),
+            amount: z.number().optional(),
+            custcol_bcsync_line_id: z.string().optional(),
+          }),
+        )
+        .min(1, 'a credit memo needs at least one item line'),
+    }),
+  })
+  .loose();
 
-const customerBody = z.object({
-  companyName: z.string().optional(),
-  email: z.string().optional(),
-  isPerson: z.boolean().optional(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-}).loose();
+const customerBody = z
+  .object({
+    companyName: z.string().optional(),
+    email: z.string().optional(),
+    isPerson: z.boolean().optional(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+  })
+  .loose();
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -130,7 +136,16 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   const records = express.Router();
   const requireToken: express.RequestHandler = (req, res, next) => {
     if (req.get('authorization') !== `Bearer ${token}`) {
-      res.status(401).json(netSuiteError(401, 'Unauthorized', 'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.', 'INVALID_LOGIN'));
+      res
+        .status(401)
+        .json(
+          netSuiteError(
+            401,
+            'Unauthorized',
+            'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.',
+            'INVALID_LOGIN',
+          ),
+        );
       return;
     }
     next();
@@ -145,10 +160,17 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   controls.get('/push', (_req, res) => void res.json({ ...events.settings, token: events.settings.token ? '(set)' : undefined, stats: events.stats }));
   controls.put('/push', (req, res) => {
     const parsed = z
-      .strictObject({ url: z.url().nullable(), token: z.string().min(1).nullable(), batchMax: z.number().int().min(1).max(1000), flushMs: z.number().int().min(0).max(60_000), dropRate: z.number().min(0).max(1) })
+      .strictObject({
+        url: z.url().nullable(),
+        token: z.string().min(1).nullable(),
+        batchMax: z.number().int().min(1).max(1000),
+        flushMs: z.number().int().min(0).max(60_000),
+        dropRate: z.number().min(0).max(1),
+      })
       .partial()
       .safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!parsed.success)
+      return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
     const { url, token: pushToken, ...rest } = parsed.data;
     if (url !== undefined) events.settings.url = url ?? undefined;
     if (pushToken !== undefined) events.settings.token = pushToken ?? undefined;
@@ -260,7 +282,9 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       }));
       const { entity: _e, item: _i, externalId: _x, ...fields } = body;
       const existing = findByKey(data.salesOrders, String(req.params.key));
-      const replace = String(req.query.replace ?? '').split(',').includes('item');
+      const replace = String(req.query.replace ?? '')
+        .split(',')
+        .includes('item');
       const t = now();
       const record: ErpSalesOrder = existing ?? {
         id: String(data.nextId++),
@@ -283,7 +307,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       for (const hook of ctx.onSalesOrderWritten) hook(record, previousLines);
       data.salesOrderWrites[externalId] = (data.salesOrderWrites[externalId] ?? 0) + 1;
       changed();
-      res.status(204).set('Location', location(req, 'salesOrder', record.id)).end();
+      res
+        .status(204)
+        .set('Location', location(req, 'salesOrder', record.id))
+        .end();
     } catch (err) {
       sendError(res, err);
     }
@@ -295,7 +322,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
     const record = findByKey(data.salesOrders, String(req.params.key));
     if (!record) return recordNotFound(res);
     const parsed = z
-      .object({ item: z.object({ items: z.array(z.object({ line: z.number().int().positive(), isClosed: z.boolean().optional() }).loose()) }).optional(), memo: z.string().optional() })
+      .object({
+        item: z.object({ items: z.array(z.object({ line: z.number().int().positive(), isClosed: z.boolean().optional() }).loose()) }).optional(),
+        memo: z.string().optional(),
+      })
       .loose()
       .safeParse(req.body);
     if (!parsed.success) {
@@ -316,7 +346,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
     record.modifiedMs = now();
     data.salesOrderWrites[record.externalId] = (data.salesOrderWrites[record.externalId] ?? 0) + 1;
     changed();
-    res.status(204).set('Location', location(req, 'salesOrder', record.id)).end();
+    res
+      .status(204)
+      .set('Location', location(req, 'salesOrder', record.id))
+      .end();
   });
 
   records.get('/salesOrder/:key', (req, res) => {
@@ -353,8 +386,16 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
     if (body === undefined) return;
     try {
       const customer = resolveCustomer(body.entity);
-      const from = Object.values(data.salesOrders).find((o) => (body.createdFrom.id && o.id === body.createdFrom.id) || (body.createdFrom.externalId && o.externalId === body.createdFrom.externalId));
-      if (!from) throw new NetSuiteInputError(400, 'Bad Request', 'USER_ERROR', `Invalid Field Value ${body.createdFrom.externalId ?? body.createdFrom.id} for the following field: createdFrom`);
+      const from = Object.values(data.salesOrders).find(
+        (o) => (body.createdFrom.id && o.id === body.createdFrom.id) || (body.createdFrom.externalId && o.externalId === body.createdFrom.externalId),
+      );
+      if (!from)
+        throw new NetSuiteInputError(
+          400,
+          'Bad Request',
+          'USER_ERROR',
+          `Invalid Field Value ${body.createdFrom.externalId ?? body.createdFrom.id} for the following field: createdFrom`,
+        );
       const lines = body.item.items.map((l, i) => ({
         line: i + 1,
         item: resolveItem(l.item),
@@ -380,13 +421,18 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       };
       if (!existing) record.tranId = `CM${record.id}`;
       record.fields = { ...record.fields, ...fields };
-      const replace = String(req.query.replace ?? '').split(',').includes('item');
+      const replace = String(req.query.replace ?? '')
+        .split(',')
+        .includes('item');
       record.lines = replace ? lines : [...record.lines, ...lines.map((l, i) => ({ ...l, line: record.lines.length + i + 1 }))];
       record.modifiedMs = t;
       data.creditMemos[record.id] = record;
       data.creditMemoWrites[externalId] = (data.creditMemoWrites[externalId] ?? 0) + 1;
       changed();
-      res.status(204).set('Location', location(req, 'creditMemo', record.id)).end();
+      res
+        .status(204)
+        .set('Location', location(req, 'creditMemo', record.id))
+        .end();
     } catch (err) {
       sendError(res, err);
     }
@@ -439,7 +485,10 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
     Object.assign(customer, { companyName: parsed.data.companyName, email: parsed.data.email, entityId: name });
     data.customers[customer.id] = customer;
     changed();
-    res.status(204).set('Location', location(req, 'customer', customer.id)).end();
+    res
+      .status(204)
+      .set('Location', location(req, 'customer', customer.id))
+      .end();
   });
 
   records.get('/customer/:key', (req, res) => {
@@ -457,7 +506,16 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   app.use(RECORD_BASE, records);
   app.use(((err, _req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
-    res.status(status).json(netSuiteError(status, status === 500 ? 'Internal Server Error' : 'Bad Request', err?.type === 'entity.parse.failed' ? 'Invalid JSON in request body.' : String(err?.message), status === 500 ? 'UNEXPECTED_ERROR' : 'INVALID_CONTENT'));
+    res
+      .status(status)
+      .json(
+        netSuiteError(
+          status,
+          status === 500 ? 'Internal Server Error' : 'Bad Request',
+          err?.type === 'entity.parse.failed' ? 'Invalid JSON in request body.' : String(err?.message),
+          status === 500 ? 'UNEXPECTED_ERROR' : 'INVALID_CONTENT',
+        ),
+      );
   }) as express.ErrorRequestHandler);
 
   return { app, data, governance, events, stop: () => events.stop() };
@@ -467,7 +525,8 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
 function erpControls(governance: ErpGovernance): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '50mb' })); // controls seed catalogs and stock in bulk
-  const bad = (res: Response, e: z.ZodError) => res.status(400).json({ error: 'invalid control request', reason: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+  const bad = (res: Response, e: z.ZodError) =>
+    res.status(400).json({ error: 'invalid control request', reason: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
   router.get('/settings', (_req, res) => {
     res.json(governance.settings);
   });
@@ -491,7 +550,16 @@ function erpControls(governance: ErpGovernance): express.Router {
   });
   router.post('/faults', (req, res) => {
     const parsed = z
-      .object({ method: z.string().default('*'), path: z.string().min(1), status: z.number().int().min(100).max(599).optional(), body: z.unknown().optional(), latencyMs: z.number().int().min(0).optional(), times: z.number().int().positive().optional(), rate: z.number().min(0).max(1).optional(), lostAnswer: z.boolean().optional() })
+      .object({
+        method: z.string().default('*'),
+        path: z.string().min(1),
+        status: z.number().int().min(100).max(599).optional(),
+        body: z.unknown().optional(),
+        latencyMs: z.number().int().min(0).optional(),
+        times: z.number().int().positive().optional(),
+        rate: z.number().min(0).max(1).optional(),
+        lostAnswer: z.boolean().optional(),
+      })
       .safeParse(req.body);
     if (!parsed.success) return void bad(res, parsed.error);
     try {

@@ -45,7 +45,14 @@ function installCatalog(ctx: ErpSandboxContext): void {
 
   ctx.controls.post('/catalog', (req, res) => {
     const parsed = catalogControl.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!parsed.success)
+      return void res.status(400).json({
+        error: 'invalid control request',
+        reason: parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; '),
+      });
     const at = parsed.data.modifiedMs ?? ctx.now();
     const byId = new Map(ctx.data.items.map((i) => [i.itemId, i]));
     let nextId = Math.max(5000, ...ctx.data.items.map((i) => Number(i.id))) + 1;
@@ -97,8 +104,7 @@ function installCatalog(ctx: ErpSandboxContext): void {
     custitem_bcsync_options: optionsText(r.options) || null,
     lastmodified: formatTimestamp(r.lastModifiedMs),
   });
-  const inOrder = (): ErpCatalogRecord[] =>
-    (sorted ??= Object.values(catalog()).sort((a, b) => a.lastModifiedMs - b.lastModifiedMs || Number(a.id) - Number(b.id)));
+  const inOrder = (): ErpCatalogRecord[] => (sorted ??= Object.values(catalog()).sort((a, b) => a.lastModifiedMs - b.lastModifiedMs || Number(a.id) - Number(b.id)));
 
   // Changed items after a keyset cursor: lastmodifieddate later than the cursor's, or equal with a larger id.
   ctx.suiteql.register({

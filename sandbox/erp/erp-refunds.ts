@@ -70,7 +70,9 @@ export function erpRefundsExtension(ctx: ErpSandboxContext): void {
         createdDate: new Date(r.createdMs).toISOString(),
         lastModifiedDate: new Date(r.modifiedMs).toISOString(),
         total: round2(r.lines.reduce((s, l) => s + l.amount, 0) + r.shippingCost),
-        item: expand ? { links: [{ rel: 'self', href: `${self}/item` }], count: r.lines.length, items: r.lines, totalResults: r.lines.length } : { links: [{ rel: 'self', href: `${self}/item` }] },
+        item: expand
+          ? { links: [{ rel: 'self', href: `${self}/item` }], count: r.lines.length, items: r.lines, totalResults: r.lines.length }
+          : { links: [{ rel: 'self', href: `${self}/item` }] },
       });
     });
 
@@ -78,7 +80,9 @@ export function erpRefundsExtension(ctx: ErpSandboxContext): void {
     ctx.records.patch(`/${type}/:key`, (req, res) => {
       const r = find(type, String(req.params.key));
       if (!r) return void recordNotFound(res);
-      const parsed = z.record(z.string().regex(/^(custbody_\w+|memo)$/, 'only custbody_* fields and memo are writable here'), z.union([z.string(), z.number(), z.boolean(), z.null()])).safeParse(req.body ?? {});
+      const parsed = z
+        .record(z.string().regex(/^(custbody_\w+|memo)$/, 'only custbody_* fields and memo are writable here'), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+        .safeParse(req.body ?? {});
       if (!parsed.success) return void res.status(400).json(netSuiteError(400, 'Bad Request', parsed.error.issues[0]?.message ?? 'invalid', 'USER_ERROR'));
       const { memo, ...fields } = parsed.data;
       if (typeof memo === 'string') r.memo = memo;
@@ -87,7 +91,10 @@ export function erpRefundsExtension(ctx: ErpSandboxContext): void {
       const key = `${type}:${r.id}`;
       store().writes[key] = (store().writes[key] ?? 0) + 1;
       ctx.changed();
-      res.status(204).set('Location', location(req, type, r.id)).end();
+      res
+        .status(204)
+        .set('Location', location(req, type, r.id))
+        .end();
     });
   }
 
@@ -119,11 +126,24 @@ export function erpRefundsExtension(ctx: ErpSandboxContext): void {
     for (const want of body.lines) {
       const from = so.lines.find((l) => l.custcol_bcsync_line_id === want.lineId);
       if (!from) return void bad(res, `sales order ${so.externalId} has no line ${want.lineId}`);
-      lines.push({ ...from, line: lines.length + 1, quantity: want.quantity, amount: round2(from.rate * want.quantity), ...(body.received ? { quantityReceived: want.quantity } : {}) });
+      lines.push({
+        ...from,
+        line: lines.length + 1,
+        quantity: want.quantity,
+        amount: round2(from.rate * want.quantity),
+        ...(body.received ? { quantityReceived: want.quantity } : {}),
+      });
     }
     for (const a of body.amounts) {
       const item = ctx.ensureItem('bcsync-refund-adjustment');
-      lines.push({ line: lines.length + 1, item: { id: item.id, externalId: item.externalId, refName: item.itemId }, description: a.description, quantity: 1, rate: a.amount, amount: round2(a.amount) });
+      lines.push({
+        line: lines.length + 1,
+        item: { id: item.id, externalId: item.externalId, refName: item.itemId },
+        description: a.description,
+        quantity: 1,
+        rate: a.amount,
+        amount: round2(a.amount),
+      });
     }
     if (!lines.length && body.shipping === 0) return void bad(res, 'a refund needs lines, amounts or shipping');
     const t = ctx.now();

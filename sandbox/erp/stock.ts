@@ -113,9 +113,16 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
       const delta = (after[sku] ?? 0) - (before[sku] ?? 0);
       // Stamped no earlier than the order's own last-modified time: a level changed at or after the
       // booking is how inventorySync knows the ERP counts the order.
-      if (delta !== 0) change(sku, ORDER_LOCATION, (l) => {
-          l.committed += delta;
-        }, order.modifiedMs, 'commit');
+      if (delta !== 0)
+        change(
+          sku,
+          ORDER_LOCATION,
+          (l) => {
+            l.committed += delta;
+          },
+          order.modifiedMs,
+          'commit',
+        );
     }
     if (Object.keys(after).length) stock().committedByOrder[order.id] = after;
     else delete stock().committedByOrder[order.id];
@@ -133,7 +140,14 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
   // POST /__sandbox/stock {levels:[{sku, location?, onHand}]}: receipts and counts, many at once.
   ctx.controls.post('/stock', (req, res) => {
     const parsed = stockBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!parsed.success)
+      return void res.status(400).json({
+        error: 'invalid control request',
+        reason: parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; '),
+      });
     const changes = parsed.data.levels.map((l) => {
       ctx.ensureItem(l.sku);
       change(l.sku, l.location, (level) => {
@@ -150,15 +164,37 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
   // ERP's stock (on hand goes down), as far as the ERP shows units available; answers what it sold.
   ctx.controls.post('/stock/sell', (req, res) => {
     const parsed = sellBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!parsed.success)
+      return void res.status(400).json({
+        error: 'invalid control request',
+        reason: parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; '),
+      });
     const sold = parsed.data.sales.map((s) => {
       const level = stock().levels[key(s.sku, s.location)];
       const units = level ? Math.min(s.units, Math.max(0, available(level))) : 0;
-      if (units > 0) change(s.sku, s.location, (l) => {
-          l.onHand -= units;
-        }, ctx.now(), 'channel-sale');
+      if (units > 0)
+        change(
+          s.sku,
+          s.location,
+          (l) => {
+            l.onHand -= units;
+          },
+          ctx.now(),
+          'channel-sale',
+        );
       const after = stock().levels[key(s.sku, s.location)];
-      return { sku: s.sku, location: s.location, asked: s.units, sold: units, onHand: after?.onHand ?? 0, available: after ? available(after) : 0, changedAt: after ? new Date(after.modifiedMs).toISOString() : null };
+      return {
+        sku: s.sku,
+        location: s.location,
+        asked: s.units,
+        sold: units,
+        onHand: after?.onHand ?? 0,
+        available: after ? available(after) : 0,
+        changedAt: after ? new Date(after.modifiedMs).toISOString() : null,
+      };
     });
     if (sold.some((s) => s.sold > 0)) ctx.changed();
     res.json({ sales: sold });
@@ -195,15 +231,24 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
     pattern: SWEEP_PATTERN,
     rows(match): SuiteQlRow[] {
       const sinceMs = parseToTimestamp(match[1]!);
-      return Object.entries(stock().levels)
-        .filter(([, l]) => l.modifiedMs >= sinceMs)
-        .map(([k, l]) => {
-          const [sku, location] = k.split('|') as [string, string];
-          return { sku, location, l };
-        })
-        .sort((a, b) => a.l.modifiedMs - b.l.modifiedMs || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))
-        // SuiteQL returns numbers as strings in places; the connector's schema accepts both.
-        .map(({ sku, location, l }) => ({ sku, location, quantityonhand: l.onHand, quantitycommitted: l.committed, quantityavailable: available(l), lastmodified: formatTimestamp(l.modifiedMs) }));
+      return (
+        Object.entries(stock().levels)
+          .filter(([, l]) => l.modifiedMs >= sinceMs)
+          .map(([k, l]) => {
+            const [sku, location] = k.split('|') as [string, string];
+            return { sku, location, l };
+          })
+          .sort((a, b) => a.l.modifiedMs - b.l.modifiedMs || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))
+          // SuiteQL returns numbers as strings in places; the connector's schema accepts both.
+          .map(({ sku, location, l }) => ({
+            sku,
+            location,
+            quantityonhand: l.onHand,
+            quantitycommitted: l.committed,
+            quantityavailable: available(l),
+            lastmodified: formatTimestamp(l.modifiedMs),
+          }))
+      );
     },
   });
 };

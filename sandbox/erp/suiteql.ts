@@ -35,13 +35,16 @@ export class SuiteQlRegistry {
     if (!q) throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_PARAMETER', 'The request body must be {"q": "<SuiteQL query>"}.');
     const limit = Number(req.query.limit ?? 1000);
     const offset = Number(req.query.offset ?? 0);
-    if (!Number.isInteger(limit) || limit < 1 || limit > SUITEQL_MAX_LIMIT) throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_PARAMETER', `Invalid limit ${req.query.limit}: 1 to ${SUITEQL_MAX_LIMIT}.`);
-    if (!Number.isInteger(offset) || offset < 0 || offset % limit !== 0) throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_PARAMETER', 'The offset must be a multiple of the limit.');
+    if (!Number.isInteger(limit) || limit < 1 || limit > SUITEQL_MAX_LIMIT)
+      throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_PARAMETER', `Invalid limit ${req.query.limit}: 1 to ${SUITEQL_MAX_LIMIT}.`);
+    if (!Number.isInteger(offset) || offset < 0 || offset % limit !== 0)
+      throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_PARAMETER', 'The offset must be a multiple of the limit.');
     for (const h of this.handlers) {
       const m = h.pattern.exec(q);
       if (!m) continue;
       const all = h.rows(m, q);
-      if (all.length > SUITEQL_MAX_RESULTS) throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_SEARCH', `The query returns more than ${SUITEQL_MAX_RESULTS} results; narrow it.`);
+      if (all.length > SUITEQL_MAX_RESULTS)
+        throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_SEARCH', `The query returns more than ${SUITEQL_MAX_RESULTS} results; narrow it.`);
       const items = all.slice(offset, offset + limit).map((r) => ({ links: [], ...r }));
       const hasMore = offset + limit < all.length;
       const link = (o: number) => `${baseUrl}?limit=${limit}&offset=${o}`;
@@ -54,7 +57,12 @@ export class SuiteQlRegistry {
         totalResults: all.length,
       };
     }
-    throw new NetSuiteInputError(400, 'Bad Request', 'INVALID_SEARCH', `Invalid search query. The ERP sandbox knows: ${this.handlers.map((h) => h.name).join('; ') || 'no queries'}. Query: ${q.slice(0, 300)}`);
+    throw new NetSuiteInputError(
+      400,
+      'Bad Request',
+      'INVALID_SEARCH',
+      `Invalid search query. The ERP sandbox knows: ${this.handlers.map((h) => h.name).join('; ') || 'no queries'}. Query: ${q.slice(0, 300)}`,
+    );
   }
 }
 

@@ -153,7 +153,10 @@ export function omsControlsRouter(ctx: OmsContext): Router {
       trackingNumber: z.string().min(1).max(100).optional(),
       carrierCode: z.string().min(1).optional(),
       serviceCode: z.string().min(1).optional(),
-      items: z.array(z.object({ lineItemKey: z.string().min(1), quantity: z.number().int().positive() })).min(1).optional(),
+      items: z
+        .array(z.object({ lineItemKey: z.string().min(1), quantity: z.number().int().positive() }))
+        .min(1)
+        .optional(),
     })
     .strict();
   router.post('/orders/:orderKey/ship', (req, res) => {

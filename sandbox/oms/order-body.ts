@@ -80,10 +80,7 @@ export const orderBody = z
     shipDate: text,
     weight: weightBody.nullish(),
     dimensions: z.record(z.string(), z.unknown()).nullish(),
-    advancedOptions: z
-      .object({ storeId: z.number().int().nullish(), customField1: text, customField2: text, customField3: text, source: text })
-      .loose()
-      .nullish(),
+    advancedOptions: z.object({ storeId: z.number().int().nullish(), customField1: text, customField2: text, customField3: text, source: text }).loose().nullish(),
   })
   .loose();
 

@@ -24,7 +24,10 @@ export function upsertOrder(ctx: OmsContext, raw: unknown): SsOrder {
   const existing = Object.values(ctx.data.orders).find((o) => o.orderKey === orderKey);
   if (existing && LOCKED.has(existing.orderStatus)) {
     // Undocumented what ShipStation answers here; a 400 with the reason is what clients can act on.
-    throw new SsRequestError(400, `The order with orderKey ${orderKey} is ${existing.orderStatus} and cannot be updated through the API; only awaiting_payment, awaiting_shipment and on_hold orders can be updated.`);
+    throw new SsRequestError(
+      400,
+      `The order with orderKey ${orderKey} is ${existing.orderStatus} and cannot be updated through the API; only awaiting_payment, awaiting_shipment and on_hold orders can be updated.`,
+    );
   }
   const rejection = threePlRejection(ctx.data, body);
   if (rejection) throw new SsRequestError(400, rejection);

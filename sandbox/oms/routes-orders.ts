@@ -39,8 +39,18 @@ export function ordersRouter(ctx: OmsContext): Router {
         return { orderId: o.orderId, orderNumber: o.orderNumber, orderKey: o.orderKey, success: true, errorMessage: null };
       } catch (err) {
         if (!(err instanceof SsRequestError)) throw err;
-        const detail = err.modelState ? Object.entries(err.modelState).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : err.message;
-        return { orderId: 0, orderNumber: typeof given.orderNumber === 'string' ? given.orderNumber : '', orderKey: typeof given.orderKey === 'string' ? given.orderKey : '', success: false, errorMessage: detail };
+        const detail = err.modelState
+          ? Object.entries(err.modelState)
+              .map(([k, v]) => `${k}: ${v.join(' ')}`)
+              .join('; ')
+          : err.message;
+        return {
+          orderId: 0,
+          orderNumber: typeof given.orderNumber === 'string' ? given.orderNumber : '',
+          orderKey: typeof given.orderKey === 'string' ? given.orderKey : '',
+          success: false,
+          errorMessage: detail,
+        };
       }
     });
     res.json({ hasErrors: results.some((r) => !r.success), results });

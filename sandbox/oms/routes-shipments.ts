@@ -31,10 +31,12 @@ export function shipmentsRouter(ctx: OmsContext): Router {
     }
     const include = (queryParam(req, 'includeShipmentItems') ?? '').toLowerCase() === 'true';
     const matches = Object.values(ctx.data.shipments)
-      .filter((s) => filters.every(([name, read]) => {
-        const wanted = queryParam(req, name);
-        return wanted === undefined || wanted === '' || read(s) === wanted;
-      }))
+      .filter((s) =>
+        filters.every(([name, read]) => {
+          const wanted = queryParam(req, name);
+          return wanted === undefined || wanted === '' || read(s) === wanted;
+        }),
+      )
       .sort((a, b) => a.createdMs - b.createdMs || a.shipmentId - b.shipmentId);
     const page = pageOf(matches, p.page, p.pageSize);
     res.json({ shipments: page.items.map((s) => shipmentResponse(s, include)), total: page.total, page: page.page, pages: page.pages });

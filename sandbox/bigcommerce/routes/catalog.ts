@@ -37,7 +37,11 @@ export function catalogRouter(ctx: SandboxContext): Router {
       // "When you specify options or modifiers, results are limited to 10 per page" (IncludeParamGetProducts).
       const paging = readPage(req.query, { clampTo: include.has('options') || include.has('modifiers') ? 10 : undefined });
       const tests = productFilters(ctx.data, req.query, ctx.now());
-      const matching = sortProducts(ctx.data, Object.values(ctx.data.products).filter((p) => tests.every((t) => t(p))), req.query);
+      const matching = sortProducts(
+        ctx.data,
+        Object.values(ctx.data.products).filter((p) => tests.every((t) => t(p))),
+        req.query,
+      );
       const { slice, pagination } = offsetPage(matching, paging, req.query);
       res.json({ data: slice.map((p) => serializeProduct(ctx.data, p, include, req.query)), meta: { pagination } });
     }),
@@ -81,7 +85,9 @@ export function catalogRouter(ctx: SandboxContext): Router {
       });
       const data = updated.map((p) => serializeProduct(ctx.data, p, WRITE_INCLUDES, req.query));
       if (!failures.length) return void res.json({ data, meta: {} });
-      const errors = Object.fromEntries(failures.flatMap(({ index, failure }) => Object.entries({ ...failure.errors, product: failure.title }).map(([k, v]) => [`${index}.${k}`, v])));
+      const errors = Object.fromEntries(
+        failures.flatMap(({ index, failure }) => Object.entries({ ...failure.errors, product: failure.title }).map(([k, v]) => [`${index}.${k}`, v])),
+      );
       const first = failures[0]!.failure;
       if (!updated.length) return void res.status(first.status).json(v3Error(first.status, first.title, errors));
       // Partial failure: the updated products, and why the others were not (FACTS.md section 5, 207 bodies).
@@ -94,9 +100,14 @@ export function catalogRouter(ctx: SandboxContext): Router {
     v3Route((req, res) => {
       requireDeleteFilter(req.query);
       const ids = csvInts(req.query, 'id:in');
-      if (ids && ids.length > DELETE_MAX) throw new V3Failure(413, `The maximum number of products you can delete at one time is ${DELETE_MAX}.`, { 'id:in': `at most ${DELETE_MAX} ids` });
+      if (ids && ids.length > DELETE_MAX)
+        throw new V3Failure(413, `The maximum number of products you can delete at one time is ${DELETE_MAX}.`, { 'id:in': `at most ${DELETE_MAX} ids` });
       const tests = productFilters(ctx.data, req.query, ctx.now());
-      const matching = sortProducts(ctx.data, Object.values(ctx.data.products).filter((p) => tests.every((t) => t(p))), {}).slice(0, DELETE_MAX);
+      const matching = sortProducts(
+        ctx.data,
+        Object.values(ctx.data.products).filter((p) => tests.every((t) => t(p))),
+        {},
+      ).slice(0, DELETE_MAX);
       deleteProducts(ctx, matching);
       res.status(204).end();
     }),

@@ -13,5 +13,16 @@ import { storeInfoRouter } from './store-info';
 
 /** Every BigCommerce API route the sandbox serves, mounted below /stores/<hash>. */
 export function storeRouters(ctx: SandboxContext): Router[] {
-  return [storeInfoRouter(ctx), ordersRouter(ctx), orderMetafieldsRouter(ctx), refundsRouter(ctx), catalogRouter(ctx), catalogOptionsRouter(ctx), inventoryRouter(ctx), customersRouter(ctx), priceListsRouter(ctx), hooksRouter(ctx)];
+  return [
+    storeInfoRouter(ctx),
+    ordersRouter(ctx),
+    orderMetafieldsRouter(ctx),
+    refundsRouter(ctx),
+    catalogRouter(ctx),
+    catalogOptionsRouter(ctx),
+    inventoryRouter(ctx),
+    customersRouter(ctx),
+    priceListsRouter(ctx),
+    hooksRouter(ctx),
+  ];
 }

@@ -14,7 +14,10 @@ export function orderShipmentsRouter(ctx: SandboxContext): Router {
     if (!order) return void notFound(res);
     const paging = v2Paging(req, ctx.settings.v2MaxLimit);
     if ('error' in paging) return void res.status(400).json(v2Error(400, paging.error));
-    sendV2Page(res, pageOf(order.shipments, paging).map((s) => serializeShipment(order, s)));
+    sendV2Page(
+      res,
+      pageOf(order.shipments, paging).map((s) => serializeShipment(order, s)),
+    );
   });
 
   router.get('/v2/orders/:id/shipments/count', (req, res) => {

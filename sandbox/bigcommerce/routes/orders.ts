@@ -16,7 +16,11 @@ export function ordersRouter(ctx: SandboxContext): Router {
   const router = express.Router();
 
   const serializeOptions = (req: express.Request) => {
-    const include = new Set(String(req.query.include ?? '').split(',').filter(Boolean));
+    const include = new Set(
+      String(req.query.include ?? '')
+        .split(',')
+        .filter(Boolean),
+    );
     return { base: ctx.v2Base(req), include, consignmentStructureObject: req.query.consignment_structure === 'object' };
   };
 
@@ -28,7 +32,10 @@ export function ordersRouter(ctx: SandboxContext): Router {
     if (problem || 'error' in paging || 'error' in filter || 'error' in sort) return void res.status(400).json(v2Error(400, problem!));
     const orders = Object.values(ctx.data.orders).filter(filter.matches).sort(sort.compare);
     const options = serializeOptions(req);
-    sendV2Page(res, pageOf(orders, paging).map((o) => serializeOrder(o, options)));
+    sendV2Page(
+      res,
+      pageOf(orders, paging).map((o) => serializeOrder(o, options)),
+    );
   });
 
   /** ordersCount_Full: every status with its count, in control-panel order, and the total. */
@@ -89,7 +96,10 @@ export function ordersRouter(ctx: SandboxContext): Router {
     const paging = v2Paging(req, ctx.settings.v2MaxLimit);
     if ('error' in paging) return void res.status(400).json(v2Error(400, paging.error));
     const lines = [...order.lines].sort((a, b) => a.id - b.id);
-    sendV2Page(res, pageOf(lines, paging).map((l) => serializeLine(order, l)));
+    sendV2Page(
+      res,
+      pageOf(lines, paging).map((l) => serializeLine(order, l)),
+    );
   });
 
   router.get('/v2/orders/:id/products/:productId', (req, res) => {
@@ -105,7 +115,10 @@ export function ordersRouter(ctx: SandboxContext): Router {
     const paging = v2Paging(req, ctx.settings.v2MaxLimit);
     if ('error' in paging) return void res.status(400).json(v2Error(400, paging.error));
     const base = ctx.v2Base(req);
-    sendV2Page(res, pageOf(order.shipping, paging).map((s) => serializeShippingAddress(order, s, base)));
+    sendV2Page(
+      res,
+      pageOf(order.shipping, paging).map((s) => serializeShippingAddress(order, s, base)),
+    );
   });
 
   router.get('/v2/orders/:id/shipping_addresses/:addressId', (req, res) => {
@@ -118,7 +131,15 @@ export function ordersRouter(ctx: SandboxContext): Router {
   router.get('/v2/orders/:id/consignments', (req, res) => {
     const order = findOrder(ctx, req.params.id);
     if (!order) return void notFound(res);
-    res.json(serializeConsignments(order, ctx.v2Base(req), String(req.query.include ?? '').split(',').includes('consignments.line_items')));
+    res.json(
+      serializeConsignments(
+        order,
+        ctx.v2Base(req),
+        String(req.query.include ?? '')
+          .split(',')
+          .includes('consignments.line_items'),
+      ),
+    );
   });
 
   /** Order fees; the spec's example is `{fees: [...]}`. */

@@ -72,7 +72,13 @@ describe('GET /v3/catalog/products', () => {
       ['JKT-RDG-M', 40, 149],
       ['JKT-RDG-L', 40, 154],
     ]);
-    expect(jacket.options).toEqual([expect.objectContaining({ id: 50, display_name: 'Size', option_values: [expect.objectContaining({ label: 'S' }), expect.objectContaining({ label: 'M' }), expect.objectContaining({ label: 'L' })] })]);
+    expect(jacket.options).toEqual([
+      expect.objectContaining({
+        id: 50,
+        display_name: 'Size',
+        option_values: [expect.objectContaining({ label: 'S' }), expect.objectContaining({ label: 'M' }), expect.objectContaining({ label: 'L' })],
+      }),
+    ]);
     expect((await client.call('GET', '/v3/catalog/products/999999')).status).toBe(404);
   });
 
@@ -191,7 +197,11 @@ describe('POST /v3/catalog/products', () => {
       [2, 0],
     ]);
     expect(await waitForEvent('store/product/created', (d) => d.id === product.id)).toEqual({ type: 'product', id: product.id });
-    expect(await waitForEvent('store/product/inventory/updated', (d) => d.id === product.id)).toEqual({ type: 'product', id: product.id, inventory: { product_id: product.id, method: 'absolute', value: 12 } });
+    expect(await waitForEvent('store/product/inventory/updated', (d) => d.id === product.id)).toEqual({
+      type: 'product',
+      id: product.id,
+      inventory: { product_id: product.id, method: 'absolute', value: 12 },
+    });
     const read = (await client.call('GET', `/v3/catalog/products/${product.id}?include=custom_fields,images,primary_image`)).body.data;
     expect(read.primary_image).toMatchObject({ image_url: 'https://example.com/lantern.jpg' });
     expect(read.custom_fields).toHaveLength(1);
@@ -219,7 +229,9 @@ describe('POST /v3/catalog/products', () => {
     expect(red).toMatchObject({ sku: `${base}-RED`, price: null, calculated_price: 25, inventory_level: 7, sku_id: red.id });
     expect(blue).toMatchObject({ sku: `${base}-BLU`, price: 27, calculated_price: 27, inventory_level: 0 });
     expect(red.option_values[0].option_id).toBe(blue.option_values[0].option_id);
-    expect(product.options).toEqual([expect.objectContaining({ display_name: 'Colour', option_values: [expect.objectContaining({ label: 'Red' }), expect.objectContaining({ label: 'Blue' })] })]);
+    expect(product.options).toEqual([
+      expect.objectContaining({ display_name: 'Colour', option_values: [expect.objectContaining({ label: 'Red' }), expect.objectContaining({ label: 'Blue' })] }),
+    ]);
     expect(await waitForEvent('store/sku/created', (d) => d.sku.variant_id === red.id)).toEqual({ type: 'sku', id: red.id, sku: { product_id: product.id, variant_id: red.id } });
     await waitForEvent('store/sku/created', (d) => d.sku.variant_id === blue.id);
     await waitForEvent('store/sku/inventory/updated', (d) => d.inventory.variant_id === red.id);
@@ -246,7 +258,13 @@ describe('POST /v3/catalog/products', () => {
       ],
     });
     expect(mixed.status).toBe(422);
-    const noOptions = await client.call('POST', '/v3/catalog/products', { name: unique('NoOpt'), type: 'physical', weight: 1, price: 1, variants: [{ sku: unique('N1'), option_values: [] }] });
+    const noOptions = await client.call('POST', '/v3/catalog/products', {
+      name: unique('NoOpt'),
+      type: 'physical',
+      weight: 1,
+      price: 1,
+      variants: [{ sku: unique('N1'), option_values: [] }],
+    });
     expect(noOptions.status).toBe(422);
     expect(noOptions.body.errors).toHaveProperty('variants.0.option_values');
   });
@@ -256,7 +274,13 @@ describe('PUT /v3/catalog/products/{id}', () => {
   it('updates a product, recomputes read-only fields and fires store/product/updated', async () => {
     const created = await createSimpleProduct({ inventory_tracking: 'product' });
     await new Promise((r) => setTimeout(r, 5));
-    const res = await client.call('PUT', `/v3/catalog/products/${created.id}`, { price: 40, sale_price: 35, calculated_price: 1, inventory_level: 9, date_modified: '2001-01-01T00:00:00Z' });
+    const res = await client.call('PUT', `/v3/catalog/products/${created.id}`, {
+      price: 40,
+      sale_price: 35,
+      calculated_price: 1,
+      inventory_level: 9,
+      date_modified: '2001-01-01T00:00:00Z',
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ id: created.id, price: 40, sale_price: 35, calculated_price: 35, inventory_level: 9 });
     expect(Date.parse(res.body.data.date_modified)).toBeGreaterThan(Date.parse(created.date_modified));
@@ -351,7 +375,14 @@ describe('variants', () => {
     const sku = unique('JKT-RDG-XL');
     const created = await client.call('POST', '/v3/catalog/products/113/variants', { sku, price: 159, option_values: [{ option_display_name: 'Size', label: 'XL' }] });
     expect(created.status).toBe(200);
-    expect(created.body.data).toMatchObject({ product_id: 113, sku, price: 159, calculated_price: 159, inventory_level: 0, option_values: [{ option_id: 50, label: 'XL', option_display_name: 'Size' }] });
+    expect(created.body.data).toMatchObject({
+      product_id: 113,
+      sku,
+      price: 159,
+      calculated_price: 159,
+      inventory_level: 0,
+      option_values: [{ option_id: 50, label: 'XL', option_display_name: 'Size' }],
+    });
     await waitForEvent('store/sku/created', (d) => d.sku.variant_id === created.body.data.id);
 
     expect((await client.call('POST', '/v3/catalog/products/113/variants', { sku: unique('dup'), option_values: [{ id: 262, option_id: 50 }] })).status).toBe(409);
@@ -393,7 +424,11 @@ describe('variants', () => {
     ]);
     expect(res.status).toBe(200);
     expect(res.body.data[0]).toMatchObject({ id: 202, sale_price: 129, calculated_price: 129, inventory_level: 33 + 10 });
-    expect(res.body.data[1]).toMatchObject({ product_id: 113, sku: newSku, option_values: [{ id: xs.body.data.id, option_id: 50, label: xs.body.data.label, option_display_name: 'Size' }] });
+    expect(res.body.data[1]).toMatchObject({
+      product_id: 113,
+      sku: newSku,
+      option_values: [{ id: xs.body.data.id, option_id: 50, label: xs.body.data.label, option_display_name: 'Size' }],
+    });
     expect(res.body.data[2]).toMatchObject({ id: 4, price: 36 });
     // A base variant's price is its product's.
     expect((await client.call('GET', '/v3/catalog/products/114')).body.data.price).toBe(36);
@@ -475,15 +510,35 @@ describe('product variant options', () => {
     expect(noOrder.body.errors).toMatchObject({ sort_order: 'error.path.missing' });
     expect((await client.call('POST', `/v3/catalog/products/${product.id}/options/50/values`, { label: 'Blue', sort_order: 2 })).status).toBe(404);
 
-    const material = await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'Material', type: 'dropdown', option_values: [{ label: 'Cotton', sort_order: 0 }, { label: 'Wool', sort_order: 1, is_default: true }] });
+    const material = await client.call('POST', `/v3/catalog/products/${product.id}/options`, {
+      display_name: 'Material',
+      type: 'dropdown',
+      option_values: [
+        { label: 'Cotton', sort_order: 0 },
+        { label: 'Wool', sort_order: 1, is_default: true },
+      ],
+    });
     expect(material.status).toBe(200);
-    expect(material.body.data).toMatchObject({ product_id: product.id, display_name: 'Material', type: 'dropdown', option_values: [{ label: 'Cotton', sort_order: 0, is_default: false }, { label: 'Wool', sort_order: 1, is_default: true }] });
+    expect(material.body.data).toMatchObject({
+      product_id: product.id,
+      display_name: 'Material',
+      type: 'dropdown',
+      option_values: [
+        { label: 'Cotton', sort_order: 0, is_default: false },
+        { label: 'Wool', sort_order: 1, is_default: true },
+      ],
+    });
     expect(material.body.data.id).not.toBe(colour.id);
-    expect((await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'material', type: 'dropdown', option_values: [{ label: 'Silk', sort_order: 0 }] })).status).toBe(409);
+    expect(
+      (await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'material', type: 'dropdown', option_values: [{ label: 'Silk', sort_order: 0 }] }))
+        .status,
+    ).toBe(409);
     const invalid = await client.call('POST', `/v3/catalog/products/${product.id}/options`, { display_name: 'Fit', option_values: [] });
     expect(invalid.status).toBe(422);
     expect(invalid.body.errors).toHaveProperty('type');
-    expect((await client.call('POST', '/v3/catalog/products/999999/options', { display_name: 'Fit', type: 'dropdown', option_values: [{ label: 'Slim', sort_order: 0 }] })).status).toBe(404);
+    expect(
+      (await client.call('POST', '/v3/catalog/products/999999/options', { display_name: 'Fit', type: 'dropdown', option_values: [{ label: 'Slim', sort_order: 0 }] })).status,
+    ).toBe(404);
 
     const listed = (await client.call('GET', `/v3/catalog/products/${product.id}/options`)).body.data;
     expect(listed.map((o: Json) => [o.display_name, o.option_values.map((v: Json) => v.label)])).toEqual([
@@ -491,11 +546,20 @@ describe('product variant options', () => {
       ['Material', ['Cotton', 'Wool']],
     ]);
 
-    const created = await client.call('PUT', '/v3/catalog/variants', [{ product_id: product.id, sku: `${base}-GRN`, option_values: [{ id: green.body.data.id, option_id: colour.id }] }]);
+    const created = await client.call('PUT', '/v3/catalog/variants', [
+      { product_id: product.id, sku: `${base}-GRN`, option_values: [{ id: green.body.data.id, option_id: colour.id }] },
+    ]);
     expect(created.status).toBe(200);
-    expect(created.body.data[0]).toMatchObject({ product_id: product.id, sku: `${base}-GRN`, option_values: [{ id: green.body.data.id, option_id: colour.id, label: 'Green', option_display_name: 'Colour' }] });
+    expect(created.body.data[0]).toMatchObject({
+      product_id: product.id,
+      sku: `${base}-GRN`,
+      option_values: [{ id: green.body.data.id, option_id: colour.id, label: 'Green', option_display_name: 'Colour' }],
+    });
     // The same combination again is a conflict.
-    expect((await client.call('PUT', '/v3/catalog/variants', [{ product_id: product.id, sku: unique('CAP-GRN2'), option_values: [{ id: green.body.data.id, option_id: colour.id }] }])).body.batch_errors[0].status).toBe(409);
+    expect(
+      (await client.call('PUT', '/v3/catalog/variants', [{ product_id: product.id, sku: unique('CAP-GRN2'), option_values: [{ id: green.body.data.id, option_id: colour.id }] }]))
+        .body.batch_errors[0].status,
+    ).toBe(409);
   });
 });
 

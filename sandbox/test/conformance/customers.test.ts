@@ -54,8 +54,22 @@ describe('POST /v3/customers', () => {
     ]);
     expect(res.status).toBe(200);
     const [lena, omar] = res.body.data;
-    expect(lena).toMatchObject({ first_name: 'Lena', company: 'Park Outdoor', customer_group_id: 2, address_count: 1, store_credit_amounts: [{ amount: 15.5 }], registration_ip_address: '' });
-    expect(lena.addresses[0]).toMatchObject({ id: expect.any(Number), customer_id: lena.id, city: 'Boise', country_code: 'US', country: 'United States', address_type: 'residential' });
+    expect(lena).toMatchObject({
+      first_name: 'Lena',
+      company: 'Park Outdoor',
+      customer_group_id: 2,
+      address_count: 1,
+      store_credit_amounts: [{ amount: 15.5 }],
+      registration_ip_address: '',
+    });
+    expect(lena.addresses[0]).toMatchObject({
+      id: expect.any(Number),
+      customer_id: lena.id,
+      city: 'Boise',
+      country_code: 'US',
+      country: 'United States',
+      address_type: 'residential',
+    });
     expect(lena.date_created).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(omar.id).toBeGreaterThan(lena.id);
     expect(await waitForEvent('store/customer/created', lena.id)).toEqual({ type: 'customer', id: lena.id });
@@ -78,7 +92,11 @@ describe('POST /v3/customers', () => {
     const fresh = person('Fresh', 'Face');
     const res = await client.call('POST', '/v3/customers', [fresh, { first_name: 'Jane', last_name: 'Again', email: 'JANE.DOE@example.com' }]);
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ status: 422, title: 'Create customers failed.', errors: { '.customer_create': 'Error creating customers', '1.email': expect.stringContaining('already in use') } });
+    expect(res.body).toMatchObject({
+      status: 422,
+      title: 'Create customers failed.',
+      errors: { '.customer_create': 'Error creating customers', '1.email': expect.stringContaining('already in use') },
+    });
     expect((await client.call('GET', `/v3/customers?email:in=${encodeURIComponent(fresh.email)}`)).body.data).toEqual([]);
     const twice = await client.call('POST', '/v3/customers', [fresh, { ...fresh, first_name: 'Twin' }]);
     expect(twice.status).toBe(422);
@@ -89,7 +107,9 @@ describe('PUT /v3/customers', () => {
   it('updates up to 10 customers by id and fires store/customer/updated', async () => {
     const [created] = (await client.call('POST', '/v3/customers', [person('Rita', 'Moreno')])).body.data;
     await new Promise((r) => setTimeout(r, 5));
-    const res = await client.call('PUT', '/v3/customers', [{ id: created.id, last_name: 'Moreno-Diaz', phone: '555-0101', registration_ip_address: '10.0.0.1', date_modified: '2001-01-01T00:00:00Z' }]);
+    const res = await client.call('PUT', '/v3/customers', [
+      { id: created.id, last_name: 'Moreno-Diaz', phone: '555-0101', registration_ip_address: '10.0.0.1', date_modified: '2001-01-01T00:00:00Z' },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.data[0]).toMatchObject({ id: created.id, last_name: 'Moreno-Diaz', phone: '555-0101', registration_ip_address: '' });
     expect(Date.parse(res.body.data[0].date_modified)).toBeGreaterThan(Date.parse(created.date_modified));
@@ -220,7 +240,15 @@ describe('price lists', () => {
     const records = await client.call('GET', '/v3/pricelists/1/records?include=sku,bulk_pricing_tiers');
     expect(records.status).toBe(200);
     const byKey = Object.fromEntries(records.body.data.map((r: Json) => [`${r.variant_id}:${r.currency}`, r]));
-    expect(byKey['201:usd']).toMatchObject({ price_list_id: 1, product_id: 113, sku: 'JKT-RDG-S', price: 99, sale_price: 89, calculated_price: 89, bulk_pricing_tiers: [{ quantity_min: 10, quantity_max: null, type: 'percent', amount: 5 }] });
+    expect(byKey['201:usd']).toMatchObject({
+      price_list_id: 1,
+      product_id: 113,
+      sku: 'JKT-RDG-S',
+      price: 99,
+      sale_price: 89,
+      calculated_price: 89,
+      bulk_pricing_tiers: [{ quantity_min: 10, quantity_max: null, type: 'percent', amount: 5 }],
+    });
     expect(byKey['1:usd']).toMatchObject({ price: 57, calculated_price: 57 });
     expect(byKey['1:eur'].price).toBe(55);
     expect(records.body.meta).toHaveProperty('pagination');

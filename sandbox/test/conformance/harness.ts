@@ -103,7 +103,12 @@ export class OmsConformanceClient {
     private readonly apiSecret: string,
   ) {}
 
-  async call(method: string, pathAndQuery: string, body?: unknown, opts: { auth?: { key: string; secret: string } | null; headers?: Record<string, string> } = {}): Promise<CallResult> {
+  async call(
+    method: string,
+    pathAndQuery: string,
+    body?: unknown,
+    opts: { auth?: { key: string; secret: string } | null; headers?: Record<string, string> } = {},
+  ): Promise<CallResult> {
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
     const auth = opts.auth === undefined ? { key: this.apiKey, secret: this.apiSecret } : opts.auth;
     if (auth) headers.authorization = `Basic ${Buffer.from(`${auth.key}:${auth.secret}`).toString('base64')}`;
@@ -126,7 +131,11 @@ export class OmsConformanceClient {
       } else if (json === undefined && res.status >= 200 && res.status <= 299) {
         const op = validator.findOperation(method, pathAndQuery);
         const declared = op ? Object.keys(op.responses).includes(String(res.status)) : false;
-        check = { operation: op ? `${op.method} ${op.prefix}${op.template}` : null, status: res.status, outcome: op ? (declared ? 'valid' : 'undocumented-status') : 'no-operation' };
+        check = {
+          operation: op ? `${op.method} ${op.prefix}${op.template}` : null,
+          status: res.status,
+          outcome: op ? (declared ? 'valid' : 'undocumented-status') : 'no-operation',
+        };
       }
       if (check) this.results.push(check);
     }

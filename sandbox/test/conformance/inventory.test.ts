@@ -76,8 +76,16 @@ describe('inventory adjustments', () => {
       { location_id: 2, variant_id: 203, quantity: 12 },
       { location_id: 2, sku: 'jkt-rdg-s', quantity: 13 },
     ]);
-    expect(await waitForEvent('store/product/inventory/updated', (d) => d.id === 114)).toEqual({ type: 'product', id: 114, inventory: { product_id: 114, method: 'absolute', value: 11 } });
-    expect(await waitForEvent('store/sku/inventory/updated', (d) => d.inventory.variant_id === 203)).toEqual({ type: 'sku', id: 203, inventory: { product_id: 113, method: 'absolute', value: 12, variant_id: 203 } });
+    expect(await waitForEvent('store/product/inventory/updated', (d) => d.id === 114)).toEqual({
+      type: 'product',
+      id: 114,
+      inventory: { product_id: 114, method: 'absolute', value: 11 },
+    });
+    expect(await waitForEvent('store/sku/inventory/updated', (d) => d.inventory.variant_id === 203)).toEqual({
+      type: 'sku',
+      id: 203,
+      inventory: { product_id: 113, method: 'absolute', value: 12, variant_id: 203 },
+    });
     await waitForEvent('store/sku/inventory/updated', (d) => d.inventory.variant_id === 201);
     expect(await waitForEvent('store/channel/1/inventory/product/stock_changed', (d) => d.variant_id === 203)).toEqual({ variant_id: 203, product_id: 113, location_id: 2 });
     expect(eventsOf('store/product/inventory/updated').some((d) => d.id === 113)).toBe(false);
@@ -154,7 +162,9 @@ describe('inventory adjustments', () => {
   });
 
   it('needs an absolute adjustment before a relative one on a new item', async () => {
-    const product = (await client.call('POST', '/v3/catalog/products', { name: unique('Stove'), type: 'physical', weight: 1, price: 60, sku: unique('STOVE'), inventory_tracking: 'product' })).body.data;
+    const product = (
+      await client.call('POST', '/v3/catalog/products', { name: unique('Stove'), type: 'physical', weight: 1, price: 60, sku: unique('STOVE'), inventory_tracking: 'product' })
+    ).body.data;
     const res = await relative([{ location_id: 1, product_id: product.id, quantity: 3 }]);
     expect(res.status).toBe(422);
     expect(res.body.title).toBe(`Items with identity: [product_id ${product.id}] requires absolute adjustment before relative`);
@@ -166,7 +176,10 @@ describe('inventory adjustments', () => {
 
   it('fires the order scopes when an order takes stock (applyStockChanges with cause "order")', async () => {
     applyStockChanges(sandboxes.bigcommerce.ctx, [{ locationId: 1, variantId: 201, value: -1 }], 'relative', 'order');
-    expect(await waitForEvent('store/sku/inventory/order/updated', (d) => d.inventory.variant_id === 201)).toMatchObject({ type: 'sku', inventory: { method: 'relative', value: -1 } });
+    expect(await waitForEvent('store/sku/inventory/order/updated', (d) => d.inventory.variant_id === 201)).toMatchObject({
+      type: 'sku',
+      inventory: { method: 'relative', value: -1 },
+    });
     applyStockChanges(sandboxes.bigcommerce.ctx, [{ locationId: 1, variantId: 5, value: -1 }], 'relative', 'order');
     expect(await waitForEvent('store/product/inventory/order/updated', (d) => d.id === 115)).toMatchObject({ type: 'product', inventory: { method: 'relative', value: -1 } });
   });
@@ -183,8 +196,24 @@ describe('inventory items', () => {
       { sku: 'JKT-RDG-L', variant_id: 203, product_id: 113, sku_id: 203 },
     ]);
     expect(res.body.data[0].locations).toEqual([
-      { location_id: 1, location_code: 'BC-LOCATION-1', location_name: 'Austin warehouse', available_to_sell: 118, total_inventory_onhand: 120, location_enabled: true, settings: { safety_stock: 2, is_in_stock: true, warning_level: 5, bin_picking_number: '' } },
-      { location_id: 2, location_code: 'RENO-3PL', location_name: 'Reno 3PL', available_to_sell: 40, total_inventory_onhand: 40, location_enabled: true, settings: { safety_stock: 0, is_in_stock: true, warning_level: 0, bin_picking_number: '' } },
+      {
+        location_id: 1,
+        location_code: 'BC-LOCATION-1',
+        location_name: 'Austin warehouse',
+        available_to_sell: 118,
+        total_inventory_onhand: 120,
+        location_enabled: true,
+        settings: { safety_stock: 2, is_in_stock: true, warning_level: 5, bin_picking_number: '' },
+      },
+      {
+        location_id: 2,
+        location_code: 'RENO-3PL',
+        location_name: 'Reno 3PL',
+        available_to_sell: 40,
+        total_inventory_onhand: 40,
+        location_enabled: true,
+        settings: { safety_stock: 0, is_in_stock: true, warning_level: 0, bin_picking_number: '' },
+      },
     ]);
     expect(res.body.meta.pagination).toMatchObject({ total: 4, count: 4 });
   });
@@ -245,7 +274,15 @@ describe('inventory items', () => {
 });
 
 describe('locations', () => {
-  const address = { address1: '5 Harbor Rd', city: 'Portland', state: 'Oregon', zip: '97201', email: 'portland@example.com', geo_coordinates: { latitude: 45.5, longitude: -122.6 }, country_code: 'US' };
+  const address = {
+    address1: '5 Harbor Rd',
+    city: 'Portland',
+    state: 'Oregon',
+    zip: '97201',
+    email: 'portland@example.com',
+    geo_coordinates: { latitude: 45.5, longitude: -122.6 },
+    country_code: 'US',
+  };
 
   it('lists locations with filters', async () => {
     const ids = async (query: string) => (await client.call('GET', `/v3/inventory/locations?${query}`)).body.data.map((l: Json) => l.id);
@@ -275,7 +312,10 @@ describe('locations', () => {
 
     const updated = await client.call('PUT', '/v3/inventory/locations', [{ id: location.id, label: 'Portland flagship', storefront_visibility: false }]);
     expect(updated.status).toBe(200);
-    expect((await client.call('GET', `/v3/inventory/locations?location_id:in=${location.id}`)).body.data[0]).toMatchObject({ label: 'Portland flagship', storefront_visibility: false });
+    expect((await client.call('GET', `/v3/inventory/locations?location_id:in=${location.id}`)).body.data[0]).toMatchObject({
+      label: 'Portland flagship',
+      storefront_visibility: false,
+    });
     await waitForEvent('store/inventory/location/updated', (d) => d.location_id === location.id);
     expect((await client.call('PUT', '/v3/inventory/locations', [{ id: 999, label: 'x' }])).status).toBe(422);
     expect((await client.call('PUT', '/v3/inventory/locations', [{ label: 'no id' }])).status).toBe(422);

@@ -30,10 +30,14 @@ const OMS_IN_SCOPE_OPERATIONS = [
 
 const clients: OmsConformanceClient[] = [];
 const merged = new OmsConformanceClient('', '', '');
-recordOmsConformance('oms sandbox', () => {
-  for (const c of clients) merged.results.push(...c.results);
-  return merged;
-}, OMS_IN_SCOPE_OPERATIONS);
+recordOmsConformance(
+  'oms sandbox',
+  () => {
+    for (const c of clients) merged.results.push(...c.results);
+    return merged;
+  },
+  OMS_IN_SCOPE_OPERATIONS,
+);
 
 let s: RunningSandboxes;
 let client: OmsConformanceClient;
@@ -72,7 +76,11 @@ beforeEach(async () => {
 });
 
 async function control(method: string, p: string, body?: unknown, base = s.omsUrl): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${base}/__sandbox${p}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}/__sandbox${p}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -167,7 +175,15 @@ describe('POST /orders/createorder', () => {
   it('creates an order under its orderKey and answers the Order model, dates in Pacific time', async () => {
     const res = await client.call('POST', '/orders/createorder', orderBody(100));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ orderNumber: '100', orderKey: 'bc-sandbox-100', orderStatus: 'awaiting_shipment', customerEmail: 'jane.doe@example.com', amountPaid: 146.88, taxAmount: 10.88, shippingAmount: 9.5 });
+    expect(res.body).toMatchObject({
+      orderNumber: '100',
+      orderKey: 'bc-sandbox-100',
+      orderStatus: 'awaiting_shipment',
+      customerEmail: 'jane.doe@example.com',
+      amountPaid: 146.88,
+      taxAmount: 10.88,
+      shippingAmount: 9.5,
+    });
     expect(typeof res.body.orderId).toBe('number');
     // 15:30Z on 1 July is 08:30 PDT; ShipStation answers without an offset.
     expect(res.body.orderDate).toBe('2024-07-01T08:30:00.0000000');
@@ -222,19 +238,41 @@ describe('POST /orders/createorder', () => {
   });
 
   it('lets the 3PL refuse unknown SKUs and incomplete ship-to addresses with a clear message (rules on by default)', async () => {
-    const unknown = await client.call('POST', '/orders/createorder', orderBody(105, { items: [{ lineItemKey: '1', sku: 'NOPE-1', name: 'x', quantity: 1, unitPrice: 1 }, { lineItemKey: '2', sku: 'PACK-22', name: 'y', quantity: 1, unitPrice: 1 }] }));
+    const unknown = await client.call(
+      'POST',
+      '/orders/createorder',
+      orderBody(105, {
+        items: [
+          { lineItemKey: '1', sku: 'NOPE-1', name: 'x', quantity: 1, unitPrice: 1 },
+          { lineItemKey: '2', sku: 'PACK-22', name: 'y', quantity: 1, unitPrice: 1 },
+        ],
+      }),
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.body.Message).toBe('Order 105 rejected by the fulfillment rules: unknown SKU NOPE-1.');
     const noAddress = await client.call('POST', '/orders/createorder', orderBody(106, { shipTo: address({ street1: '', postalCode: null }) }));
     expect(noAddress.status).toBe(400);
     expect(noAddress.body.Message).toMatch(/ship-to address is missing street1, postalCode/);
     // Adjustment lines are not products; a cancellation is never refused.
-    expect((await client.call('POST', '/orders/createorder', orderBody(107, { items: [...orderBody(107).items, { sku: 'DISCOUNT', name: 'Coupon', quantity: 1, unitPrice: -5, adjustment: true }] }))).status).toBe(200);
-    expect((await client.call('POST', '/orders/createorder', orderBody(108, { orderStatus: 'cancelled', items: [{ lineItemKey: '1', sku: 'NOPE-1', quantity: 1, unitPrice: 1 }] }))).status).toBe(200);
+    expect(
+      (
+        await client.call(
+          'POST',
+          '/orders/createorder',
+          orderBody(107, { items: [...orderBody(107).items, { sku: 'DISCOUNT', name: 'Coupon', quantity: 1, unitPrice: -5, adjustment: true }] }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await client.call('POST', '/orders/createorder', orderBody(108, { orderStatus: 'cancelled', items: [{ lineItemKey: '1', sku: 'NOPE-1', quantity: 1, unitPrice: 1 }] })))
+        .status,
+    ).toBe(200);
 
     const rules = await control('PUT', '/rules', { addSkus: ['NOPE-1'] });
     expect(rules.body.knownSkus).toContain('NOPE-1');
-    expect((await client.call('POST', '/orders/createorder', orderBody(105, { items: [{ lineItemKey: '1', sku: 'NOPE-1', name: 'x', quantity: 1, unitPrice: 1 }] }))).status).toBe(200);
+    expect((await client.call('POST', '/orders/createorder', orderBody(105, { items: [{ lineItemKey: '1', sku: 'NOPE-1', name: 'x', quantity: 1, unitPrice: 1 }] }))).status).toBe(
+      200,
+    );
     await control('PUT', '/rules', { requireShipToAddress: false });
     expect((await client.call('POST', '/orders/createorder', orderBody(106, { shipTo: address({ street1: '', postalCode: null }) }))).status).toBe(200);
     expect((await control('PUT', '/rules', { rejectUnknownSkus: 'yes' })).status).toBe(400);
@@ -260,7 +298,11 @@ describe('POST /orders/createorder', () => {
 
 describe('POST /orders/createorders', () => {
   it('upserts each order on its own and reports per-order results', async () => {
-    const res = await client.call('POST', '/orders/createorders', [orderBody(120), orderBody(121), orderBody(122, { items: [{ lineItemKey: '1', sku: 'NOPE', quantity: 1, unitPrice: 1 }] })]);
+    const res = await client.call('POST', '/orders/createorders', [
+      orderBody(120),
+      orderBody(121),
+      orderBody(122, { items: [{ lineItemKey: '1', sku: 'NOPE', quantity: 1, unitPrice: 1 }] }),
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.hasErrors).toBe(true);
     expect(res.body.results.map((r: { success: boolean }) => r.success)).toEqual([true, true, false]);
@@ -268,7 +310,15 @@ describe('POST /orders/createorders', () => {
     const ok = await client.call('POST', '/orders/createorders', [orderBody(120)]);
     expect(ok.body).toMatchObject({ hasErrors: false, results: [{ orderId: res.body.results[0].orderId, success: true, errorMessage: null }] });
     expect((await client.call('POST', '/orders/createorders', orderBody(123))).status).toBe(400);
-    expect((await client.call('POST', '/orders/createorders', Array.from({ length: 101 }, (_, i) => orderBody(200 + i)))).status).toBe(400);
+    expect(
+      (
+        await client.call(
+          'POST',
+          '/orders/createorders',
+          Array.from({ length: 101 }, (_, i) => orderBody(200 + i)),
+        )
+      ).status,
+    ).toBe(400);
   });
 });
 
@@ -332,7 +382,14 @@ describe('shipments and the ship control', () => {
     expect(noItems.body).toMatchObject({ total: 2, page: 1, pages: 1 });
     expect(noItems.body.shipments.every((x: { shipmentItems: unknown }) => x.shipmentItems === null)).toBe(true);
     const withItems = await client.call('GET', `/shipments?orderId=${part.body.shipment.orderId}&includeShipmentItems=true`);
-    expect(withItems.body.shipments[0]).toMatchObject({ orderKey: 'bc-sandbox-150', orderNumber: '150', carrierCode: 'ups', serviceCode: 'ups_ground', voided: false, shipmentItems: [{ lineItemKey: '15002', sku: 'SOCK-MER', quantity: 2 }] });
+    expect(withItems.body.shipments[0]).toMatchObject({
+      orderKey: 'bc-sandbox-150',
+      orderNumber: '150',
+      carrierCode: 'ups',
+      serviceCode: 'ups_ground',
+      voided: false,
+      shipmentItems: [{ lineItemKey: '15002', sku: 'SOCK-MER', quantity: 2 }],
+    });
     expect(withItems.body.shipments[0].createDate).toMatch(PACIFIC);
     expect(withItems.body.shipments[1].trackingNumber).toBe('1Z999AA10123456784');
 
@@ -370,7 +427,9 @@ describe('webhooks and SHIP_NOTIFY', () => {
     expect(sub.status).toBe(200);
     expect(typeof sub.body.id).toBe('number');
     const list = await client.call('GET', '/webhooks');
-    expect(list.body.webhooks).toContainEqual(expect.objectContaining({ WebHookID: sub.body.id, HookType: 'SHIP_NOTIFY', Url: receiver.url, Name: 'bcsync', Active: true, StoreID: null }));
+    expect(list.body.webhooks).toContainEqual(
+      expect.objectContaining({ WebHookID: sub.body.id, HookType: 'SHIP_NOTIFY', Url: receiver.url, Name: 'bcsync', Active: true, StoreID: null }),
+    );
     expect((await client.call('POST', '/webhooks/subscribe', { target_url: receiver.url, event: 'SOMETHING' })).status).toBe(400);
     expect((await client.call('POST', '/webhooks/subscribe', { target_url: 'not a url', event: 'SHIP_NOTIFY' })).status).toBe(400);
     const del = await client.call('DELETE', `/webhooks/${sub.body.id}`);
@@ -436,8 +495,14 @@ describe('webhooks and SHIP_NOTIFY', () => {
 });
 
 describe('controls: faults, outage, summary, reset', () => {
-  it('injects per-route faults with the BigCommerce sandbox\'s shape', async () => {
-    const fault = await control('POST', '/faults', { method: 'POST', path: '^/orders/createorder$', status: 500, body: { Message: 'An error has occurred.', ExceptionMessage: 'boom' }, times: 1 });
+  it("injects per-route faults with the BigCommerce sandbox's shape", async () => {
+    const fault = await control('POST', '/faults', {
+      method: 'POST',
+      path: '^/orders/createorder$',
+      status: 500,
+      body: { Message: 'An error has occurred.', ExceptionMessage: 'boom' },
+      times: 1,
+    });
     expect(fault.status).toBe(201);
     const failed = await client.call('POST', '/orders/createorder', orderBody(170));
     expect(failed.status).toBe(500);

@@ -8,7 +8,11 @@ let client: ConformanceClient;
 recordConformance('order-metafields', () => client);
 
 beforeAll(async () => {
-  sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { rateLimit: false, clients: { 'sandbox-token': { clientId: 'a', clientSecret: 'x' }, 'other-token': { clientId: 'b', clientSecret: 'y' } } } });
+  sandboxes = await startSandboxes({
+    bcPort: 0,
+    erpPort: 0,
+    bigcommerce: { rateLimit: false, clients: { 'sandbox-token': { clientId: 'a', clientSecret: 'x' }, 'other-token': { clientId: 'b', clientSecret: 'y' } } },
+  });
   client = new ConformanceClient(sandboxes.bcUrl, 'sandbox', 'sandbox-token');
 });
 afterAll(async () => {

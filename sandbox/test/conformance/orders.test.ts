@@ -153,13 +153,24 @@ describe('POST /v2/orders', () => {
 
   it('accepts product_options instead of variant_id, custom products, and billing form fields', async () => {
     const order = await createOrder({
-      billing_address: { ...address, form_fields: [{ name: 'PO Number', value: 'PO-7' }, { name: 'Sizes', value: ['S', 'M'] }, { name: 'Seats', value: 3 }] },
+      billing_address: {
+        ...address,
+        form_fields: [
+          { name: 'PO Number', value: 'PO-7' },
+          { name: 'Sizes', value: ['S', 'M'] },
+          { name: 'Seats', value: 3 },
+        ],
+      },
       products: [
         { product_id: 113, quantity: 1, product_options: [{ id: 50, value: '261' }] },
         { name: 'Engraving', quantity: 1, price_ex_tax: 10, price_inc_tax: 10.8, sku: 'ENGRAVE' },
       ],
     });
-    expect(order.billing_address.form_fields).toEqual([{ name: 'PO Number', value: 'PO-7' }, { name: 'Sizes', value: ['S', 'M'] }, { name: 'Seats', value: 3 }]);
+    expect(order.billing_address.form_fields).toEqual([
+      { name: 'PO Number', value: 'PO-7' },
+      { name: 'Sizes', value: ['S', 'M'] },
+      { name: 'Seats', value: 3 },
+    ]);
     const lines = (await client.call('GET', `/v2/orders/${order.id}/products`)).body;
     expect(lines.map((l: { sku: string }) => l.sku)).toEqual(['JKT-RDG-S', 'ENGRAVE']);
     expect(lines[1]).toMatchObject({ product_id: 0, variant_id: 0, price_inc_tax: '10.8000' });
@@ -193,14 +204,23 @@ describe('POST /v2/orders', () => {
     expect(full.body).toMatchObject({ order_is_digital: true, shipping_address_count: 0 });
     expect(full.body.consignments.shipping).toEqual([]);
     expect(full.body.consignments.downloads).toHaveLength(1);
-    expect(full.body.consignments.downloads[0]).toMatchObject({ recipient_email: address.email, line_items: [expect.objectContaining({ sku: 'MAP-PDF', type: 'digital', order_address_id: 0 })] });
+    expect(full.body.consignments.downloads[0]).toMatchObject({
+      recipient_email: address.email,
+      line_items: [expect.objectContaining({ sku: 'MAP-PDF', type: 'digital', order_address_id: 0 })],
+    });
     expect((await client.call('GET', `/v2/orders/${order.id}/shipping_addresses`)).status).toBe(204);
     const consignments = await client.call('GET', `/v2/orders/${order.id}/consignments`);
     expect(consignments.body.downloads[0].line_items[0].resource).toMatch(/^\/orders\/\d+\/products\/\d+$/);
   });
 
   it('spreads an order discount over the lines and taxes the discounted amount', async () => {
-    const order = await createOrder({ products: [{ product_id: 111, quantity: 1 }, { product_id: 114, quantity: 2 }], discount_amount: 10 });
+    const order = await createOrder({
+      products: [
+        { product_id: 111, quantity: 1 },
+        { product_id: 114, quantity: 2 },
+      ],
+      discount_amount: 10,
+    });
     expect(order.discount_amount).toBe('10.0000');
     const lines = (await client.call('GET', `/v2/orders/${order.id}/products`)).body;
     const discounts = lines.map((l: { applied_discounts: Array<{ amount: string }> }) => Number(l.applied_discounts[0]!.amount));
@@ -217,7 +237,14 @@ describe('GET /v2/orders and /v2/orders/count', () => {
   beforeAll(async () => {
     const bodies = [
       { customer_id: 11, products: [{ product_id: 112, quantity: 1 }], status_id: 11, external_order_id: 'ERP-A1' },
-      { customer_id: 27, billing_address: { ...address, email: 'amara@okafor.example' }, products: [{ product_id: 111, quantity: 2 }], status_id: 7, payment_method: 'Bank Deposit', channel_id: 2 },
+      {
+        customer_id: 27,
+        billing_address: { ...address, email: 'amara@okafor.example' },
+        products: [{ product_id: 111, quantity: 2 }],
+        status_id: 7,
+        payment_method: 'Bank Deposit',
+        channel_id: 2,
+      },
       { customer_id: 31, billing_address: { ...address, email: 'kenji@summit-supply.example' }, products: [{ product_id: 114, quantity: 1 }], status_id: 9, channel_id: 2 },
     ];
     for (const body of bodies) {
@@ -360,7 +387,14 @@ describe('PUT /v2/orders/{id}', () => {
   });
 
   it('adds, updates and removes lines like PATCH, clearing discounts on the lines it touches and moving stock', async () => {
-    const order = await createOrder({ products: [{ product_id: 111, quantity: 1 }, { product_id: 114, quantity: 2 }, { product_id: 115, quantity: 1 }], discount_amount: 12 });
+    const order = await createOrder({
+      products: [
+        { product_id: 111, quantity: 1 },
+        { product_id: 114, quantity: 2 },
+        { product_id: 115, quantity: 1 },
+      ],
+      discount_amount: 12,
+    });
     const [pack, mug, lamp] = (await client.call('GET', `/v2/orders/${order.id}/products`)).body;
     const mugStock = onHand(1, 4);
     const lampStock = onHand(1, 5);
@@ -390,7 +424,12 @@ describe('PUT /v2/orders/{id}', () => {
   });
 
   it('changes billing and shipping addresses in place, without repricing', async () => {
-    const order = await createOrder({ products: [{ product_id: 112, quantity: 1 }], shipping_addresses: [{ ...address, shipping_method: 'UPS Ground' }], shipping_cost_ex_tax: 5, shipping_cost_inc_tax: 5.4 });
+    const order = await createOrder({
+      products: [{ product_id: 112, quantity: 1 }],
+      shipping_addresses: [{ ...address, shipping_method: 'UPS Ground' }],
+      shipping_cost_ex_tax: 5,
+      shipping_cost_inc_tax: 5.4,
+    });
     const [shipTo] = (await client.call('GET', `/v2/orders/${order.id}/shipping_addresses`)).body;
     const res = await client.call('PUT', `/v2/orders/${order.id}`, {
       billing_address: { street_1: '1 New Street', form_fields: [{ name: 'VAT', value: 'X1' }] },
@@ -441,7 +480,13 @@ describe('DELETE /v2/orders/{id} (archive)', () => {
 
 describe('shipments', () => {
   it('ships part, then the rest: 201, tracking link, quantities, statuses 3 then 2, date_shipped and events', async () => {
-    const order = await createOrder({ products: [{ product_id: 111, quantity: 2 }, { product_id: 117, quantity: 1 }, { product_id: 114, quantity: 1 }] });
+    const order = await createOrder({
+      products: [
+        { product_id: 111, quantity: 2 },
+        { product_id: 117, quantity: 1 },
+        { product_id: 114, quantity: 1 },
+      ],
+    });
     const [pack, map, mug] = (await client.call('GET', `/v2/orders/${order.id}/products`)).body;
     const [shipTo] = (await client.call('GET', `/v2/orders/${order.id}/shipping_addresses`)).body;
     const none = await client.call('GET', `/v2/orders/${order.id}/shipments`);
@@ -480,7 +525,10 @@ describe('shipments', () => {
 
     const rest = await client.call('POST', `/v2/orders/${order.id}/shipments`, {
       order_address_id: shipTo.id,
-      items: [{ order_product_id: pack.id, quantity: 1 }, { order_product_id: mug.id, quantity: 1 }],
+      items: [
+        { order_product_id: pack.id, quantity: 1 },
+        { order_product_id: mug.id, quantity: 1 },
+      ],
       tracking_number: '1Z999',
       tracking_link: 'https://track.example/1Z999',
       shipping_provider: 'carrier_42',
@@ -506,7 +554,9 @@ describe('shipments', () => {
   it('updates and deletes a shipment; deleting does not take the order out of Shipped', async () => {
     const order = await createOrder({ products: [{ product_id: 112, quantity: 1 }] });
     const [line] = (await client.call('GET', `/v2/orders/${order.id}/products`)).body;
-    const shipment = (await client.call('POST', `/v2/orders/${order.id}/shipments`, { order_address_id: line.order_address_id, items: [{ order_product_id: line.id, quantity: 1 }] })).body;
+    const shipment = (
+      await client.call('POST', `/v2/orders/${order.id}/shipments`, { order_address_id: line.order_address_id, items: [{ order_product_id: line.id, quantity: 1 }] })
+    ).body;
     const updated = await client.call('PUT', `/v2/orders/${order.id}/shipments/${shipment.id}`, { tracking_number: '794698', shipping_provider: 'fedex' });
     expect(updated.body).toMatchObject({ tracking_number: '794698', shipping_provider: 'fedex', generated_tracking_link: expect.stringContaining('fedex.com') });
     await delivered('store/shipment/updated', (d) => d.id === shipment.id);
@@ -526,10 +576,17 @@ describe('shipments', () => {
     const post = (body: unknown) => client.call('POST', `/v2/orders/${order.id}/shipments`, body);
     expect((await post({ order_address_id: 1, items: [{ order_product_id: home.line_items[0].id, quantity: 1 }] })).body[0].message).toContain('order_address_id');
     expect((await post({ order_address_id: home.id, items: [{ order_product_id: away.line_items[0].id, quantity: 1 }] })).body[0].message).toContain(`not to address ${home.id}`);
-    expect((await post({ order_address_id: home.id, items: [{ order_product_id: home.line_items[0].id, quantity: 1 }], shipping_provider: 'pigeon' })).body[0].message).toContain("'shipping_provider'");
+    expect((await post({ order_address_id: home.id, items: [{ order_product_id: home.line_items[0].id, quantity: 1 }], shipping_provider: 'pigeon' })).body[0].message).toContain(
+      "'shipping_provider'",
+    );
     expect((await post({ items: [{ order_product_id: home.line_items[0].id, quantity: 1 }] })).body[0].message).toContain("'order_address_id'");
     expect((await post({ order_address_id: home.id, items: [] })).status).toBe(400);
-    const ok = await post({ order_address_id: away.id, items: [{ order_product_id: away.line_items[0].id, quantity: away.line_items[0].quantity }], tracking_number: 'X1', tracking_carrier: 'dhl' });
+    const ok = await post({
+      order_address_id: away.id,
+      items: [{ order_product_id: away.line_items[0].id, quantity: away.line_items[0].quantity }],
+      tracking_number: 'X1',
+      tracking_carrier: 'dhl',
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.generated_tracking_link).toBe('https://track.aftership.com/dhl/X1');
     expect((await client.call('GET', `/v2/orders/${order.id}`)).body.status_id).toBe(3);
@@ -538,7 +595,17 @@ describe('shipments', () => {
 
 describe('controls: generated storefront orders and merchant status changes', () => {
   it('generates realistic orders with every feature, placed like API orders', async () => {
-    const res = await control('POST', '/orders/generate', { count: 4, seed: 42, b2b: true, multi_address: true, digital: true, gift_certificate: true, discount: true, coupon: true, form_fields: true });
+    const res = await control('POST', '/orders/generate', {
+      count: 4,
+      seed: 42,
+      b2b: true,
+      multi_address: true,
+      digital: true,
+      gift_certificate: true,
+      discount: true,
+      coupon: true,
+      form_fields: true,
+    });
     expect(res.status).toBe(201);
     expect(res.body.ids).toHaveLength(4);
     for (const id of res.body.ids as number[]) {

@@ -39,7 +39,17 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const onHand = (variantId: number) => s.bigcommerce.ctx.data.inventory[`1:${variantId}`]!.onHand;
 
-const address = { first_name: 'Jane', last_name: 'Doe', street_1: '555 East Street', city: 'Austin', state: 'Texas', zip: '78108', country: 'United States', country_iso2: 'US', email: 'jane.doe@example.com' };
+const address = {
+  first_name: 'Jane',
+  last_name: 'Doe',
+  street_1: '555 East Street',
+  city: 'Austin',
+  state: 'Texas',
+  zip: '78108',
+  country: 'United States',
+  country_iso2: 'US',
+  email: 'jane.doe@example.com',
+};
 
 /** 2 x Daypack (85.32 inc) + 1 x Mug (37.26 inc) + shipping 10.80 + handling 2.16 = 220.86 */
 async function paidOrder(extra: Record<string, unknown> = {}) {
@@ -47,7 +57,10 @@ async function paidOrder(extra: Record<string, unknown> = {}) {
     customer_id: 11,
     status_id: 11,
     billing_address: address,
-    products: [{ product_id: 111, quantity: 2 }, { product_id: 114, quantity: 1 }],
+    products: [
+      { product_id: 111, quantity: 2 },
+      { product_id: 114, quantity: 1 },
+    ],
     shipping_cost_ex_tax: 10,
     shipping_cost_inc_tax: 10.8,
     handling_cost_ex_tax: 2,
@@ -89,7 +102,16 @@ describe('refund quotes', () => {
     const o = await paidOrder({ customer_id: 0, payment_method: 'Bank Deposit' });
     const res = await quote(o.id, [{ item_type: 'PRODUCT', item_id: o.mug, quantity: 1 }]);
     expect(res.body.data.refund_methods).toEqual([
-      [{ provider_id: 'bankdeposit', provider_description: 'Bank Deposit', amount: 37.26, offline: true, offline_provider: true, offline_reason: 'This is an offline payment provider.' }],
+      [
+        {
+          provider_id: 'bankdeposit',
+          provider_description: 'Bank Deposit',
+          amount: 37.26,
+          offline: true,
+          offline_provider: true,
+          offline_reason: 'This is an offline payment provider.',
+        },
+      ],
       [{ provider_id: 'custom', provider_description: 'Custom', amount: 37.26, offline: true, offline_provider: true, offline_reason: 'This is an offline payment provider.' }],
     ]);
   });
@@ -200,7 +222,10 @@ describe('refunds', () => {
     expect(tooMuch.body.data[0].title).toContain('exceeds');
     const guest = await refund(o.id, { items: [{ item_type: 'PRODUCT', item_id: o.mug, quantity: 1 }], payments: [{ provider_id: 'storecredit', amount: 37.26, offline: false }] });
     expect(guest.body).toEqual({ data: [expect.objectContaining({ status: 422, title: 'Unable to provide store credit for a guest customer.' })] });
-    const onlineCustom = await refund(o.id, { items: [{ item_type: 'PRODUCT', item_id: o.mug, quantity: 1 }], payments: [{ provider_id: 'custom', amount: 37.26, offline: false }] });
+    const onlineCustom = await refund(o.id, {
+      items: [{ item_type: 'PRODUCT', item_id: o.mug, quantity: 1 }],
+      payments: [{ provider_id: 'custom', amount: 37.26, offline: false }],
+    });
     expect(onlineCustom.body.data[0].title).toContain('only refund offline');
     const unknown = await refund(o.id, { items: [{ item_type: 'PRODUCT', item_id: o.mug, quantity: 1 }], payments: [{ provider_id: 'stripe', amount: 37.26 }] });
     expect(unknown.body.data[0].title).toContain("'stripe'");
@@ -208,7 +233,10 @@ describe('refunds', () => {
     expect(noPayments.status).toBe(422);
     expect(noPayments.body.data[0].title).toBe('JSON data is missing or invalid');
     const unpaid = await paidOrder({ status_id: 1 });
-    expect((await refund(unpaid.id, { items: [{ item_type: 'ORDER', item_id: unpaid.id, amount: 1 }], payments: [{ provider_id: 'custom', amount: 1, offline: true }] })).body.data[0].title).toContain('not paid');
+    expect(
+      (await refund(unpaid.id, { items: [{ item_type: 'ORDER', item_id: unpaid.id, amount: 1 }], payments: [{ provider_id: 'custom', amount: 1, offline: true }] })).body.data[0]
+        .title,
+    ).toContain('not paid');
     expect((await refund(999_999, { items: [], payments: [] })).status).toBe(404);
     expect((await client.call('GET', `/v2/orders/${o.id}`)).body).toMatchObject({ status_id: 11, refunded_amount: '0.0000' });
   });
@@ -262,7 +290,14 @@ describe('reading refunds and declining a refund payment', () => {
     expect((await list(`order_id:in=${a},${b}&created:max=${encodeURIComponent(between)}`)).data.map((r: { id: number }) => r.id)).toEqual([ids[0], ids[1]]);
     const page2 = await list(`order_id:in=${a},${b}&limit=2&page=2`);
     expect(page2.data.map((r: { id: number }) => r.id)).toEqual([ids[2]]);
-    expect(page2.meta.pagination).toMatchObject({ total: 3, count: 1, per_page: 2, current_page: 2, total_pages: 2, links: { previous: '?page=1&limit=2', current: '?page=2&limit=2' } });
+    expect(page2.meta.pagination).toMatchObject({
+      total: 3,
+      count: 1,
+      per_page: 2,
+      current_page: 2,
+      total_pages: 2,
+      links: { previous: '?page=1&limit=2', current: '?page=2&limit=2' },
+    });
     const bad = await client.call('GET', '/v3/orders/payment_actions/refunds?created:min=yesterday&limit=1000');
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.errors)).toEqual(['created:min', 'limit']);

@@ -68,7 +68,10 @@ function toJsonSchema(node: unknown): unknown {
     out[k === 'oneOf' ? 'anyOf' : k] = toJsonSchema(v);
   }
   // OpenAPI 3.0 writes exclusive bounds as booleans beside minimum/maximum; JSON Schema wants the bound itself.
-  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMaximum', 'maximum'],
+    ['exclusiveMinimum', 'minimum'],
+  ] as const) {
     if (typeof out[flag] !== 'boolean') continue;
     if (out[flag] === true && typeof out[bound] === 'number') {
       out[flag] = out[bound];
@@ -92,7 +95,7 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     file: 'webhooks.v3.yml',
     pointer: '/components/responses/webhooks_Resp/content/application~1json/schema/properties/data',
     fix: (node) => delete node.minItems,
-    why: 'GET /v3/hooks lists only the calling client\'s hooks; a client with none gets `data: []`, which `minItems: 1` would reject',
+    why: "GET /v3/hooks lists only the calling client's hooks; a client with none gets `data: []`, which `minItems: 1` would reject",
   },
   {
     file: 'products_catalog.v3.yml',
@@ -137,7 +140,8 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
   },
   {
     file: 'product-variant-options_catalog.v3.yml',
-    pointer: '/paths/~1catalog~1products~1{product_id}~1options/post/responses/200/content/application~1json/schema/properties/data/allOf/0/properties/option_values/items/allOf/0/properties/value_data',
+    pointer:
+      '/paths/~1catalog~1products~1{product_id}~1options/post/responses/200/content/application~1json/schema/properties/data/allOf/0/properties/option_values/items/allOf/0/properties/value_data',
     fix: (node) => (node.nullable = true),
     why: 'the POST /catalog/products/{product_id}/options answer copies Option Value Base inline without `nullable`; productOptionOptionValue_Base says of `value_data` "If no data is available, returns `null`"',
   },
@@ -149,10 +153,27 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     file: SHIPSTATION_V1_SPEC_ID,
     pointer: '/components/schemas',
     fix: (schemas) =>
-      nullableProps(schemas, ['CreateOrUpdateOrderresponse', 'GetOrderresponse', 'Order'], [
-        'paymentDate', 'shipByDate', 'customerUsername', 'customerEmail', 'customerNotes', 'internalNotes', 'giftMessage', 'paymentMethod',
-        'requestedShippingService', 'carrierCode', 'serviceCode', 'packageCode', 'confirmation', 'shipDate', 'dimensions',
-      ]),
+      nullableProps(
+        schemas,
+        ['CreateOrUpdateOrderresponse', 'GetOrderresponse', 'Order'],
+        [
+          'paymentDate',
+          'shipByDate',
+          'customerUsername',
+          'customerEmail',
+          'customerNotes',
+          'internalNotes',
+          'giftMessage',
+          'paymentMethod',
+          'requestedShippingService',
+          'carrierCode',
+          'serviceCode',
+          'packageCode',
+          'confirmation',
+          'shipDate',
+          'dimensions',
+        ],
+      ),
     why: 'the create/update order page documents these Order fields as optional, and ShipStation answers null for the ones an order lacks (the Order schema itself has `giftMessage`/`paymentMethod` nullable, from an example where they were null)',
   },
   {
@@ -181,11 +202,15 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
     file: SHIPSTATION_V1_SPEC_ID,
     pointer: '/components/schemas',
     fix: (schemas) => {
-      nullableProps(schemas, ['Item', 'Item2', 'Item4'], ['lineItemKey', 'sku', 'name', 'imageUrl', 'weight', 'taxAmount', 'shippingAmount', 'warehouseLocation', 'productId', 'fulfillmentSku', 'upc']);
+      nullableProps(
+        schemas,
+        ['Item', 'Item2', 'Item4'],
+        ['lineItemKey', 'sku', 'name', 'imageUrl', 'weight', 'taxAmount', 'shippingAmount', 'warehouseLocation', 'productId', 'fulfillmentSku', 'upc'],
+      );
       retypeProps(schemas, ['Item', 'Item2', 'Item4'], ['taxAmount', 'shippingAmount'], 'number');
       retypeProps(schemas, ['Item2'], ['productId'], 'integer');
     },
-    why: 'the OrderItem model documents these as optional (null when unset; Item4 has lineItemKey/taxAmount/upc nullable from an example with nulls); item tax and shipping are money (number, example 2.5), not strings or integers; `productId` is ShipStation\'s integer product id (Item, Item4), not a string',
+    why: "the OrderItem model documents these as optional (null when unset; Item4 has lineItemKey/taxAmount/upc nullable from an example with nulls); item tax and shipping are money (number, example 2.5), not strings or integers; `productId` is ShipStation's integer product id (Item, Item4), not a string",
   },
   {
     file: SHIPSTATION_V1_SPEC_ID,
@@ -205,7 +230,7 @@ export const SPEC_ERRATA: ReadonlyArray<{ file: string; pointer: string; fix: (n
       nullableProps(schemas, ['ShipmentItem'], ['sku', 'name']);
       retypeProps(schemas, ['ShipmentItem'], ['unitPrice'], 'number');
     },
-    why: 'shipment items are null unless the request sets includeShipmentItems=true (the parameter\'s own description; FACTS.md section 3); a unit price is money (number), typed integer because the example was 1',
+    why: "shipment items are null unless the request sets includeShipmentItems=true (the parameter's own description; FACTS.md section 3); a unit price is money (number), typed integer because the example was 1",
   },
   {
     file: SHIPSTATION_V1_SPEC_ID,

@@ -203,7 +203,11 @@ describe('webhook delivery', () => {
 
     // While blocked, deliveries are not sent; once it lifts, queued retries reach the healed receiver.
     const deliveries = async () =>
-      ((await (await fetch(`${s.bcUrl}/__sandbox/deliveries?scope=store/order/updated`)).json()) as { deliveries: Array<{ blocked?: boolean; status: number | null; attempt: number }> }).deliveries;
+      (
+        (await (await fetch(`${s.bcUrl}/__sandbox/deliveries?scope=store/order/updated`)).json()) as {
+          deliveries: Array<{ blocked?: boolean; status: number | null; attempt: number }>;
+        }
+      ).deliveries;
     await eventually(async () => ((await deliveries()).filter((d) => d.attempt === 0).length === 120 ? true : undefined), 'every first attempt to be made');
     const sentBeforeHeal = r.received.length;
     r.setRespond(() => 200);
@@ -237,7 +241,7 @@ describe('webhook delivery', () => {
     await emit(s, 'store/order/created', { type: 'order', id: 99 });
     await new Promise((res) => setTimeout(res, 200));
     expect(r.received).toHaveLength(0);
-    expect((await (await fetch(`${s.bcUrl}/__sandbox/webhook-faults`)).json())).toEqual({ duplicateRate: 0, copies: 1, delayMs: [0, 0], dropRate: 1 });
+    expect(await (await fetch(`${s.bcUrl}/__sandbox/webhook-faults`)).json()).toEqual({ duplicateRate: 0, copies: 1, delayMs: [0, 0], dropRate: 1 });
 
     r.received.length = 0;
     await faults({ dropRate: 0, copies: 3 });
@@ -249,7 +253,12 @@ describe('webhook delivery', () => {
 
 describe('rate limiting: one quota per store, shared by every client', () => {
   it('sends the four headers on every response and 429 with the documented body once the window is spent', async () => {
-    const { s, client } = await sandbox({ rateLimit: true, quota: 10, windowMs: 1_000, clients: { 'sandbox-token': { clientId: 'a', clientSecret: 'x' }, 'other-token': { clientId: 'b', clientSecret: 'y' } } });
+    const { s, client } = await sandbox({
+      rateLimit: true,
+      quota: 10,
+      windowMs: 1_000,
+      clients: { 'sandbox-token': { clientId: 'a', clientSecret: 'x' }, 'other-token': { clientId: 'b', clientSecret: 'y' } },
+    });
     const other = new ConformanceClient(s.bcUrl, 'sandbox', 'other-token');
     clients.push(other);
     const statuses: number[] = [];

@@ -12,7 +12,13 @@ export interface Received {
  * A tiny HTTP endpoint for webhook deliveries: records every request and answers with whatever
  * status `respond` says (200 by default), so tests can make a receiver fail, flap or recover.
  */
-export async function startReceiver(): Promise<{ url: string; received: Received[]; respond: (n: number) => number; setRespond(fn: (n: number) => number): void; close(): Promise<void> }> {
+export async function startReceiver(): Promise<{
+  url: string;
+  received: Received[];
+  respond: (n: number) => number;
+  setRespond(fn: (n: number) => number): void;
+  close(): Promise<void>;
+}> {
   const received: Received[] = [];
   let respond = (_n: number) => 200;
   const server: Server = createServer((req, res) => {
