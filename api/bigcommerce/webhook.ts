@@ -10,6 +10,7 @@ import { startRefund } from '../../clients/refunds';
 import { acceptInventoryWebhook, InventoryWebhookBatcher, isInventoryScope } from '../inventory/inventory-events';
 import { RecentDeliveries } from '../shared/recent-deliveries';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from '../shared/webhook-secret';
+import { badRequest, describeIssues, unavailable } from '../shared/responses';
 
 export interface WebhookDeps {
   client: Client;
@@ -48,7 +49,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       const parsed = webhookPayloadSchema.safeParse(req.body);
       if (!parsed.success) {
         webhooksReceived.inc({ outcome: 'invalid' });
-        res.status(400).json({ error: 'invalid payload', reason: describeIssues(parsed.error.issues) });
+        badRequest(res, describeIssues(parsed.error.issues), 'invalid payload');
         return;
       }
       const payload = parsed.data;
@@ -82,7 +83,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
         } catch (err) {
           deps.logger.error({ err: errorSummary(err), scope: payload.scope }, 'Temporal did not accept the inventory event; answering 503');
           webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-          res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+          unavailable(res);
         }
         return;
       }
@@ -95,7 +96,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       const data = orderEventDataSchema.safeParse(payload.data);
       if (!data.success) {
         webhooksReceived.inc({ outcome: 'invalid' });
-        res.status(400).json({ error: 'invalid payload', reason: describeIssues(data.error.issues, 'data') });
+        badRequest(res, describeIssues(data.error.issues, 'data'), 'invalid payload');
         return;
       }
 
@@ -122,18 +123,11 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       } catch (err) {
         log.error({ err: errorSummary(err) }, 'Temporal did not accept the event; answering 503 so BigCommerce retries');
         webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-        res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+        unavailable(res);
       }
     },
   );
   return router;
-}
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix?: string): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body'}: ${i.message}`)
-    .join('; ');
 }
 
 function errorSummary(err: unknown): { name: string; message: string; cause?: string } {

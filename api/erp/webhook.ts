@@ -5,6 +5,7 @@ import { webhooksReceived } from '../../lib/metrics';
 import { erpEventHandlers } from './event-handlers';
 import type { ErpEventDeps, ErpEventHandlers } from './event-deps';
 import { secretMatches } from '../shared/webhook-secret';
+import { badRequest, describeIssues, unavailable } from '../shared/responses';
 
 export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';
 
@@ -23,7 +24,7 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
 
   router.post('/webhooks/erp', express.json({ limit: '2mb', type: () => true }), async (req, res) => {
     const expected = deps.config.erp.webhookToken;
-    if (!expected) return void res.status(503).json({ error: 'temporarily unavailable', reason: 'ERP_WEBHOOK_TOKEN is not configured' });
+    if (!expected) return void unavailable(res, 'ERP_WEBHOOK_TOKEN is not configured');
     if (!secretMatches(req.get(ERP_TOKEN_HEADER), expected)) {
       webhooksReceived.inc({ outcome: 'unauthorized' });
       return void res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${ERP_TOKEN_HEADER}` });
@@ -31,11 +32,7 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     const parsed = erpEventBatch.safeParse(req.body);
     if (!parsed.success) {
       webhooksReceived.inc({ outcome: 'invalid' });
-      const reason = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; ');
-      return void res.status(400).json({ error: 'invalid payload', reason });
+      return void badRequest(res, describeIssues(parsed.error.issues), 'invalid payload');
     }
     const byType = <T extends ErpEvent['type']>(t: T) => parsed.data.events.filter((e): e is Extract<ErpEvent, { type: T }> => e.type === t);
     const inventory = byType('inventory.changed');
@@ -50,7 +47,7 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     } catch (err) {
       deps.logger.error({ err: err instanceof Error ? err.message : String(err), events: parsed.data.events.length }, 'ERP events not accepted by Temporal; answering 503');
       webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-      return void res.status(503).set('Retry-After', '30').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+      return void unavailable(res, undefined, 30);
     }
     const ignored =
       (inventory.length && !handlers.inventory ? inventory.length : 0) +

@@ -7,6 +7,7 @@ import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { inventoryBcEventsSignal, inventoryChangesSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
 import type { ErpEventDeps } from '../erp/event-deps';
 import { signalInventory } from '../../clients/inventory';
+import { describeIssues } from '../shared/responses';
 
 export const toErpLevel = (e: InventoryChangedEvent): ErpLevel => ({
   sku: e.sku,
@@ -99,10 +100,7 @@ export async function acceptInventoryWebhook(
       status: 400,
       body: {
         error: 'invalid payload',
-        reason: parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `data.${i.path.join('.')}: ${i.message}`)
-          .join('; '),
+        reason: describeIssues(parsed.error.issues, 'data'),
       },
     };
   const inv = parsed.data.inventory;

@@ -8,6 +8,7 @@ import type { Logger } from '../../lib/logger';
 import { webhooksReceived } from '../../lib/metrics';
 import { checkWebhooksNow, raiseAlert } from '../../clients/monitoring';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from '../shared/webhook-secret';
+import { unavailable } from '../shared/responses';
 
 const exceptionData = z.object({ type: z.literal('webhook'), id: z.number().int(), error_code: z.number().int(), message: z.string().default('') });
 
@@ -57,7 +58,7 @@ export function deliveryExceptionRouter(deps: { client: Client; connection: Conn
       res.json({ accepted: true });
     } catch (err) {
       deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Temporal did not accept a delivery exception; answering 503');
-      res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+      unavailable(res);
     }
   });
   return router;

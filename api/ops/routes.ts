@@ -8,6 +8,7 @@ import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '
 import { decideCatalog } from '../../clients/catalog';
 import { requestReconcile } from '../../clients/monitoring';
 import { secretMatches } from '../shared/webhook-secret';
+import { badRequest, describeIssues, unavailable } from '../shared/responses';
 
 /**
  * The ops API: what ops can also do in the Web UI, for scripts and tools. Bearer token OPS_TOKEN.
@@ -43,13 +44,13 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
         details: z.enum(['0', '1']).optional(),
       })
       .safeParse(req.query);
-    if (!q.success) return void res.status(400).json({ error: 'bad request', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!q.success) return void badRequest(res, describeIssues(q.error.issues));
     try {
       const items = await within(() => listAttention(deps.client, { storeHash: q.data.store, limit: q.data.limit, details: q.data.details === '1' }));
       res.json({ count: items.length, items });
     } catch (err) {
       deps.logger.error({ err }, 'listing what needs attention failed');
-      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+      unavailable(res);
     }
   });
 
@@ -61,7 +62,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       return void res.status(404).json({ error: 'not found', reason: 'POST /ops/orders/<store>/<orderId>/retry|skip|resolve' });
     }
     const body = decisionBody.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!body.success) return void badRequest(res, describeIssues(body.error.issues));
     if (body.data.skuMap && action.data !== 'retry') return void res.status(400).json({ error: 'bad request', reason: 'skuMap goes with retry only' });
     const workflowId = orderWorkflowId(req.params.store, orderId);
     try {
@@ -72,7 +73,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running workflow ${workflowId}` });
       if (err instanceof DecisionRejected) return void res.status(409).json({ error: 'rejected', reason: err.message });
       deps.logger.error({ err, workflowId }, 'ops decision failed');
-      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+      unavailable(res);
     }
   });
   // The same `decide` update as `bcsync catalog retry|skip`. A retry reads the items again from the ERP
@@ -83,7 +84,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
     const action = z.enum(['retry', 'skip']).safeParse(req.params.action);
     if (!action.success || !/^[a-z0-9]+$/.test(req.params.store)) return void res.status(404).json({ error: 'not found', reason: 'POST /ops/catalog/<store>/retry|skip' });
     const body = catalogBody.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!body.success) return void badRequest(res, describeIssues(body.error.issues));
     const store = req.params.store;
     try {
       const result = await within(() => decideCatalog(deps.client, store, { action: action.data, ...body.data }, { waitMs: CATALOG_DECISION_WAIT_MS }));
@@ -100,7 +101,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running catalog workflow for store ${store}` });
       if (err instanceof DecisionRejected) return void res.status(409).json({ error: 'rejected', reason: err.message });
       deps.logger.error({ err, store }, 'ops catalog decision failed');
-      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+      unavailable(res);
     }
   });
   // POST /ops/reconcile {store, since?}: reconcile a store now, from `since` (ISO-8601) or its watermark.
@@ -109,7 +110,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       .object({ store: z.string().regex(/^[a-z0-9]+$/), since: z.iso.datetime({ offset: true }).optional() })
       .strict()
       .safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: 'bad request', reason: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    if (!body.success) return void badRequest(res, describeIssues(body.error.issues));
     if (!deps.config.stores.some((s) => s.storeHash === body.data.store)) return void res.status(404).json({ error: 'not found', reason: `no store ${body.data.store}` });
     try {
       const sinceS = body.data.since ? Math.floor(Date.parse(body.data.since) / 1000) : undefined;
@@ -117,7 +118,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       res.status(202).json({ workflowId, since: body.data.since ?? 'watermark' });
     } catch (err) {
       deps.logger.error({ err }, 'requesting a reconciliation failed');
-      res.status(503).json({ error: 'temporarily unavailable', reason: 'workflow service unreachable' });
+      unavailable(res);
     }
   });
   return router;

@@ -11,6 +11,7 @@ import { webhooksReceived } from '../../lib/metrics';
 import { omsShipmentsSignal } from '../../workflows/orders/order-sync.contract';
 import { signalOrder } from '../../clients/orders';
 import { secretMatches } from '../shared/webhook-secret';
+import { unavailable } from '../shared/responses';
 
 /** The order key we give every OMS order: `bc-<storeHash>-<orderId>` (domain/shared/ids.ts). */
 const ORDER_KEY = /^bc-([a-z0-9]+)-(\d+)$/;
@@ -42,7 +43,7 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
       webhooksReceived.inc({ outcome: 'ignored' });
       return void res.status(200).json({ accepted: false, ignored: `no handler for ${notice.resource_type}` });
     }
-    if (!deps.oms) return void res.status(503).json({ error: 'temporarily unavailable', reason: 'no OMS client configured' });
+    if (!deps.oms) return void unavailable(res, 'no OMS client configured');
 
     let shipments: OmsShipment[];
     try {
@@ -53,7 +54,7 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
         return void res.status(400).json({ error: 'invalid payload', reason: err.message });
       }
       deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not read the shipments of an OMS notification; answering 503');
-      return void res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'the OMS did not answer' });
+      return void unavailable(res, 'the OMS did not answer');
     }
 
     const byOrder = new Map<string, OmsShipment[]>();
@@ -76,7 +77,7 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
     } catch (err) {
       deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Temporal did not accept an OMS notification; answering 503');
       webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-      res.status(503).set('Retry-After', '60').json({ error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' });
+      unavailable(res);
     }
   });
   return router;
