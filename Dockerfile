@@ -54,8 +54,8 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 
 USER node
 
-# api 3000, BigCommerce sandbox 4010, ERP sandbox 4020 (only the roles that listen use them).
-EXPOSE 3000 4010 4020
+# api 3000, BigCommerce sandbox 4010, ERP sandbox 4020, OMS sandbox 4030 (only the roles that listen use them).
+EXPOSE 3000 4010 4020 4030
 
 ENTRYPOINT ["node", "dist/cli/bcsync.js"]
 CMD ["worker"]

@@ -19,7 +19,7 @@ export const erpSettings = defineSettings({
     }),
     concurrency: setting('ERP_CONCURRENCY', positiveInt, {
       default: '5',
-      description: "This integration's share of NetSuite's account-wide concurrency limit (ERP calls in flight at once).",
+      description: "This integration's share of NetSuite's account-wide concurrency limit (ERP calls in flight at once, per worker process).",
     }),
     taskQueue: setting('ERP_TASK_QUEUE', text, { default: 'erp.netsuite', description: 'Task queue of the ERP activities.' }),
     webhookToken: setting('ERP_WEBHOOK_TOKEN', token(16), {

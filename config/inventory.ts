@@ -26,7 +26,7 @@ export const inventorySettings = defineSettings({
       {
         default: 'on',
         description:
-          '`off` for a store whose stock is kept in BigCommerce: no inventory hooks (webhook health removes ours), no sweep schedule, orders send no inventory notes (3 fewer billable actions per order), ERP stock events acknowledged and ignored.',
+          '`off` for a store whose stock is kept in BigCommerce: no inventory hooks (webhook health removes ours), no sweep schedule, orders send no inventory notes (fewer billable actions per order), ERP stock events acknowledged and ignored.',
       },
     ),
     locations: setting('INVENTORY_LOCATIONS', kind('`erp:bc` pairs, comma-separated', locationMap), {

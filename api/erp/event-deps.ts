@@ -13,7 +13,7 @@ export interface ErpEventDeps {
  * What each kind of ERP event starts. A handler resolves only once its events are durable in
  * Temporal (a signal or start accepted); `POST /webhooks/erp` answers 202 only after every handler
  * of the batch resolved, so the ERP retries anything not yet safe. A kind without a handler is
- * acknowledged and ignored (counted in bcsync_webhooks_received_total{outcome="ignored"}).
+ * acknowledged and ignored (counted in bcsync_webhooks_total{outcome="ignored"}).
  */
 export interface ErpEventHandlers {
   inventory?: (deps: ErpEventDeps, events: InventoryChangedEvent[]) => Promise<void>;
