@@ -37,29 +37,33 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
     const { cancellationSignal, info } = Context.current();
     return { signal: cancellationSignal, priority: info.priority?.priorityKey, attempt: info.attempt };
   };
-  const guard = async <T>(idempotent: boolean, fn: (opts: { signal: AbortSignal; priority?: number }) => Promise<T>): Promise<T> => {
+  /**
+   * Every call here is a read or an idempotent write (looks before it creates, or sets a value), so a
+   * server or network error is retried like any transient failure.
+   */
+  const guard = async <T>(fn: (opts: { signal: AbortSignal; priority?: number }) => Promise<T>): Promise<T> => {
     const opts = call();
     try {
       return await fn(opts);
     } catch (err) {
-      throw bigCommerceFailure(err, { idempotent, attempt: opts.attempt });
+      throw bigCommerceFailure(err, { idempotent: true, attempt: opts.attempt });
     }
   };
 
   return {
     /** The first orderSync's read (kept for histories that still replay it). */
     async fetchOrder(orderId: number): Promise<BcOrder> {
-      return guard(true, (opts) => getOrder(deps.client, orderId, opts));
+      return guard((opts) => getOrder(deps.client, orderId, opts));
     },
 
     /** The order and BigCommerce's clock at the read: one call, lines included. */
     async fetchOrderSnapshot(orderId: number): Promise<OrderSnapshot> {
-      return guard(true, (opts) => getOrderSnapshot(deps.client, orderId, opts));
+      return guard((opts) => getOrderSnapshot(deps.client, orderId, opts));
     },
 
     /** A refund and, with `withOrder`, its order (lines and customer, for the ERP): one call each. */
     async fetchRefund(refundId: number, orderId: number, withOrder: boolean): Promise<{ refund: BcRefund; order: BcOrder | null }> {
-      return guard(true, async (opts) => {
+      return guard(async (opts) => {
         const refund = await getRefund(deps.client, refundId, opts);
         if (refund.orderId !== orderId) throw new Error(`refund ${refundId} belongs to order ${refund.orderId}, not ${orderId}`);
         return { refund, order: withOrder ? (await getOrderSnapshot(deps.client, orderId, opts)).order : null };
@@ -68,20 +72,20 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
 
     /** The ids of an order's refunds (one call). */
     async listRefundIds(orderId: number): Promise<number[]> {
-      return guard(true, async (opts) => (await listOrderRefunds(deps.client, orderId, opts)).map((r) => r.id));
+      return guard(async (opts) => (await listOrderRefunds(deps.client, orderId, opts)).map((r) => r.id));
     },
 
     /** The ERP's id on the order, as a metafield (no order change, no webhook back to us). */
     async writeBackErpId(orderId: number, erpId: string): Promise<{ outcome: string }> {
       // POST is safe to repeat here: a second create of the same key is a 409 the connector settles.
-      return guard(true, (opts) =>
+      return guard((opts) =>
         ensureOrderMetafield(deps.client, orderId, { ...ERP_ID_METAFIELD, value: erpId, description: 'ERP sales order internal id, written by bigcommerce-sync' }, opts),
       );
     },
 
     /** Sets the order's status with a staff note (compensation holds, and lifting them). */
     async setOrderStatus(orderId: number, statusId: number, staffNote: string): Promise<OrderSnapshot> {
-      return guard(true, async (opts) => {
+      return guard(async (opts) => {
         await updateOrderStatus(deps.client, orderId, { statusId, staffNotes: staffNote }, opts);
         // Re-read in the next second, so the echo of our own change is recognised as already seen.
         return readInNextSecond(deps.client, orderId, opts);
@@ -94,7 +98,7 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
      */
     async reconcilePage(window: { fromS: number; untilS: number; page: number }): Promise<{ listed: number; full: boolean; lastModifiedS: number }> {
       const limit = 250;
-      const { orders, readAtS } = await guard(true, (opts) => listOrdersPage(deps.client, window, { ...opts, page: window.page, limit }));
+      const { orders, readAtS } = await guard((opts) => listOrdersPage(deps.client, window, { ...opts, page: window.page, limit }));
       if (!deps.signalOrders) throw new Error('reconcilePage needs a Temporal client to hand orders to their workflows');
       await deps.signalOrders(
         deps.client.storeHash,
@@ -107,13 +111,13 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
 
     /** One page of order totals created in a window, lowest id first, after `afterId` (repair of ERP totals). */
     async listOrderTotals(window: { fromS: number; untilS: number; afterId: number }): Promise<OrderTotal[]> {
-      return guard(true, (opts) => listOrderTotalsPage(deps.client, window, opts));
+      return guard((opts) => listOrderTotalsPage(deps.client, window, opts));
     },
 
     /** Compares the store's hooks with the required set and repairs what is wrong (webhook health). */
     async checkHooks(): Promise<{ checks: HookCheck[]; removed: number[] }> {
       if (!deps.hooks) throw new Error('checkHooks needs the required hooks (HOOKS_DESTINATION)');
-      const result = await guard(true, () => checkAndRepairHooks(deps.client, deps.hooks!.required, deps.hooks!.headers));
+      const result = await guard(() => checkAndRepairHooks(deps.client, deps.hooks!.required, deps.hooks!.headers));
       for (const c of result.checks) if (c.repaired) hookRepairs.inc({ store: deps.client.storeHash, was: c.was });
       return result;
     },
@@ -124,7 +128,7 @@ export function createBigCommerceActivities(deps: BigCommerceActivityDeps) {
      * cause are older than the read, and the workflow need not read again when they arrive.
      */
     async copyShipments(orderId: number, order: BcOrder, shipments: OmsShipment[]): Promise<{ copied: Record<string, number>; order: BcOrder; readAtS: number }> {
-      return guard(true, async (opts) => {
+      return guard(async (opts) => {
         const existing = await listShipments(deps.client, orderId, opts);
         const copied: Record<string, number> = {};
         for (const s of shipments) {
