@@ -6,28 +6,28 @@ import { levelKey, openSales, pendingUnits, saleAfterWrite, sellableLevel, unboo
  * clock, no I/O: replay-safe, and unit-testable without Temporal).
  */
 
-/** Per (SKU, ERP location). Short names: this map is carried across continue-as-new. */
+/** Per (SKU, ERP location): carried across continue-as-new (runs recorded before carry short names: see carried.ts). */
 export interface ItemState {
-  /** Latest ERP level: available, on hand, change time (ERP clock, ms). */
-  a: number;
-  oh: number;
-  t: number;
+  /** Latest ERP level: available, on hand, and the ERP's change time (its clock, ms). */
+  available: number;
+  onHand: number;
+  changedAtMs: number;
   /** The level we believe BigCommerce shows (unknown until our first write, or until a read shows it). */
-  e?: number;
+  storeLevel?: number;
   /** When our last write to it completed, or when BigCommerce was read (workflow time, ms). */
-  w?: number;
+  storeLevelAtMs?: number;
   /** Recently written values, for echo matching. */
-  r?: number[];
+  recentlyWritten?: number[];
 }
 
 /**
  * What BigCommerce showed at a location when the tracking lookup read it, kept until the ERP's
  * first level there comes in (the item is then born knowing it, and a level the store already shows
- * is not written). `w`: when it was read (workflow time, ms), as ItemState.w.
+ * is not written). `readAtMs`: when it was read (workflow time, ms), as ItemState.storeLevelAtMs.
  */
 export interface StoreReading {
-  e: number;
-  w: number;
+  storeLevel: number;
+  readAtMs: number;
 }
 
 /**
@@ -36,7 +36,7 @@ export interface StoreReading {
  * units given back) leaves it unknown (undefined), so the item is written rather than guessed.
  */
 export function readingAfterSale(reading: StoreReading, units: number, orderCreatedS: number, applyMarginMs: number): StoreReading | undefined {
-  if (units > 0 && saleAfterWrite(orderCreatedS, reading.w, applyMarginMs)) return { e: Math.max(0, reading.e - units), w: reading.w };
+  if (units > 0 && saleAfterWrite(orderCreatedS, reading.readAtMs, applyMarginMs)) return { storeLevel: Math.max(0, reading.storeLevel - units), readAtMs: reading.readAtMs };
   return undefined;
 }
 
@@ -71,14 +71,15 @@ export function planItem(v: PlanView, key: string, announced: ReadonlyMap<string
   const ref = v.tracking[sku];
   if (!ref) return { kind: 'unwritable' };
   const atOrders = loc === v.orderLocation;
-  const pending = atOrders ? pendingUnits(sku, { changedAtMs: item.t }, v.sales) + (announced.get(sku) ?? 0) : 0;
-  const want = sellableLevel(item.a, pending, v.safetyBuffer);
-  const unsure = atOrders ? unbookedBefore(sku, { changedAtMs: item.t }, v.sales) : 0;
+  const pending = atOrders ? pendingUnits(sku, { changedAtMs: item.changedAtMs }, v.sales) + (announced.get(sku) ?? 0) : 0;
+  const want = sellableLevel(item.available, pending, v.safetyBuffer);
+  const unsure = atOrders ? unbookedBefore(sku, { changedAtMs: item.changedAtMs }, v.sales) : 0;
   const recheck = unsure > 0;
   if (force) return { kind: 'write', want, bcLocationId, ref, recheck };
   // BigCommerce shows a level right under one of the two readings: wait for the booking to tell which.
-  if (unsure > 0 && item.e !== undefined && item.e >= want && item.e <= sellableLevel(item.a, pending - unsure, v.safetyBuffer)) return { kind: 'hold' };
-  if (item.e === want) return { kind: 'same' };
+  if (unsure > 0 && item.storeLevel !== undefined && item.storeLevel >= want && item.storeLevel <= sellableLevel(item.available, pending - unsure, v.safetyBuffer))
+    return { kind: 'hold' };
+  if (item.storeLevel === want) return { kind: 'same' };
   return { kind: 'write', want, bcLocationId, ref, recheck };
 }
 
@@ -95,9 +96,9 @@ export function soldOutButShown(v: PlanView, key: string, announced: ReadonlyMap
   const [sku, loc] = key.split('\u0001') as [string, string];
   if (loc !== v.orderLocation) return false;
   const item = v.items[key];
-  if (!item || item.e === 0 || v.tracking[sku] === null || v.locations[loc] === undefined) return false;
-  const pending = pendingUnits(sku, { changedAtMs: item.t }, v.sales) + (announced.get(sku) ?? 0);
-  return sellableLevel(item.a, pending, v.safetyBuffer) === 0;
+  if (!item || item.storeLevel === 0 || v.tracking[sku] === null || v.locations[loc] === undefined) return false;
+  const pending = pendingUnits(sku, { changedAtMs: item.changedAtMs }, v.sales) + (announced.get(sku) ?? 0);
+  return sellableLevel(item.available, pending, v.safetyBuffer) === 0;
 }
 
 /** Whether a changed item at the order location changed after a sale not booked yet was reported (its booking may be that change). */
@@ -107,7 +108,7 @@ export function bookingAwaited(v: Pick<PlanView, 'items' | 'sales' | 'orderLocat
     for (const sku of Object.keys(sale.units)) {
       const key = levelKey(sku, v.orderLocation);
       const item = v.items[key];
-      if (item && dirty.has(key) && sale.reportedAtMs <= item.t) return true;
+      if (item && dirty.has(key) && sale.reportedAtMs <= item.changedAtMs) return true;
     }
   }
   return false;
@@ -133,5 +134,5 @@ export function pruneSales(
 /** The ERP change time of a SKU's level at the order location. */
 function orderLevelOf(v: Pick<PlanView, 'items' | 'orderLocation'>, sku: string): { changedAtMs: number } | undefined {
   const item = v.items[levelKey(sku, v.orderLocation)];
-  return item ? { changedAtMs: item.t } : undefined;
+  return item ? { changedAtMs: item.changedAtMs } : undefined;
 }

@@ -4,7 +4,7 @@ import { bookingAwaited, planItem, pruneSales, readingAfterSale, type PlanView }
 
 const X = levelKey('X', '1');
 const view = (over: Partial<PlanView> = {}): PlanView => ({
-  items: { [X]: { a: 38, oh: 40, t: 2_000 } },
+  items: { [X]: { available: 38, onHand: 40, changedAtMs: 2_000 } },
   tracking: { X: { productId: 1 } },
   sales: [],
   locations: { '1': 11 },
@@ -21,9 +21,9 @@ describe('planItem', () => {
   });
 
   it('leaves an item BigCommerce already shows at that level', () => {
-    expect(planItem(view({ items: { [X]: { a: 38, oh: 40, t: 2_000, e: 37 } } }), X, none, false)).toEqual({ kind: 'same' });
+    expect(planItem(view({ items: { [X]: { available: 38, onHand: 40, changedAtMs: 2_000, storeLevel: 37 } } }), X, none, false)).toEqual({ kind: 'same' });
     // ...unless forced (an admin change to set back).
-    expect(planItem(view({ items: { [X]: { a: 38, oh: 40, t: 2_000, e: 37 } } }), X, none, true).kind).toBe('write');
+    expect(planItem(view({ items: { [X]: { available: 38, onHand: 40, changedAtMs: 2_000, storeLevel: 37 } } }), X, none, true).kind).toBe('write');
   });
 
   it('takes off units sold and not booked, and units BigCommerce announced', () => {
@@ -34,7 +34,7 @@ describe('planItem', () => {
   it('a level changed after an unbooked sale was reported is ambiguous: the safe reading goes out, to be re-checked', () => {
     expect(planItem(view({ sales: [sale()] }), X, none, false)).toMatchObject({ kind: 'write', want: 35, recheck: true });
     // BigCommerce shows a level between the two readings (35..37): wait for the booking.
-    expect(planItem(view({ sales: [sale()], items: { [X]: { a: 38, oh: 40, t: 2_000, e: 36 } } }), X, none, false)).toEqual({ kind: 'hold' });
+    expect(planItem(view({ sales: [sale()], items: { [X]: { available: 38, onHand: 40, changedAtMs: 2_000, storeLevel: 36 } } }), X, none, false)).toEqual({ kind: 'hold' });
     // A sale reported after the level changed is simply pending: no ambiguity.
     expect(planItem(view({ sales: [sale({ reportedAtMs: 2_500 })] }), X, none, false)).toMatchObject({ want: 35, recheck: false });
   });
@@ -71,10 +71,10 @@ describe('pruneSales', () => {
 
 describe('readingAfterSale', () => {
   // Read at 10.000 s (workflow time); orders are stamped in whole seconds; BigCommerce applies within 1 s.
-  const reading = { e: 6, w: 10_000 };
+  const reading = { storeLevel: 6, readAtMs: 10_000 };
   it('takes off a sale surely after the read', () => {
-    expect(readingAfterSale(reading, 2, 12, 1_000)).toEqual({ e: 4, w: 10_000 });
-    expect(readingAfterSale(reading, 9, 12, 1_000)).toEqual({ e: 0, w: 10_000 });
+    expect(readingAfterSale(reading, 2, 12, 1_000)).toEqual({ storeLevel: 4, readAtMs: 10_000 });
+    expect(readingAfterSale(reading, 9, 12, 1_000)).toEqual({ storeLevel: 0, readAtMs: 10_000 });
   });
   it('forgets the reading when the sale may be in it already, or when units come back', () => {
     expect(readingAfterSale(reading, 2, 11, 1_000)).toBeUndefined();

@@ -16,21 +16,21 @@ const none = new Map<string, number>();
 
 describe('soldOutButShown (an item written without waiting for the quiet window)', () => {
   it('is an item with nothing sellable left at the order location that BigCommerce shows above 0, or was never seen showing', () => {
-    expect(soldOutButShown(view({ a: 1, oh: 1, t: 1, e: 3 }), X, none)).toBe(true);
-    expect(soldOutButShown(view({ a: 0, oh: 0, t: 1 }), X, none)).toBe(true);
+    expect(soldOutButShown(view({ available: 1, onHand: 1, changedAtMs: 1, storeLevel: 3 }), X, none)).toBe(true);
+    expect(soldOutButShown(view({ available: 0, onHand: 0, changedAtMs: 1 }), X, none)).toBe(true);
   });
 
   it('counts units sold in BigCommerce and not booked, and units its webhooks announced', () => {
     const sale: PendingSale = { orderId: 7, units: { X: 2 }, orderCreatedS: 1, reportedAtMs: 1 };
-    expect(soldOutButShown(view({ a: 3, oh: 3, t: 1, e: 2 }), X, none)).toBe(false);
-    expect(soldOutButShown(view({ a: 3, oh: 3, t: 1, e: 2 }, { sales: [sale] }), X, none)).toBe(true);
-    expect(soldOutButShown(view({ a: 3, oh: 3, t: 1, e: 2 }), X, new Map([['X', 2]]))).toBe(true);
+    expect(soldOutButShown(view({ available: 3, onHand: 3, changedAtMs: 1, storeLevel: 2 }), X, none)).toBe(false);
+    expect(soldOutButShown(view({ available: 3, onHand: 3, changedAtMs: 1, storeLevel: 2 }, { sales: [sale] }), X, none)).toBe(true);
+    expect(soldOutButShown(view({ available: 3, onHand: 3, changedAtMs: 1, storeLevel: 2 }), X, new Map([['X', 2]]))).toBe(true);
   });
 
   it('is not an item BigCommerce already shows at 0, a mere decrease, another location, or an item that cannot be written', () => {
-    expect(soldOutButShown(view({ a: 1, oh: 1, t: 1, e: 0 }), X, none)).toBe(false);
-    expect(soldOutButShown(view({ a: 4, oh: 4, t: 1, e: 9 }), X, none)).toBe(false);
-    expect(soldOutButShown(view({ a: 0, oh: 0, t: 1, e: 3 }), levelKey('X', '2'), none)).toBe(false);
-    expect(soldOutButShown(view({ a: 0, oh: 0, t: 1, e: 3 }, { tracking: { X: null } }), X, none)).toBe(false);
+    expect(soldOutButShown(view({ available: 1, onHand: 1, changedAtMs: 1, storeLevel: 0 }), X, none)).toBe(false);
+    expect(soldOutButShown(view({ available: 4, onHand: 4, changedAtMs: 1, storeLevel: 9 }), X, none)).toBe(false);
+    expect(soldOutButShown(view({ available: 0, onHand: 0, changedAtMs: 1, storeLevel: 3 }), levelKey('X', '2'), none)).toBe(false);
+    expect(soldOutButShown(view({ available: 0, onHand: 0, changedAtMs: 1, storeLevel: 3 }, { tracking: { X: null } }), X, none)).toBe(false);
   });
 });
