@@ -1,14 +1,6 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { handleDecisions } from '../shared/decisions';
+import { ensureSearchAttributes, searchAttributePublisher } from '../shared/search-attributes';
 import type { CatalogBcActivities, CatalogControlActivities, CatalogErpActivities } from '../../activities/catalog/catalog';
 import { chunk, priceRecordBatches, productBatches, PRICE_RECORD_CONCURRENCY, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH, variantBatches } from '../../domain/catalog/batches';
 import { planCatalogChanges, productSkusOf, resolveDeferredPrices, skuKey, type CatalogPlan, type PriceRecordWrite } from '../../domain/catalog/diff';
@@ -49,21 +41,18 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
   let deciding = false;
   setHandler(catalogStateQuery, () => state);
   setHandler(catalogRunSignal, (r) => void state.queued.push(r));
-  setHandler(catalogDecideSignal, (d) => void state.decisions.push(d));
-  setHandler(
-    catalogDecideUpdate,
-    async (d) => {
-      state.decisions.push(d);
-      await condition(() => !state.decisions.includes(d) && !deciding);
-      return { parked: state.parked };
+  handleDecisions({
+    signal: catalogDecideSignal,
+    update: catalogDecideUpdate,
+    // Kept in the state: decisions not taken yet go across continue-as-new.
+    queue: state.decisions,
+    busy: () => deciding,
+    answer: () => ({ parked: state.parked }),
+    validate: (d) => {
+      if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`a catalog decision is retry or skip, not ${String(d.action)}`);
+      if (state.parked.length === 0) throw new Error('nothing to decide: no catalog item is parked');
     },
-    {
-      validator: (d) => {
-        if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`a catalog decision is retry or skip, not ${String(d.action)}`);
-        if (state.parked.length === 0) throw new Error('nothing to decide: no catalog item is parked');
-      },
-    },
-  );
+  });
 
   const bcOptions = {
     taskQueue: bigCommerceTaskQueue(storeHash),
@@ -83,17 +72,13 @@ export async function catalogSync(input: CatalogSyncInput): Promise<CatalogSyncS
     summary: 'read changed catalog items from the ERP',
   });
 
-  if (!workflowInfo().typedSearchAttributes.get(BcStoreHash)) upsertSearchAttributes([{ key: BcStoreHash, value: storeHash }]);
-  let shown = '';
+  ensureSearchAttributes(BcStoreHash, [{ key: BcStoreHash, value: storeHash }]);
+  const publishAttributes = searchAttributePublisher((attrs: { status: string; error: string }) => [
+    { key: BcSyncStatus, value: attrs.status || null },
+    { key: BcErrorType, value: attrs.error || null },
+  ]);
   const publish = () => {
-    const attrs = { status: state.parked.length ? 'NeedsAttention' : state.runs > 0 ? 'Synced' : '', error: state.parked[0]?.type ?? '' };
-    if (JSON.stringify(attrs) !== shown) {
-      upsertSearchAttributes([
-        { key: BcSyncStatus, value: attrs.status || null },
-        { key: BcErrorType, value: attrs.error || null },
-      ]);
-      shown = JSON.stringify(attrs);
-    }
+    publishAttributes({ status: state.parked.length ? 'NeedsAttention' : state.runs > 0 ? 'Synced' : '', error: state.parked[0]?.type ?? '' });
     const c = state.running?.counts ?? state.lastRun?.counts;
     const wm = state.watermark ? new Date(state.watermark.modifiedMs).toISOString() : 'none yet';
     setCurrentDetails(

@@ -3,6 +3,7 @@ import type { BigCommerceActivities } from '../../activities/orders/bigcommerce'
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { type ReconcileInput, type ReconcileRequest, type ReconcileState, reconcileRequestSignal, reconcileStateQuery } from './reconcile.contract';
+import { RETRY } from '../shared/retry';
 
 const RUNS_PER_HISTORY = 50;
 
@@ -22,7 +23,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileState> 
   const bc = proxyActivities<BigCommerceActivities>({
     taskQueue: bigCommerceTaskQueue(input.storeHash),
     startToCloseTimeout: '2m',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    retry: RETRY.backoff,
     // Behind orders, ahead of catalog batches: finding a lost order matters more than a price.
     priority: PRIORITY.reconcile,
     summary: `list orders changed since the watermark (store ${input.storeHash})`,

@@ -5,6 +5,7 @@ import type { BcOrder } from '../../domain/orders/order';
 import type { OrderEvent } from '../../domain/orders/order-event';
 import type { RefundNote } from '../refunds/refund-sync.contract';
 import type { TotalMismatch } from '../../domain/orders/lifecycle';
+import type { StepProblem } from '../shared/activity-step';
 import { workflowTaskQueue } from '../shared/task-queue';
 
 /**
@@ -39,13 +40,11 @@ export interface OrderLifecycleInput {
 
 export type LifecycleStatus = 'Waiting' | 'Synced' | 'NeedsAttention' | 'Resolved' | 'Skipped';
 
-export interface Problem {
-  type: string;
-  message: string;
-  step: 'fetch' | 'erp' | 'oms' | 'writeBack' | 'shipments' | 'cancel' | 'compensation';
-  /** An outage or exhausted retries: worth trying again by itself. Otherwise it waits for a person. */
-  transient: boolean;
-}
+/**
+ * Why an order is parked: a problem of one of its steps. `transient`: an outage or exhausted
+ * retries, worth trying again by itself; otherwise it waits for a person.
+ */
+export type Problem = StepProblem<'fetch' | 'erp' | 'oms' | 'writeBack' | 'shipments' | 'cancel' | 'compensation'>;
 
 export interface Decision {
   action: 'retry' | 'skip' | 'resolve';

@@ -7,6 +7,7 @@ import { bigCommerceTaskQueue, erpSalesOrderExternalId } from '../../domain/shar
 import { erpTotalMismatch } from '../../domain/orders/lifecycle';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { type RepairErpTotalsInput, type RepairErpTotalsState, repairStateQuery } from './repair-erp-totals.contract';
+import { RETRY } from '../shared/retry';
 
 // --- contract: what everything outside this workflow uses ---
 
@@ -40,7 +41,7 @@ export async function repairErpTotals(input: RepairErpTotalsInput): Promise<Repa
   const bc = proxyActivities<BigCommerceActivities>({
     taskQueue: bigCommerceTaskQueue(input.storeHash),
     startToCloseTimeout: '2m',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    retry: RETRY.backoff,
     // Behind live orders: a repair must never delay a sale.
     priority: PRIORITY.reconcile,
     summary: `list order totals (store ${input.storeHash})`,
@@ -48,7 +49,7 @@ export async function repairErpTotals(input: RepairErpTotalsInput): Promise<Repa
   const erp = proxyActivities<ErpActivities>({
     taskQueue: input.erpTaskQueue,
     startToCloseTimeout: '2m',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    retry: RETRY.backoff,
     summary: `read ERP sales order totals (store ${input.storeHash})`,
   });
   const control = proxyActivities<ControlActivities>({ startToCloseTimeout: '2m', summary: 'wake orders to write their sales orders again' });

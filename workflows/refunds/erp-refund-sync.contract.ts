@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { StepProblem } from '../shared/activity-step';
 import type { BcRefundRequestItem, ErpRefund, ErpRefundType } from '../../domain/refunds/erp-refund';
 import type { RefundDecision } from './refund-sync.contract';
 import { workflowTaskQueue } from '../shared/task-queue';
@@ -32,12 +33,8 @@ export interface ErpRefundSyncInput {
  */
 export type ErpRefundStatus = 'Reading' | 'AwaitingApproval' | 'Refunded' | 'NotOurs' | 'Cancelled' | 'NeedsAttention' | 'Skipped';
 
-export interface ErpRefundProblem {
-  type: string;
-  message: string;
-  step: 'readErp' | 'readOrder' | 'map' | 'refund' | 'link';
-  transient: boolean;
-}
+/** Why an ERP refund is parked: a problem of one of its steps. */
+export type ErpRefundProblem = StepProblem<'readErp' | 'readOrder' | 'map' | 'refund' | 'link'>;
 
 export interface ErpRefundSyncState {
   status: ErpRefundStatus;

@@ -1,15 +1,8 @@
-import {
-  condition,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
+import { retryWithin } from '../shared/retry';
+import { searchAttributePublisher } from '../shared/search-attributes';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ErpRefundBcActivities, ErpRefundErpActivities } from '../../activities/refunds/erp-refunds';
 import { mapErpRefundToBcItems, orderIdOfSalesOrder } from '../../domain/refunds/erp-refund';
@@ -53,39 +46,33 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
     signal: erpRefundDecideSignal,
     update: erpRefundDecideUpdate,
     what: 'an ERP refund',
+    subject: 'the ERP refund',
     parked: () => !!state.problem,
     attempting: () => attempting,
     answer: () => ({ status: state.status, problem: state.problem }),
   });
 
-  const retry: Pick<ActivityOptions, 'scheduleToCloseTimeout' | 'retry'> = {
-    scheduleToCloseTimeout: input.retryWindowMs,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-  };
+  const retry = retryWithin(input.retryWindowMs);
   const erp = proxyActivities<ErpRefundErpActivities>({ taskQueue: input.erpTaskQueue, startToCloseTimeout: '60s', ...retry, summary: `ERP ${recordType} ${recordId}` });
   // Refunds are order work: they go before catalog and inventory batches when the quota is short.
   const bcOptions = { taskQueue: bigCommerceTaskQueue(storeHash), startToCloseTimeout: '2m', priority: PRIORITY.orders, ...retry } as const;
   const bcOrder = proxyActivities<BigCommerceActivities>({ ...bcOptions, summary: 'read the order' });
   const bcRefund = proxyActivities<ErpRefundBcActivities>({ ...bcOptions, summary: `refund ERP ${recordType} ${recordId} in BigCommerce (adopt ours if it exists)` });
 
-  let shown = '';
+  const publishAttributes = searchAttributePublisher((attrs: { status: string; error: string; erpId: string; orderId: number | null }) => [
+    { key: BcSyncStatus, value: attrs.status || null },
+    { key: BcErrorType, value: attrs.error || null },
+    { key: BcErpId, value: attrs.erpId || null },
+    // The order is known once the record is read; set at start it needs no upsert.
+    ...(attrs.orderId !== null && !workflowInfo().typedSearchAttributes.get(BcOrderId) ? [{ key: BcOrderId, value: attrs.orderId }] : []),
+  ]);
   const publish = () => {
-    const attrs = {
+    publishAttributes({
       status: state.status === 'Refunded' ? 'Synced' : state.status === 'Reading' ? '' : state.status,
       error: state.problem?.type ?? '',
       erpId: state.erpRefund?.tranId ?? '',
       orderId: state.orderId,
-    };
-    const key = JSON.stringify(attrs);
-    if (key !== shown) {
-      upsertSearchAttributes([
-        { key: BcSyncStatus, value: attrs.status || null },
-        { key: BcErrorType, value: attrs.error || null },
-        { key: BcErpId, value: attrs.erpId || null },
-        ...(attrs.orderId !== null && !workflowInfo().typedSearchAttributes.get(BcOrderId) ? [{ key: BcOrderId, value: attrs.orderId }] : []),
-      ]);
-      shown = key;
-    }
+    });
     const e = state.erpRefund;
     const r = state.bcRefund;
     setCurrentDetails(

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { StepProblem } from '../shared/activity-step';
 import type { RetrySkipDecision } from '../shared/decisions';
 import type { BcRefund } from '../../domain/refunds/refund';
 import { workflowTaskQueue } from '../shared/task-queue';
@@ -36,12 +37,8 @@ export interface RefundSyncInput {
  */
 export type RefundStatus = 'Waiting' | 'Booked' | 'Declined' | 'Reversed' | 'NeedsAttention' | 'Skipped' | 'FromErp';
 
-export interface RefundProblem {
-  type: string;
-  message: string;
-  step: 'fetch' | 'waitForOrder' | 'map' | 'erp' | 'reverse';
-  transient: boolean;
-}
+/** Why a refund is parked: a problem of one of its steps. */
+export type RefundProblem = StepProblem<'fetch' | 'waitForOrder' | 'map' | 'erp' | 'reverse'>;
 
 export interface RefundSyncState {
   status: RefundStatus;

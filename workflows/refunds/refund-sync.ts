@@ -1,16 +1,8 @@
-import {
-  getExternalWorkflowHandle,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  sleep,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, proxyActivities, setCurrentDetails, setHandler, sleep } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
+import { retryWithin } from '../shared/retry';
+import { ensureSearchAttributes, searchAttributePublisher } from '../shared/search-attributes';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
 import type { ErpActivities } from '../../activities/orders/erp';
 import type { CreditMemo } from '../../domain/refunds/credit-memo';
@@ -50,20 +42,17 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
     signal: refundDecideSignal,
     update: refundDecideUpdate,
     what: 'a refund',
+    subject: 'the refund',
     parked: () => !!state.problem,
     attempting: () => attempting,
     answer: () => ({ status: state.status, problem: state.problem }),
   });
 
-  const retryFor = (ms: number): Pick<ActivityOptions, 'scheduleToCloseTimeout' | 'retry'> => ({
-    scheduleToCloseTimeout: ms,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-  });
   const bc = proxyActivities<BigCommerceActivities>({
     taskQueue: bigCommerceTaskQueue(storeHash),
     startToCloseTimeout: '2m',
     priority: PRIORITY.orders,
-    ...retryFor(input.retryWindowMs),
+    ...retryWithin(input.retryWindowMs),
     summary: `fetch BigCommerce refund ${refundId} of order ${orderId}`,
   });
   const salesOrderExternalId = erpSalesOrderExternalId(storeHash, orderId);
@@ -78,33 +67,26 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
   const erp = proxyActivities<ErpActivities>({
     taskQueue: input.erpTaskQueue,
     startToCloseTimeout: '60s',
-    ...retryFor(input.retryWindowMs),
+    ...retryWithin(input.retryWindowMs),
     summary: `book ERP credit memo ${creditMemoExternalId}`,
   });
 
   // Normally set at start (free); an upsert (billed) only for a run started without them.
-  if (!workflowInfo().typedSearchAttributes.get(BcOrderId)) {
-    upsertSearchAttributes([
-      { key: BcStoreHash, value: storeHash },
-      { key: BcOrderId, value: orderId },
-    ]);
-  }
-  let shown = '';
+  ensureSearchAttributes(BcOrderId, [
+    { key: BcStoreHash, value: storeHash },
+    { key: BcOrderId, value: orderId },
+  ]);
+  const publishAttributes = searchAttributePublisher((attrs: { status: string; error: string; erpId: string }) => [
+    { key: BcSyncStatus, value: attrs.status || null },
+    { key: BcErrorType, value: attrs.error || null },
+    { key: BcErpId, value: attrs.erpId || null },
+  ]);
   const publish = () => {
-    const attrs = {
+    publishAttributes({
       status: state.status === 'Waiting' ? '' : state.status === 'Booked' ? 'Synced' : state.status,
       error: state.problem?.type ?? '',
       erpId: state.creditMemo?.id ?? '',
-    };
-    const key = JSON.stringify(attrs);
-    if (key !== shown) {
-      upsertSearchAttributes([
-        { key: BcSyncStatus, value: attrs.status || null },
-        { key: BcErrorType, value: attrs.error || null },
-        { key: BcErpId, value: attrs.erpId || null },
-      ]);
-      shown = key;
-    }
+    });
     const r = state.refund;
     setCurrentDetails(
       [

@@ -8,37 +8,61 @@ export interface RetrySkipDecision {
 }
 
 /**
- * The `decide` signal and update of a run that parks for ops (refunds both ways). Decisions queue
- * up in the returned list for the run to take one by one; the update answers only once its
- * decision was taken and the attempt it started is over (`attempting` false), with `answer()`, so
- * the caller sees where it led. It refuses a decision when nothing is parked (`parked` false).
+ * The ops `decide` signal and update of a run that parks (orders, refunds both ways, the catalog):
+ * the same decision as a signal (Web UI) or an update (API, CLI). Decisions queue up in `queue`
+ * (a new list by default; the catalog keeps its own in its state) for the run to take one by one.
+ * The update refuses what `validate` throws on, and answers only once its decision was taken off
+ * the queue and the work it started is over (`busy` false), with `answer()`, so the caller sees
+ * where it led. Returns the queue.
+ */
+export function handleDecisions<D, A>(opts: {
+  signal: SignalDefinition<[D]>;
+  update: UpdateDefinition<A, [D]>;
+  queue?: D[];
+  validate: (d: D) => void;
+  busy?: () => boolean;
+  answer: () => A;
+}): D[] {
+  const decisions = opts.queue ?? [];
+  const busy = opts.busy ?? (() => false);
+  setHandler(opts.signal, (d) => void decisions.push(d));
+  setHandler(
+    opts.update,
+    async (d) => {
+      decisions.push(d);
+      await condition(() => !decisions.includes(d) && !busy());
+      return opts.answer();
+    },
+    { validator: opts.validate },
+  );
+  return decisions;
+}
+
+/**
+ * `handleDecisions` for a run that takes retry or skip (refunds both ways). It refuses a decision
+ * when nothing is parked (`parked` false), naming the run's subject ("the refund").
  */
 export function handleRetrySkipDecisions<A>(opts: {
   signal: SignalDefinition<[RetrySkipDecision]>;
   update: UpdateDefinition<A, [RetrySkipDecision]>;
   /** Names the run in the refusal of an unknown action ("a refund", "an ERP refund"). */
   what: string;
+  /** Names what is not parked in the refusal of a decision with nothing to decide ("the refund"). */
+  subject: string;
   parked: () => boolean;
   attempting: () => boolean;
   answer: () => A;
 }): RetrySkipDecision[] {
-  const decisions: RetrySkipDecision[] = [];
-  setHandler(opts.signal, (d) => void decisions.push(d));
-  setHandler(
-    opts.update,
-    async (d) => {
-      decisions.push(d);
-      await condition(() => !decisions.includes(d) && !opts.attempting());
-      return opts.answer();
+  return handleDecisions({
+    signal: opts.signal,
+    update: opts.update,
+    busy: opts.attempting,
+    answer: opts.answer,
+    validate: (d) => {
+      if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`${opts.what} takes retry or skip, not ${String(d.action)}`);
+      if (!opts.parked()) throw new Error(`nothing to decide: ${opts.subject} is not parked`);
     },
-    {
-      validator: (d) => {
-        if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`${opts.what} takes retry or skip, not ${String(d.action)}`);
-        if (!opts.parked()) throw new Error('nothing to decide: the refund is not parked');
-      },
-    },
-  );
-  return decisions;
+  });
 }
 
 /**
