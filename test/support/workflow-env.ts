@@ -71,55 +71,58 @@ const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedVal
 };
 
 /**
- * One time-skipping server for a test file; tests in the file run one after another (time is global
- * to it). The workflows' search attributes are registered first: a workflow that upserts an unknown
- * one fails its task. (The test server implements AddSearchAttributes but not ListSearchAttributes,
- * so workers/search-attributes.ts, which lists first, cannot be used here.)
+ * One time-skipping server per test file, with the workflows' search attributes registered (a
+ * workflow that upserts an unknown one fails its task; the test server implements
+ * AddSearchAttributes but not ListSearchAttributes, so workers/search-attributes.ts cannot be used).
+ * Tests in a file run one after another (time is global to the server); each gets queues of its own
+ * and its own workers. (One workflow worker shared by a file's tests saved most of a second a test,
+ * but the test server then lost a workflow task now and then, costing its 10 s timeout.)
  */
-export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+export interface Testbed {
+  env: TestWorkflowEnvironment;
+  /** Names for one test: its workflow queue, activity queues and store hash. */
+  queues(): TestQueues;
+  /**
+   * Runs `fn` with a worker running the real workflow bundle (bundled once per run by the global
+   * setup from workflows/index.ts) on `queues.workflows`, and an activity worker on each queue of
+   * `activitiesByQueue` with its plain-object stubs (named like the real factories' activities).
+   * They stop when `fn` settles.
+   */
+  run<T>(queues: TestQueues, activitiesByQueue: Record<string, object>, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface TestQueues {
+  workflows: string;
+  erp: string;
+  oms: string;
+  storeHash: string;
+}
+
+export async function startTestbed(): Promise<Testbed> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTestServer() } } });
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_TYPE[k.type]])),
   });
-  return env;
-}
-
-/** Task queue names unique to one test, so no worker of another test picks up its tasks. */
-export function queues(): { workflows: string; erp: string; oms: string; storeHash: string } {
-  const id = randomBytes(4).toString('hex');
-  return { workflows: `wf-${id}`, erp: `erp-${id}`, oms: `oms-${id}`, storeHash: `s${id}` };
-}
-
-/**
- * Runs `fn` with a worker on each task queue: the real workflow bundle (bundled once per run by the
- * global setup from workflows/index.ts) on `workflowQueue`, with the activities given for it, and
- * activity-only workers on the other queues. Stubs are plain objects named like the real factories'
- * activities.
- */
-export async function withWorkers<T>(
-  env: TestWorkflowEnvironment,
-  workflowQueue: string,
-  activitiesByQueue: Record<string, object>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const workers: Worker[] = [];
-  workers.push(
-    await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: workflowQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: activitiesByQueue[workflowQueue] ?? {},
-    }),
-  );
-  for (const [queue, activities] of Object.entries(activitiesByQueue)) {
-    if (queue === workflowQueue) continue;
-    workers.push(await Worker.create({ connection: env.nativeConnection, taskQueue: queue, activities }));
-  }
-  const [first, ...rest] = workers;
-  // runUntil shuts every worker down when fn settles, and fails if one of them fails.
-  const nested = rest.reduce<() => Promise<T>>((inner, w) => () => w.runUntil(inner), fn);
-  return first!.runUntil(nested);
+  return {
+    env,
+    queues() {
+      const id = randomBytes(4).toString('hex');
+      return { workflows: `workflows-${id}`, erp: `erp-${id}`, oms: `oms-${id}`, storeHash: `s${id}` };
+    },
+    async run<T>(queues: TestQueues, activitiesByQueue: Record<string, object>, fn: () => Promise<T>): Promise<T> {
+      const workers = await Promise.all([
+        Worker.create({ connection: env.nativeConnection, taskQueue: queues.workflows, workflowBundle: { codePath: inject('workflowBundlePath') } }),
+        ...Object.entries(activitiesByQueue).map(([taskQueue, activities]) => Worker.create({ connection: env.nativeConnection, taskQueue, activities })),
+      ]);
+      // runUntil shuts each worker down when fn settles, and fails if the worker fails.
+      return workers.reduce<() => Promise<T>>((inner, w) => () => w.runUntil(inner), fn)();
+    },
+    async close() {
+      await env.teardown();
+    },
+  };
 }
 
 /** A call an activity stub received: its name and arguments, in order. */
@@ -143,13 +146,22 @@ export function recording<T extends Record<string, (...args: never[]) => Promise
   return wrapped as T;
 }
 
-/** Polls `probe` until it returns a value that `done` accepts (real time; the workflow's own time may skip). */
+/**
+ * Polls `probe` until it returns a value that `done` accepts (real time; the workflow's own time may
+ * skip). A probe that does not answer within a second is asked again: the test server now and then
+ * never answers a query sent while a run continues as new.
+ */
 export async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
+  const unanswered = Symbol('unanswered');
   while (Date.now() < deadline) {
-    last = await probe();
-    if (done(last)) return last;
+    let timer: NodeJS.Timeout | undefined;
+    const answer = await Promise.race([probe(), new Promise<typeof unanswered>((r) => (timer = setTimeout(() => r(unanswered), 1_000)))]).finally(() => clearTimeout(timer));
+    if (answer !== unanswered) {
+      last = answer;
+      if (done(answer)) return answer;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
