@@ -79,14 +79,12 @@ export function orderMetafieldsRouter(ctx: SandboxContext): Router {
     const clientId = res.locals.clientId as string;
     const list = mine(o.id, clientId);
     if (list.some((m) => m.namespace === parsed.data.namespace && m.key === parsed.data.key)) {
-      return void res
-        .status(409)
-        .json({
-          status: 409,
-          title: 'The metafield conflicts with another metafield: the namespace and key are already in use on this order.',
-          type: '/api-docs/getting-started/api-status-codes',
-          errors: {},
-        });
+      return void res.status(409).json({
+        status: 409,
+        title: 'The metafield conflicts with another metafield: the namespace and key are already in use on this order.',
+        type: '/api-docs/getting-started/api-status-codes',
+        errors: {},
+      });
     }
     if (list.length >= 250) return void res.status(422).json(v3Error(422, 'The maximum number of metafields per order and client is 250.'));
     const now = new Date(ctx.now()).toISOString();
