@@ -157,12 +157,13 @@ describe('compensation and ops decisions', () => {
 
     // Ops see it in the ops API...
     const auth = { authorization: `Bearer ${TEST_OPS_TOKEN}`, 'content-type': 'application/json' };
-    const list = (await (await fetch(`${stack.apiUrl}/ops/attention?store=${stack.storeHash}&details=1`, { headers: auth })).json()) as { items: Json[] };
-    await eventually(async () => {
+    const listed = await eventually(async () => {
       const l = (await (await fetch(`${stack.apiUrl}/ops/attention?store=${stack.storeHash}&details=1`, { headers: auth })).json()) as { items: Json[] };
-      return l.items.some((i) => i.workflowId === workflowId) ? l : undefined;
+      return l.items.find((i) => i.workflowId === workflowId);
     }, 'the order in /ops/attention');
-    expect(list).toBeDefined();
+    // With details: what parked it, as the workflow holds it, and the order it is.
+    expect(listed).toMatchObject({ workflowType: 'orderSync', storeHash: stack.storeHash, orderId: order.id, errorType: 'OmsValidation' });
+    expect(listed.problem).toMatchObject({ type: 'OmsValidation', step: 'oms', transient: false });
     expect((await fetch(`${stack.apiUrl}/ops/attention`)).status).toBe(401);
 
     // ...and retry with the 3PL's SKU.
