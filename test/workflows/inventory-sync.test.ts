@@ -136,7 +136,7 @@ describe('inventorySync continued as new, BigCommerce stubbed', () => {
     const gate: { open?: Promise<void> } = { open: new Promise<void>((r) => (release = r)) };
     const activities = inventoryActivities(q, calls, writes, gate);
     await bed.run(q, activities, async () => {
-      const quietMs = 1_000;
+      const quietMs = 3_000; // margin for a loaded machine: B must still be waiting when write 1 answers
       const handle = await startInventory(q, quietMs);
       const firstRun = await runIdOf(handle);
       await handle.signal(inventoryChangesSignal, { levels: [await level('A', 10)] });
