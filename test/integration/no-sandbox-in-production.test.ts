@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually } from '../support/stack';
 
 /**
@@ -85,6 +86,32 @@ describe('the production commands load no sandbox module', () => {
     WEBHOOK_SECRET: 'test-webhook-secret-0123456789',
     API_HOST: '127.0.0.1',
     API_PORT: String(await freePort()),
+  });
+
+  // The worker makes its schedules on the shared test server (the store's and the one alert
+  // monitor): they are removed afterwards, so later tests find the namespace as it was.
+  let alertMonitorExisted = true;
+  const withClient = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      return await fn(new Client({ connection }));
+    } finally {
+      await connection.close();
+    }
+  };
+  beforeAll(async () => {
+    alertMonitorExisted = await withClient(async (client) => {
+      for await (const schedule of client.schedule.list()) if (schedule.scheduleId === 'bcsync-alert-monitor') return true;
+      return false;
+    });
+  });
+  afterAll(async () => {
+    await withClient(async (client) => {
+      for await (const schedule of client.schedule.list()) {
+        const ours = schedule.scheduleId.endsWith(`-${storeHash}`) || (!alertMonitorExisted && schedule.scheduleId === 'bcsync-alert-monitor');
+        if (ours) await client.schedule.getHandle(schedule.scheduleId).delete();
+      }
+    });
   });
 
   it('`bcsync worker`, once its workers run', async () => {
