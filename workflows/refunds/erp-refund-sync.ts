@@ -1,6 +1,6 @@
 import { condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
-import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
+import { handleRetrySkipDecisions, nextDecision, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
 import { searchAttributePublisher } from '../shared/search-attributes';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
@@ -82,12 +82,7 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
         ...(e?.goodsReceived !== null && e?.goodsReceived !== undefined
           ? [`- Goods back in the ERP: ${e.goodsReceived ? 'yes' : 'not yet'} (stock follows the ERP through the inventory sync; refunds never restock)`]
           : []),
-        ...(state.problem
-          ? [
-              `- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`,
-              '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`',
-            ]
-          : []),
+        ...needsAttentionLines(state.problem),
       ].join('\n'),
     );
   };

@@ -1,6 +1,6 @@
 import { getExternalWorkflowHandle, patched, proxyActivities, setCurrentDetails, setHandler, sleep } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
-import { handleRetrySkipDecisions, nextDecision } from '../shared/decisions';
+import { handleRetrySkipDecisions, nextDecision, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
 import { ensureSearchAttributes, searchAttributePublisher } from '../shared/search-attributes';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
@@ -92,12 +92,7 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
       [
         `**BigCommerce refund ${refundId}** of order ${orderId} (store \`${storeHash}\`)${r ? ` · ${r.totalAmount.slice(0, -2)} incl. tax ${r.totalTax.slice(0, -2)}` : ''}`,
         `- Status: **${state.status}**${state.creditMemo?.id ? ` · ERP credit memo ${state.creditMemo.id} (${state.creditMemo.externalId})` : ''} · decline checks ${state.declineChecks}/${input.declineChecksMs.length}`,
-        ...(state.problem
-          ? [
-              `- **Needs attention** (${state.problem.step}): \`${state.problem.type}\`: ${state.problem.message}`,
-              '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`',
-            ]
-          : []),
+        ...needsAttentionLines(state.problem),
       ].join('\n'),
     );
   };

@@ -74,3 +74,9 @@ export async function nextDecision(decisions: RetrySkipDecision[], transient: bo
   else await condition(() => decisions.length > 0);
   return decisions.shift();
 }
+
+/** The Web UI's lines for a run parked on a retry-or-skip decision: what is wrong, and how to decide. */
+export function needsAttentionLines(problem: { step: string; type: string; message: string } | null): string[] {
+  if (!problem) return [];
+  return [`- **Needs attention** (${problem.step}): \`${problem.type}\`: ${problem.message}`, '- Decide: signal `decide` with `{"action":"retry"}` or `{"action":"skip"}`'];
+}
