@@ -192,11 +192,12 @@ export async function inventorySync(input: InventorySyncInput): Promise<void> {
   for (;;) {
     await condition(() => state.dirty.size > 0 || sweepRequests.length > 0);
     if (sweepRequests.length) {
-      sweepRequests.splice(0);
+      // Why it swept (the schedule, ops, a repair) names the sweep in the problem it leaves.
+      const reasons = [...new Set(sweepRequests.splice(0))].join(', ');
       try {
         await sweep();
       } catch (err) {
-        state.kept.lastProblem = `sweep failed: ${describe(err)}`;
+        state.kept.lastProblem = `sweep (${reasons}) failed: ${describe(err)}`;
       }
     }
     if (state.dirty.size > 0) {
