@@ -26,24 +26,28 @@ const RECORD_BASE = '/services/rest/record/v1';
 
 const ref = z.object({ id: z.string().optional(), externalId: z.string().optional() }).refine((r) => r.id || r.externalId, 'a reference needs id or externalId');
 
+/** The item sublist of a sales order or credit memo: at least one line (`empty` says which record lacked one). */
+const itemLines = (empty: string) =>
+  z.object({
+    items: z
+      .array(
+        z.object({
+          item: ref,
+          description: z.string().optional(),
+          quantity: z.number().positive(),
+          rate: z.number(),
+          amount: z.number().optional(),
+          custcol_bcsync_line_id: z.string().optional(),
+        }),
+      )
+      .min(1, empty),
+  });
+
 const salesOrderBody = z
   .object({
     externalId: z.string().optional(),
     entity: ref,
-    item: z.object({
-      items: z
-        .array(
-          z.object({
-            item: ref,
-            description: z.string().optional(),
-            quantity: z.number().positive(),
-            rate: z.number(),
-            amount: z.number().optional(),
-            custcol_bcsync_line_id: z.string().optional(),
-          }),
-        )
-        .min(1, 'a sales order needs at least one item line'),
-    }),
+    item: itemLines('a sales order needs at least one item line'),
     shippingCost: z.number().nonnegative().optional(),
     discountItem: ref.optional(),
     discountRate: z.number().optional(),
@@ -55,20 +59,7 @@ const creditMemoBody = z
     externalId: z.string().optional(),
     entity: ref,
     createdFrom: ref,
-    item: z.object({
-      items: z
-        .array(
-          z.object({
-            item: ref,
-            description: z.string().optional(),
-            quantity: z.number().positive(),
-            rate: z.number(),
-            amount: z.number().optional(),
-            custcol_bcsync_line_id: z.string().optional(),
-          }),
-        )
-        .min(1, 'a credit memo needs at least one item line'),
-    }),
+    item: itemLines('a credit memo needs at least one item line'),
   })
   .loose();
 
