@@ -2,22 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toShipStationOrder } from '../../connectors/oms/shipstation/upsert-order';
 import { omsOrderKey } from '../../domain/shared/ids';
 import { mapOrderToOmsOrder, omsStatusForBcStatus } from '../../domain/orders/map-order-to-oms-order';
-import type { Address, BcOrder } from '../../domain/orders/order';
-
-const address = (overrides: Partial<Address> = {}): Address => ({
-  firstName: 'Jane',
-  lastName: 'Doe',
-  company: '',
-  street1: '555 East Street',
-  street2: '',
-  city: 'Austin',
-  state: 'Texas',
-  zip: '78108',
-  countryIso2: 'US',
-  phone: '5125550100',
-  email: 'janedoe@example.com',
-  ...overrides,
-});
+import type { BcOrder } from '../../domain/orders/order';
+import { testAddress as address } from '../support/address';
 
 /** Our BigCommerce order model: two physical lines to one address, one digital line (downloads). */
 function bcOrder(overrides: Partial<BcOrder> = {}): BcOrder {

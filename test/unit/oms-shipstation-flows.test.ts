@@ -12,6 +12,7 @@ import type { Address } from '../../domain/orders/order';
 import { createOmsSandbox, DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET, type OmsSandbox } from '../../sandbox/oms/app';
 import { startReceiver } from '../support/receiver';
 import type { Json } from '../support/json';
+import { testAddress } from '../support/address';
 
 let sandbox: OmsSandbox;
 let server: Server;
@@ -47,20 +48,8 @@ beforeEach(() => {
   fetchedUrls = [];
 });
 
-const address = (overrides: Partial<Address> = {}): Address => ({
-  firstName: 'Jane',
-  lastName: 'Doe',
-  company: '',
-  street1: '555 East Street',
-  street2: '',
-  city: 'Austin',
-  state: 'Texas',
-  zip: '78108',
-  countryIso2: 'US',
-  phone: '5125550100',
-  email: 'jane@example.com',
-  ...overrides,
-});
+// This file's orders carry their own e-mail address.
+const address = (overrides: Partial<Address> = {}): Address => testAddress({ email: 'jane@example.com', ...overrides });
 
 function omsOrder(n: number, overrides: Partial<OmsOrder> = {}): OmsOrder {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapOrderToOmsOrder } from '../../domain/orders/map-order-to-oms-order';
 import type { OmsShipment } from '../../domain/orders/oms-shipment';
-import type { Address, BcOrder } from '../../domain/orders/order';
+import type { BcOrder } from '../../domain/orders/order';
 import type { OrderEvent } from '../../domain/orders/order-event';
 import {
   cancellationPlan,
@@ -19,20 +19,7 @@ import {
   takeEvents,
   validateOrderDecision,
 } from '../../domain/orders/order-sync-state';
-
-const address: Address = {
-  firstName: 'Jane',
-  lastName: 'Doe',
-  company: '',
-  street1: '555 East Street',
-  street2: '',
-  city: 'Austin',
-  state: 'Texas',
-  zip: '78108',
-  countryIso2: 'US',
-  phone: '5125550100',
-  email: 'janedoe@example.com',
-};
+import { testAddress } from '../support/address';
 
 const order = (overrides: Partial<BcOrder> = {}): BcOrder => ({
   id: 218,
@@ -44,8 +31,8 @@ const order = (overrides: Partial<BcOrder> = {}): BcOrder => ({
   currency: 'USD',
   dateCreated: '2019-03-05T21:40:11.000Z',
   dateModified: '2019-03-11T15:17:25.000Z',
-  billingAddress: address,
-  shipping: [{ id: 7, address, method: 'UPS Ground', lineIds: [1] }],
+  billingAddress: testAddress(),
+  shipping: [{ id: 7, address: testAddress(), method: 'UPS Ground', lineIds: [1] }],
   lines: [
     { id: 1, productId: 111, variantId: null, sku: 'PACK-22', name: 'Trailhead Daypack 22L', quantity: 2, unitPriceExTax: '20.0000', totalExTax: '40.0000', totalTax: '3.2000' },
   ],
