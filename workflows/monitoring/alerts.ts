@@ -1,7 +1,10 @@
 import { condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ControlActivities } from '../../activities/monitoring/control';
 import type { Alert } from '../../domain/monitoring/alert';
+import { catalogWorkflowId } from '../catalog/catalog-sync.contract';
+import { inventoryWorkflowId } from '../inventory/inventory-sync.contract';
 import { alertSignal, type AlertDispatcherInput, type AlertDispatcherState, alertStateQuery, type AlertMonitorInput, type AlertMonitorResult } from './alerts.contract';
+import { reconcileScheduleId, reconcileWorkflowId } from './reconcile.contract';
 
 /**
  * The one place alerts go out (`bcsync-alerts`): whoever raises an alert signals it here, and it is
@@ -91,7 +94,7 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<AlertMonit
       key: `inventory-stalled:${stall.storeHash}`,
       severity: 'critical',
       title: `Inventory sync of store ${stall.storeHash} is not making progress`,
-      text: `${stall.why}. Open inventory:${stall.storeHash} in the Web UI (its pending activity, its workflow task).`,
+      text: `${stall.why}. Open ${inventoryWorkflowId(stall.storeHash)} in the Web UI (its pending activity, its workflow task).`,
     });
   }
   for (const stall of m.catalogStalled ?? []) {
@@ -99,7 +102,7 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<AlertMonit
       key: `catalog-stalled:${stall.storeHash}`,
       severity: 'warning',
       title: `Catalog sync of store ${stall.storeHash} is not making progress`,
-      text: `${stall.why}. Open catalog:${stall.storeHash} in the Web UI (its pending activities, its workflow task).`,
+      text: `${stall.why}. Open ${catalogWorkflowId(stall.storeHash)} in the Web UI (its pending activities, its workflow task).`,
     });
   }
   for (const stall of m.reconcileStalled ?? []) {
@@ -107,7 +110,7 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<AlertMonit
       key: `reconcile-stalled:${stall.storeHash}`,
       severity: 'warning',
       title: `Reconciliation of store ${stall.storeHash} has stopped: lost webhooks would go unnoticed`,
-      text: `${stall.why}. Open reconcile:${stall.storeHash} and the schedule bcsync-reconcile-${stall.storeHash} in the Web UI.`,
+      text: `${stall.why}. Open ${reconcileWorkflowId(stall.storeHash)} and the schedule ${reconcileScheduleId(stall.storeHash)} in the Web UI.`,
     });
   }
   if (alerts.length) await act.raiseAlerts(alerts);
