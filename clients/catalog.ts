@@ -7,9 +7,13 @@ import {
   type CatalogDecision,
   type CatalogRunRequest,
   CATALOG_SYNC_WORKFLOW,
+  CATALOG_TICK_WORKFLOW,
+  catalogScheduleId,
+  catalogTickWorkflowId,
   type CatalogSyncWorkflow,
 } from '../workflows/catalog/catalog-sync.contract';
 import { findStalls, type Stall } from './shared/query-long-lived';
+import type { DesiredSchedule } from './shared/schedule';
 import type { Config } from '../config/env';
 import { skuKey } from '../domain/catalog/diff';
 import type { ParkedItem } from '../domain/catalog/item';
@@ -90,4 +94,16 @@ export function findCatalogStalls(
       ? `the run (${running.reason}) has not finished a page for ${Math.round(age / 1000)} s (${running.progressAt ? 'last page' : 'started'} ${since}, ${running.counts.pages} pages done)`
       : undefined;
   });
+}
+
+/** The catalog's schedule, per store: a tick that wakes the store's catalog sync. */
+export function catalogSchedules(config: Config): DesiredSchedule[] {
+  return config.stores.map(({ storeHash }) => ({
+    id: catalogScheduleId(storeHash),
+    everyMs: config.catalog.intervalMs,
+    workflowType: CATALOG_TICK_WORKFLOW,
+    workflowId: catalogTickWorkflowId(storeHash),
+    args: [{ storeHash }],
+    summary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce, what changed since the watermark`,
+  }));
 }

@@ -1,8 +1,17 @@
 import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
 import type { Config } from '../config/env';
-import { inventoryWorkflowId, type InventorySyncInput, inventorySummaryQuery, INVENTORY_SYNC_WORKFLOW } from '../workflows/inventory/inventory-sync.contract';
+import {
+  INVENTORY_SWEEP_TICK_WORKFLOW,
+  INVENTORY_SYNC_WORKFLOW,
+  inventorySummaryQuery,
+  inventorySweepScheduleId,
+  inventorySweepTickWorkflowId,
+  inventoryWorkflowId,
+  type InventorySyncInput,
+} from '../workflows/inventory/inventory-sync.contract';
 import { BcStoreHash } from '../domain/shared/search-attributes';
 import { findStalls, type Stall } from './shared/query-long-lived';
+import type { DesiredSchedule } from './shared/schedule';
 
 export type InventoryStall = Stall;
 
@@ -62,4 +71,17 @@ export async function signalInventory<Args extends unknown[]>(
     typedSearchAttributes: [{ key: BcStoreHash, value: storeHash }],
     staticSummary: `Inventory ERP -> BigCommerce, store ${storeHash}: coalesced absolute writes`,
   });
+}
+
+/** Inventory's schedule, per store when inventory sync is on: the sweep for lost change events. */
+export function inventorySchedules(config: Config): DesiredSchedule[] {
+  if (!config.inventory.enabled) return [];
+  return config.stores.map(({ storeHash }) => ({
+    id: inventorySweepScheduleId(storeHash),
+    everyMs: config.inventory.sweepIntervalMs,
+    workflowType: INVENTORY_SWEEP_TICK_WORKFLOW,
+    workflowId: inventorySweepTickWorkflowId(storeHash),
+    args: [{ storeHash }],
+    summary: `Inventory sweep of store ${storeHash}: ERP levels changed since the watermark (lost change events)`,
+  }));
 }

@@ -1,9 +1,21 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Alert } from '../domain/monitoring/alert';
-import { ALERT_DISPATCHER_ID, ALERT_DISPATCHER_WORKFLOW, alertDispatcherTaskQueue, alertSignal, type AlertDispatcherWorkflow } from '../workflows/monitoring/alerts.contract';
 import {
+  ALERT_DISPATCHER_ID,
+  ALERT_DISPATCHER_WORKFLOW,
+  ALERT_MONITOR_ID,
+  ALERT_MONITOR_SCHEDULE_ID,
+  ALERT_MONITOR_WORKFLOW,
+  alertDispatcherTaskQueue,
+  alertSignal,
+  type AlertDispatcherWorkflow,
+} from '../workflows/monitoring/alerts.contract';
+import {
+  RECONCILE_TICK_WORKFLOW,
   RECONCILE_WORKFLOW,
+  reconcileScheduleId,
+  reconcileTickWorkflowId,
   reconcileRequestSignal,
   reconcileStateQuery,
   reconcileTaskQueue,
@@ -11,8 +23,15 @@ import {
   type ReconcileRequest,
   type ReconcileWorkflow,
 } from '../workflows/monitoring/reconcile.contract';
-import { WEBHOOK_HEALTH_WORKFLOW, webhookHealthTaskQueue, webhookHealthWorkflowId, type WebhookHealthWorkflow } from '../workflows/monitoring/webhook-health.contract';
+import {
+  WEBHOOK_HEALTH_WORKFLOW,
+  webhookHealthScheduleId,
+  webhookHealthTaskQueue,
+  webhookHealthWorkflowId,
+  type WebhookHealthWorkflow,
+} from '../workflows/monitoring/webhook-health.contract';
 import { findStalls, type Stall } from './shared/query-long-lived';
+import type { DesiredSchedule } from './shared/schedule';
 
 /** Wakes a store's reconciliation (starting it if needed), from `sinceS` or its watermark. */
 export async function requestReconcile(client: Client, config: Config, storeHash: string, request: ReconcileRequest): Promise<string> {
@@ -75,4 +94,47 @@ export async function checkWebhooksNow(client: Client, config: Config, storeHash
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: summary,
   });
+}
+
+/**
+ * Monitoring's schedules: per store, webhook health (when alerts have a destination) and
+ * reconciliation; once, the alert monitor.
+ */
+export function monitoringSchedules(config: Config): DesiredSchedule[] {
+  const out: DesiredSchedule[] = [];
+  for (const { storeHash } of config.stores) {
+    if (config.health.destination)
+      out.push({
+        id: webhookHealthScheduleId(storeHash),
+        everyMs: config.health.intervalMs,
+        workflowType: WEBHOOK_HEALTH_WORKFLOW,
+        workflowId: webhookHealthWorkflowId(storeHash),
+        args: [{ storeHash, reason: 'schedule' }],
+        summary: `Webhook health of store ${storeHash}: repair hooks, reconcile what they missed`,
+      });
+    out.push({
+      id: reconcileScheduleId(storeHash),
+      everyMs: config.reconcile.intervalMs,
+      workflowType: RECONCILE_TICK_WORKFLOW,
+      workflowId: reconcileTickWorkflowId(storeHash),
+      args: [{ storeHash }],
+      summary: `Reconciliation of store ${storeHash}: the safety net for lost webhooks`,
+    });
+  }
+  out.push({
+    id: ALERT_MONITOR_SCHEDULE_ID,
+    everyMs: config.alerts.intervalMs,
+    workflowType: ALERT_MONITOR_WORKFLOW,
+    workflowId: ALERT_MONITOR_ID,
+    args: [
+      {
+        intervalMs: config.alerts.intervalMs,
+        parkedThreshold: config.alerts.parkedThreshold,
+        failedThreshold: config.alerts.failedThreshold,
+        rateLimitedPerMinute: config.alerts.rateLimitedPerMinute,
+      },
+    ],
+    summary: 'Alert monitor: parked orders, failed workflows, BigCommerce 429s',
+  });
+  return out;
 }

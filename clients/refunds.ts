@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { ErpRefundType } from '../domain/refunds/erp-refund';
+import { ERP_REFUND_SWEEP_WORKFLOW, erpRefundSweepScheduleId, erpRefundSweepWorkflowId } from '../workflows/refunds/erp-refund-sweep.contract';
 import {
   erpRefundWorkflowId,
   erpRefundChangedSignal,
@@ -9,6 +10,7 @@ import {
   type ErpRefundSyncWorkflow,
 } from '../workflows/refunds/erp-refund-sync.contract';
 import { BcStoreHash, BcOrderId } from '../domain/shared/search-attributes';
+import type { DesiredSchedule } from './shared/schedule';
 import { refundWorkflowId, type RefundSyncInput, REFUND_SYNC_WORKFLOW, type RefundSyncWorkflow } from '../workflows/refunds/refund-sync.contract';
 
 export function refundWorkflowInput(config: Config, storeHash: string, orderId: number, refundId: number): RefundSyncInput {
@@ -83,4 +85,22 @@ export async function startErpRefund(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
     throw err;
   }
+}
+
+/** Refunds' schedule, per store: the sweep for ERP cash refunds and returns whose event was lost. */
+export function refundSchedules(config: Config): DesiredSchedule[] {
+  return config.stores.map(({ storeHash }) => ({
+    id: erpRefundSweepScheduleId(storeHash),
+    everyMs: config.erpRefunds.sweepIntervalMs,
+    workflowType: ERP_REFUND_SWEEP_WORKFLOW,
+    workflowId: erpRefundSweepWorkflowId(storeHash),
+    args: [
+      {
+        storeHash,
+        lookbackMs: config.erpRefunds.sweepLookbackMs,
+        refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs },
+      },
+    ],
+    summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
+  }));
 }

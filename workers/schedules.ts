@@ -1,92 +1,17 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../lib/logger';
-import { CATALOG_TICK_WORKFLOW, catalogScheduleId, catalogTickWorkflowId } from '../workflows/catalog/catalog-sync.contract';
-import { INVENTORY_SWEEP_TICK_WORKFLOW, inventorySweepScheduleId, inventorySweepTickWorkflowId } from '../workflows/inventory/inventory-sync.contract';
-import { ALERT_MONITOR_ID, ALERT_MONITOR_SCHEDULE_ID, ALERT_MONITOR_WORKFLOW } from '../workflows/monitoring/alerts.contract';
-import { RECONCILE_TICK_WORKFLOW, reconcileScheduleId, reconcileTickWorkflowId } from '../workflows/monitoring/reconcile.contract';
-import { WEBHOOK_HEALTH_WORKFLOW, webhookHealthScheduleId, webhookHealthWorkflowId } from '../workflows/monitoring/webhook-health.contract';
-import { ERP_REFUND_SWEEP_WORKFLOW, erpRefundSweepScheduleId, erpRefundSweepWorkflowId } from '../workflows/refunds/erp-refund-sweep.contract';
+import { catalogSchedules } from '../clients/catalog';
+import { inventorySchedules } from '../clients/inventory';
+import { monitoringSchedules } from '../clients/monitoring';
+import { refundSchedules } from '../clients/refunds';
+import type { DesiredSchedule } from '../clients/shared/schedule';
 
-export interface DesiredSchedule {
-  id: string;
-  everyMs: number;
-  workflowType: string;
-  workflowId: string;
-  args: unknown[];
-  summary: string;
-}
+export type { DesiredSchedule };
 
-/** What should run on a schedule, for this configuration. */
+/** What should run on a schedule, for this configuration: each flow declares its own. */
 export function desiredSchedules(config: Config): DesiredSchedule[] {
-  const out: DesiredSchedule[] = [];
-  for (const { storeHash } of config.stores) {
-    if (config.health.destination) {
-      out.push({
-        id: webhookHealthScheduleId(storeHash),
-        everyMs: config.health.intervalMs,
-        workflowType: WEBHOOK_HEALTH_WORKFLOW,
-        workflowId: webhookHealthWorkflowId(storeHash),
-        args: [{ storeHash, reason: 'schedule' }],
-        summary: `Webhook health of store ${storeHash}: repair hooks, reconcile what they missed`,
-      });
-    }
-    out.push({
-      id: reconcileScheduleId(storeHash),
-      everyMs: config.reconcile.intervalMs,
-      workflowType: RECONCILE_TICK_WORKFLOW,
-      workflowId: reconcileTickWorkflowId(storeHash),
-      args: [{ storeHash }],
-      summary: `Reconciliation of store ${storeHash}: the safety net for lost webhooks`,
-    });
-    out.push({
-      id: catalogScheduleId(storeHash),
-      everyMs: config.catalog.intervalMs,
-      workflowType: CATALOG_TICK_WORKFLOW,
-      workflowId: catalogTickWorkflowId(storeHash),
-      args: [{ storeHash }],
-      summary: `Catalog and prices of store ${storeHash}: ERP -> BigCommerce, what changed since the watermark`,
-    });
-    out.push({
-      id: erpRefundSweepScheduleId(storeHash),
-      everyMs: config.erpRefunds.sweepIntervalMs,
-      workflowType: ERP_REFUND_SWEEP_WORKFLOW,
-      workflowId: erpRefundSweepWorkflowId(storeHash),
-      args: [
-        {
-          storeHash,
-          lookbackMs: config.erpRefunds.sweepLookbackMs,
-          refund: { erpTaskQueue: config.erp.taskQueue, retryWindowMs: config.orders.retryWindowMs, parkRetryMs: config.orders.parkRetryMs },
-        },
-      ],
-      summary: `ERP refund sweep of store ${storeHash}: ERP cash refunds and returns whose event was lost`,
-    });
-    if (config.inventory.enabled)
-      out.push({
-        id: inventorySweepScheduleId(storeHash),
-        everyMs: config.inventory.sweepIntervalMs,
-        workflowType: INVENTORY_SWEEP_TICK_WORKFLOW,
-        workflowId: inventorySweepTickWorkflowId(storeHash),
-        args: [{ storeHash }],
-        summary: `Inventory sweep of store ${storeHash}: ERP levels changed since the watermark (lost change events)`,
-      });
-  }
-  out.push({
-    id: ALERT_MONITOR_SCHEDULE_ID,
-    everyMs: config.alerts.intervalMs,
-    workflowType: ALERT_MONITOR_WORKFLOW,
-    workflowId: ALERT_MONITOR_ID,
-    args: [
-      {
-        intervalMs: config.alerts.intervalMs,
-        parkedThreshold: config.alerts.parkedThreshold,
-        failedThreshold: config.alerts.failedThreshold,
-        rateLimitedPerMinute: config.alerts.rateLimitedPerMinute,
-      },
-    ],
-    summary: 'Alert monitor: parked orders, failed workflows, BigCommerce 429s',
-  });
-  return out;
+  return [...monitoringSchedules(config), ...catalogSchedules(config), ...refundSchedules(config), ...inventorySchedules(config)];
 }
 
 /**
