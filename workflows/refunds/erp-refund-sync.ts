@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
@@ -7,10 +7,9 @@ import type { BigCommerceActivities } from '../../activities/orders/bigcommerce'
 import type { ErpRefundBcActivities, ErpRefundErpActivities } from '../../activities/refunds/erp-refunds';
 import { mapErpRefundToBcItems, orderIdOfSalesOrder } from '../../domain/refunds/erp-refund';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
-import { orderWorkflowId } from '../orders/order-sync.contract';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcSyncStatus } from '../../domain/shared/search-attributes';
-import { refundNoteSignal, type RefundNote } from './refund-sync.contract';
+import { tellOrder } from './tell-order';
 import {
   type ErpRefundSyncInput,
   type ErpRefundProblem,
@@ -47,9 +46,8 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
     update: erpRefundDecideUpdate,
     what: 'an ERP refund',
     subject: 'the ERP refund',
-    parked: () => !!state.problem,
+    state,
     attempting: () => attempting,
-    answer: () => ({ status: state.status, problem: state.problem }),
   });
 
   const retry = retryWithin(input.retryWindowMs);
@@ -135,12 +133,7 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
   async function notifyOrder(): Promise<void> {
     if (state.orderId === null || !state.bcRefund) return;
     // The order's workflow keeps one picture per order: this refund sits beside the ones made in BigCommerce.
-    const note: RefundNote = { refundId: state.bcRefund.id, status: 'Booked', amount: state.bcRefund.totalAmount, creditMemoId: state.erpRefund?.tranId ?? null };
-    try {
-      await getExternalWorkflowHandle(orderWorkflowId(storeHash, state.orderId)).signal(refundNoteSignal, note);
-    } catch {
-      // The order's run has ended: its next run reads the order (Refunded / Partially Refunded) afresh.
-    }
+    await tellOrder(storeHash, state.orderId, { refundId: state.bcRefund.id, status: 'Booked', amount: state.bcRefund.totalAmount, creditMemoId: state.erpRefund?.tranId ?? null });
   }
 
   publish();

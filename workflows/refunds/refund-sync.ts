@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, patched, proxyActivities, setCurrentDetails, setHandler, sleep } from '@temporalio/workflow';
+import { patched, proxyActivities, setCurrentDetails, setHandler, sleep } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, nextDecision, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
@@ -8,21 +8,12 @@ import type { ErpActivities } from '../../activities/orders/erp';
 import type { CreditMemo } from '../../domain/refunds/credit-memo';
 import { erpOriginOf } from '../../domain/refunds/erp-refund';
 import { bigCommerceTaskQueue, erpCreditMemoExternalId, erpSalesOrderExternalId } from '../../domain/shared/ids';
-import { orderWorkflowId } from '../orders/order-sync.contract';
 import { mapRefundToCreditMemo } from '../../domain/refunds/map-refund-to-credit-memo';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { isDeclined } from '../../domain/refunds/refund';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
-import {
-  type RefundSyncInput,
-  type RefundProblem,
-  type RefundSyncState,
-  type RefundNote,
-  refundStateQuery,
-  refundDecideSignal,
-  refundDecideUpdate,
-  refundNoteSignal,
-} from './refund-sync.contract';
+import { type RefundSyncInput, type RefundProblem, type RefundSyncState, refundStateQuery, refundDecideSignal, refundDecideUpdate } from './refund-sync.contract';
+import { tellOrder } from './tell-order';
 
 /** Runs from before it skip nothing; from it on, a refund our ERP sync made is not booked back into the ERP. */
 const ERP_INITIATED_SKIP_PATCH = 'erp-initiated-refund-skip';
@@ -43,9 +34,8 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
     update: refundDecideUpdate,
     what: 'a refund',
     subject: 'the refund',
-    parked: () => !!state.problem,
+    state,
     attempting: () => attempting,
-    answer: () => ({ status: state.status, problem: state.problem }),
   });
 
   const bc = proxyActivities<BigCommerceActivities>({
@@ -100,12 +90,7 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
   const step = <T>(name: RefundProblem['step'], fn: () => Promise<T>) => activityStep(name, fn);
 
   async function notifyOrder(): Promise<void> {
-    const note: RefundNote = { refundId, status: state.status, amount: state.refund?.totalAmount ?? '0', creditMemoId: state.creditMemo?.id ?? null };
-    try {
-      await getExternalWorkflowHandle(orderWorkflowId(storeHash, orderId)).signal(refundNoteSignal, note);
-    } catch {
-      // The order's run has ended (terminal and quiet): its next run reads the order afresh.
-    }
+    await tellOrder(storeHash, orderId, { refundId, status: state.status, amount: state.refund?.totalAmount ?? '0', creditMemoId: state.creditMemo?.id ?? null });
   }
 
   /** Read, wait for the order in the ERP, book. True when done (booked, or declined before booking). */

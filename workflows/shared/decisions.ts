@@ -39,28 +39,30 @@ export function handleDecisions<D, A>(opts: {
 }
 
 /**
- * `handleDecisions` for a run that takes retry or skip (refunds both ways). It refuses a decision
- * when nothing is parked (`parked` false), naming the run's subject ("the refund").
+ * `handleDecisions` for a run that takes retry or skip (refunds both ways). The run is parked while
+ * its `state` has a problem: a decision at any other time is refused, naming the run's subject
+ * ("the refund"); the update answers the state's status and problem as they are once it is taken.
  */
-export function handleRetrySkipDecisions<A>(opts: {
+export function handleRetrySkipDecisions<S, P>(opts: {
   signal: SignalDefinition<[RetrySkipDecision]>;
-  update: UpdateDefinition<A, [RetrySkipDecision]>;
+  update: UpdateDefinition<{ status: S; problem: P | null }, [RetrySkipDecision]>;
   /** Names the run in the refusal of an unknown action ("a refund", "an ERP refund"). */
   what: string;
   /** Names what is not parked in the refusal of a decision with nothing to decide ("the refund"). */
   subject: string;
-  parked: () => boolean;
+  /** The run's state object, read when a decision comes (not a copy). */
+  state: { readonly status: S; readonly problem: P | null };
   attempting: () => boolean;
-  answer: () => A;
 }): RetrySkipDecision[] {
+  const { state } = opts;
   return handleDecisions({
     signal: opts.signal,
     update: opts.update,
     busy: opts.attempting,
-    answer: opts.answer,
+    answer: () => ({ status: state.status, problem: state.problem }),
     validate: (d) => {
       if (d.action !== 'retry' && d.action !== 'skip') throw new Error(`${opts.what} takes retry or skip, not ${String(d.action)}`);
-      if (!opts.parked()) throw new Error(`nothing to decide: ${opts.subject} is not parked`);
+      if (!state.problem) throw new Error(`nothing to decide: ${opts.subject} is not parked`);
     },
   });
 }
