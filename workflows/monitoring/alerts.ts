@@ -53,7 +53,22 @@ export async function alertDispatcher(input: AlertDispatcherInput): Promise<void
   }
 }
 
-/** Long-lived workflows of a kind that stopped making progress, per store (clients/shared/query-long-lived.ts). */
+/**
+ * One alert per store whose long-lived workflow of a kind stopped making progress
+ * (clients/shared/query-long-lived.ts): `<kind>-stalled:<store>`, why, and what to open. `stalls` is
+ * absent from results recorded before the kind's check existed.
+ */
+function stallAlerts(
+  stalls: AlertMonitorResult['inventoryStalled'],
+  kind: string,
+  severity: Alert['severity'],
+  describe: (storeHash: string) => { title: string; open: string },
+): Alert[] {
+  return (stalls ?? []).map((stall) => {
+    const { title, open } = describe(stall.storeHash);
+    return { key: `${kind}-stalled:${stall.storeHash}`, severity, title, text: `${stall.why}. Open ${open}.` };
+  });
+}
 
 /**
  * Run by a schedule: reads the counts alerts are made of and raises the ones over their threshold.
@@ -88,31 +103,20 @@ export async function alertMonitor(input: AlertMonitorInput): Promise<AlertMonit
       text: 'Other apps may be spending the store quota; see bcsync_bigcommerce_429_total and bcsync_bigcommerce_quota_left.',
     });
   }
-  // Absent from results recorded before the check existed.
-  for (const stall of m.inventoryStalled ?? []) {
-    alerts.push({
-      key: `inventory-stalled:${stall.storeHash}`,
-      severity: 'critical',
-      title: `Inventory sync of store ${stall.storeHash} is not making progress`,
-      text: `${stall.why}. Open ${inventoryWorkflowId(stall.storeHash)} in the Web UI (its pending activity, its workflow task).`,
-    });
-  }
-  for (const stall of m.catalogStalled ?? []) {
-    alerts.push({
-      key: `catalog-stalled:${stall.storeHash}`,
-      severity: 'warning',
-      title: `Catalog sync of store ${stall.storeHash} is not making progress`,
-      text: `${stall.why}. Open ${catalogWorkflowId(stall.storeHash)} in the Web UI (its pending activities, its workflow task).`,
-    });
-  }
-  for (const stall of m.reconcileStalled ?? []) {
-    alerts.push({
-      key: `reconcile-stalled:${stall.storeHash}`,
-      severity: 'warning',
-      title: `Reconciliation of store ${stall.storeHash} has stopped: lost webhooks would go unnoticed`,
-      text: `${stall.why}. Open ${reconcileWorkflowId(stall.storeHash)} and the schedule ${reconcileScheduleId(stall.storeHash)} in the Web UI.`,
-    });
-  }
+  alerts.push(
+    ...stallAlerts(m.inventoryStalled, 'inventory', 'critical', (store) => ({
+      title: `Inventory sync of store ${store} is not making progress`,
+      open: `${inventoryWorkflowId(store)} in the Web UI (its pending activity, its workflow task)`,
+    })),
+    ...stallAlerts(m.catalogStalled, 'catalog', 'warning', (store) => ({
+      title: `Catalog sync of store ${store} is not making progress`,
+      open: `${catalogWorkflowId(store)} in the Web UI (its pending activities, its workflow task)`,
+    })),
+    ...stallAlerts(m.reconcileStalled, 'reconcile', 'warning', (store) => ({
+      title: `Reconciliation of store ${store} has stopped: lost webhooks would go unnoticed`,
+      open: `${reconcileWorkflowId(store)} and the schedule ${reconcileScheduleId(store)} in the Web UI`,
+    })),
+  );
   if (alerts.length) await act.raiseAlerts(alerts);
   return { ...m, raised: alerts.map((a) => a.key) };
 }
