@@ -23,7 +23,13 @@ const storeEntry = z.object({
   headroom: headroom.optional(),
   dispatchBurst: dispatchBurst.optional(),
   apiUrl: z.url().optional(),
+  clientSecret: z.string().min(1).optional(),
+  previousClientSecret: z.string().min(1).optional(),
 });
+
+/** How BigCommerce's signed deliveries are checked: `log` verifies and counts failures without refusing. */
+export const SIGNATURE_MODES = ['off', 'log', 'enforce'] as const;
+export type SignatureMode = (typeof SIGNATURE_MODES)[number];
 
 /** The stores to sync and how fast each may be called. */
 export const bigcommerceSettings = defineSettings({
@@ -43,10 +49,26 @@ export const bigcommerceSettings = defineSettings({
       sandbox: 'sandbox-token',
       description: "The store's API access token; never logged, never put in a workflow input.",
     }),
+    clientSecret: setting('BC_CLIENT_SECRET', text, {
+      secret: true,
+      sandbox: 'sandbox-client-secret',
+      unset: 'unset: deliveries are not signature-checked (a warning at start)',
+      description:
+        "The API account's client secret: BigCommerce signs every webhook delivery with it (Standard Webhooks, keyed by base64 of the secret), and `POST /webhooks/bigcommerce` verifies the signature, the timestamp (5 minutes) and the delivery id (replays). Never logged.",
+    }),
+    previousClientSecret: setting('BC_CLIENT_SECRET_PREVIOUS', text, {
+      secret: true,
+      description: 'During a rotation, the old client secret: deliveries signed with either secret are accepted. Remove it once the rotation is done.',
+    }),
+    signatures: setting('BC_WEBHOOK_SIGNATURES', oneOf(SIGNATURE_MODES), {
+      unset: '`enforce` when every store has a client secret, `off` when none has',
+      description:
+        '`enforce`: a delivery without a valid signature is refused (401). `log`: verified, and failures are logged and counted (`bcsync_webhook_signature_checks_total`) but let through: turn it on this way, watch the counter, then enforce. `off`: not checked (the `X-Bcsync-Secret` header alone). The header is checked in every mode, as a second factor.',
+    }),
     storesJson: setting('BC_STORES', kind('JSON', z.string().min(1)), {
       secret: true,
       description:
-        'Several stores: a JSON array `[{"storeHash","accessToken","plan"?,"quota"?,"headroom"?,"windowMs"?,"dispatchBurst"?,"apiUrl"?}]`; fields left out fall back to the `BC_*` values. One rate-limited queue and worker per store in one process.',
+        'Several stores: a JSON array `[{"storeHash","accessToken","clientSecret"?,"previousClientSecret"?,"plan"?,"quota"?,"headroom"?,"windowMs"?,"dispatchBurst"?,"apiUrl"?}]`; fields left out fall back to the `BC_*` values. One rate-limited queue and worker per store in one process.',
     }),
     storesFile: setting('BC_STORES_FILE', kind('file path', z.string().min(1)), { description: 'The same JSON array in a file (e.g. a mounted secret).' }),
     apiUrl: setting('BC_API_URL', url, { default: 'https://api.bigcommerce.com', sandbox: 'http://127.0.0.1:4010', description: "BigCommerce's API." }),
@@ -96,6 +118,8 @@ export interface StoreConfig {
   headroom: number;
   /** Dispatch rate of the store's queue as a multiple of the quota's average rate. */
   dispatchBurst: number;
+  /** The API account's client secret(s) that sign its webhook deliveries: the current first, during a rotation also the previous. */
+  clientSecrets: string[];
 }
 
 /**
@@ -126,6 +150,7 @@ export function loadStores(bc: BigCommerceSettings, readFile: (path: string) => 
       windowMs: e.windowMs ?? bc.windowMs,
       headroom: e.headroom ?? bc.headroom,
       dispatchBurst: e.dispatchBurst ?? bc.dispatchBurst,
+      clientSecrets: [e.clientSecret ?? bc.clientSecret, e.previousClientSecret ?? bc.previousClientSecret].filter((x): x is string => x !== undefined),
     };
   });
 }
@@ -149,4 +174,25 @@ function parseStores(source: string, name: string): z.infer<typeof storeEntry>[]
   // Issue messages name fields, never values: the array holds access tokens.
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${name}[${i.path.join('.')}]: ${i.message}`));
   return parsed.data;
+}
+
+/**
+ * The signature mode in force: the one set, else `enforce` when every store has a client secret and
+ * `off` when none has. Checking some stores and not others cannot work (the store is known only once
+ * a signature verified), so a mix without an explicit `off` is a start-up error, as is `enforce` or
+ * `log` with a store that has no secret.
+ */
+export function signatureMode(bc: BigCommerceSettings, stores: readonly StoreConfig[]): SignatureMode {
+  const withSecret = stores.filter((s) => s.clientSecrets.length > 0).length;
+  const mode = bc.signatures ?? (withSecret === stores.length ? 'enforce' : withSecret === 0 ? 'off' : undefined);
+  const env = bigcommerceSettings.settings.signatures.env;
+  if (mode === undefined) throw new ConfigError([`${env}: some stores have a client secret and some do not; give every store one (or set ${env}=off)`]);
+  if (mode !== 'off' && withSecret < stores.length)
+    throw new ConfigError([
+      `${env}=${mode} needs every store's client secret (BC_CLIENT_SECRET or clientSecret in BC_STORES); missing for ${stores
+        .filter((s) => !s.clientSecrets.length)
+        .map((s) => s.storeHash)
+        .join(', ')}`,
+    ]);
+  return mode;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { apiSettings } from './api';
-import { bigcommerceSettings, loadStores } from './bigcommerce';
+import { bigcommerceSettings, loadStores, signatureMode } from './bigcommerce';
 import { catalogSettings } from './catalog';
 import { erpSettings } from './erp';
 import { ConfigError } from './errors';
@@ -21,7 +21,7 @@ import { temporalSettings } from './temporal';
 
 export { ConfigError } from './errors';
 export { parseDurationMs } from './setting';
-export { PLAN_QUOTAS, type BcPlan, type StoreConfig } from './bigcommerce';
+export { PLAN_QUOTAS, type BcPlan, type SignatureMode, type StoreConfig } from './bigcommerce';
 
 /** The groups, in the reference's order (docs/configuration.md), by their place in the Config. */
 const groups = {
@@ -58,10 +58,13 @@ type Groups = typeof groups;
 type Values = { [K in keyof Groups]: GroupValue<Groups[K]> };
 
 function compose(v: Values, readFile: (path: string) => string) {
+  const stores = loadStores(v.bigcommerce, readFile);
   return {
     logLevel: v.process.logLevel,
     temporal: v.temporal,
-    stores: loadStores(v.bigcommerce, readFile),
+    stores,
+    /** How `POST /webhooks/bigcommerce` checks BigCommerce's signatures (config/bigcommerce.ts). */
+    webhookSignatures: signatureMode(v.bigcommerce, stores),
     erp: v.erp,
     oms: v.oms,
     api: v.api,

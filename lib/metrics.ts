@@ -51,6 +51,18 @@ export const webhooksReceived = new Counter({
   labelNames: ['outcome'] as const,
 });
 
+export const webhookSignatureChecks = new Counter({
+  name: 'bcsync_webhook_signature_checks_total',
+  help: 'Signature checks of signed deliveries (BigCommerce, ERP), by sender, outcome (valid, or why not) and whether it was refused',
+  labelNames: ['sender', 'outcome', 'refused'] as const,
+});
+
+export const bodiesParsed = new Counter({
+  name: 'bcsync_request_bodies_parsed_total',
+  help: 'Request bodies the API parsed, by whether the caller was authenticated first (unauthenticated must stay 0)',
+  labelNames: ['route', 'authenticated'] as const,
+});
+
 export const hookRepairs = new Counter({
   name: 'bcsync_webhook_repairs_total',
   help: 'Store hooks found missing, inactive or with wrong headers, and repaired',

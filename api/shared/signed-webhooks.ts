@@ -1,0 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+
+/** One sender's keys (a store, or the ERP); during a rotation two secrets verify. */
+export interface SigningKey {
+  owner: string;
+  secrets: readonly string[];
+}
+
+export type SignatureVerdict =
+  | { ok: true; owner: string; webhookId: string }
+  | { ok: false; reason: 'missing_headers' | 'malformed_headers' | 'stale_timestamp' | 'bad_signature'; message: string };
+
+const HEADER_LIMITS = { 'webhook-id': 256, 'webhook-timestamp': 16, 'webhook-signature': 2048 } as const;
+
+/**
+ * Standard Webhooks verification (https://www.standardwebhooks.com/, the `standardwebhooks`
+ * library): `webhook-signature` is `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{raw body}">`,
+ * and the timestamp must be within 5 minutes of now (the library's tolerance), so a captured
+ * delivery cannot be replayed later; inside the window the caller's cache of seen ids catches it.
+ * BigCommerce keys it with its API account's client secret: its docs say `new Webhook(base64(client_secret))`
+ * (its webhooks overview, https://developer.bigcommerce.com/docs/integrations/webhooks;
+ * FACTS.md section 11), so the HMAC key is the secret's own bytes. The ERP's pushes are keyed the same way.
+ *
+ * The body is verified as raw bytes, before anything parses it. Which key signed it also says who
+ * sent it: with several stores, the store is the one whose secret verifies.
+ */
+export class SignatureVerifier {
+  private readonly keys: Array<{ owner: string; webhook: Webhook }>;
+
+  constructor(keys: readonly SigningKey[]) {
+    this.keys = keys.flatMap((k) => k.secrets.map((secret) => ({ owner: k.owner, webhook: new Webhook(Buffer.from(secret, 'utf8').toString('base64')) })));
+  }
+
+  verify(rawBody: Buffer, headers: IncomingHttpHeaders): SignatureVerdict {
+    const picked: Record<string, string> = {};
+    for (const [name, max] of Object.entries(HEADER_LIMITS)) {
+      const value = headers[name];
+      if (value === undefined) return { ok: false, reason: 'missing_headers', message: `missing ${name} header` };
+      if (typeof value !== 'string' || value.length > max)
+        return { ok: false, reason: 'malformed_headers', message: `${name} header is not one value of at most ${max} characters` };
+      picked[name] = value;
+    }
+    const webhookId = picked['webhook-id']!;
+    let timestampProblem: string | undefined;
+    for (const k of this.keys) {
+      try {
+        k.webhook.verify(rawBody, picked, { jsonParse: false });
+        return { ok: true, owner: k.owner, webhookId };
+      } catch (err) {
+        if (!(err instanceof WebhookVerificationError)) throw err;
+        // The timestamp is checked before the signature, the same for every key.
+        if (/timestamp|Invalid Signature Headers/i.test(err.message)) timestampProblem = err.message;
+      }
+    }
+    if (timestampProblem) return { ok: false, reason: 'stale_timestamp', message: `webhook-timestamp is not within 5 minutes of now (${timestampProblem.toLowerCase()})` };
+    return { ok: false, reason: 'bad_signature', message: 'webhook-signature does not match the body with any configured secret' };
+  }
+}
