@@ -74,10 +74,17 @@ describe('log redaction', () => {
   it("censors an error's own fields and a child logger's bindings; the error keeps its type and message", () => {
     const { logger, lines, last } = capture();
     const err = Object.assign(new TypeError('request failed'), { config: { headers: { authorization: SECRETS[1] } } });
-    logger.child({ store: 'abc123' }).child({ headers: { 'x-bcsync-erp-token': SECRETS[0] } }).error({ err }, 'failed');
+    logger
+      .child({ store: 'abc123' })
+      .child({ headers: { 'x-bcsync-erp-token': SECRETS[0] } })
+      .error({ err }, 'failed');
     expect(lines.at(-1)).not.toContain(SECRETS[0]);
     expect(lines.at(-1)).not.toContain(SECRETS[1]);
-    expect(last()).toMatchObject({ store: 'abc123', headers: { 'x-bcsync-erp-token': REDACTED }, err: { type: 'TypeError', message: 'request failed', config: { headers: { authorization: REDACTED } } } });
+    expect(last()).toMatchObject({
+      store: 'abc123',
+      headers: { 'x-bcsync-erp-token': REDACTED },
+      err: { type: 'TypeError', message: 'request failed', config: { headers: { authorization: REDACTED } } },
+    });
   });
 
   it('does not copy an object without secrets, survives cycles and stops at its depth limit', () => {
