@@ -1,7 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InventoryBigCommerceActivities } from '../../activities/inventory/inventory';
+import type { InventoryBigCommerceActivities, InventoryErpActivities } from '../../activities/inventory/inventory';
 import type { ErpLevel } from '../../domain/inventory/levels';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import {
@@ -9,6 +10,7 @@ import {
   inventoryChangesSignal,
   inventorySkuQuery,
   inventorySummaryQuery,
+  inventorySweepSignal,
   inventoryWorkflowId,
   type InventorySyncInput,
   type InventorySyncWorkflow,
@@ -182,6 +184,34 @@ describe('inventorySync continued as new, BigCommerce stubbed', () => {
       );
       expect(Date.parse(write2.recentWrites[1]!.at)).toBeGreaterThanOrEqual(bSinceMs + quietMs);
       expect(argsOf(calls, 'lookupInventoryTracking')).toEqual([[['A']], [['B']]]);
+      await handle.terminate('test done');
+    });
+  });
+});
+
+describe('inventorySync sweep, the ERP stubbed', () => {
+  it('a sweep that fails leaves a problem naming why it swept (the reason its signal carried)', async () => {
+    const q = bed.queues();
+    const calls: StubCall[] = [];
+    const erp: Pick<InventoryErpActivities, 'sweepInventoryLevels'> = {
+      async sweepInventoryLevels() {
+        throw ApplicationFailure.nonRetryable('NetSuite answered 503', 'ErpUnavailable');
+      },
+    };
+    const activities = { ...inventoryActivities(q, calls, [], {}), [q.erp]: recording(calls, erp) };
+    await bed.run(q, activities, async () => {
+      const handle = await startInventory(q, 200);
+      await handle.signal(inventorySweepSignal, { reason: 'ops repair' });
+      const failed = await until(
+        () => handle.query(inventorySummaryQuery),
+        (s) => s.lastProblem !== null,
+        'the sweep failed',
+      );
+      expect(failed.lastProblem).toBe('sweep (ops repair) failed: ErpUnavailable: NetSuite answered 503');
+      // Not retried (non-retryable), nothing applied, no sweep counted as done.
+      expect(calls.map((c) => c.name)).toEqual(['sweepInventoryLevels']);
+      expect(failed.stats).toMatchObject({ sweeps: 0, sweepRows: 0 });
+      expect(failed.sweepWatermark).toBeNull();
       await handle.terminate('test done');
     });
   });
