@@ -12,6 +12,20 @@ import type { OrderEvent } from '../../domain/orders/order-event';
 import { orderEventSignal } from '../../workflows/orders/order-sync.contract';
 
 /**
+ * Slack's control characters escaped (`&`, `<`, `>`, as Slack documents), so text from outside
+ * (BigCommerce's delivery-exception messages, an ERP's or OMS's error text) cannot mention
+ * `<!channel>`, a user `<@U...>` or make a link `<https://...|...>`: it shows as written.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** An alert as Slack-compatible `text`: our formatting (bold `[SEVERITY] title`), its words escaped. */
+export function slackAlertText(alert: Pick<Alert, 'severity' | 'title' | 'text'>): string {
+  return `*[${alert.severity.toUpperCase()}] ${escapeSlack(alert.title)}*\n${escapeSlack(alert.text)}`;
+}
+
+/**
  * Activities that talk to Temporal itself or to alert channels, not to a store: waking the
  * store's reconciliation, raising alerts, delivering them, reading the counts alerts are made of.
  * They run on the workflow task queue (no external rate limit applies).
@@ -51,7 +65,7 @@ export function createControlActivities(deps: { client: Client; config: Config; 
         const res = await (deps.fetch ?? fetch)(config.alerts.webhookUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `*[${alert.severity.toUpperCase()}] ${alert.title}*\n${alert.text}` }),
+          body: JSON.stringify({ text: slackAlertText(alert) }),
           signal: AbortSignal.timeout(10_000),
         });
         // A channel that refuses is retried by Temporal: an alert is worth the wait.
