@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PacerGate, type QuotaPacer } from '../../bigcommerce/quota-pacer';
 import type { RateLimitInfo } from '../../bigcommerce/rate-limit-headers';
-import { httpRequest, NetworkError, type FetchLike, type HttpRequest, type HttpResponse } from '../../http';
+import { httpRequest, NetworkError, ResponseTooLargeError, type FetchLike, type HttpRequest, type HttpResponse } from '../../http';
 import { kindForStatus, OmsError, parseShipStationError } from './errors';
 import { readShipStationRateHeaders, SHIPSTATION_WINDOW_MS } from './rate-limit-headers';
 
@@ -19,7 +19,15 @@ export interface ShipStationClientOptions {
   pacer?: QuotaPacer;
   /** The rate window, for the pacer: ShipStation's is a minute. */
   rateWindowMs?: number;
+  /** The most bytes of one response body read; DEFAULT_MAX_RESPONSE_BYTES when unset. */
+  maxResponseBytes?: number;
 }
+
+/**
+ * A bound on any one ShipStation answer, so a broken or hostile server cannot make us buffer
+ * without end. A page of 500 orders with their items is well under it; a call can ask for less.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface SsRequest {
   method: HttpRequest['method'];
@@ -27,8 +35,10 @@ export interface SsRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
-  /** Aborts a wait for the pacer (an activity's cancellation). */
+  /** Aborts a wait for the pacer and the request itself (an activity's cancellation, a deadline). */
   signal?: AbortSignal;
+  /** The most bytes of this response's body read (below the client's own bound). */
+  maxResponseBytes?: number;
   /** Among calls waiting for quota, lower goes first (Temporal priority key). */
   priority?: number;
 }
@@ -44,7 +54,8 @@ export interface SsResponse<T> {
  * A thin typed ShipStation V1 client: HTTP Basic auth (key as user, secret as password), status
  * classification, rate headers, response validation. It never retries: the activity decides,
  * because only it knows whether the call is idempotent. The secret never appears in an error or a
- * log line: only the Authorization header carries it.
+ * log line: only the Authorization header carries it. It never follows a redirect (the credentials
+ * would go with it; ShipStation documents none) and reads no more than a bounded body.
  * Docs: https://docs.shipstation.com/apis/shipstation-v1/docs/start-here/requirements
  */
 export class ShipStationClient {
@@ -76,7 +87,7 @@ export class ShipStationClient {
    * A GET of an absolute URL ShipStation handed out (a webhook's resource_url). The caller checks
    * that it points at this API (shipments-from-notification.ts): the credentials go with it.
    */
-  async getUrl<S extends z.ZodType>(url: URL, schema: S, opts: { signal?: AbortSignal; priority?: number } = {}): Promise<SsResponse<z.output<S>>> {
+  async getUrl<S extends z.ZodType>(url: URL, schema: S, opts: { signal?: AbortSignal; priority?: number; maxResponseBytes?: number } = {}): Promise<SsResponse<z.output<S>>> {
     if (url.origin !== this.apiOrigin) throw new OmsError('untrusted_url', `refusing to send ShipStation credentials to ${url.origin}`);
     return this.send({ method: 'GET', path: url.pathname, ...opts }, url, schema);
   }
@@ -84,16 +95,31 @@ export class ShipStationClient {
   private async send<S extends z.ZodType>(req: SsRequest, url: URL, schema: S): Promise<SsResponse<z.output<S>>> {
     const seq = this.gate ? await this.gate.acquire(req.priority, req.signal) : 0;
     const pacer = this.options.pacer;
+    const maxBodyBytes = Math.min(req.maxResponseBytes ?? Number.POSITIVE_INFINITY, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     let res: HttpResponse;
     try {
       res = await httpRequest(
-        { method: req.method, url: url.toString(), headers: { authorization: this.authorization }, body: req.body, timeoutMs: this.options.timeoutMs },
+        {
+          method: req.method,
+          url: url.toString(),
+          headers: { authorization: this.authorization },
+          body: req.body,
+          timeoutMs: this.options.timeoutMs,
+          // A 3xx is answered to the caller as an error below, never followed: the Authorization
+          // header must not travel to wherever a Location points.
+          redirect: 'manual',
+          maxBodyBytes,
+          signal: req.signal,
+        },
         this.options.fetch,
       );
     } catch (err) {
       pacer?.abandoned();
       this.gate?.poke();
       if (err instanceof NetworkError) throw new OmsError('network', err.message, { method: req.method, path: req.path }, { cause: err });
+      if (err instanceof ResponseTooLargeError) {
+        throw new OmsError('bad_response', `ShipStation ${req.method} ${req.path}: ${err.message}`, { method: req.method, path: req.path }, { cause: err });
+      }
       throw err;
     }
     const rateLimit = readShipStationRateHeaders(res.headers, this.options.rateWindowMs ?? SHIPSTATION_WINDOW_MS);
@@ -108,6 +134,23 @@ export class ShipStationClient {
       this.gate?.poke();
     }
 
+    if (res.status >= 300 && res.status <= 399) {
+      const location = res.headers.get('location');
+      let where = 'no Location';
+      if (location) {
+        try {
+          where = new URL(location, url).origin; // the origin only: a Location's query is not ours to log
+        } catch {
+          where = 'an unreadable Location';
+        }
+      }
+      throw new OmsError('bad_response', `ShipStation ${req.method} ${req.path} -> ${res.status} redirect to ${where}: redirects are not followed`, {
+        status: res.status,
+        method: req.method,
+        path: req.path,
+        rateLimit,
+      });
+    }
     if (res.status < 200 || res.status > 299) {
       const kind = kindForStatus(res.status);
       throw new OmsError(kind, `ShipStation ${req.method} ${req.path} -> ${res.status}: ${parseShipStationError(res.body)}`, {
