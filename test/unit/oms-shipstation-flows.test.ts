@@ -201,7 +201,8 @@ describe('SHIP_NOTIFY end to end', () => {
     const notice = parseShipStationWebhook(delivery.body);
     expect(notice.resource_type).toBe('SHIP_NOTIFY');
     expect(notice.resource_url).not.toMatch(/includeShipmentItems/);
-    const shipments = await shipmentsFromNotification(client, notice.resource_url);
+    const { shipments, truncated } = await shipmentsFromNotification(client, notice.resource_url);
+    expect(truncated).toBe(false);
     expect(shipments).toEqual([
       expect.objectContaining({
         shipmentId: shipped.shipment.shipmentId,
@@ -210,7 +211,16 @@ describe('SHIP_NOTIFY end to end', () => {
         items: [expect.objectContaining({ lineItemKey: '1', quantity: 1 }), expect.objectContaining({ lineItemKey: '2', quantity: 3 })],
       }),
     ]);
-    expect(new URL(fetchedUrls.at(-1)!).searchParams.get('includeShipmentItems')).toBe('true');
+    // The sandbox's resource_url carries storeID too, as ShipStation's does: the request we send is
+    // ours alone, the batch id and nothing else of the notice.
+    expect(new URL(notice.resource_url).searchParams.get('storeID')).not.toBeNull();
+    const sent = new URL(fetchedUrls.at(-1)!);
+    expect([...sent.searchParams]).toEqual([
+      ['batchId', new URL(notice.resource_url).searchParams.get('batchId')],
+      ['includeShipmentItems', 'true'],
+      ['page', '1'],
+      ['pageSize', '100'],
+    ]);
     expect(() => parseShipStationWebhook({ resource_type: 'SHIP_NOTIFY' })).toThrow();
   });
 
