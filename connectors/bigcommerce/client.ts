@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { httpRequest, NetworkError, type FetchLike, type HttpRequest, type HttpResponse } from '../http';
+import { describeIssues } from '../shared/response-shape';
 import { BigCommerceError, kindForStatus, parseErrorBody } from './errors';
 import { PacerGate, type QuotaPacer } from './quota-pacer';
 import { readRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
@@ -84,8 +85,7 @@ export class BigCommerceClient {
         this.options.fetch,
       );
     } catch (err) {
-      this.options.pacer?.abandoned();
-      this.gate?.poke();
+      this.gate?.abandoned();
       this.options.onCall?.({ method: req.method, route, status: 0, waitedMs, rateHeaders: false });
       if (err instanceof NetworkError) {
         throw new BigCommerceError('network', err.message, { method: req.method, path: req.path }, { cause: err });
@@ -95,15 +95,7 @@ export class BigCommerceClient {
     const rateLimit = readRateLimitHeaders(res.headers);
     if (rateLimit) this.options.onRateLimit?.(rateLimit);
     this.options.onCall?.({ method: req.method, route, status: res.status, waitedMs, rateHeaders: rateLimit !== undefined });
-    let platformBackoffMs: number | undefined;
-    const pacer = this.options.pacer;
-    if (pacer) {
-      if (res.status === 429 && rateLimit) pacer.rateLimited(seq, rateLimit);
-      else if (res.status === 429) platformBackoffMs = pacer.platformLoad();
-      else if (rateLimit) pacer.observe(seq, rateLimit);
-      else pacer.abandoned();
-      this.gate?.poke();
-    }
+    const platformBackoffMs = this.gate?.answered(seq, res.status, rateLimit);
 
     if (res.status < 200 || res.status > 299) {
       const kind = kindForStatus(res.status, rateLimit !== undefined);
@@ -124,11 +116,7 @@ export class BigCommerceClient {
 
     const parsed = schema.safeParse(res.body);
     if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ');
-      throw new BigCommerceError('bad_response', `${req.method} ${req.path}: unexpected response shape: ${issues}`, {
+      throw new BigCommerceError('bad_response', `${req.method} ${req.path}: unexpected response shape: ${describeIssues(parsed.error)}`, {
         status: res.status,
         method: req.method,
         path: req.path,

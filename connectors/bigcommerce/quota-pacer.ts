@@ -243,6 +243,28 @@ export class PacerGate {
     });
   }
 
+  /**
+   * Tells the pacer what the answer to call `seq` said, then re-evaluates the waiters. A 429 with
+   * the rate headers is the window spent; a 429 without them (platform load, or a proxy that
+   * stripped them) backs off exponentially rather than hammer, and that backoff is returned (for the
+   * error's retry-after); any other answer without headers gives the call's slot back.
+   */
+  answered(seq: number, status: number, rateLimit: RateLimitInfo | undefined): number | undefined {
+    let backoffMs: number | undefined;
+    if (status === 429 && rateLimit) this.pacer.rateLimited(seq, rateLimit);
+    else if (status === 429) backoffMs = this.pacer.platformLoad();
+    else if (rateLimit) this.pacer.observe(seq, rateLimit);
+    else this.pacer.abandoned();
+    this.poke();
+    return backoffMs;
+  }
+
+  /** The call got no answer (network failure, timeout): its slot is given back, then the waiters re-evaluated. */
+  abandoned(): void {
+    this.pacer.abandoned();
+    this.poke();
+  }
+
   /** Re-evaluate now: after a response changed what the pacer knows, or a waiter arrived. */
   poke(): void {
     if (this.timer) clearTimeout(this.timer);

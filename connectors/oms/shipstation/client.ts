@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { PacerGate, type QuotaPacer } from '../../bigcommerce/quota-pacer';
 import type { RateLimitInfo } from '../../bigcommerce/rate-limit-headers';
 import { httpRequest, NetworkError, ResponseTooLargeError, type FetchLike, type HttpRequest, type HttpResponse } from '../../http';
+import { describeIssues } from '../../shared/response-shape';
 import { kindForStatus, OmsError, parseShipStationError } from './errors';
 import { readShipStationRateHeaders, SHIPSTATION_WINDOW_MS } from './rate-limit-headers';
 
@@ -94,7 +95,6 @@ export class ShipStationClient {
 
   private async send<S extends z.ZodType>(req: SsRequest, url: URL, schema: S): Promise<SsResponse<z.output<S>>> {
     const seq = this.gate ? await this.gate.acquire(req.priority, req.signal) : 0;
-    const pacer = this.options.pacer;
     const maxBodyBytes = Math.min(req.maxResponseBytes ?? Number.POSITIVE_INFINITY, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     let res: HttpResponse;
     try {
@@ -114,8 +114,7 @@ export class ShipStationClient {
         this.options.fetch,
       );
     } catch (err) {
-      pacer?.abandoned();
-      this.gate?.poke();
+      this.gate?.abandoned();
       if (err instanceof NetworkError) throw new OmsError('network', err.message, { method: req.method, path: req.path }, { cause: err });
       if (err instanceof ResponseTooLargeError) {
         throw new OmsError('bad_response', `ShipStation ${req.method} ${req.path}: ${err.message}`, { method: req.method, path: req.path }, { cause: err });
@@ -123,16 +122,9 @@ export class ShipStationClient {
       throw err;
     }
     const rateLimit = readShipStationRateHeaders(res.headers, this.options.rateWindowMs ?? SHIPSTATION_WINDOW_MS);
-    let backoffMs: number | undefined;
-    if (pacer) {
-      if (res.status === 429 && rateLimit) pacer.rateLimited(seq, rateLimit);
-      // A 429 without the headers should not happen (ShipStation sends them on every response);
-      // if a proxy strips them, back off exponentially rather than hammer.
-      else if (res.status === 429) backoffMs = pacer.platformLoad();
-      else if (rateLimit) pacer.observe(seq, rateLimit);
-      else pacer.abandoned();
-      this.gate?.poke();
-    }
+    // A 429 without the headers should not happen (ShipStation sends them on every response); if a
+    // proxy strips them, the pacer backs off exponentially rather than hammer.
+    const backoffMs = this.gate?.answered(seq, res.status, rateLimit);
 
     if (res.status >= 300 && res.status <= 399) {
       const location = res.headers.get('location');
@@ -165,11 +157,11 @@ export class ShipStationClient {
     if (res.body === undefined) return { status: res.status, data: undefined, rateLimit };
     const parsed = schema.safeParse(res.body);
     if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ');
-      throw new OmsError('bad_response', `ShipStation ${req.method} ${req.path}: unexpected response shape: ${issues}`, { status: res.status, method: req.method, path: req.path });
+      throw new OmsError('bad_response', `ShipStation ${req.method} ${req.path}: unexpected response shape: ${describeIssues(parsed.error)}`, {
+        status: res.status,
+        method: req.method,
+        path: req.path,
+      });
     }
     return { status: res.status, data: parsed.data, rateLimit };
   }
