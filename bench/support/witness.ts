@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { type ActionCount, serverActions } from '../../cli/rehearse/witness';
 
 /**
  * Independent witnesses for bench figures: what the systems themselves recorded, never the
@@ -9,57 +9,14 @@ import { createServer } from 'node:net';
  *   by method and route, lookups and refused calls included.
  */
 
-/** A free TCP port on loopback (for the dev server's metrics endpoint). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface ActionCount {
-  total: number;
-  byType: Record<string, number>;
-}
-
-/** Sums the server's `action{namespace=...}` samples by `action_type`. */
-export function parseActionMetric(text: string, namespace = 'default'): ActionCount {
-  const byType: Record<string, number> = {};
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('action{')) continue;
-    const close = line.lastIndexOf('}');
-    const labels = line.slice('action{'.length, close);
-    const value = Number(line.slice(close + 1).trim());
-    if (!Number.isFinite(value)) continue;
-    const ns = /(?:^|,)namespace="([^"]*)"/.exec(labels)?.[1];
-    if (ns !== namespace) continue;
-    const type = /(?:^|,)action_type="([^"]*)"/.exec(labels)?.[1] ?? 'unknown';
-    byType[type] = (byType[type] ?? 0) + value;
-    total += value;
-  }
-  return { total, byType };
-}
+// The Temporal side is the reading `bcsync rehearse` makes (the CLI cannot import bench/, so the
+// benches import it): a free port for the dev server's metrics endpoint, the action counter, and
+// what happened between two readings.
+export { type ActionCount, actionsBetween, freePort } from '../../cli/rehearse/witness';
 
 /** The Temporal server's billable actions so far in `namespace`. Throws when the endpoint does not answer. */
-export async function temporalActions(metricsPort: number, namespace = 'default'): Promise<ActionCount> {
-  const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
-  if (!res.ok) throw new Error(`Temporal metrics answered ${res.status}`);
-  return parseActionMetric(await res.text(), namespace);
-}
-
-/** What happened between two readings of the action counter. */
-export function actionsBetween(before: ActionCount, after: ActionCount): ActionCount {
-  const byType: Record<string, number> = {};
-  for (const [k, v] of Object.entries(after.byType)) {
-    const d = v - (before.byType[k] ?? 0);
-    if (d !== 0) byType[k] = d;
-  }
-  return { total: after.total - before.total, byType };
+export function temporalActions(metricsPort: number, namespace = 'default'): Promise<ActionCount> {
+  return serverActions(metricsPort, namespace);
 }
 
 export interface BcRequestCount {

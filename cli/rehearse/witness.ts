@@ -2,9 +2,9 @@ import { createServer } from 'node:net';
 
 /**
  * The Temporal server's own `action` counter (what Temporal Cloud bills), read from its Prometheus
- * endpoint (`temporal server start-dev --metrics-port`). The same reading as the benches'
- * bench/support/witness.ts, which the CLI cannot import: bench/ is not part of the built package
- * or the image (Dockerfile), and the CLI must run from dist/ alone.
+ * endpoint (`temporal server start-dev --metrics-port`). The benches read it through
+ * bench/support/witness.ts; it lives here because the CLI cannot import bench/: bench/ is not part
+ * of the built package or the image (Dockerfile), and the CLI must run from dist/ alone.
  */
 export interface ActionCount {
   total: number;
