@@ -25,11 +25,23 @@ export interface AttentionItem {
   parkedAt?: string;
 }
 
-export async function listAttention(client: Client, opts: { storeHash?: string; limit?: number; details?: boolean } = {}): Promise<AttentionItem[]> {
+/** `details`: at most this many `state` queries at once, however long the page. */
+export const DETAIL_QUERY_CONCURRENCY = 8;
+
+/**
+ * What needs attention, `limit` items at most: of one store (`storeHash`), of some (`storeHashes`,
+ * an empty list finds nothing), or of every store.
+ */
+export async function listAttention(
+  client: Client,
+  opts: { storeHash?: string; storeHashes?: readonly string[]; limit?: number; details?: boolean } = {},
+): Promise<AttentionItem[]> {
   // Orders, refunds and ERP refunds park the same way; each item says which by its workflow id.
   // A store's catalog sync parks items inside its one long-lived workflow, `catalog:<store>`.
   const query = [`WorkflowType IN ("orderSync", "refundSync", "erpRefundSync", "catalogSync")`, `ExecutionStatus = "Running"`, `BcSyncStatus = "NeedsAttention"`];
-  if (opts.storeHash) query.push(`BcStoreHash = "${opts.storeHash.replace(/[^a-z0-9]/g, '')}"`);
+  const stores = [...(opts.storeHash ? [opts.storeHash] : []), ...(opts.storeHashes ?? [])].map((h) => h.replace(/[^a-z0-9]/g, ''));
+  if (opts.storeHashes && stores.length === 0) return [];
+  if (stores.length > 0) query.push(`BcStoreHash IN (${stores.map((h) => `"${h}"`).join(', ')})`);
   const limit = opts.limit ?? 100;
   const items: AttentionItem[] = [];
   for await (const wf of client.workflow.list({ query: query.join(' AND ') })) {
@@ -49,15 +61,17 @@ export async function listAttention(client: Client, opts: { storeHash?: string; 
     if (items.length >= limit) break;
   }
   if (opts.details) {
-    // One query per order: ask for details only for the page you show (catalog items carry theirs).
+    // One query per order: ask for details only for the page you show (catalog items carry theirs),
+    // DETAIL_QUERY_CONCURRENCY at a time so a page of 500 does not send 500 queries at once.
+    const pending = items.filter((item) => item.workflowType !== 'catalogSync');
     await Promise.all(
-      items
-        .filter((item) => item.workflowType !== 'catalogSync')
-        .map(async (item) => {
-          // Both workflows answer `state` with a `problem`.
+      Array.from({ length: Math.min(DETAIL_QUERY_CONCURRENCY, pending.length) }, async () => {
+        for (let item = pending.shift(); item; item = pending.shift()) {
+          // Every parked workflow answers `state` with a `problem`.
           const state = await client.workflow.getHandle(item.workflowId).query(orderStateQuery);
           item.problem = state.problem;
-        }),
+        }
+      }),
     );
   }
   return items;

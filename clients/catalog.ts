@@ -44,7 +44,8 @@ export async function requestCatalogRun(client: Client, config: Config, storeHas
 export async function decideCatalog(
   client: Client,
   storeHash: string,
-  decision: CatalogDecision,
+  /** `by`: who decided (the ops token's name); it goes with the decision into the workflow's history. */
+  decision: CatalogDecision & { by?: string },
   opts: { waitMs?: number } = {},
 ): Promise<{ workflowId: string; done: true; parked: ParkedItem[] } | { workflowId: string; done: false }> {
   const workflowId = catalogWorkflowId(storeHash);

@@ -7,29 +7,36 @@ import type { Logger } from '../../lib/logger';
 import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '../../clients/attention';
 import { decideCatalog } from '../../clients/catalog';
 import { requestReconcile } from '../../clients/monitoring';
-import { secretMatches } from '../shared/webhook-secret';
 import { badRequest, describeIssues, unavailable } from '../shared/responses';
+import { bodyWasEmpty, callerOf, jsonBodyOnly, opsAuth, refuseOtherStore } from './auth';
 
 /**
- * The ops API: what ops can also do in the Web UI, for scripts and tools. Bearer token OPS_TOKEN.
+ * The ops API: what ops can also do in the Web UI, for scripts and tools. Bearer tokens: OPS_TOKEN
+ * (named `ops`, every store) and the named, store-scoped OPS_TOKENS (api/ops/auth.ts); a token
+ * answers 403 for a store it is not for, and its name goes with every decision it makes.
  * - GET  /ops/attention[?store=&limit=&details=1]  parked orders, refunds and catalog items (one per SKU)
- * - POST /ops/orders/:store/:orderId/retry|skip|resolve  {skuMap?, note?}
- * - POST /ops/catalog/:store/retry|skip  {skus?, note?}  parked catalog items (all without skus)
- * - POST /ops/reconcile  {store, since?}
+ * - POST /ops/orders/:store/:orderId/retry|skip|resolve  {skuMap?, note?}  (no body: a plain decision)
+ * - POST /ops/catalog/:store/retry|skip  {skus?, note?}  parked catalog items (all without skus; `{}` required)
+ * - POST /ops/reconcile  {store, since?}  (since within OPS_RECONCILE_MAX_LOOKBACK, not in the future)
+ * Bodies are JSON (415 otherwise).
  */
 /** How long POST /ops/catalog/... waits for the workflow to finish a decision before answering 202. */
 const CATALOG_DECISION_WAIT_MS = 10_000;
+/**
+ * `?details=1` queries every listed workflow (at most 8 at a time, clients/attention.ts); this many
+ * such requests at once per process, more get 429 with Retry-After.
+ */
+export const MAX_DETAIL_REQUESTS = 2;
+const DETAIL_RETRY_AFTER_S = 5;
 
 export function opsRouter(deps: { client: Client; connection: Connection; logger: Logger; config: Config }): Router {
   const router = express.Router();
-  router.use('/ops', (req, res, next) => {
-    const token = deps.config.api.opsToken;
-    if (!token) return void res.status(503).json({ error: 'ops API disabled', reason: 'set OPS_TOKEN to enable it' });
-    const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    if (!secretMatches(presented, token)) return void res.status(401).json({ error: 'unauthorized', reason: 'missing or wrong bearer token' });
-    next();
-  });
+  // Auth first: an unauthenticated request is refused before its body is read. Then only JSON bodies.
+  router.use('/ops', opsAuth(deps.config));
+  // An order decision's fields are extras (a note, a SKU map with retry): it may come without a body.
+  router.post('/ops/{*rest}', jsonBodyOnly({ bodyOptional: (path) => /^\/ops\/orders\/[^/]+\/[^/]+\/[^/]+$/.test(path) }));
   router.use('/ops', express.json());
+  let detailRequests = 0;
 
   const within = <T>(fn: () => Promise<T>) => deps.connection.withDeadline(Date.now() + 15_000, fn);
 
@@ -45,12 +52,26 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       })
       .safeParse(req.query);
     if (!q.success) return void badRequest(res, describeIssues(q.error.issues));
+    const caller = callerOf(res);
+    if (q.data.store && refuseOtherStore(res, caller, q.data.store)) return;
+    // Without `store`, a scoped token lists its own stores only.
+    const storeHashes = q.data.store ? [q.data.store] : caller.stores === '*' ? undefined : caller.stores;
+    const details = q.data.details === '1';
+    if (details && detailRequests >= MAX_DETAIL_REQUESTS) {
+      return void res
+        .status(429)
+        .set('Retry-After', String(DETAIL_RETRY_AFTER_S))
+        .json({ error: 'too many requests', reason: `at most ${MAX_DETAIL_REQUESTS} requests with details=1 at once; retry shortly, or ask without details` });
+    }
+    if (details) detailRequests++;
     try {
-      const items = await within(() => listAttention(deps.client, { storeHash: q.data.store, limit: q.data.limit, details: q.data.details === '1' }));
+      const items = await within(() => listAttention(deps.client, { storeHashes, limit: q.data.limit, details }));
       res.json({ count: items.length, items });
     } catch (err) {
       deps.logger.error({ err }, 'listing what needs attention failed');
       unavailable(res);
+    } finally {
+      if (details) detailRequests--;
     }
   });
 
@@ -61,13 +82,15 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
     if (!action.success || !/^[a-z0-9]+$/.test(req.params.store) || !Number.isInteger(orderId) || orderId <= 0) {
       return void res.status(404).json({ error: 'not found', reason: 'POST /ops/orders/<store>/<orderId>/retry|skip|resolve' });
     }
+    const caller = callerOf(res);
+    if (refuseOtherStore(res, caller, req.params.store)) return;
     const body = decisionBody.safeParse(req.body ?? {});
     if (!body.success) return void badRequest(res, describeIssues(body.error.issues));
     if (body.data.skuMap && action.data !== 'retry') return void res.status(400).json({ error: 'bad request', reason: 'skuMap goes with retry only' });
     const workflowId = orderWorkflowId(req.params.store, orderId);
     try {
-      const result = await within(() => decide(deps.client, workflowId, { action: action.data, ...body.data }));
-      deps.logger.info({ workflowId, action: action.data }, 'ops decision applied');
+      const result = await within(() => decide(deps.client, workflowId, { action: action.data, ...body.data, by: caller.name }));
+      deps.logger.info({ workflowId, action: action.data, by: caller.name }, 'ops decision applied');
       res.json({ workflowId, ...result });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return void res.status(404).json({ error: 'not found', reason: `no running workflow ${workflowId}` });
@@ -83,12 +106,16 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   router.post('/ops/catalog/:store/:action', async (req, res) => {
     const action = z.enum(['retry', 'skip']).safeParse(req.params.action);
     if (!action.success || !/^[a-z0-9]+$/.test(req.params.store)) return void res.status(404).json({ error: 'not found', reason: 'POST /ops/catalog/<store>/retry|skip' });
-    const body = catalogBody.safeParse(req.body ?? {});
+    const caller = callerOf(res);
+    if (refuseOtherStore(res, caller, req.params.store)) return;
+    // Without `skus` the decision is for every parked item: that must be said (`{}`), never implied by a missing body.
+    if (bodyWasEmpty(res)) return void badRequest(res, 'a JSON body is required: {} decides every parked item, {"skus":[...]} some');
+    const body = catalogBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, describeIssues(body.error.issues));
     const store = req.params.store;
     try {
-      const result = await within(() => decideCatalog(deps.client, store, { action: action.data, ...body.data }, { waitMs: CATALOG_DECISION_WAIT_MS }));
-      deps.logger.info({ workflowId: result.workflowId, action: action.data, skus: body.data.skus }, 'ops catalog decision applied');
+      const result = await within(() => decideCatalog(deps.client, store, { action: action.data, ...body.data, by: caller.name }, { waitMs: CATALOG_DECISION_WAIT_MS }));
+      deps.logger.info({ workflowId: result.workflowId, action: action.data, skus: body.data.skus, by: caller.name }, 'ops catalog decision applied');
       if (!result.done)
         return void res.status(202).json({
           workflowId: result.workflowId,
@@ -111,10 +138,16 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       .strict()
       .safeParse(req.body ?? {});
     if (!body.success) return void badRequest(res, describeIssues(body.error.issues));
+    const caller = callerOf(res);
+    if (refuseOtherStore(res, caller, body.data.store)) return;
     if (!deps.config.stores.some((s) => s.storeHash === body.data.store)) return void res.status(404).json({ error: 'not found', reason: `no store ${body.data.store}` });
+    const sinceMs = body.data.since ? Date.parse(body.data.since) : undefined;
+    const sinceRefused = sinceMs === undefined ? undefined : refuseSince(sinceMs, Date.now(), deps.config.api.reconcileMaxLookbackMs);
+    if (sinceRefused) return void badRequest(res, sinceRefused);
     try {
-      const sinceS = body.data.since ? Math.floor(Date.parse(body.data.since) / 1000) : undefined;
-      const workflowId = await within(() => requestReconcile(deps.client, deps.config, body.data.store, { sinceS, reason: 'ops API' }));
+      const sinceS = sinceMs === undefined ? undefined : Math.floor(sinceMs / 1000);
+      const workflowId = await within(() => requestReconcile(deps.client, deps.config, body.data.store, { sinceS, reason: `ops API (${caller.name})` }));
+      deps.logger.info({ workflowId, since: body.data.since ?? 'watermark', by: caller.name }, 'ops reconciliation requested');
       res.status(202).json({ workflowId, since: body.data.since ?? 'watermark' });
     } catch (err) {
       deps.logger.error({ err }, 'requesting a reconciliation failed');
@@ -122,4 +155,16 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
     }
   });
   return router;
+}
+
+/** Why `since` is refused: in the future, or further back than `maxLookbackMs`; undefined when it is fine. */
+export function refuseSince(sinceMs: number, nowMs: number, maxLookbackMs: number): string | undefined {
+  if (sinceMs > nowMs) return `since ${new Date(sinceMs).toISOString()} is in the future`;
+  if (nowMs - sinceMs > maxLookbackMs)
+    return `since ${new Date(sinceMs).toISOString()} is more than ${formatLookback(maxLookbackMs)} back (OPS_RECONCILE_MAX_LOOKBACK); the earliest now is ${new Date(nowMs - maxLookbackMs).toISOString()}`;
+  return undefined;
+}
+
+function formatLookback(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} hours` : `${Math.round(ms / 60_000)} minutes`;
 }

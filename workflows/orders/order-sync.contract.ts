@@ -51,6 +51,8 @@ export interface Decision {
   /** With `retry`: the OMS's SKU for a store SKU it does not know, e.g. {"STORE-SKU": "3PL-SKU"}. */
   skuMap?: Record<string, string>;
   note?: string;
+  /** Who decided: the ops token's name (the ops API), absent from the Web UI and the CLI. */
+  by?: string;
 }
 
 export interface OrderLifecycleState {

@@ -5,6 +5,8 @@ import { condition, setHandler } from '@temporalio/workflow';
 export interface RetrySkipDecision {
   action: 'retry' | 'skip';
   note?: string;
+  /** Who decided: the ops token's name (the ops API), absent from the Web UI and the CLI. */
+  by?: string;
 }
 
 /**
