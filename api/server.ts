@@ -16,6 +16,10 @@ export async function startApiServer(
     s.once('listening', () => resolve(s));
     s.once('error', reject);
   });
+  // Every request has an overall deadline: a sender that trickles its headers or body is cut off
+  // instead of holding a connection (and the route's memory) open.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.api.port;
   return {

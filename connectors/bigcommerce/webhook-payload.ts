@@ -5,10 +5,18 @@ import { z } from 'zod';
  * webhook_callback_base; FACTS.md section 11). IDs only: the receiver must fetch current state.
  */
 export const webhookPayloadSchema = z.object({
-  scope: z.string().regex(/^store\/[A-Za-z0-9_/*{}-]+$/, 'scope must look like store/<resource>/<event>'),
-  store_id: z.string().min(1),
-  producer: z.string().regex(/^stores\/[a-z0-9]+$/, 'producer must be stores/<store_hash>'),
-  hash: z.string().min(1),
+  // Every string bounded: a long one would reach ids, search attributes and carried state.
+  scope: z
+    .string()
+    .max(128)
+    .regex(/^store\/[A-Za-z0-9_/*{}-]+$/, 'scope must look like store/<resource>/<event>'),
+  store_id: z.string().min(1).max(20),
+  producer: z
+    .string()
+    .max(64)
+    .regex(/^stores\/[a-z0-9]+$/, 'producer must be stores/<store_hash>'),
+  /** SHA-1 of the data, hex (not a signature). */
+  hash: z.string().regex(/^[0-9a-f]{40}$/, 'hash must be 40 hex digits'),
   created_at: z.number().int().nonnegative(),
   data: z.record(z.string(), z.unknown()),
 });

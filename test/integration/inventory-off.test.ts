@@ -1,10 +1,10 @@
+import { postDelivery } from '../support/bigcommerce-delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERP_TOKEN_HEADER } from '../../api/erp/webhook';
-import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
-import { eventually, startStack, TEST_ERP_TOKEN, TEST_SECRET, type Stack } from '../support/stack';
+import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
 import type { Json } from '../support/json';
 
 /** A store that keeps its stock in BigCommerce: INVENTORY_SYNC=off turns every part of the inventory sync off. */
@@ -34,17 +34,13 @@ describe('INVENTORY_SYNC=off', () => {
     expect(await erp.json()).toEqual({ accepted: 0, ignored: 1 });
 
     // An inventory webhook left from when it was on: 200 (the hook stays healthy), nothing started.
-    const bc = await fetch(`${stack.apiUrl}/webhooks/bigcommerce`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
-      body: JSON.stringify({
-        scope: 'store/product/inventory/updated',
-        store_id: '1',
-        data: { type: 'product', id: 111, inventory: { product_id: 111, method: 'absolute', value: 3 } },
-        hash: 'h-inv-off',
-        created_at: 1_795_000_000,
-        producer: `stores/${stack.storeHash}`,
-      }),
+    const bc = await postDelivery(`${stack.apiUrl}/webhooks/bigcommerce`, {
+      scope: 'store/product/inventory/updated',
+      store_id: '1',
+      data: { type: 'product', id: 111, inventory: { product_id: 111, method: 'absolute', value: 3 } },
+      hash: 'a'.repeat(40),
+      created_at: 1_795_000_000,
+      producer: `stores/${stack.storeHash}`,
     });
     expect(bc.status).toBe(200);
 

@@ -1,12 +1,12 @@
+import { postDelivery } from '../support/bigcommerce-delivery';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { BcErpId, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import type { DeliveryRecord } from '../../sandbox/bigcommerce/webhook-dispatcher';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
-import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
 import type { Json } from '../support/json';
 
 let stack: Stack;
@@ -88,12 +88,7 @@ describe('a BigCommerce order reaches the ERP through orderSync', () => {
 
     const [delivery] = await deliveriesFor(order.id);
     expect(delivery?.status).toBe(200);
-    const post = (payload: unknown) =>
-      fetch(`${stack.apiUrl}/webhooks/bigcommerce`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
-        body: JSON.stringify(payload),
-      });
+    const post = (payload: unknown) => postDelivery(`${stack.apiUrl}/webhooks/bigcommerce`, payload);
 
     // 1. The exact same delivery again (BigCommerce retries after a lost 200).
     const again = await post(delivery!.payload);

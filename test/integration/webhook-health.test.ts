@@ -1,6 +1,6 @@
+import { postDelivery } from '../support/bigcommerce-delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env';
-import { WEBHOOK_SECRET_HEADER } from '../../api/shared/webhook-secret';
 import { requestReconcile } from '../../clients/monitoring';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { ALERT_DISPATCHER_ID, alertStateQuery } from '../../workflows/monitoring/alerts.contract';
@@ -170,25 +170,17 @@ describe('webhook health and alerts', () => {
     const before = await hooks();
     const target = before.find((h) => h.scope === 'store/order/archived')!;
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/hooks/${target.id}/deactivate`, { method: 'POST' });
-    const res = await fetch(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
-      body: JSON.stringify({
-        scope: 'store/hook/deliveryException',
-        store_id: '1',
-        producer: `stores/${stack.storeHash}`,
-        hash: 'x'.repeat(40),
-        created_at: Math.floor(Date.now() / 1000),
-        data: { type: 'webhook', id: target.id, error_code: 90002, message: 'All attempts failed' },
-      }),
+    const res = await postDelivery(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, {
+      scope: 'store/hook/deliveryException',
+      store_id: '1',
+      producer: `stores/${stack.storeHash}`,
+      hash: 'e'.repeat(40),
+      created_at: Math.floor(Date.now() / 1000),
+      data: { type: 'webhook', id: target.id, error_code: 90002, message: 'All attempts failed' },
     });
     expect(res.status).toBe(200);
     await eventually(async () => ((await hooks()).find((h) => h.id === target.id)?.isActive ? true : undefined), 'the hook reactivated by the exception-triggered run');
-    const bad = await fetch(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: TEST_SECRET },
-      body: '{"scope":"store/order/created"}',
-    });
+    const bad = await postDelivery(`${stack.apiUrl}/webhooks/bigcommerce/exceptions`, '{"scope":"store/order/created"}');
     expect(bad.status).toBe(400);
   });
 });

@@ -10,6 +10,8 @@ import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
 import { logger } from './setup';
 
 export const TEST_SECRET = 'test-webhook-secret-0123456789';
+/** The sandbox API client's secret, which signs its webhook deliveries. */
+export const TEST_CLIENT_SECRET = 'test-client-secret';
 export const TEST_OMS_TOKEN = 'test-oms-token-0123456789';
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
 export const TEST_ERP_TOKEN = 'test-erp-token-0123456789';
@@ -36,7 +38,7 @@ export interface Stack {
  */
 export async function startStack(overrides: Record<string, string> = {}, opts: { extraStores?: number } = {}): Promise<Stack> {
   const storeHash = `t${randomBytes(4).toString('hex')}`;
-  const clients = { 'test-token': { clientId: 'test-client', clientSecret: 'test-client-secret' } };
+  const clients = { 'test-token': { clientId: 'test-client', clientSecret: TEST_CLIENT_SECRET } };
   const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients }, oms: { quota: 6000 } });
   // More stores: each its own BigCommerce sandbox (its ERP sandbox unused: all stores share the first ERP).
   const extra = await Promise.all(
@@ -74,6 +76,8 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     OPS_TOKEN: TEST_OPS_TOKEN,
     ERP_WEBHOOK_TOKEN: TEST_ERP_TOKEN,
     WEBHOOK_SECRET: TEST_SECRET,
+    // The sandbox signs its deliveries with the API client's secret: the receiver enforces them.
+    BC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     ...overrides,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });

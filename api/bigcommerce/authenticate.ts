@@ -1,0 +1,54 @@
+import type { RequestHandler } from 'express';
+import type { Config } from '../../config/env';
+import type { Logger } from '../../lib/logger';
+import { webhookSignatureChecks, webhooksReceived } from '../../lib/metrics';
+import { rawBody } from '../shared/ingress';
+import { SignatureVerifier } from '../shared/signed-webhooks';
+import { secretMatches, WEBHOOK_SECRET_HEADER } from '../shared/webhook-secret';
+
+/** BigCommerce's callbacks carry ids only (FACTS.md section 11): well under 1 KB; 16 KB leaves room. */
+const BODY_LIMIT = '16kb';
+
+/**
+ * Authentication of BigCommerce's deliveries, before anything parses them: the `X-Bcsync-Secret`
+ * header (checked before the body is read: 401 without reading it), then the body's raw bytes
+ * (16 KB at most, after decompression), then the Standard Webhooks signature over those bytes
+ * (BC_WEBHOOK_SIGNATURES). The store is the one whose client secret verifies (`res.locals.signedBy`);
+ * the route checks that it is the store the payload names. `res.locals.authenticated` is set last.
+ */
+export function bigCommerceAuth(deps: { config: Config; logger: Logger }): RequestHandler[] {
+  const mode = deps.config.webhookSignatures;
+  const verifier = new SignatureVerifier(deps.config.stores.map((s) => ({ owner: s.storeHash, secrets: s.clientSecrets })));
+  const header: RequestHandler = (req, res, next) => {
+    if (!secretMatches(req.get(WEBHOOK_SECRET_HEADER), deps.config.api.webhookSecret)) {
+      webhooksReceived.inc({ outcome: 'unauthorized' });
+      res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${WEBHOOK_SECRET_HEADER} header` });
+      return;
+    }
+    next();
+  };
+  const signature: RequestHandler = (req, res, next) => {
+    if (mode !== 'off') {
+      const verdict = verifier.verify(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers);
+      const refused = !verdict.ok && mode === 'enforce';
+      webhookSignatureChecks.inc({ sender: 'bigcommerce', outcome: verdict.ok ? 'valid' : verdict.reason, refused: String(refused) });
+      if (verdict.ok) res.locals.signedBy = verdict.owner;
+      else if (refused) {
+        webhooksReceived.inc({ outcome: 'unauthorized' });
+        res.status(401).json({ error: 'unauthorized', reason: verdict.message });
+        return;
+      } else deps.logger.warn({ reason: verdict.reason }, `BigCommerce delivery without a valid signature let through (BC_WEBHOOK_SIGNATURES=log): ${verdict.message}`);
+    }
+    res.locals.authenticated = true;
+    next();
+  };
+  return [header, rawBody(BODY_LIMIT), signature];
+}
+
+/** A delivery signed with one store's secret that names another store: refused in every mode that verifies. */
+export function signedForAnotherStore(signedBy: unknown, storeHash: string): boolean {
+  if (typeof signedBy !== 'string' || signedBy === storeHash) return false;
+  webhookSignatureChecks.inc({ sender: 'bigcommerce', outcome: 'other_store', refused: 'true' });
+  webhooksReceived.inc({ outcome: 'unauthorized' });
+  return true;
+}
