@@ -2,7 +2,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApiServer } from '../api/server';
-import { startDevServer } from '../cli/dev-server';
 import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
 import { loadConfig } from '../config/env';
 import { inventoryWorkflowId, inventorySummaryQuery, inventorySweepSignal } from '../workflows/inventory/inventory-sync.contract';
@@ -10,12 +9,12 @@ import { createLogger } from '../lib/logger';
 import { productDefaults, variantDefaults } from '../sandbox/bigcommerce/catalog-defaults';
 import { demoOrderBody } from '../sandbox/demo-orders';
 import { seededRandom } from '../sandbox/random';
-import { startSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
-import { bundleWorkflows, startWorkers } from '../workers/start-workers';
+import { startWorkers } from '../workers/start-workers';
 import { signalInventory } from '../clients/inventory';
 import { judgeLevel, percentile, type ErpChange, type LevelStart, type LevelVerdict, type StoreChange } from './support/inventory-referee';
 import { control, must, writeResult, type Figure } from './support/result';
+import { startBenchSystems } from './support/systems';
 import { bcRequestCounts, byRoute, clearBcRequests, sumRequests, type BcRequestCount } from './support/witness';
 import type { Json } from '../test/support/json';
 
@@ -134,19 +133,12 @@ export async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const temporal = await startDevServer({ logLevel: 'never' });
-  const bundle = await bundleWorkflows();
   // Storefront checkouts do not spend the API quota: the sandbox's quota is set out of the way, and
   // our side paces itself to the configured plan (BC_QUOTA per 30 s).
-  const sandboxes = await startSandboxes({
-    bcPort: 0,
-    erpPort: 0,
-    bigcommerce: {
-      storeHash: STORE,
-      quota: 100_000,
-      clients: { [OUR_TOKEN]: { clientId: OUR_CLIENT, clientSecret: 'inv-secret' }, [SHOPPER_TOKEN]: { clientId: SHOPPER_CLIENT, clientSecret: 'shop-secret' } },
-    },
-    oms: { quota: 1_000_000 },
+  const { temporal, bundle, sandboxes } = await startBenchSystems({
+    storeHash: STORE,
+    quota: 100_000,
+    clients: { [OUR_TOKEN]: { clientId: OUR_CLIENT, clientSecret: 'inv-secret' }, [SHOPPER_TOKEN]: { clientId: SHOPPER_CLIENT, clientSecret: 'shop-secret' } },
   });
   const bcData = sandboxes.bigcommerce.ctx.data;
   const env: NodeJS.ProcessEnv = {
@@ -154,6 +146,7 @@ export async function main(): Promise<void> {
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: OUR_TOKEN,
+    BC_CLIENT_SECRET: 'inv-secret',
     BC_PLAN: 'enterprise',
     BC_QUOTA: String(QUOTA),
     ERP_API_URL: sandboxes.erpUrl,
@@ -166,6 +159,7 @@ export async function main(): Promise<void> {
     OMS_RATE_PER_MINUTE: '100000',
     OMS_WEBHOOK_TOKEN: 'inv-oms-token-0123456789',
     WEBHOOK_SECRET: 'inv-webhook-secret-01234',
+    ERP_WEBHOOK_SIGNING_SECRET: 'inv-erp-signing-secret-0123456789',
     ORDER_QUIET_PERIOD: '5s',
     INVENTORY_LOCATIONS: '1:1,2:2',
     INVENTORY_SAFETY_BUFFER: String(BUFFER),
@@ -274,7 +268,7 @@ export async function main(): Promise<void> {
     await bcControl('PUT', '/requests', { record: true });
     await erpControl('DELETE', '/stock/history');
     await erpControl('PUT', '/stock/history', { record: true });
-    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, dropRate: DROP });
+    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, signingSecret: config.erp.webhookSigningSecret, dropRate: DROP });
     const runStartMs = Date.now();
     console.log(
       `inventory bench: ${burstSkus.length} + ${tightSkus.length} (tight) SKUs seeded in BigCommerce and the ERP; Temporal dev server ${temporal.address}; BigCommerce quota ${QUOTA}/30 s (enterprise), safety buffer ${BUFFER}${DROP ? `, ${DROP * 100}% of ERP events lost, one sweep` : ''}`,

@@ -3,19 +3,19 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApiServer } from '../api/server';
-import { startDevServer } from '../cli/dev-server';
 import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../lib/logger';
 import { seedStock } from './support/stock';
 import { RETRY_SCHEDULE_S } from '../sandbox/bigcommerce/webhook-dispatcher';
-import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxes';
+import type { RunningSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { ensureSchedules } from '../workers/schedules';
-import { bundleWorkflows, startWorkers } from '../workers/start-workers';
+import { startWorkers } from '../workers/start-workers';
 import { ALERT_DISPATCHER_ID, alertStateQuery } from '../workflows/monitoring/alerts.contract';
 import { control, must, writeResult } from './support/result';
-import { bcRequestCounts, byRoute, clearBcRequests, sumRequests } from './support/witness';
+import { startBenchSystems } from './support/systems';
+import { bcRequestCounts, byRoute, clearBcRequests, freePort, sumRequests } from './support/witness';
 
 /**
  * `npm run bench -- outage`: silent failures, made loud and repaired. A real Temporal dev server,
@@ -234,30 +234,18 @@ export async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const startedAt = new Date();
   const timeScale = RETRY_TOTAL_S / 20; // every retry of 52 hours in 20 s
-  const temporal = await startDevServer({ logLevel: 'never' });
-  const bundle = await bundleWorkflows();
-  const sandboxes = await startSandboxes({
-    bcPort: 0,
-    erpPort: 0,
-    bigcommerce: {
-      storeHash: STORE,
-      quota: 100_000,
-      rateLimit: false,
-      webhookTimeScale: timeScale,
-      clients: { [PRODUCT_TOKEN]: { clientId: PRODUCT_CLIENT, clientSecret: 'x' }, [BENCH_TOKEN]: { clientId: BENCH_CLIENT, clientSecret: 'y' } },
-    },
-    oms: { quota: 1_000_000 },
+  const { temporal, bundle, sandboxes } = await startBenchSystems({
+    storeHash: STORE,
+    quota: 100_000,
+    rateLimit: false,
+    webhookTimeScale: timeScale,
+    clients: { [PRODUCT_TOKEN]: { clientId: PRODUCT_CLIENT, clientSecret: 'x' }, [BENCH_TOKEN]: { clientId: BENCH_CLIENT, clientSecret: 'y' } },
   });
   const sb = sandboxAccess(sandboxes);
   await seedStock({ erpUrl: sandboxes.erpUrl, bcUrl: sandboxes.bcUrl, storeHash: STORE, token: BENCH_TOKEN, quantity: STOCK_PER_SKU, reason: 'outage bench stock' });
 
   // The API behind a front whose health the bench controls; alerts to a receiver that counts them.
-  const apiPort = await new Promise<number>((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  const apiPort = await freePort();
   const front = flakyProxy(apiPort);
   await new Promise<void>((r) => front.server.listen(0, '127.0.0.1', () => r()));
   const frontUrl = `http://127.0.0.1:${(front.server.address() as { port: number }).port}`;
@@ -277,6 +265,7 @@ export async function main(): Promise<void> {
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: PRODUCT_TOKEN,
+    BC_CLIENT_SECRET: 'x',
     BC_PLAN: 'enterprise',
     BC_QUOTA: '100000',
     ERP_API_URL: sandboxes.erpUrl,
