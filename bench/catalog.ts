@@ -324,6 +324,7 @@ export async function main(): Promise<void> {
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: TOKEN,
+    BC_CLIENT_SECRET: 'catalog-secret',
     BC_PLAN: 'enterprise',
     BC_QUOTA: String(QUOTA),
     BC_QUOTA_HEADROOM: '0',
