@@ -127,6 +127,8 @@ export async function main(): Promise<void> {
     OMS_API_SECRET: 'ingest-oms-secret',
     OMS_WEBHOOK_TOKEN: 'ingest-oms-token-0123456789',
     WEBHOOK_SECRET,
+    // The receiver verifies each delivery's signature, as in production.
+    BC_CLIENT_SECRET: CLIENT_SECRET,
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
   };
