@@ -1,6 +1,6 @@
 import { condition, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
-import { handleRetrySkipDecisions, nextDecision, needsAttentionLines } from '../shared/decisions';
+import { handleRetrySkipDecisions, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
 import { searchAttributePublisher } from '../shared/search-attributes';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
@@ -9,6 +9,7 @@ import { mapErpRefundToBcItems, orderIdOfSalesOrder } from '../../domain/refunds
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { PRIORITY } from '../../domain/shared/priorities';
 import { BcErpId, BcErrorType, BcOrderId, BcSyncStatus } from '../../domain/shared/search-attributes';
+import { parkForDecision } from './park';
 import { tellOrder } from './tell-order';
 import {
   type ErpRefundSyncInput,
@@ -150,15 +151,8 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
       await condition(() => changes > seen);
       continue;
     }
-    state.status = 'NeedsAttention';
-    publish();
-    const d = await nextDecision(decisions, problem.transient, input.parkRetryMs);
-    if (d) state.lastDecision = { action: d.action, at: new Date().toISOString() };
-    if (d?.action === 'skip') {
-      state.status = 'Skipped';
-      state.problem = null;
-      break;
-    }
+    const d = await parkForDecision(state, publish, decisions, problem.transient, input.parkRetryMs);
+    if (d?.action === 'skip') break;
   }
   publish();
   if (state.status === 'Refunded') await notifyOrder();

@@ -1,6 +1,6 @@
 import { patched, proxyActivities, setCurrentDetails, setHandler, sleep } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
-import { handleRetrySkipDecisions, nextDecision, needsAttentionLines } from '../shared/decisions';
+import { handleRetrySkipDecisions, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
 import { ensureSearchAttributes, searchAttributePublisher } from '../shared/search-attributes';
 import type { BigCommerceActivities } from '../../activities/orders/bigcommerce';
@@ -13,6 +13,7 @@ import { PRIORITY } from '../../domain/shared/priorities';
 import { isDeclined } from '../../domain/refunds/refund';
 import { BcErpId, BcErrorType, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { type RefundSyncInput, type RefundProblem, type RefundSyncState, refundStateQuery, refundDecideSignal, refundDecideUpdate } from './refund-sync.contract';
+import { parkForDecision } from './park';
 import { tellOrder } from './tell-order';
 
 /** Runs from before it skip nothing; from it on, a refund our ERP sync made is not booked back into the ERP. */
@@ -135,13 +136,8 @@ export async function refundSync(input: RefundSyncInput): Promise<RefundSyncStat
         return 'done';
       }
       state.problem = problem;
-      state.status = 'NeedsAttention';
-      publish();
-      const d = await nextDecision(decisions, problem.transient, input.parkRetryMs);
-      if (d) state.lastDecision = { action: d.action, at: new Date().toISOString() };
+      const d = await parkForDecision(state, publish, decisions, problem.transient, input.parkRetryMs);
       if (d?.action === 'skip') {
-        state.status = 'Skipped';
-        state.problem = null;
         publish();
         return 'skipped';
       }
