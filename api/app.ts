@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { ShipStationClient } from '../connectors/oms/shipstation/client';
 import type { Logger } from '../lib/logger';
 import { metricsRegistry } from '../lib/metrics';
@@ -8,6 +8,7 @@ import type { ErpEventHandlers } from './erp/event-deps';
 import { erpWebhookRouter } from './erp/webhook';
 import { omsWebhookRouter } from './orders/oms-webhook';
 import { opsRouter } from './ops/routes';
+import { secretMatches } from './shared/webhook-secret';
 
 export type ApiDeps = WebhookDeps & { oms?: ShipStationClient /** Tests replace the ERP event handlers (api/erp/event-handlers.ts). */; erpHandlers?: ErpEventHandlers };
 
@@ -19,8 +20,11 @@ export function createApiApp(deps: ApiDeps): Express {
     res.json({ status: 'ok' });
   });
 
+  // What the process is and does is for our scraper and probes only: METRICS_TOKEN when set.
+  const internal = metricsAuth(deps.config.api.metricsToken);
+
   /** Ready = Temporal answers. Load balancers stop sending webhooks to an instance that cannot accept them. */
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', internal, async (_req, res) => {
     try {
       await deps.connection.withDeadline(Date.now() + 2_000, () => deps.connection.healthService.check({}));
       res.json({ status: 'ready', temporal: 'ok' });
@@ -30,7 +34,7 @@ export function createApiApp(deps: ApiDeps): Express {
   });
 
   /** Prometheus text: this process's metrics (in `bcsync dev` that includes the workers'). */
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', internal, async (_req, res) => {
     res.set('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
@@ -45,6 +49,19 @@ export function createApiApp(deps: ApiDeps): Express {
   });
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * `/metrics` and `/readyz` with METRICS_TOKEN set: `Authorization: Bearer <METRICS_TOKEN>` or 401.
+ * Unset, they stay open (the API listens on loopback by default).
+ */
+function metricsAuth(token: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (token === undefined) return next();
+    const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    if (!secretMatches(presented, token)) return void res.status(401).json({ error: 'unauthorized', reason: 'missing or wrong bearer token (METRICS_TOKEN)' });
+    next();
+  };
 }
 
 /** Body-parser errors (malformed JSON, too large) carry a status; anything else is our bug: 500. */

@@ -136,8 +136,9 @@ describe('parked catalog items in the ops attention list and the ops API', () =>
     }, 'OPS-DUP2 retried and parked again (its name is still taken)');
     expect(reparked).toMatchObject({ sku: 'OPS-DUP2', errorType: 'BcConflict' });
 
-    // Skip without a body: every parked item is accepted as it is and leaves the list.
-    const skipped = await decideVia('skip');
+    // Skip with `{}` (no skus): every parked item is accepted as it is and leaves the list. Without a body it is refused.
+    expect((await decideVia('skip')).status).toBe(400);
+    const skipped = await decideVia('skip', {});
     expect(skipped.status).toBe(200);
     expect(((await skipped.json()) as Json).parked).toEqual([]);
     expect(await productBySku('OPS-DUP2')).toBeUndefined();
