@@ -347,10 +347,11 @@ describe('orderSync on the time-skipping server, activities stubbed', () => {
       const handle = await startOrder(q, store);
       await waitFor(handle, 'parked', (s) => s.status === 'NeedsAttention');
       const before = calls.length;
-      const answer = await handle.executeUpdate(decideUpdate, { args: [{ action: 'resolve', note: 'entered in the ERP by hand' }] });
+      // Who decided (the ops API's token name) is kept with the decision.
+      const answer = await handle.executeUpdate(decideUpdate, { args: [{ action: 'resolve', note: 'entered in the ERP by hand', by: 'alice' }] });
       expect(answer).toEqual({ status: 'Resolved', problem: null });
       expect(calls.length).toBe(before);
-      expect(await stateOf(handle)).toMatchObject({ status: 'Resolved', problem: null, lastDecision: { action: 'resolve', note: 'entered in the ERP by hand' } });
+      expect(await stateOf(handle)).toMatchObject({ status: 'Resolved', problem: null, lastDecision: { action: 'resolve', note: 'entered in the ERP by hand', by: 'alice' } });
       expect(await refusal(handle.executeUpdate(decideUpdate, { args: [{ action: 'resolve' }] }))).toBe('nothing to resolve: the order is not parked');
       expect(await refusal(handle.executeUpdate(decideUpdate, { args: [{ action: 'undo' as 'skip' }] }))).toBe('unknown decision undo: retry, skip or resolve');
       expect(calls.length).toBe(before);
