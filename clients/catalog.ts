@@ -45,7 +45,7 @@ export async function decideCatalog(
   client: Client,
   storeHash: string,
   /** `by`: who decided (the ops token's name); it goes with the decision into the workflow's history. */
-  decision: CatalogDecision & { by?: string },
+  decision: CatalogDecision,
   opts: { waitMs?: number } = {},
 ): Promise<{ workflowId: string; done: true; parked: ParkedItem[] } | { workflowId: string; done: false }> {
   const workflowId = catalogWorkflowId(storeHash);

@@ -29,6 +29,8 @@ export interface CatalogDecision {
   /** Which parked SKUs; all of them when left out. */
   skus?: string[];
   note?: string;
+  /** Who decided: the ops token's name (the ops API), absent from the Web UI and the CLI. */
+  by?: string;
 }
 
 export interface CatalogCounts {
