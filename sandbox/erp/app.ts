@@ -148,12 +148,14 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   const controls = express.Router();
   controls.use(express.json({ limit: '50mb' }));
   app.use('/__sandbox', controls);
-  controls.get('/push', (_req, res) => void res.json({ ...events.settings, token: events.settings.token ? '(set)' : undefined, stats: events.stats }));
+  const shownPush = () => ({ ...events.settings, token: events.settings.token ? '(set)' : undefined, signingSecret: events.settings.signingSecret ? '(set)' : undefined });
+  controls.get('/push', (_req, res) => void res.json({ ...shownPush(), stats: events.stats }));
   controls.put('/push', (req, res) => {
     const parsed = z
       .strictObject({
         url: z.url().nullable(),
         token: z.string().min(1).nullable(),
+        signingSecret: z.string().min(1).nullable(),
         batchMax: z.number().int().min(1).max(1000),
         flushMs: z.number().int().min(0).max(60_000),
         dropRate: z.number().min(0).max(1),
@@ -162,11 +164,12 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       .safeParse(req.body);
     if (!parsed.success)
       return void res.status(400).json({ error: 'invalid control request', reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-    const { url, token: pushToken, ...rest } = parsed.data;
+    const { url, token: pushToken, signingSecret, ...rest } = parsed.data;
     if (url !== undefined) events.settings.url = url ?? undefined;
     if (pushToken !== undefined) events.settings.token = pushToken ?? undefined;
+    if (signingSecret !== undefined) events.settings.signingSecret = signingSecret ?? undefined;
     Object.assign(events.settings, rest);
-    res.json({ ...events.settings, token: events.settings.token ? '(set)' : undefined });
+    res.json(shownPush());
   });
   const ctx: ErpSandboxContext = {
     data,

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { signatureHeaders } from '../bigcommerce/webhook-dispatcher';
+
 /**
  * The header carrying the push token, as a NetSuite script configured for our `POST /webhooks/erp`
  * sends it. The sandbox declares its own copy of the event shapes and this name: it imports nothing
@@ -20,6 +23,12 @@ export interface PushSettings {
   /** Where events go (our `POST /webhooks/erp`); unset = events are only kept in the feed. */
   url?: string;
   token?: string;
+  /**
+   * The secret the ERP signs its pushes with (Standard Webhooks, keyed like BigCommerce's: the HMAC
+   * key is the secret's bytes). Each POST carries `webhook-id` (the same on every retry of one batch),
+   * `webhook-timestamp` (the attempt's time) and `webhook-signature`. Unset: unsigned.
+   */
+  signingSecret?: string;
   /** Events per POST: a SuiteScript sends one, an event bus a batch. */
   batchMax: number;
   /** How long events gather before a POST. */
@@ -79,7 +88,7 @@ export class ErpEventPusher {
     try {
       while (this.queue.length && this.settings.url) {
         const batch = this.queue.slice(0, this.settings.batchMax);
-        if (await this.post(batch)) this.stats.delivered += batch.length;
+        if (await this.post(batch, `msg_${randomUUID()}`)) this.stats.delivered += batch.length;
         else this.stats.givenUp += batch.length;
         this.queue.splice(0, batch.length);
       }
@@ -89,14 +98,16 @@ export class ErpEventPusher {
     if (this.queue.length) this.schedule();
   }
 
-  private async post(events: ErpEvent[]): Promise<boolean> {
+  private async post(events: ErpEvent[], webhookId: string): Promise<boolean> {
+    const body = JSON.stringify({ events });
     for (let attempt = 1; attempt <= 8; attempt++) {
       this.stats.posts++;
       try {
+        const signed = this.settings.signingSecret ? signatureHeaders(this.settings.signingSecret, webhookId, Math.floor(Date.now() / 1000), body) : {};
         const res = await fetch(this.settings.url!, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(this.settings.token ? { [ERP_TOKEN_HEADER]: this.settings.token } : {}) },
-          body: JSON.stringify({ events }),
+          headers: { 'content-type': 'application/json', ...(this.settings.token ? { [ERP_TOKEN_HEADER]: this.settings.token } : {}), ...signed },
+          body,
         });
         await res.arrayBuffer();
         if (res.ok) return true;

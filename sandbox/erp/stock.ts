@@ -74,6 +74,10 @@ const sellBody = z.object({
 const SWEEP_PATTERN =
   /^SELECT i\.itemid AS sku, iil\.location AS location, iil\.quantityonhand AS quantityonhand, iil\.quantitycommitted AS quantitycommitted, iil\.quantityavailable AS quantityavailable, TO_CHAR\(iil\.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS\.FF3'\) AS lastmodified FROM inventoryitemlocations iil JOIN item i ON i\.id = iil\.item WHERE iil\.lastmodifieddate >= TO_TIMESTAMP\('([^']+)', 'YYYY-MM-DD HH24:MI:SS\.FF3'\) ORDER BY iil\.lastmodifieddate ASC, i\.itemid ASC, iil\.location ASC$/;
 
+/** The levels of some SKUs (connectors/erp/netsuite/inventory-sweep.ts `levelsQuery`): what an `inventory.changed` event is checked against. */
+const LEVELS_PATTERN =
+  /^SELECT i\.itemid AS sku, iil\.location AS location, iil\.quantityonhand AS quantityonhand, iil\.quantitycommitted AS quantitycommitted, iil\.quantityavailable AS quantityavailable, TO_CHAR\(iil\.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS\.FF3'\) AS lastmodified FROM inventoryitemlocations iil JOIN item i ON i\.id = iil\.item WHERE i\.itemid IN \(((?:'(?:[^']|'')*'(?:, )?)+)\) ORDER BY i\.itemid ASC, iil\.location ASC$/;
+
 export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) => {
   const stock = () => stockOf(ctx.data);
   // Memory only (never persisted), while a bench records.
@@ -224,6 +228,29 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
       return { sku, location, onHand: l.onHand, committed: l.committed, available: available(l), modifiedAt: new Date(l.modifiedMs).toISOString() };
     });
     res.json({ levels });
+  });
+
+  ctx.suiteql.register({
+    name: 'inventory levels of SKUs (inventoryitemlocations JOIN item, by itemid)',
+    pattern: LEVELS_PATTERN,
+    rows(match): SuiteQlRow[] {
+      const wanted = new Set([...match[1]!.matchAll(/'((?:[^']|'')*)'/g)].map((x) => x[1]!.replace(/''/g, "'")));
+      return Object.entries(stock().levels)
+        .map(([k, l]) => {
+          const [sku, location] = k.split('|') as [string, string];
+          return { sku, location, l };
+        })
+        .filter(({ sku }) => wanted.has(sku))
+        .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))
+        .map(({ sku, location, l }) => ({
+          sku,
+          location,
+          quantityonhand: l.onHand,
+          quantitycommitted: l.committed,
+          quantityavailable: available(l),
+          lastmodified: formatTimestamp(l.modifiedMs),
+        }));
+    },
   });
 
   ctx.suiteql.register({
