@@ -314,6 +314,7 @@ export async function main(): Promise<void> {
     ERP_ACCESS_TOKEN: 'sandbox-erp-token',
     ERP_CONCURRENCY: '8',
     ERP_WEBHOOK_TOKEN: 'chaos-erp-token-0123456789',
+    ERP_WEBHOOK_SIGNING_SECRET: 'chaos-erp-signing-secret-0123456789',
     OMS_API_URL: sandboxes.omsUrl,
     OMS_API_KEY: 'sandbox-oms-key',
     OMS_API_SECRET: 'sandbox-oms-secret',
@@ -333,7 +334,7 @@ export async function main(): Promise<void> {
   const api = await startApiServer(config, { client, connection, logger: apiLogger, host: '127.0.0.1', port: apiPort });
   await registerHooks(config.stores[0]!, config.health.destination!, config.api.webhookSecret, config.health.exceptionDestination, { inventory: config.inventory.enabled });
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
-  Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
+  Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, signingSecret: config.erp.webhookSigningSecret });
   // As `bcsync worker` does at start: the schedules run (and are billed) during the bench too.
   await ensureSchedules(client, config, logger);
   const worker = new ForkedWorker({ ...env, BENCH_BUNDLE: bundlePath }, { supervise: true });

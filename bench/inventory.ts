@@ -158,6 +158,7 @@ export async function main(): Promise<void> {
     OMS_RATE_PER_MINUTE: '100000',
     OMS_WEBHOOK_TOKEN: 'inv-oms-token-0123456789',
     WEBHOOK_SECRET: 'inv-webhook-secret-01234',
+    ERP_WEBHOOK_SIGNING_SECRET: 'inv-erp-signing-secret-0123456789',
     ORDER_QUIET_PERIOD: '5s',
     INVENTORY_LOCATIONS: '1:1,2:2',
     INVENTORY_SAFETY_BUFFER: String(BUFFER),
@@ -266,7 +267,12 @@ export async function main(): Promise<void> {
     await bcControl('PUT', '/requests', { record: true });
     await erpControl('DELETE', '/stock/history');
     await erpControl('PUT', '/stock/history', { record: true });
-    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, dropRate: DROP });
+    Object.assign(sandboxes.erp.events.settings, {
+      url: `${api.url}/webhooks/erp`,
+      token: config.erp.webhookToken,
+      signingSecret: config.erp.webhookSigningSecret,
+      dropRate: DROP,
+    });
     const runStartMs = Date.now();
     console.log(
       `inventory bench: ${burstSkus.length} + ${tightSkus.length} (tight) SKUs seeded in BigCommerce and the ERP; Temporal dev server ${temporal.address}; BigCommerce quota ${QUOTA}/30 s (enterprise), safety buffer ${BUFFER}${DROP ? `, ${DROP * 100}% of ERP events lost, one sweep` : ''}`,

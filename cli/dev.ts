@@ -99,7 +99,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
     const schedules = await ensureSchedules(adminClient, config, logger);
     const omsHook = await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
     // The ERP sandbox pushes its change events (stock, refunds, items) to us, as a SuiteScript would.
-    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
+    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, signingSecret: config.erp.webhookSigningSecret });
 
     const ui = temporal ? `http://127.0.0.1:${opts.uiPort}/namespaces/${config.temporal.namespace}/workflows` : "(your Temporal server's UI)";
     console.log(
@@ -114,7 +114,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  OMS sandbox          ${sandboxes.omsUrl}   (ShipStation V1 shape, Basic ${config.oms.apiKey}:...)`,
         `  BigCommerce hooks    ${hooks.map((h) => `${h.scope}${h.was === 'ok' ? '' : ` (${h.was}, repaired)`}`).join(', ')} -> ${api.url}/webhooks/bigcommerce[/exceptions]`,
         `  OMS webhook          SHIP_NOTIFY -> ${api.url}/webhooks/oms (${omsHook.outcome})`,
-        `  ERP events           ${sandboxes.erpUrl} pushes -> ${api.url}/webhooks/erp (x-bcsync-erp-token)`,
+        `  ERP events           ${sandboxes.erpUrl} pushes -> ${api.url}/webhooks/erp (x-bcsync-erp-token, signed)`,
         `  Schedules            ${schedules.map((s) => s.id).join(', ')}   (Web UI: Schedules)`,
         `  Ops API              ${api.url}/ops/attention   (Authorization: Bearer ${config.api.opsToken ? '<OPS_TOKEN>' : 'disabled'})`,
         `  State                ${opts.dataDir}`,

@@ -41,7 +41,12 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
     },
   });
   // Where the ERP sandbox pushes its change events (our POST /webhooks/erp), e.g. in docker-compose.
-  if (process.env.SANDBOX_ERP_PUSH_URL) Object.assign(sandboxes.erp.events.settings, { url: process.env.SANDBOX_ERP_PUSH_URL, token: process.env.SANDBOX_ERP_PUSH_TOKEN });
+  if (process.env.SANDBOX_ERP_PUSH_URL)
+    Object.assign(sandboxes.erp.events.settings, {
+      url: process.env.SANDBOX_ERP_PUSH_URL,
+      token: process.env.SANDBOX_ERP_PUSH_TOKEN,
+      signingSecret: process.env.SANDBOX_ERP_PUSH_SIGNING_SECRET,
+    });
   logger.info(
     {
       bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`,

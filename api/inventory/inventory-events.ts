@@ -4,11 +4,14 @@ import type { Config } from '../../config/env';
 import type { InventoryChangedEvent } from '../../domain/shared/erp-event';
 import type { ErpLevel } from '../../domain/inventory/levels';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
-import { inventoryBcEventsSignal, inventoryChangesSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
+import { inventoryBcEventsSignal, inventoryChangesSignal, inventorySweepSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
+import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
+import { levelsOfSkus } from '../../connectors/erp/netsuite/inventory-sweep';
 import type { ErpEventDeps } from '../erp/event-deps';
 import { signalInventory } from '../../clients/inventory';
 import { describeIssues } from '../shared/responses';
 
+/** A pushed event as a level, trusted as it is (ERP_TRUST_PUSHED_LEVELS=true only). */
 export const toErpLevel = (e: InventoryChangedEvent): ErpLevel => ({
   sku: e.sku,
   location: e.location,
@@ -17,14 +20,47 @@ export const toErpLevel = (e: InventoryChangedEvent): ErpLevel => ({
   changedAtMs: Date.parse(e.changedAt),
 });
 
+const levelKey = (sku: string, location: string) => `${sku}\u0001${location}`;
+
 /**
  * `inventory.changed` events of one `POST /webhooks/erp`: one signal per store for the whole batch
  * (the ERP is one, its levels go to every store we sync). The route answers 202 only after this
  * resolved, so every accepted change is durable in Temporal first.
+ *
+ * An event is a hint (unless ERP_TRUST_PUSHED_LEVELS=true): the levels signalled are the ERP's own,
+ * with the ERP's own change times, read for the batch's SKUs in one SuiteQL read (the sweep's
+ * columns, connectors/erp/netsuite/inventory-sweep.ts), and only at the (SKU, location) pairs the
+ * events named. A forged level or a `changedAt` in 2099 therefore changes nothing. When the ERP
+ * cannot be read here, each store's workflow is asked to sweep the ERP itself (durable, retried):
+ * the hint is not lost and the ERP is not made to retry for our read.
  */
 export async function handleInventoryEvents(deps: ErpEventDeps, events: InventoryChangedEvent[]): Promise<void> {
-  const levels = events.map(toErpLevel);
-  await Promise.all(deps.config.stores.map((s) => signalInventory(deps.client, deps.config, s.storeHash, inventoryChangesSignal, [{ levels }])));
+  const signalLevels = (levels: ErpLevel[]) =>
+    Promise.all(deps.config.stores.map((s) => signalInventory(deps.client, deps.config, s.storeHash, inventoryChangesSignal, [{ levels }])));
+  if (deps.config.erp.trustPushedLevels) {
+    await signalLevels(events.map(toErpLevel));
+    return;
+  }
+  let read: ErpLevel[];
+  try {
+    const netsuite = new NetSuiteClient({ apiUrl: deps.config.erp.apiUrl, accessToken: deps.config.erp.accessToken, timeoutMs: 5_000 });
+    read = await levelsOfSkus(
+      netsuite,
+      events.map((e) => e.sku),
+    );
+  } catch (err) {
+    deps.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), events: events.length },
+      "ERP levels not read for inventory.changed events; each store's inventory sync sweeps the ERP instead",
+    );
+    await Promise.all(
+      deps.config.stores.map((s) => signalInventory(deps.client, deps.config, s.storeHash, inventorySweepSignal, [{ reason: 'ERP events (levels not read by the API)' }])),
+    );
+    return;
+  }
+  const named = new Set(events.map((e) => levelKey(e.sku, e.location)));
+  const levels = read.filter((l) => named.has(levelKey(l.sku, l.location)));
+  if (levels.length) await signalLevels(levels);
 }
 
 /** The BigCommerce inventory scopes we consume: only to tell our own writes' echoes from changes made elsewhere. */

@@ -2,7 +2,9 @@ import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
 import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
 import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';
 import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
-import type { ErpEventDeps } from '../erp/event-deps';
+import type { ErpEventDeps, HandlerRefusals } from '../erp/event-deps';
+import { ErpError } from '../../connectors/erp/netsuite/errors';
+import { isTemporalRefusal } from '../shared/ingress';
 import { startErpRefund } from '../../clients/refunds';
 
 /**
@@ -18,9 +20,16 @@ async function storeOf(deps: ErpEventDeps, recordType: ErpRefundType, recordId: 
   return stores.find((s) => orderIdOfSalesOrder(s.storeHash, record.salesOrderExternalId) !== null)?.storeHash ?? null;
 }
 
-/** `refund.authorized` events -> one workflow per ERP record. Record types other than ours are acknowledged and ignored. */
-export async function handleRefundAuthorized(deps: ErpEventDeps, events: RefundAuthorizedEvent[]): Promise<void> {
+/**
+ * `refund.authorized` events -> one workflow per ERP record, `erp-refund:<store>:<type>-<id>`: the
+ * same id the refund sweep starts for the record (the id NetSuite itself writes, which the event's
+ * schema requires: canonical digits), so an event and the sweep can never start two workflows for
+ * one record. Record types other than ours are acknowledged and ignored. An event Temporal refuses,
+ * or for a record the ERP does not have, is rejected on its own; the others are taken.
+ */
+export async function handleRefundAuthorized(deps: ErpEventDeps, events: RefundAuthorizedEvent[]): Promise<HandlerRefusals<RefundAuthorizedEvent>> {
   const seen = new Set<string>();
+  const rejected: HandlerRefusals<RefundAuthorizedEvent>['rejected'] = [];
   for (const e of events) {
     if (!(ERP_REFUND_TYPES as readonly string[]).includes(e.recordType)) {
       deps.logger.info({ recordType: e.recordType, recordId: e.recordId }, 'refund.authorized for a record type the refund sync does not handle; ignored');
@@ -30,12 +39,19 @@ export async function handleRefundAuthorized(deps: ErpEventDeps, events: RefundA
     const key = `${recordType}:${e.recordId}`;
     if (seen.has(key)) continue; // the same record twice in one batch: one start is enough
     seen.add(key);
-    const storeHash = await storeOf(deps, recordType, e.recordId);
-    if (!storeHash) {
-      deps.logger.info({ recordType, recordId: e.recordId }, 'ERP refund of a sales order no configured store owns; ignored');
-      continue;
+    try {
+      const storeHash = await storeOf(deps, recordType, e.recordId);
+      if (!storeHash) {
+        deps.logger.info({ recordType, recordId: e.recordId }, 'ERP refund of a sales order no configured store owns; ignored');
+        continue;
+      }
+      const { workflowId, started } = await startErpRefund(deps.client, deps.config, storeHash, recordType, e.recordId);
+      deps.logger.info({ workflowId, started, eventId: e.eventId }, 'ERP refund event handed to its workflow');
+    } catch (err) {
+      if (err instanceof ErpError && err.kind === 'not_found') rejected.push({ event: e, reason: `the ERP has no ${recordType} ${e.recordId}` });
+      else if (isTemporalRefusal(err)) rejected.push({ event: e, reason: `Temporal refused it: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) });
+      else throw err;
     }
-    const { workflowId, started } = await startErpRefund(deps.client, deps.config, storeHash, recordType, e.recordId);
-    deps.logger.info({ workflowId, started, eventId: e.eventId }, 'ERP refund event handed to its workflow');
   }
+  return { rejected };
 }

@@ -168,6 +168,7 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
       ERP_API_URL: sandboxes.erpUrl,
       ERP_ACCESS_TOKEN: ERP_TOKEN,
       ERP_WEBHOOK_TOKEN: 'rehearsal-erp-webhook-token',
+      ERP_WEBHOOK_SIGNING_SECRET: 'rehearsal-erp-signing-secret-0123456789',
       OMS_API_URL: sandboxes.omsUrl,
       OMS_API_KEY: 'sandbox-oms-key',
       OMS_API_SECRET: 'sandbox-oms-secret',
@@ -197,7 +198,7 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     cleanups.push(() => api.close());
     await registerHooks(store, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret, `${api.url}/webhooks/bigcommerce/exceptions`, { inventory: config.inventory.enabled });
     await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
-    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
+    Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, signingSecret: config.erp.webhookSigningSecret });
     const ourCalls = () => bc.ctx.requests.summary().filter((c) => c.clientId === CLIENT);
     const ourCallCount = () => ourCalls().reduce((a, c) => a + c.count, 0);
     /** Until the ERP's events are delivered, no webhook is pending and no call of ours came for `quietMs`; at most `maxMs`. */

@@ -11,7 +11,8 @@ import {
   type CatalogRunRequest,
 } from '../../workflows/catalog/catalog-sync.contract';
 import { recordHistory } from '../support/histories';
-import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { postErp } from '../support/erp-push';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
 import type { Json } from '../support/json';
 
@@ -231,11 +232,7 @@ describe('catalog and prices ERP -> BigCommerce', () => {
 
   it('an ERP item.changed event wakes the catalog sync, which reads the change from the ERP itself', async () => {
     await seedErp([{ sku: 'CT-7', prices: { 'Base Price': 777 } }]);
-    const res = await fetch(`${stack.apiUrl}/webhooks/erp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-bcsync-erp-token': TEST_ERP_TOKEN },
-      body: JSON.stringify({ events: [{ type: 'item.changed', eventId: 'ev-ct-7', sku: 'CT-7', changedAt: new Date().toISOString() }] }),
-    });
+    const res = await postErp(`${stack.apiUrl}/webhooks/erp`, { events: [{ type: 'item.changed', eventId: 'ev-ct-7', sku: 'CT-7', changedAt: new Date().toISOString() }] });
     expect(res.status).toBe(202);
     await eventually(async () => ((await productBySku('CT-7')).price === 777 ? true : undefined), 'CT-7 at 777 in BigCommerce', 30_000);
   });

@@ -9,6 +9,7 @@ import { refundStateQuery } from '../../workflows/refunds/refund-sync.contract';
 import { recordHistory } from '../support/histories';
 import { logger } from '../support/setup';
 import { eventually, startStack, type Stack } from '../support/stack';
+import { postErp } from '../support/erp-push';
 import { storeApi } from '../support/store-calls';
 import { ERP_REFUND_SWEEP_WORKFLOW, type ErpRefundSweepWorkflow } from '../../workflows/refunds/erp-refund-sweep.contract';
 import type { Json } from '../support/json';
@@ -167,12 +168,8 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
     expect(state.bcRefund?.created).toBe(true);
 
     // The same event again (as an ERP retrying would send it), and another sweep: nothing new.
-    const again = await fetch(`${stack.apiUrl}/webhooks/erp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-bcsync-erp-token': stack.config.erp.webhookToken! },
-      body: JSON.stringify({
-        events: [{ type: 'refund.authorized', eventId: 'replay-1', recordType: 'returnAuthorization', recordId: record.id, changedAt: new Date().toISOString() }],
-      }),
+    const again = await postErp(`${stack.apiUrl}/webhooks/erp`, {
+      events: [{ type: 'refund.authorized', eventId: 'replay-1', recordType: 'returnAuthorization', recordId: record.id, changedAt: new Date().toISOString() }],
     });
     expect(again.status).toBe(202);
     const second = await stack.client.workflow.execute<ErpRefundSweepWorkflow>(ERP_REFUND_SWEEP_WORKFLOW, {

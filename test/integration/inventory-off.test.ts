@@ -1,10 +1,10 @@
 import { postDelivery } from '../support/bigcommerce-delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERP_TOKEN_HEADER } from '../../api/erp/webhook';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
-import { eventually, startStack, TEST_ERP_TOKEN, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { postErp } from '../support/erp-push';
 import type { Json } from '../support/json';
 
 /** A store that keeps its stock in BigCommerce: INVENTORY_SYNC=off turns every part of the inventory sync off. */
@@ -23,15 +23,11 @@ describe('INVENTORY_SYNC=off', () => {
     expect(scopes).toContain('store/order/created');
     for (const s of INVENTORY_SCOPES) expect(scopes).not.toContain(s);
 
-    const erp = await fetch(`${stack.apiUrl}/webhooks/erp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [ERP_TOKEN_HEADER]: TEST_ERP_TOKEN },
-      body: JSON.stringify({
-        events: [{ type: 'inventory.changed', eventId: 'e1', sku: 'PACK-22', location: '1', quantityOnHand: 5, quantityAvailable: 5, changedAt: '2026-11-27T10:00:00Z' }],
-      }),
+    const erp = await postErp(`${stack.apiUrl}/webhooks/erp`, {
+      events: [{ type: 'inventory.changed', eventId: 'e1', sku: 'PACK-22', location: '1', quantityOnHand: 5, quantityAvailable: 5, changedAt: '2026-11-27T10:00:00Z' }],
     });
     expect(erp.status).toBe(202);
-    expect(await erp.json()).toEqual({ accepted: 0, ignored: 1 });
+    expect(await erp.json()).toEqual({ accepted: 0, ignored: 1, rejected: [] });
 
     // An inventory webhook left from when it was on: 200 (the hook stays healthy), nothing started.
     const bc = await postDelivery(`${stack.apiUrl}/webhooks/bigcommerce`, {

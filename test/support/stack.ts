@@ -15,6 +15,8 @@ export const TEST_CLIENT_SECRET = 'test-client-secret';
 export const TEST_OMS_TOKEN = 'test-oms-token-0123456789';
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
 export const TEST_ERP_TOKEN = 'test-erp-token-0123456789';
+/** The secret the ERP sandbox signs its pushes to `POST /webhooks/erp` with (enforced). */
+export const TEST_ERP_SIGNING_SECRET = 'test-erp-signing-secret-0123456789';
 
 export interface Stack {
   config: Config;
@@ -75,6 +77,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     OMS_WEBHOOK_TOKEN: TEST_OMS_TOKEN,
     OPS_TOKEN: TEST_OPS_TOKEN,
     ERP_WEBHOOK_TOKEN: TEST_ERP_TOKEN,
+    ERP_WEBHOOK_SIGNING_SECRET: TEST_ERP_SIGNING_SECRET,
     WEBHOOK_SECRET: TEST_SECRET,
     // The sandbox signs its deliveries with the API client's secret: the receiver enforces them.
     BC_CLIENT_SECRET: TEST_CLIENT_SECRET,
@@ -94,7 +97,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     await registerHooks(store, config.health.destination!, TEST_SECRET, config.health.exceptionDestination, { inventory: config.inventory.enabled });
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
   // The ERP pushes its change events to us, as a SuiteScript or event bus would in production.
-  Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken });
+  Object.assign(sandboxes.erp.events.settings, { url: `${api.url}/webhooks/erp`, token: config.erp.webhookToken, signingSecret: config.erp.webhookSigningSecret });
 
   return {
     config,

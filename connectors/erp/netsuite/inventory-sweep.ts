@@ -62,18 +62,53 @@ export interface SweepPage {
  */
 export async function sweepLevels(client: NetSuiteClient, cursor: { sinceMs: number; offset: number }): Promise<SweepPage> {
   const page = await client.suiteql(sweepQuery(cursor.sinceMs), { limit: PAGE, offset: cursor.offset });
-  const levels: ErpLevel[] = page.items.map((raw, i) => {
-    const row = sweepRow.safeParse(raw);
-    if (!row.success) throw new ErpError('bad_response', `inventory sweep row ${cursor.offset + i}: ${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}`, {});
-    return {
-      sku: row.data.sku,
-      location: row.data.location,
-      quantityOnHand: row.data.quantityonhand,
-      quantityAvailable: row.data.quantityavailable,
-      changedAtMs: parseErpTimestamp(row.data.lastmodified),
-    };
-  });
+  const levels: ErpLevel[] = page.items.map((raw, i) => toLevel(raw, `inventory sweep row ${cursor.offset + i}`));
   if (!page.hasMore || levels.length === 0) return { levels, next: null };
   const last = levels[levels.length - 1]!.changedAtMs;
   return { levels, next: last > cursor.sinceMs ? { sinceMs: last, offset: 0 } : { sinceMs: cursor.sinceMs, offset: cursor.offset + PAGE } };
+}
+
+function toLevel(raw: unknown, where: string): ErpLevel {
+  const row = sweepRow.safeParse(raw);
+  if (!row.success) throw new ErpError('bad_response', `${where}: ${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}`, {});
+  return {
+    sku: row.data.sku,
+    location: row.data.location,
+    quantityOnHand: row.data.quantityonhand,
+    quantityAvailable: row.data.quantityavailable,
+    changedAtMs: parseErpTimestamp(row.data.lastmodified),
+  };
+}
+
+/** SKUs per query of levelsOfSkus: the `IN` list stays a few KB (a SKU is at most 255 characters). */
+export const SKUS_PER_LEVELS_QUERY = 200;
+
+/** The sweep's columns for some SKUs, whatever their change time: an `inventory.changed` event is checked against these. */
+export function levelsQuery(skus: readonly string[]): string {
+  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  return [
+    'SELECT i.itemid AS sku, iil.location AS location, iil.quantityonhand AS quantityonhand, iil.quantitycommitted AS quantitycommitted,',
+    "iil.quantityavailable AS quantityavailable, TO_CHAR(iil.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS.FF3') AS lastmodified",
+    'FROM inventoryitemlocations iil JOIN item i ON i.id = iil.item',
+    `WHERE i.itemid IN (${skus.map(quote).join(', ')})`,
+    'ORDER BY i.itemid ASC, iil.location ASC',
+  ].join(' ');
+}
+
+/**
+ * The ERP's own levels (and change times) of these SKUs at every location: the read an ERP change
+ * event is a hint for. One query per SKUS_PER_LEVELS_QUERY SKUs, paged like the sweep.
+ */
+export async function levelsOfSkus(client: NetSuiteClient, skus: readonly string[]): Promise<ErpLevel[]> {
+  const unique = [...new Set(skus)];
+  const levels: ErpLevel[] = [];
+  for (let i = 0; i < unique.length; i += SKUS_PER_LEVELS_QUERY) {
+    const q = levelsQuery(unique.slice(i, i + SKUS_PER_LEVELS_QUERY));
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await client.suiteql(q, { limit: PAGE, offset });
+      levels.push(...page.items.map((raw, n) => toLevel(raw, `inventory levels row ${offset + n}`)));
+      if (!page.hasMore || page.items.length === 0) break;
+    }
+  }
+  return levels;
 }
