@@ -193,4 +193,22 @@ describe('erpRefundSync on the time-skipping server, activities stubbed', () => 
       expect(names(calls)).toEqual(['fetchErpRefund', 'fetchErpRefund', 'fetchOrderSnapshot', 'ensureErpRefund', 'linkErpRefund']);
     });
   });
+
+  it('parks, refunding nothing, when the ERP answers another record than the one it was started for; skip ends it', async () => {
+    const q = bed.queues();
+    const calls: StubCall[] = [];
+    // Started for 900, the ERP answers 901 (an id NetSuite resolved to another record): its marker would be 900's.
+    const world = { record: erpRefund(q.storeHash, { recordId: '901', tranId: 'CR901' }) };
+    await bed.run(q, erpRefundActivities(q, calls, world), async () => {
+      const handle = await startErpRefund(q);
+      const parked = await waitFor(handle, 'parked', (s) => s.status === 'NeedsAttention');
+      expect(parked.problem).toMatchObject({ type: 'ErpRecordMismatch', step: 'readErp', transient: false });
+      expect(parked.problem!.message).toMatch(/answered cashRefund 901 for cashRefund 900/);
+      expect(parked.erpRefund).toBeNull();
+      expect(names(calls)).toEqual(['fetchErpRefund']);
+      const answer = await handle.executeUpdate(erpRefundDecideUpdate, { args: [{ action: 'skip' }] });
+      expect(answer).toEqual({ status: 'Skipped', problem: null });
+      expect(names(calls)).toEqual(['fetchErpRefund']);
+    });
+  });
 });

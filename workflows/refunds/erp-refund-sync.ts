@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { activityStep } from '../shared/activity-step';
 import { handleRetrySkipDecisions, needsAttentionLines } from '../shared/decisions';
 import { retryWithin } from '../shared/retry';
@@ -37,6 +37,8 @@ import {
  */
 export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefundSyncState> {
   const { storeHash, recordType, recordId } = input;
+  // The record read back must be the one this workflow is for (runs started before this check replay without it):
+  const sameRecordCheck = patched('erp-refund-same-record-id');
   const state: ErpRefundSyncState = { status: 'Reading', erpRefund: null, orderId: null, items: [], bcRefund: null, linkedInErp: false, problem: null, lastDecision: null };
   let changes = 0;
   let attempting = false;
@@ -92,6 +94,15 @@ export async function erpRefundSync(input: ErpRefundSyncInput): Promise<ErpRefun
   async function attempt(): Promise<ErpRefundProblem | null> {
     const read = await step('readErp', () => erp.fetchErpRefund(recordType, recordId));
     if (!read.ok) return read.problem;
+    if (sameRecordCheck && read.value.recordId !== recordId) {
+      // Its marker and its workflow id are this id: refunding another record's content under it could refund twice.
+      return {
+        type: 'ErpRecordMismatch',
+        message: `the ERP answered ${recordType} ${read.value.recordId} for ${recordType} ${recordId}; nothing refunded (a record id must be NetSuite's own internal id)`,
+        step: 'readErp',
+        transient: false,
+      };
+    }
     state.erpRefund = read.value;
     const e = read.value;
     state.orderId = orderIdOfSalesOrder(storeHash, e.salesOrderExternalId);
