@@ -13,8 +13,8 @@ const BODY_LIMIT = '16kb';
  * Authentication of BigCommerce's deliveries, before anything parses them: the `X-Bcsync-Secret`
  * header (checked before the body is read: 401 without reading it), then the body's raw bytes
  * (16 KB at most, after decompression), then the Standard Webhooks signature over those bytes
- * (BC_WEBHOOK_SIGNATURES). The store is the one whose client secret verifies (`res.locals.signedBy`);
- * the route checks that it is the store the payload names. `res.locals.authenticated` is set last.
+ * (BC_WEBHOOK_SIGNATURES). The stores whose client secret verifies are `res.locals.signedFor`;
+ * the route checks that the store the payload names is one of them. `res.locals.authenticated` is set last.
  */
 export function bigCommerceAuth(deps: { config: Config; logger: Logger }): RequestHandler[] {
   const mode = deps.config.webhookSignatures;
@@ -32,7 +32,7 @@ export function bigCommerceAuth(deps: { config: Config; logger: Logger }): Reque
       const verdict = verifier.verify(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers);
       const refused = !verdict.ok && mode === 'enforce';
       webhookSignatureChecks.inc({ sender: 'bigcommerce', outcome: verdict.ok ? 'valid' : verdict.reason, refused: String(refused) });
-      if (verdict.ok) res.locals.signedBy = verdict.owner;
+      if (verdict.ok) res.locals.signedFor = verdict.owners;
       else if (refused) {
         webhooksReceived.inc({ outcome: 'unauthorized' });
         res.status(401).json({ error: 'unauthorized', reason: verdict.message });
@@ -46,8 +46,8 @@ export function bigCommerceAuth(deps: { config: Config; logger: Logger }): Reque
 }
 
 /** A delivery signed with one store's secret that names another store: refused in every mode that verifies. */
-export function signedForAnotherStore(signedBy: unknown, storeHash: string): boolean {
-  if (typeof signedBy !== 'string' || signedBy === storeHash) return false;
+export function signedForAnotherStore(signedFor: unknown, storeHash: string): boolean {
+  if (!Array.isArray(signedFor) || signedFor.includes(storeHash)) return false;
   webhookSignatureChecks.inc({ sender: 'bigcommerce', outcome: 'other_store', refused: 'true' });
   webhooksReceived.inc({ outcome: 'unauthorized' });
   return true;

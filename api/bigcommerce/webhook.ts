@@ -53,7 +53,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
     }
     const payload = parsed.data;
     const storeHash = storeHashOf(payload);
-    if (signedForAnotherStore(res.locals.signedBy, storeHash)) {
+    if (signedForAnotherStore(res.locals.signedFor, storeHash)) {
       res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
       return;
     }

@@ -31,7 +31,7 @@ export function deliveryExceptionRouter(deps: { client: Client; connection: Conn
       return void res.status(400).json({ error: 'invalid payload', reason: `expected a ${DELIVERY_EXCEPTION_SCOPE} event` });
     }
     const storeHash = storeHashOf(payload.data);
-    if (signedForAnotherStore(res.locals.signedBy, storeHash)) return void res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
+    if (signedForAnotherStore(res.locals.signedFor, storeHash)) return void res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
     // Retrying can never help, and a 4xx counts against the domain in BigCommerce's blocklist rule: 2xx, counted.
     if (!stores.has(storeHash)) {
       webhooksReceived.inc({ outcome: 'unknown_store' });

@@ -8,7 +8,7 @@ export interface SigningKey {
 }
 
 export type SignatureVerdict =
-  | { ok: true; owner: string; webhookId: string }
+  | { ok: true; owners: string[]; webhookId: string }
   | { ok: false; reason: 'missing_headers' | 'malformed_headers' | 'stale_timestamp' | 'bad_signature'; message: string };
 
 const HEADER_LIMITS = { 'webhook-id': 256, 'webhook-timestamp': 16, 'webhook-signature': 2048 } as const;
@@ -22,14 +22,17 @@ const HEADER_LIMITS = { 'webhook-id': 256, 'webhook-timestamp': 16, 'webhook-sig
  * (its webhooks overview, https://developer.bigcommerce.com/docs/integrations/webhooks;
  * FACTS.md section 11), so the HMAC key is the secret's own bytes. The ERP's pushes are keyed the same way.
  *
- * The body is verified as raw bytes, before anything parses it. Which key signed it also says who
- * sent it: with several stores, the store is the one whose secret verifies.
+ * The body is verified as raw bytes, before anything parses it. Which secret signed it also says
+ * who may have sent it: every owner of that secret (one app installed on several stores signs all
+ * of their deliveries with its one client secret), and the caller checks the payload names one.
  */
 export class SignatureVerifier {
-  private readonly keys: Array<{ owner: string; webhook: Webhook }>;
+  private readonly keys: Array<{ owners: string[]; webhook: Webhook }>;
 
   constructor(keys: readonly SigningKey[]) {
-    this.keys = keys.flatMap((k) => k.secrets.map((secret) => ({ owner: k.owner, webhook: new Webhook(Buffer.from(secret, 'utf8').toString('base64')) })));
+    const owners = new Map<string, string[]>();
+    for (const k of keys) for (const secret of k.secrets) owners.set(secret, [...(owners.get(secret) ?? []), k.owner]);
+    this.keys = [...owners].map(([secret, o]) => ({ owners: o, webhook: new Webhook(Buffer.from(secret, 'utf8').toString('base64')) }));
   }
 
   verify(rawBody: Buffer, headers: IncomingHttpHeaders): SignatureVerdict {
@@ -46,7 +49,7 @@ export class SignatureVerifier {
     for (const k of this.keys) {
       try {
         k.webhook.verify(rawBody, picked, { jsonParse: false });
-        return { ok: true, owner: k.owner, webhookId };
+        return { ok: true, owners: k.owners, webhookId };
       } catch (err) {
         if (!(err instanceof WebhookVerificationError)) throw err;
         // The timestamp is checked before the signature, the same for every key.
