@@ -308,6 +308,7 @@ export async function main(): Promise<void> {
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: 'chaos-token',
+    BC_CLIENT_SECRET: 'chaos-client-secret',
     BC_PLAN: 'enterprise',
     BC_QUOTA: '100000',
     ERP_API_URL: sandboxes.erpUrl,

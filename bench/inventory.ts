@@ -146,6 +146,7 @@ export async function main(): Promise<void> {
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: OUR_TOKEN,
+    BC_CLIENT_SECRET: 'inv-secret',
     BC_PLAN: 'enterprise',
     BC_QUOTA: String(QUOTA),
     ERP_API_URL: sandboxes.erpUrl,

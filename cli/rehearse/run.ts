@@ -161,6 +161,7 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
       BC_API_URL: sandboxes.bcUrl,
       BC_STORE_HASH: STORE,
       BC_ACCESS_TOKEN: TOKEN,
+      BC_CLIENT_SECRET: 'rehearsal-bcsync-secret',
       BC_PLAN: s.plan,
       ...(s.quota !== undefined ? { BC_QUOTA: String(s.quota) } : {}),
       BC_RATE_WINDOW_MS: String(windowMs),
