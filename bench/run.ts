@@ -10,6 +10,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   inventory: () => import('./inventory').then((m) => m.main()),
   catalog: () => import('./catalog').then((m) => m.main()),
   ingest: () => import('./ingest').then((m) => m.main()),
+  fuzz: () => import('./fuzz').then((m) => m.main()),
   report: () => import('./report').then((m) => m.main()),
 };
 
