@@ -45,6 +45,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
       .object({
         store: z
           .string()
+          .max(64)
           .regex(/^[a-z0-9]+$/)
           .optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -79,7 +80,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   router.post('/ops/orders/:store/:orderId/:action', async (req, res) => {
     const action = z.enum(['retry', 'skip', 'resolve']).safeParse(req.params.action);
     const orderId = Number(req.params.orderId);
-    if (!action.success || !/^[a-z0-9]+$/.test(req.params.store) || !Number.isInteger(orderId) || orderId <= 0) {
+    if (!action.success || !/^[a-z0-9]{1,64}$/.test(req.params.store) || !Number.isInteger(orderId) || orderId <= 0) {
       return void res.status(404).json({ error: 'not found', reason: 'POST /ops/orders/<store>/<orderId>/retry|skip|resolve' });
     }
     const caller = callerOf(res);
@@ -105,7 +106,7 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   const catalogBody = z.object({ skus: z.array(z.string().trim().min(1).max(255)).min(1).max(500).optional(), note: z.string().max(500).optional() }).strict();
   router.post('/ops/catalog/:store/:action', async (req, res) => {
     const action = z.enum(['retry', 'skip']).safeParse(req.params.action);
-    if (!action.success || !/^[a-z0-9]+$/.test(req.params.store)) return void res.status(404).json({ error: 'not found', reason: 'POST /ops/catalog/<store>/retry|skip' });
+    if (!action.success || !/^[a-z0-9]{1,64}$/.test(req.params.store)) return void res.status(404).json({ error: 'not found', reason: 'POST /ops/catalog/<store>/retry|skip' });
     const caller = callerOf(res);
     if (refuseOtherStore(res, caller, req.params.store)) return;
     // Without `skus` the decision is for every parked item: that must be said (`{}`), never implied by a missing body.
@@ -134,7 +135,13 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   // POST /ops/reconcile {store, since?}: reconcile a store now, from `since` (ISO-8601) or its watermark.
   router.post('/ops/reconcile', async (req, res) => {
     const body = z
-      .object({ store: z.string().regex(/^[a-z0-9]+$/), since: z.iso.datetime({ offset: true }).optional() })
+      .object({
+        store: z
+          .string()
+          .max(64)
+          .regex(/^[a-z0-9]+$/),
+        since: z.iso.datetime({ offset: true }).optional(),
+      })
       .strict()
       .safeParse(req.body ?? {});
     if (!body.success) return void badRequest(res, describeIssues(body.error.issues));

@@ -13,6 +13,7 @@ import { signalOrder } from '../../clients/orders';
 import { RecentDeliveries } from '../shared/recent-deliveries';
 import { secretMatches } from '../shared/webhook-secret';
 import { unavailable } from '../shared/responses';
+import { parseJsonBody, rawBody } from '../shared/ingress';
 
 /** The order key we give every OMS order: `bc-<storeHash>-<orderId>` (domain/shared/ids.ts). */
 const ORDER_KEY = /^bc-([a-z0-9]+)-(\d+)$/;
@@ -77,52 +78,63 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
     }
   }
 
-  router.post('/webhooks/oms', express.json({ limit: '64kb', type: () => true }), async (req, res) => {
-    if (!secretMatches(typeof req.query.token === 'string' ? req.query.token : undefined, deps.config.oms.webhookToken)) {
-      webhooksReceived.inc({ outcome: 'unauthorized' });
-      return void res.status(401).json({ error: 'unauthorized', reason: 'missing or wrong token' });
-    }
-    let notice: SsWebhookPayload;
-    try {
-      notice = parseShipStationWebhook(req.body);
-    } catch {
-      webhooksReceived.inc({ outcome: 'invalid' });
-      return void res.status(400).json({ error: 'invalid payload', reason: 'expected {resource_url, resource_type}' });
-    }
-    if (notice.resource_type !== 'SHIP_NOTIFY' && notice.resource_type !== 'ITEM_SHIP_NOTIFY') {
-      webhooksReceived.inc({ outcome: 'ignored' });
-      return void res.status(200).json({ accepted: false, ignored: `no handler for ${notice.resource_type}` });
-    }
-    if (!deps.oms) return void unavailable(res, 'no OMS client configured');
+  router.post(
+    '/webhooks/oms',
+    // The token in our registered URL, before the body is read: an unauthenticated caller gets 401 only.
+    (req, res, next) => {
+      if (!secretMatches(typeof req.query.token === 'string' ? req.query.token : undefined, deps.config.oms.webhookToken)) {
+        webhooksReceived.inc({ outcome: 'unauthorized' });
+        return void res.status(401).json({ error: 'unauthorized', reason: 'missing or wrong token' });
+      }
+      res.locals.authenticated = true;
+      next();
+    },
+    rawBody('64kb'),
+    async (req, res) => {
+      const body = parseJsonBody(res, 'oms', req.body);
+      let notice: SsWebhookPayload;
+      try {
+        if (!body.ok) throw new Error(body.reason);
+        notice = parseShipStationWebhook(body.value);
+      } catch {
+        webhooksReceived.inc({ outcome: 'invalid' });
+        return void res.status(400).json({ error: 'invalid payload', reason: body.ok ? 'expected {resource_url, resource_type}' : body.reason });
+      }
+      if (notice.resource_type !== 'SHIP_NOTIFY' && notice.resource_type !== 'ITEM_SHIP_NOTIFY') {
+        webhooksReceived.inc({ outcome: 'ignored' });
+        return void res.status(200).json({ accepted: false, ignored: `no handler for ${notice.resource_type}` });
+      }
+      if (!deps.oms) return void unavailable(res, 'no OMS client configured');
 
-    let batchUrl: URL;
-    try {
-      batchUrl = trustedShipmentsUrl(deps.oms, notice.resource_url);
-    } catch (err) {
-      // Only OmsError 'untrusted_url' is thrown there: the URL is not the documented shape.
-      webhooksReceived.inc({ outcome: 'invalid' });
-      return void res.status(400).json({ error: 'invalid payload', reason: err instanceof OmsError ? err.message : 'resource_url refused' });
-    }
-    const key = batchUrl.toString();
-    if (delivered.has(key)) {
-      // A retry or duplicate of a batch already durable in Temporal: nothing more to do.
-      webhooksReceived.inc({ outcome: 'duplicate' });
-      return void res.status(200).json({ accepted: true, duplicate: true });
-    }
-    let pending = inFlight.get(key);
-    const joined = pending !== undefined;
-    if (!pending) {
-      pending = readAndSignal(deps.oms, batchUrl, key).finally(() => inFlight.delete(key));
-      inFlight.set(key, pending);
-    }
-    const outcome = await pending;
-    if (outcome.kind === 'oms_unavailable') return void unavailable(res, 'the OMS did not answer');
-    if (outcome.kind === 'temporal_unavailable') {
-      webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-      return void unavailable(res);
-    }
-    webhooksReceived.inc({ outcome: joined ? 'duplicate' : 'accepted' });
-    res.json({ accepted: true, orders: outcome.orders, ...(joined ? { duplicate: true } : {}), ...(outcome.truncated ? { truncated: true } : {}) });
-  });
+      let batchUrl: URL;
+      try {
+        batchUrl = trustedShipmentsUrl(deps.oms, notice.resource_url);
+      } catch (err) {
+        // Only OmsError 'untrusted_url' is thrown there: the URL is not the documented shape.
+        webhooksReceived.inc({ outcome: 'invalid' });
+        return void res.status(400).json({ error: 'invalid payload', reason: err instanceof OmsError ? err.message : 'resource_url refused' });
+      }
+      const key = batchUrl.toString();
+      if (delivered.has(key)) {
+        // A retry or duplicate of a batch already durable in Temporal: nothing more to do.
+        webhooksReceived.inc({ outcome: 'duplicate' });
+        return void res.status(200).json({ accepted: true, duplicate: true });
+      }
+      let pending = inFlight.get(key);
+      const joined = pending !== undefined;
+      if (!pending) {
+        pending = readAndSignal(deps.oms, batchUrl, key).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      const outcome = await pending;
+      if (outcome.kind === 'oms_unavailable') return void unavailable(res, 'the OMS did not answer');
+      if (outcome.kind === 'temporal_unavailable') {
+        webhooksReceived.inc({ outcome: 'temporal_unavailable' });
+        return void unavailable(res);
+      }
+      webhooksReceived.inc({ outcome: joined ? 'duplicate' : 'accepted' });
+      res.json({ accepted: true, orders: outcome.orders, ...(joined ? { duplicate: true } : {}), ...(outcome.truncated ? { truncated: true } : {}) });
+    },
+  );
   return router;
 }
