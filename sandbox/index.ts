@@ -11,5 +11,16 @@ export { createBigCommerceSandbox, DEFAULT_STORE_HASH, DEFAULT_TOKEN, type BcSan
 export { PLAN_QUOTAS } from './bigcommerce/rate-limiter';
 export { productDefaults, variantDefaults, type ProductCore, type VariantCore } from './bigcommerce/catalog-defaults';
 export { createErpSandbox, DEFAULT_ERP_TOKEN, type ErpSandbox } from './erp/app';
+export {
+  DEFAULT_ERP_ACCOUNT_ID,
+  DEFAULT_M2M_CERTIFICATE_ID,
+  DEFAULT_M2M_CLIENT_ID,
+  DEFAULT_TBA,
+  ERP_AUTH_MODES,
+  type ErpAuthMode,
+  type ErpAuthOptions,
+} from './erp/auth';
+export type { M2mCertificate } from './erp/auth-m2m';
+export { generateM2mCredentials, type GeneratedM2mCredentials } from './erp/m2m-keys';
 export { ERP_TOKEN_HEADER, type ErpEvent } from './erp/events';
 export { createOmsSandbox, DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET, type OmsSandbox, type OmsSandboxOptions } from './oms/app';

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { createBigCommerceSandbox, type BcSandbox, type BcSandboxOptions } from './bigcommerce/app';
 import { createErpSandbox, type ErpSandbox } from './erp/app';
+import type { ErpAuthOptions } from './erp/auth';
 import type { ErpSandboxData } from './erp/state';
 import { createOmsSandbox, type OmsSandbox, type OmsSandboxOptions } from './oms/app';
 import type { OmsSandboxData } from './oms/state';
@@ -22,7 +23,10 @@ export interface SandboxesOptions {
   /** Folder to persist sandbox data in; in memory when unset. */
   stateDir?: string;
   bigcommerce?: Omit<BcSandboxOptions, 'data' | 'onChange'>;
+  /** The ERP's bearer token in `bearer` mode (same as `erp.auth.accessToken`). */
   erpAccessToken?: string;
+  /** The ERP sandbox: how it authenticates (`{auth: {mode: 'm2m' | 'tba' | 'bearer', ...}}`, erp/auth.ts). */
+  erp?: { auth?: ErpAuthOptions };
   oms?: Omit<OmsSandboxOptions, 'data' | 'onChange' | 'publicUrl'>;
 }
 
@@ -45,7 +49,7 @@ export async function startSandboxes(opts: SandboxesOptions = {}): Promise<Runni
 
   const bigcommerce = createBigCommerceSandbox({ ...opts.bigcommerce, data: bcStore?.load(), onChange: bcStore?.save });
   const oms = createOmsSandbox({ ...opts.oms, data: omsStore?.load(), onChange: omsStore?.save });
-  const erp = createErpSandbox({ accessToken: opts.erpAccessToken, data: erpStore?.load(), onChange: erpStore?.save });
+  const erp = createErpSandbox({ accessToken: opts.erpAccessToken, auth: opts.erp?.auth, data: erpStore?.load(), onChange: erpStore?.save });
 
   const bcServer = await listen(bigcommerce.app, host, opts.bcPort ?? 4010);
   const erpServer = await listen(erp.app, host, opts.erpPort ?? 4020);

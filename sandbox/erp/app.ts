@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { erpCatalogExtension } from './catalog';
+import { ErpAuth, type ErpAuthOptions } from './auth';
 import { erpRefundsExtension } from './erp-refunds';
 import { ErpEventPusher } from './events';
 import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
@@ -14,6 +15,9 @@ import { erpStockExtension } from './stock';
 const ERP_EXTENSIONS: readonly ErpSandboxExtension[] = [erpCatalogExtension, erpRefundsExtension, erpStockExtension];
 
 export interface ErpSandboxOptions {
+  /** How record and SuiteQL requests authenticate (auth.ts): `bearer` with `accessToken` by default. */
+  auth?: ErpAuthOptions;
+  /** The bearer token of `bearer` mode (same as `auth.accessToken`). */
   accessToken?: string;
   data?: ErpSandboxData;
   onChange?: (data: ErpSandboxData) => void;
@@ -21,7 +25,7 @@ export interface ErpSandboxOptions {
   random?: () => number;
 }
 
-export const DEFAULT_ERP_TOKEN = 'sandbox-erp-token';
+export { DEFAULT_ERP_TOKEN } from './auth';
 const RECORD_BASE = '/services/rest/record/v1';
 
 const ref = z.object({ id: z.string().optional(), externalId: z.string().optional() }).refine((r) => r.id || r.externalId, 'a reference needs id or externalId');
@@ -92,6 +96,8 @@ export interface ErpSandbox {
   app: Express;
   data: ErpSandboxData;
   governance: ErpGovernance;
+  /** Authentication: its mode, counts (`auth.stats`), token controls (`auth.m2m.expireAll()`). */
+  auth: ErpAuth;
   /** Outbound change events (set `events.settings.url` to push them to `POST /webhooks/erp`). */
   events: ErpEventPusher;
   stop(): void;
@@ -99,8 +105,8 @@ export interface ErpSandbox {
 
 export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   const data = options.data ? upgradeErpData(options.data) : freshErpData();
-  const token = options.accessToken ?? DEFAULT_ERP_TOKEN;
   const now = options.now ?? Date.now;
+  const auth = new ErpAuth({ accessToken: options.accessToken, ...options.auth }, now);
   const changed = () => options.onChange?.(data);
   const governance = new ErpGovernance(options.random);
   const events = new ErpEventPusher(options.random);
@@ -120,27 +126,15 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       creditMemos: Object.keys(data.creditMemos).length,
       creditMemoWrites: data.creditMemoWrites,
       governance: { ...governance.settings, stats: governance.stats },
+      auth: auth.describe(),
     });
   });
   app.use('/__sandbox', erpControls(governance));
+  app.use('/__sandbox', auth.controls());
+  app.use(auth.tokenRouter());
 
   const records = express.Router();
-  const requireToken: express.RequestHandler = (req, res, next) => {
-    if (req.get('authorization') !== `Bearer ${token}`) {
-      res
-        .status(401)
-        .json(
-          netSuiteError(
-            401,
-            'Unauthorized',
-            'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.',
-            'INVALID_LOGIN',
-          ),
-        );
-      return;
-    }
-    next();
-  };
+  const requireToken = auth.middleware();
   records.use(requireToken);
   records.use(governance.middleware());
   records.use(express.json({ limit: '10mb' }));
@@ -512,7 +506,7 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
       );
   }) as express.ErrorRequestHandler);
 
-  return { app, data, governance, events, stop: () => events.stop() };
+  return { app, data, governance, auth, events, stop: () => events.stop() };
 }
 
 /** `/__sandbox/settings`, `/__sandbox/outage`, `/__sandbox/faults`: rehearse NetSuite at its worst. */
