@@ -2,8 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { readPriceRecords, ensurePriceLists } from '../connectors/bigcommerce/catalog/price-records';
 import { readProductsBySku } from '../connectors/bigcommerce/catalog/read-products';
 import { getItemsBySku, listChangedItems } from '../connectors/erp/netsuite/catalog-items';
-import { NetSuiteClient } from '../connectors/erp/netsuite/client';
-import { createStoreClient } from '../config/connections';
+import { createErpClient, createStoreClient } from '../config/connections';
 import type { Config, StoreConfig } from '../config/env';
 import { chunk, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH } from '../domain/catalog/batches';
 import { planCatalogChanges, planSummary, productSkusOf, skuKey, type CatalogPlan } from '../domain/catalog/diff';
@@ -50,7 +49,7 @@ export async function runCatalogPlan(
   opts: { sinceMs?: number; skus?: string[]; maxPages: number; json: boolean; show: number },
 ): Promise<void> {
   const bc = createStoreClient(store);
-  const netsuite = new NetSuiteClient({ apiUrl: config.erp.apiUrl, accessToken: config.erp.accessToken });
+  const netsuite = createErpClient(config);
   const watermark = opts.sinceMs !== undefined ? null : await watermarkOf(config, store.storeHash);
   let cursor: CatalogCursor = opts.sinceMs !== undefined ? { modifiedMs: opts.sinceMs, erpId: 0 } : (watermark ?? { modifiedMs: 0, erpId: 0 });
   const from = opts.skus

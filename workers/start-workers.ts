@@ -16,11 +16,9 @@ import { createInventoryBigCommerceActivities, createInventoryControlActivities,
 import { createCatalogBcActivities, createCatalogControlActivities, createCatalogErpActivities } from '../activities/catalog/catalog';
 import type { Config, StoreConfig } from '../config/env';
 
-import { NetSuiteClient } from '../connectors/erp/netsuite/client';
-
 import { bigCommerceTaskQueue } from '../domain/shared/ids';
 import type { Logger } from '../lib/logger';
-import { createOmsClient, createStoreClient } from '../config/connections';
+import { createErpClient, createOmsClient, createStoreClient } from '../config/connections';
 import { activityMetricsInterceptor } from './activity-metrics';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');
@@ -115,7 +113,7 @@ export async function startWorkers(
     logger.info({ store: store.storeHash, plan: store.plan, activitiesPerSecond: Number(rate.toFixed(2)) }, 'BigCommerce worker ready');
   }
 
-  const netsuite = new NetSuiteClient({ apiUrl: config.erp.apiUrl, accessToken: config.erp.accessToken, fetch: deps.fetch });
+  const netsuite = createErpClient(config, { fetch: deps.fetch });
   workers.push(
     await Worker.create({
       connection,

@@ -5,7 +5,7 @@ import type { InventoryChangedEvent } from '../../domain/shared/erp-event';
 import type { ErpLevel } from '../../domain/inventory/levels';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { inventoryBcEventsSignal, inventoryChangesSignal, inventorySweepSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
-import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
+import { createErpClient } from '../../config/connections';
 import { levelsOfSkus } from '../../connectors/erp/netsuite/inventory-sweep';
 import type { ErpEventDeps } from '../erp/event-deps';
 import { signalInventory } from '../../clients/inventory';
@@ -43,7 +43,7 @@ export async function handleInventoryEvents(deps: ErpEventDeps, events: Inventor
   }
   let read: ErpLevel[];
   try {
-    const netsuite = new NetSuiteClient({ apiUrl: deps.config.erp.apiUrl, accessToken: deps.config.erp.accessToken, timeoutMs: 5_000 });
+    const netsuite = createErpClient(deps.config, { timeoutMs: 5_000 });
     read = await levelsOfSkus(
       netsuite,
       events.map((e) => e.sku),

@@ -1,4 +1,4 @@
-import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
+import { createErpClient } from '../../config/connections';
 import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
 import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';
 import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
@@ -15,7 +15,7 @@ import { startErpRefund } from '../../clients/refunds';
 async function storeOf(deps: ErpEventDeps, recordType: ErpRefundType, recordId: string): Promise<string | null> {
   const stores = deps.config.stores;
   if (stores.length === 1) return stores[0]!.storeHash;
-  const netsuite = new NetSuiteClient({ apiUrl: deps.config.erp.apiUrl, accessToken: deps.config.erp.accessToken, timeoutMs: 5_000 });
+  const netsuite = createErpClient(deps.config, { timeoutMs: 5_000 });
   const record = await getErpRefund(netsuite, recordType, recordId);
   return stores.find((s) => orderIdOfSalesOrder(s.storeHash, record.salesOrderExternalId) !== null)?.storeHash ?? null;
 }
