@@ -3,6 +3,7 @@ import { apiSettings } from './api';
 import { bigcommerceSettings, loadStores, signatureMode } from './bigcommerce';
 import { catalogSettings } from './catalog';
 import { erpSettings } from './erp';
+import { erpGovernanceSettings } from './erp-governance';
 import { ConfigError } from './errors';
 import { inventorySettings } from './inventory';
 import { alertSettings, healthSettings, reconcileSettings } from './monitoring';
@@ -28,6 +29,7 @@ const groups = {
   temporal: temporalSettings,
   bigcommerce: bigcommerceSettings,
   erp: erpSettings,
+  erpGovernance: erpGovernanceSettings,
   oms: omsSettings,
   api: apiSettings,
   process: processSettings,
@@ -66,6 +68,8 @@ function compose(v: Values, readFile: (path: string) => string) {
     /** How `POST /webhooks/bigcommerce` checks BigCommerce's signatures (config/bigcommerce.ts). */
     webhookSignatures: signatureMode(v.bigcommerce, stores),
     erp: v.erp,
+    /** The ERP share's split among worker processes, the API's budget, the login-rejection alert (config/erp-governance.ts). */
+    erpGovernance: v.erpGovernance,
     oms: v.oms,
     api: v.api,
     metricsPort: v.process.metricsPort,
