@@ -80,3 +80,21 @@ export const alertsSent = new Counter({
   help: 'Alerts delivered (after de-duplication and cool-down)',
   labelNames: ['severity'] as const,
 });
+
+export const erpInFlight = new Gauge({
+  name: 'bcsync_erp_requests_in_flight',
+  help: "ERP requests of this process holding one of its slots of NetSuite's account concurrency limit, by process role (worker, api)",
+  labelNames: ['process'] as const,
+});
+
+export const erpWaiting = new Gauge({
+  name: 'bcsync_erp_requests_waiting',
+  help: 'ERP requests of this process waiting for a slot (all its slots in flight), by process role',
+  labelNames: ['process'] as const,
+});
+
+export const erpRejected = new Counter({
+  name: 'bcsync_erp_rejected_total',
+  help: "ERP requests refused by NetSuite's account governance: concurrency_429 (CONCURRENCY_LIMIT_EXCEEDED) or invalid_login_401 (the 401 NetSuite also answers under load)",
+  labelNames: ['process', 'reason'] as const,
+});

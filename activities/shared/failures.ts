@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BigCommerceError, type BcErrorKind } from '../../connectors/bigcommerce/errors';
 import { ErpError, type ErpErrorKind } from '../../connectors/erp/netsuite/errors';
+import { erpLoginRejections } from '../../connectors/erp/netsuite/login-rejections';
 import { OmsError, type OmsErrorKind } from '../../connectors/oms/shipstation/errors';
 
 /**
@@ -53,6 +54,7 @@ const ERP_TYPES: Record<ErpErrorKind, string> = {
   not_found: 'ErpNotFound',
   validation: 'ErpValidation',
   auth: 'ErpAuth',
+  login_rejected: 'ErpLoginRejected',
   forbidden: 'ErpForbidden',
   concurrency_limit: 'ErpConcurrencyLimit',
   server: 'ErpServerError',
@@ -60,11 +62,44 @@ const ERP_TYPES: Record<ErpErrorKind, string> = {
   bad_response: 'ErpBadResponse',
 };
 
-/** NetSuite under load can answer 401 "Invalid login attempt": believe a 401 only when it repeats. */
+/** A 401 that is not NetSuite's ambiguous "Invalid login attempt": believed once it repeats. */
 const ERP_AUTH_ATTEMPTS = 3;
 
-export function erpFailure(err: unknown, ctx: FailureContext): unknown {
+/** Exponential from `firstMs`, doubling each attempt up to `maxMs`, plus up to a second of jitter so the processes' retries do not arrive together. */
+function backoffMs(attempt: number, firstMs: number, maxMs: number): number {
+  return Math.min(maxMs, firstMs * 2 ** Math.max(0, attempt - 1)) + Math.floor(Math.random() * 1_000);
+}
+
+export interface ErpFailureContext extends FailureContext {
+  /** Whether the process's 401 "Invalid login attempt" streak has become persistent (default: the process's watch). */
+  loginRejectionPersistent?: () => boolean;
+}
+
+/**
+ * ERP errors -> Temporal failures. The account's back-pressure (429 CONCURRENCY_LIMIT_EXCEEDED, and
+ * the 401 "Invalid login attempt" NetSuite also answers under load) is retried with backoff and never
+ * parks anything as an auth failure, until the process has seen nothing but that 401 for
+ * ERP_LOGIN_REJECTED_ALERT_AFTER (connectors/erp/netsuite/login-rejections.ts): from then on it is
+ * `ErpAuth`, not retried, and an alert has been raised.
+ */
+export function erpFailure(err: unknown, ctx: ErpFailureContext): unknown {
   if (!(err instanceof ErpError)) return err;
+  const details = [{ status: err.details.status, errorCode: err.details.errorCode }];
+  if (err.kind === 'concurrency_limit') {
+    return ApplicationFailure.create({ type: ERP_TYPES.concurrency_limit, message: err.message, details, nextRetryDelay: backoffMs(ctx.attempt, 1_000, 60_000) });
+  }
+  if (err.kind === 'login_rejected') {
+    if ((ctx.loginRejectionPersistent ?? (() => erpLoginRejections.persistent()))()) {
+      return ApplicationFailure.create({
+        type: ERP_TYPES.auth,
+        message: `${err.message} (every ERP answer refused the login for ERP_LOGIN_REJECTED_ALERT_AFTER: check the credentials)`,
+        nonRetryable: true,
+        details,
+      });
+    }
+    // NetSuite's load 401 comes after about a minute: wait longer than for a 429.
+    return ApplicationFailure.create({ type: ERP_TYPES.login_rejected, message: err.message, details, nextRetryDelay: backoffMs(ctx.attempt, 5_000, 300_000) });
+  }
   const type = ERP_TYPES[err.kind];
   const permanent =
     err.kind === 'validation' ||
@@ -73,7 +108,7 @@ export function erpFailure(err: unknown, ctx: FailureContext): unknown {
     err.kind === 'bad_response' ||
     (err.kind === 'auth' && ctx.attempt >= ERP_AUTH_ATTEMPTS) ||
     (!ctx.idempotent && (err.kind === 'server' || err.kind === 'network'));
-  return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details: [{ status: err.details.status, errorCode: err.details.errorCode }] });
+  return ApplicationFailure.create({ type, message: err.message, nonRetryable: permanent, details });
 }
 
 /** Runs an ERP call that is safe to repeat (a read, an upsert by external id) and classifies its failure for Temporal's retry. */

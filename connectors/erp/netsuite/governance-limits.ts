@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { httpRequest, NetworkError, type FetchLike } from '../../http';
+import { ErpError, parseNetSuiteError } from './errors';
+
+/**
+ * `GET /services/rest/system/v1/governanceLimits` (ns:article_0625010817): the account's concurrency
+ * limit, the part no integration has been given (`accountUnallocatedConcurrencyLimit`, shared by
+ * every integration without a limit of its own), and this integration's limit type: `integrationSpecific`
+ * (with `integrationConcurrencyLimit`), `accountLimit` or `internal`. Answered to administrator roles
+ * only: anything else gets 403 (or 404), which is no error here.
+ */
+export const governanceLimitsSchema = z.object({
+  accountConcurrencyLimit: z.number().int().nonnegative(),
+  accountUnallocatedConcurrencyLimit: z.number().int().nonnegative(),
+  integrationConcurrencyLimit: z.number().int().nonnegative().optional(),
+  integrationLimitType: z.enum(['integrationSpecific', 'accountLimit', 'internal']),
+});
+export type GovernanceLimits = z.infer<typeof governanceLimitsSchema>;
+
+export const GOVERNANCE_LIMITS_PATH = '/services/rest/system/v1/governanceLimits';
+
+export interface GovernanceLimitsRequest {
+  /** The REST base, `https://<account>.suitetalk.api.netsuite.com` or the sandbox. */
+  apiUrl: string;
+  /** The `Authorization` header for a request (the process's NetSuite auth, any mode); never logged. */
+  authorization: (req: { method: string; url: string }) => Promise<string>;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+}
+
+/** The limits, or `unavailable` with why when the role may not read them (403/404). Other failures throw ErpError. */
+export async function readGovernanceLimits(req: GovernanceLimitsRequest): Promise<{ ok: true; limits: GovernanceLimits } | { ok: false; unavailable: string }> {
+  const url = `${req.apiUrl.replace(/\/+$/, '')}${GOVERNANCE_LIMITS_PATH}`;
+  let res: Awaited<ReturnType<typeof httpRequest>>;
+  try {
+    res = await httpRequest({ method: 'GET', url, headers: { authorization: await req.authorization({ method: 'GET', url }) }, timeoutMs: req.timeoutMs ?? 10_000 }, req.fetch);
+  } catch (err) {
+    if (err instanceof NetworkError) throw new ErpError('network', err.message, {}, { cause: err });
+    throw err;
+  }
+  if (res.status === 403 || res.status === 404) return { ok: false, unavailable: parseNetSuiteError(res.status, res.body).message };
+  if (res.status < 200 || res.status > 299) throw parseNetSuiteError(res.status, res.body);
+  const parsed = governanceLimitsSchema.safeParse(res.body);
+  if (!parsed.success)
+    throw new ErpError('bad_response', `governanceLimits answered an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      status: res.status,
+    });
+  return { ok: true, limits: parsed.data };
+}
+
+/**
+ * What the configured share means against the account's limits: the limit that applies to this
+ * integration (its own, else the unallocated one it shares with every integration without a limit),
+ * and a warning when the share, with the API processes' budget on top, is more than that.
+ */
+export function judgeShare(limits: GovernanceLimits, configured: { share: number; apiConcurrency: number }): { applies?: number; warning?: string } {
+  const applies =
+    limits.integrationLimitType === 'integrationSpecific' && limits.integrationConcurrencyLimit !== undefined
+      ? { limit: limits.integrationConcurrencyLimit, name: "this integration's own limit (integrationConcurrencyLimit)" }
+      : limits.integrationLimitType === 'internal'
+        ? undefined
+        : {
+            limit: limits.accountUnallocatedConcurrencyLimit,
+            name: "the account's unallocated limit (accountUnallocatedConcurrencyLimit), shared with every integration without a limit of its own",
+          };
+  if (!applies) return {};
+  if (configured.share > applies.limit) {
+    return {
+      applies: applies.limit,
+      warning: `ERP_CONCURRENCY=${configured.share} is more than ${applies.name}, ${applies.limit} (account limit ${limits.accountConcurrencyLimit}): NetSuite will refuse requests with 429 CONCURRENCY_LIMIT_EXCEEDED; lower ERP_CONCURRENCY or allocate more to this integration`,
+    };
+  }
+  if (configured.share + configured.apiConcurrency > applies.limit) {
+    return {
+      applies: applies.limit,
+      warning: `ERP_CONCURRENCY=${configured.share} plus one API process's ERP_API_CONCURRENCY=${configured.apiConcurrency} is more than ${applies.name}, ${applies.limit}: expect 429s while the API reads the ERP`,
+    };
+  }
+  return { applies: applies.limit };
+}
