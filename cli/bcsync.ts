@@ -17,8 +17,10 @@ Usage:
                  [--client-secret sandbox-client-secret]
                  [--plan standard|plus|pro|enterprise] [--quota N] [--window-ms 30000]
                  [--rate-limit on|off] [--webhook-time-scale 1] [--data-dir DIR]
+                 [--erp-auth bearer|m2m|tba]
       The BigCommerce, ERP and OMS simulators alone (sandbox/README.md). State is in memory
-      unless --data-dir is given.
+      unless --data-dir is given. --erp-auth m2m maps a key pair made at start (private key in
+      --data-dir or a temporary folder) and logs the NETSUITE_* settings a client needs.
   bcsync hooks register --destination URL [--exception-destination URL] [--oms-destination URL]
       Creates or repairs the store's webhooks so order events reach URL and delivery exceptions
       URL/exceptions (BC_* and WEBHOOK_SECRET),
@@ -103,10 +105,13 @@ async function main(argv: string[]): Promise<void> {
           'rate-limit': { type: 'string', default: 'on' },
           'webhook-time-scale': { type: 'string', default: '1' },
           'data-dir': { type: 'string' },
+          'erp-auth': { type: 'string', default: process.env.SANDBOX_ERP_AUTH ?? 'bearer' },
         },
       });
       if (!['standard', 'plus', 'pro', 'enterprise'].includes(values.plan)) throw new UsageError(`--plan must be standard, plus, pro or enterprise, got ${values.plan}`);
       if (!['on', 'off'].includes(values['rate-limit'])) throw new UsageError(`--rate-limit must be on or off`);
+      const erpAuth = values['erp-auth'];
+      if (erpAuth !== 'bearer' && erpAuth !== 'm2m' && erpAuth !== 'tba') throw new UsageError(`--erp-auth must be bearer, m2m or tba, got ${erpAuth}`);
       const { runSandbox } = await import('./sandbox');
       await runSandbox({
         host: values.host,
@@ -122,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
         rateLimit: values['rate-limit'] === 'on',
         webhookTimeScale: positive(values['webhook-time-scale'], '--webhook-time-scale'),
         dataDir: values['data-dir'],
+        erpAuth,
       });
       return;
     }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEV_DEFAULTS, loadConfig } from '../config/env';
+import { allSettings, DEV_DEFAULTS, loadConfig } from '../config/env';
 import { startApiServer } from '../api/server';
 import { createLogger } from '../lib/logger';
 import { ensureSearchAttributes } from '../workers/search-attributes';
@@ -28,11 +28,28 @@ export interface DevOptions {
  */
 export async function runDev(opts: DevOptions): Promise<void> {
   const started = Date.now();
+  // Loaded here, not at the top: only the development commands load the sandbox package.
+  const { startSandboxes, createDemoOrders, generateM2mCredentials, DEFAULT_ERP_ACCOUNT_ID } = await import('@bigcommerce-sync/sandbox');
+  // The default path is the real one: the ERP sandbox runs NetSuite's OAuth 2.0 M2M with a key pair
+  // made now (private key in the data dir, mode 0600), once the configuration knows NETSUITE_AUTH.
+  // NETSUITE_AUTH=bearer in the environment keeps the fixed token.
+  const m2mKnown = allSettings.some((s) => s.env === 'NETSUITE_AUTH');
+  const erpAuth = m2mKnown && (process.env.NETSUITE_AUTH ?? 'm2m') === 'm2m' ? 'm2m' : 'bearer';
+  const m2m = erpAuth === 'm2m' ? generateM2mCredentials(path.join(opts.dataDir, 'sandbox')) : undefined;
   const env: NodeJS.ProcessEnv = {
     ...DEV_DEFAULTS,
     BC_API_URL: `http://127.0.0.1:${opts.bcPort}`,
     ERP_API_URL: `http://127.0.0.1:${opts.erpPort}`,
     OMS_API_URL: `http://127.0.0.1:${opts.omsPort}`,
+    ...(m2m
+      ? {
+          NETSUITE_AUTH: 'm2m',
+          NETSUITE_ACCOUNT_ID: DEFAULT_ERP_ACCOUNT_ID,
+          NETSUITE_CLIENT_ID: m2m.certificate.clientId,
+          NETSUITE_CERTIFICATE_ID: m2m.certificate.certificateId,
+          NETSUITE_PRIVATE_KEY_FILE: m2m.privateKeyFile,
+        }
+      : {}),
     ...process.env,
   };
   const logger = createLogger(env.LOG_LEVEL ?? 'info', 'bcsync-dev', { pretty: process.stdout.isTTY });
@@ -68,9 +85,13 @@ export async function runDev(opts: DevOptions): Promise<void> {
     const apiPort = env.API_PORT ?? '3000';
     const config = loadConfig({ HOOKS_DESTINATION: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`, ...env, TEMPORAL_ADDRESS: address });
 
-    // Loaded here, not at the top: only the development commands load the sandbox package.
-    const { startSandboxes, createDemoOrders } = await import('@bigcommerce-sync/sandbox');
-    const sandboxes = await startSandboxes({ bcPort: opts.bcPort, erpPort: opts.erpPort, omsPort: opts.omsPort, stateDir: path.join(opts.dataDir, 'sandbox') });
+    const sandboxes = await startSandboxes({
+      bcPort: opts.bcPort,
+      erpPort: opts.erpPort,
+      omsPort: opts.omsPort,
+      stateDir: path.join(opts.dataDir, 'sandbox'),
+      erp: { auth: { mode: erpAuth, certificates: m2m ? [m2m.certificate] : [] } },
+    });
     cleanups.push(() => sandboxes.close());
 
     const adminConnection = await Connection.connect({ address });
@@ -110,7 +131,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
         `  Temporal gRPC        ${address}`,
         `  API                  ${api.url}   (POST /webhooks/bigcommerce, GET /healthz, GET /readyz)`,
         `  BigCommerce sandbox  ${sandboxes.bcUrl}/stores/${store.storeHash}   (X-Auth-Token: ${store.accessToken})`,
-        `  ERP sandbox          ${sandboxes.erpUrl}/services/rest/record/v1   (NetSuite record API shape)`,
+        `  ERP sandbox          ${sandboxes.erpUrl}/services/rest/record/v1   (NetSuite record API shape, ${m2m ? `OAuth 2.0 M2M, certificate ${m2m.certificate.certificateId}, key ${m2m.privateKeyFile}` : 'bearer token'})`,
         `  OMS sandbox          ${sandboxes.omsUrl}   (ShipStation V1 shape, Basic ${config.oms.apiKey}:...)`,
         `  BigCommerce hooks    ${hooks.map((h) => `${h.scope}${h.was === 'ok' ? '' : ` (${h.was}, repaired)`}`).join(', ')} -> ${api.url}/webhooks/bigcommerce[/exceptions]`,
         `  OMS webhook          SHIP_NOTIFY -> ${api.url}/webhooks/oms (${omsHook.outcome})`,

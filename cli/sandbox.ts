@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../lib/logger';
 
@@ -15,14 +16,18 @@ export interface SandboxCliOptions {
   rateLimit: boolean;
   webhookTimeScale: number;
   dataDir?: string;
+  /** How the ERP sandbox authenticates: the fixed bearer token, OAuth 2.0 M2M or TBA. */
+  erpAuth: 'bearer' | 'm2m' | 'tba';
 }
 
 /** `bcsync sandbox`: the BigCommerce, ERP and OMS simulators alone. */
 export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'bcsync-sandbox');
-  const { DEFAULT_OMS_API_KEY, PLAN_QUOTAS, startSandboxes } = await import('@bigcommerce-sync/sandbox');
+  const { DEFAULT_ERP_ACCOUNT_ID, DEFAULT_OMS_API_KEY, DEFAULT_TBA, PLAN_QUOTAS, generateM2mCredentials, startSandboxes } = await import('@bigcommerce-sync/sandbox');
   if (opts.plan === 'enterprise' && opts.quota === undefined) throw new Error('--plan enterprise needs --quota <requests per window>');
   const quota = opts.quota ?? PLAN_QUOTAS[opts.plan as keyof typeof PLAN_QUOTAS];
+  // M2M: a key pair made now, its public half mapped in the sandbox, the private key left for the client.
+  const m2m = opts.erpAuth === 'm2m' ? generateM2mCredentials(opts.dataDir ? path.resolve(opts.dataDir) : path.join(tmpdir(), `bcsync-sandbox-${process.pid}`)) : undefined;
   const sandboxes = await startSandboxes({
     host: opts.host,
     bcPort: opts.bcPort,
@@ -31,6 +36,7 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
     // In a container the sandbox listens on 0.0.0.0 but is reached by its service name.
     omsPublicUrl: process.env.SANDBOX_OMS_PUBLIC_URL,
     stateDir: opts.dataDir ? path.resolve(opts.dataDir) : undefined,
+    erp: { auth: { mode: opts.erpAuth, certificates: m2m ? [m2m.certificate] : [] } },
     bigcommerce: {
       storeHash: opts.storeHash,
       clients: { [opts.accessToken]: { clientId: 'sandbox-client', clientSecret: opts.clientSecret } },
@@ -51,6 +57,25 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
     {
       bigcommerce: `${sandboxes.bcUrl}/stores/${opts.storeHash}`,
       erp: `${sandboxes.erpUrl}/services/rest/record/v1`,
+      // What a client needs to reach the ERP sandbox in its mode (sandbox/README.md; secrets are not logged).
+      erpAuth:
+        opts.erpAuth === 'm2m'
+          ? {
+              NETSUITE_AUTH: 'm2m',
+              NETSUITE_ACCOUNT_ID: DEFAULT_ERP_ACCOUNT_ID,
+              NETSUITE_CLIENT_ID: m2m?.certificate.clientId,
+              NETSUITE_CERTIFICATE_ID: m2m?.certificate.certificateId,
+              NETSUITE_PRIVATE_KEY_FILE: m2m?.privateKeyFile,
+            }
+          : opts.erpAuth === 'tba'
+            ? {
+                NETSUITE_AUTH: 'tba',
+                NETSUITE_ACCOUNT_ID: DEFAULT_ERP_ACCOUNT_ID,
+                NETSUITE_CONSUMER_KEY: DEFAULT_TBA.consumerKey,
+                NETSUITE_TOKEN_ID: DEFAULT_TBA.tokenId,
+                secrets: 'the sandbox defaults (sandbox/README.md)',
+              }
+            : { NETSUITE_AUTH: 'bearer', ERP_ACCESS_TOKEN: 'the sandbox default (sandbox/README.md)' },
       oms: `${sandboxes.omsUrl} (ShipStation V1 shape, Basic auth key ${DEFAULT_OMS_API_KEY})`,
       plan: opts.plan,
       quota,

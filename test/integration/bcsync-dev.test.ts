@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { allSettings } from '../../config/env';
 import { DELIVERY_EXCEPTION_SCOPE, INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually } from '../support/stack';
@@ -119,10 +120,18 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
       body: JSON.stringify(demoOrderBody(0)),
     });
     const { id } = (await res.json()) as { id: number };
-    await eventually(
-      async () => ((await answersWithAuth(`http://127.0.0.1:${erpPort}/services/rest/record/v1/salesOrder/eid:bc-sandbox-${id}`)) === 200 ? true : undefined),
-      'the order in the ERP sandbox',
-    );
+    // Read through the sandbox's control port: the ERP runs NetSuite's M2M auth, so the product's
+    // requests carried tokens it got with the key pair `bcsync dev` made (the fixed token is refused).
+    const erpSummary = async () => (await (await fetch(`http://127.0.0.1:${erpPort}/__sandbox/summary`)).json()) as ErpSummary;
+    await eventually(async () => ((await erpSummary()).salesOrderWrites[`bc-sandbox-${id}`] ? true : undefined), 'the order in the ERP sandbox');
+    const { auth } = await erpSummary();
+    if (allSettings.some((s) => s.env === 'NETSUITE_AUTH')) {
+      expect(auth.mode).toBe('m2m');
+      expect(auth.stats.tokensIssued).toBeGreaterThanOrEqual(1);
+      expect(await answersWithAuth(`http://127.0.0.1:${erpPort}/services/rest/record/v1/salesOrder/eid:bc-sandbox-${id}`)).toBe(401);
+    } else {
+      expect(auth.mode).toBe('bearer'); // until the product's configuration knows NETSUITE_AUTH
+    }
 
     process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
@@ -131,6 +140,11 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
     for (const port of [temporalPort, uiPort, apiPort, bcPort, erpPort, omsPort]) expect(await answers(`http://127.0.0.1:${port}/`)).toBeUndefined();
   }, 120_000);
 });
+
+interface ErpSummary {
+  salesOrderWrites: Record<string, number>;
+  auth: { mode: string; stats: { tokensIssued: number } };
+}
 
 async function answersWithAuth(url: string): Promise<number | undefined> {
   try {
