@@ -25,9 +25,10 @@ Usage:
       Creates or repairs the store's webhooks so order events reach URL and delivery exceptions
       URL/exceptions (BC_* and WEBHOOK_SECRET),
       and the OMS's SHIP_NOTIFY webhook to the OMS URL (OMS_*, OMS_WEBHOOK_TOKEN).
-  bcsync doctor [--json]
+  bcsync doctor [--json] [--data-dir .data]
       Checks every configured connection, read-only: Temporal, each store's token, quota, scopes
-      and hooks, the ERP, the OMS and its webhook, the secrets. Exit 0 only when all pass.
+      and hooks, the ERP, the OMS and its webhook, the secrets. Exit 0 only when all pass. With no
+      connection configured, checks \`bcsync dev\` (its ports, its data dir's ERP key).
   bcsync attention list [--store HASH] [--json]
       Orders parked as NeedsAttention, with their problem (TEMPORAL_ADDRESS).
   bcsync retry|skip|resolve <workflowId> [--sku-map OLD=NEW,...] [--note text]
@@ -154,9 +155,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'doctor': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, 'data-dir': { type: 'string', default: '.data' } } });
       const { runDoctorCommand } = await import('./doctor');
-      process.exitCode = await runDoctorCommand({ json: values.json });
+      process.exitCode = await runDoctorCommand({ json: values.json, dataDir: values['data-dir'] });
       return;
     }
     case 'attention': {

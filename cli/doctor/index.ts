@@ -1,8 +1,10 @@
 import { type Config, ConfigError, loadConfig } from '../../config/env';
 import { checkBigCommerce } from './bigcommerce';
-import { type Check, type DoctorReport, fail } from './check';
+import { type Check, type DoctorReport, fail, ok } from './check';
+import { checkNetSuite } from './erp';
 import { checkOms } from './oms';
 import { formatJson, formatTable } from './print';
+import { doctorEnvironment } from './profile';
 import { checkSecrets } from './secrets';
 import { checkTemporal } from './temporal';
 
@@ -24,6 +26,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions = {}): Promi
     // A short deadline for Temporal: an unreachable frontend is retried until it, and says nothing new.
     checkTemporal(config, { timeoutMs: Math.min(timeoutMs, 5_000) }),
     checkBigCommerce(config, { timeoutMs, fetch: opts.fetch }),
+    checkNetSuite(config, { timeoutMs, fetch: opts.fetch }),
     checkOms(config, { timeoutMs, fetch: opts.fetch }),
     Promise.resolve(checkSecrets(config)),
   ]);
@@ -42,6 +45,10 @@ function secretValues(config: Config): string[] {
   const values = [
     ...config.stores.flatMap((s) => [s.accessToken, ...s.clientSecrets]),
     config.erp.accessToken,
+    config.erp.consumerKey,
+    config.erp.consumerSecret,
+    config.erp.tokenId,
+    config.erp.tokenSecret,
     config.erp.webhookToken,
     ...config.erp.webhookSigningSecrets,
     config.oms.apiKey,
@@ -57,11 +64,13 @@ function secretValues(config: Config): string[] {
 }
 
 /** The CLI: prints the table (or JSON) and sets the exit code; a configuration that does not load is a failed check too. */
-export async function runDoctorCommand(opts: { json: boolean; env?: NodeJS.ProcessEnv }): Promise<number> {
+export async function runDoctorCommand(opts: { json: boolean; env?: NodeJS.ProcessEnv; dataDir?: string }): Promise<number> {
   let result: DoctorReport;
+  const { env, sandboxProfile } = await doctorEnvironment(opts.env ?? process.env, opts.dataDir);
   try {
-    const config = loadConfig(opts.env ?? process.env);
+    const config = loadConfig(env);
     result = await runDoctor(config);
+    if (sandboxProfile) result.checks.unshift(ok('config', 'config.profile', 'no connection configured: checking the sandbox profile of `npm start` (bcsync dev) on its ports'));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // ConfigError's issues name variables and rules, never values.

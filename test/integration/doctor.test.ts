@@ -1,8 +1,13 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor, type DoctorReport } from '../../cli/doctor';
-import { DEV_DEFAULTS } from '../../config/env';
+import { type Config, DEV_DEFAULTS, loadConfig } from '../../config/env';
+import { DEFAULT_TBA } from '../../sandbox/erp/auth';
+import { generateM2mCredentials } from '../../sandbox/erp/m2m-keys';
+import { type RunningSandboxes, startSandboxes } from '../../sandbox/start-sandboxes';
 import { freePort, startStack, TEST_CLIENT_SECRET, TEST_ERP_SIGNING_SECRET, TEST_ERP_TOKEN, TEST_OMS_TOKEN, TEST_OPS_TOKEN, TEST_SECRET, type Stack } from '../support/stack';
 
 /**
@@ -69,7 +74,11 @@ describe('bcsync doctor', () => {
     ])
       expect(byId(report, id).status, id).toBe('ok');
     // Skipped only where the configuration turns the feature off (or the feature is not built).
-    expect(report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual(['secrets.METRICS_TOKEN', 'secrets.codec']);
+    for (const id of ['netsuite.auth', 'netsuite.salesorders', 'netsuite.items', 'netsuite.suiteql']) expect(byId(report, id).status, id).toBe('ok');
+    // The ERP sandbox answers governanceLimits as NetSuite does to a role that is not an administrator, or not at all.
+    expect(report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual(
+      byId(report, 'netsuite.governance').status === 'skip' ? ['netsuite.governance', 'secrets.METRICS_TOKEN', 'secrets.codec'] : ['secrets.METRICS_TOKEN', 'secrets.codec'],
+    );
     const text = JSON.stringify(report);
     for (const secret of [
       'test-token',
@@ -139,9 +148,121 @@ describe('bcsync doctor', () => {
     expect(byId(report, 'oms.webhook').detail).toContain('OMS_WEBHOOK_TOKEN');
   });
 
-  it.todo('NetSuite: a bad private key file fails netsuite.auth naming NETSUITE_PRIVATE_KEY_FILE (needs the m2m client and the m2m ERP sandbox)');
-  it.todo('NetSuite: a wrong certificate id fails netsuite.auth naming NETSUITE_CERTIFICATE_ID (needs the m2m client and the m2m ERP sandbox)');
-  it.todo('NetSuite: a wrong realm fails netsuite.auth naming NETSUITE_ACCOUNT_ID (needs the TBA client and the TBA ERP sandbox)');
+  describe('NetSuite, against ERP sandboxes that enforce m2m and tba', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bcsync-doctor-'));
+    const m2m = generateM2mCredentials(path.join(dir, 'm2m'));
+    const otherPair = generateM2mCredentials(path.join(dir, 'other'));
+    let m2mErp: RunningSandboxes;
+    let tbaErp: RunningSandboxes;
+    beforeAll(async () => {
+      m2mErp = await startSandboxes({ bcPort: 0, erpPort: 0, omsPort: 0, erp: { auth: { mode: 'm2m', certificates: [m2m.certificate] } } });
+      tbaErp = await startSandboxes({ bcPort: 0, erpPort: 0, omsPort: 0, erp: { auth: { mode: 'tba' } } });
+    });
+    afterAll(async () => {
+      await m2mErp?.close();
+      await tbaErp?.close();
+    });
+
+    /** The stack's configuration with the ERP settings of `env` (NETSUITE_*, ERP_API_URL). */
+    const withErp = (env: Record<string, string>): Config => {
+      const { ERP_ACCESS_TOKEN: _bearer, NETSUITE_AUTH: _mode, ...rest } = DEV_DEFAULTS;
+      return { ...stack.config, erp: loadConfig({ ...rest, ERP_CONCURRENCY: String(stack.config.erp.concurrency), ...env }).erp };
+    };
+    const m2mEnv = (over: Record<string, string> = {}) =>
+      withErp({
+        NETSUITE_AUTH: 'm2m',
+        NETSUITE_ACCOUNT_ID: '1234567_SB1',
+        ERP_API_URL: m2mErp.erpUrl,
+        NETSUITE_CLIENT_ID: m2m.certificate.clientId,
+        NETSUITE_CERTIFICATE_ID: m2m.certificate.certificateId,
+        NETSUITE_PRIVATE_KEY_FILE: m2m.privateKeyFile,
+        ...over,
+      });
+    const tbaEnv = (over: Record<string, string> = {}) =>
+      withErp({
+        NETSUITE_AUTH: 'tba',
+        NETSUITE_ACCOUNT_ID: '1234567_SB1',
+        ERP_API_URL: tbaErp.erpUrl,
+        NETSUITE_CONSUMER_KEY: DEFAULT_TBA.consumerKey,
+        NETSUITE_CONSUMER_SECRET: DEFAULT_TBA.consumerSecret,
+        NETSUITE_TOKEN_ID: DEFAULT_TBA.tokenId,
+        NETSUITE_TOKEN_SECRET: DEFAULT_TBA.tokenSecret,
+        ...over,
+      });
+    const netsuite = (report: DoctorReport) => report.checks.filter((c) => c.group === 'netsuite');
+    /** Only netsuite.auth failed (the checks after it skipped), and its fix names `variable`. */
+    const failsAuthNaming = (report: DoctorReport, variable: string) => {
+      expect(report.ok).toBe(false);
+      expect(failures(report).map((c) => c.id)).toEqual(['netsuite.auth']);
+      expect(byId(report, 'netsuite.auth').fix).toContain(variable);
+      expect(JSON.stringify(report)).not.toContain(DEFAULT_TBA.consumerSecret);
+    };
+
+    it('m2m and tba set up right: every NetSuite check passes (governance limits skipped where the role may not read them)', async () => {
+      for (const config of [m2mEnv(), tbaEnv()]) {
+        const report = await runDoctor(config);
+        expect(failures(report)).toEqual([]);
+        expect(netsuite(report).map((c) => `${c.id}:${c.status}`)).toEqual([
+          'netsuite.auth:ok',
+          'netsuite.salesorders:ok',
+          'netsuite.items:ok',
+          'netsuite.suiteql:ok',
+          expect.stringMatching(/^netsuite\.governance:(ok|skip)$/),
+        ]);
+        expect(byId(report, 'netsuite.auth').detail).toContain(config.erp.authMode);
+      }
+    });
+
+    it('a private key file that is not a key fails authentication, naming NETSUITE_PRIVATE_KEY_FILE', async () => {
+      const garbage = path.join(dir, 'not-a-key.pem');
+      writeFileSync(garbage, '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
+      const report = await runDoctor(m2mEnv({ NETSUITE_PRIVATE_KEY_FILE: garbage }));
+      failsAuthNaming(report, 'NETSUITE_PRIVATE_KEY_FILE');
+      expect(byId(report, 'netsuite.auth').detail).not.toContain('not a key\n');
+    });
+
+    it("the key of another pair is refused by the token endpoint: the fix names NETSUITE_PRIVATE_KEY_FILE and shows the key's public fingerprint", async () => {
+      const report = await runDoctor(m2mEnv({ NETSUITE_PRIVATE_KEY_FILE: otherPair.privateKeyFile }));
+      failsAuthNaming(report, 'NETSUITE_PRIVATE_KEY_FILE');
+      expect(byId(report, 'netsuite.auth').detail).toMatch(/invalid_grant.*sha256:[0-9a-f]{16}/);
+    });
+
+    it('a wrong certificate id fails authentication, naming NETSUITE_CERTIFICATE_ID', async () => {
+      failsAuthNaming(await runDoctor(m2mEnv({ NETSUITE_CERTIFICATE_ID: 'not-the-mapped-certificate' })), 'NETSUITE_CERTIFICATE_ID');
+    });
+
+    it('a wrong realm fails authentication, naming NETSUITE_ACCOUNT_ID first', async () => {
+      const report = await runDoctor(tbaEnv({ NETSUITE_ACCOUNT_ID: '7654321_SB1' }));
+      failsAuthNaming(report, 'NETSUITE_ACCOUNT_ID');
+      expect(byId(report, 'netsuite.auth').fix).toMatch(/^Check NETSUITE_ACCOUNT_ID first: it is the realm \(7654321_SB1\)/);
+    });
+
+    it('a role without a permission fails that check, naming the permission', async () => {
+      const res = await fetch(`${m2mErp.erpUrl}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          method: 'GET',
+          path: '^/salesOrder/',
+          status: 403,
+          body: {
+            type: 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.4',
+            title: 'Forbidden',
+            status: 403,
+            'o:errorDetails': [{ detail: 'Permission Violation: You need the Sales Order permission.', 'o:errorCode': 'INSUFFICIENT_PERMISSION' }],
+          },
+        }),
+      });
+      expect(res.ok, await res.text()).toBe(true);
+      try {
+        const report = await runDoctor(m2mEnv());
+        expect(failures(report).map((c) => c.id)).toEqual(['netsuite.salesorders']);
+        expect(byId(report, 'netsuite.salesorders').fix).toContain('Sales Order');
+      } finally {
+        await fetch(`${m2mErp.erpUrl}/__sandbox/faults`, { method: 'DELETE' });
+      }
+    });
+  });
 
   it('`bcsync doctor --json` exits non-zero with valid JSON when Temporal is unreachable', async () => {
     const closed = await freePort();
