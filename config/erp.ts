@@ -106,7 +106,8 @@ export const erpSettings = defineSettings({
     }),
     concurrency: setting('ERP_CONCURRENCY', positiveInt, {
       default: '5',
-      description: "This integration's share of NetSuite's account-wide concurrency limit (ERP calls in flight at once, per worker process).",
+      description:
+        "This integration's share of NetSuite's account-wide concurrency limit: ERP calls in flight at once, for every worker process together (each of the `ERP_WORKER_PROCESSES` takes `floor(ERP_CONCURRENCY / ERP_WORKER_PROCESSES)`). The API's own ERP reads come on top (`ERP_API_CONCURRENCY`).",
     }),
     taskQueue: setting('ERP_TASK_QUEUE', text, { default: 'erp.netsuite', description: 'Task queue of the ERP activities.' }),
     webhookToken: setting('ERP_WEBHOOK_TOKEN', token(16), {

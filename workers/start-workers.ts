@@ -19,7 +19,9 @@ import type { Config, StoreConfig } from '../config/env';
 import { bigCommerceTaskQueue } from '../domain/shared/ids';
 import type { Logger } from '../lib/logger';
 import { createErpClient, createOmsClient, createStoreClient } from '../config/connections';
+import { erpGovernedFetch } from '../config/erp-governed-fetch';
 import { activityMetricsInterceptor } from './activity-metrics';
+import { startErpGovernance } from './erp-governance';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');
 
@@ -113,7 +115,9 @@ export async function startWorkers(
     logger.info({ store: store.storeHash, plan: store.plan, activitiesPerSecond: Number(rate.toFixed(2)) }, 'BigCommerce worker ready');
   }
 
-  const netsuite = createErpClient(config, { fetch: deps.fetch });
+  // One governed fetch per process: at most its part of the account share in flight (config/erp-governance.ts).
+  const netsuite = createErpClient(config, { fetch: erpGovernedFetch(config, 'worker', deps.fetch) });
+  const stopErpGovernance = startErpGovernance(config, { client: deps.client, logger, netsuite });
   workers.push(
     await Worker.create({
       connection,
@@ -125,7 +129,7 @@ export async function startWorkers(
         ...createCatalogErpActivities({ netsuite }),
         ...createInventoryErpActivities({ netsuite }),
       },
-      maxConcurrentActivityTaskExecutions: config.erp.concurrency,
+      maxConcurrentActivityTaskExecutions: config.erpGovernance.slotsPerWorkerProcess,
       interceptors: { activity: [activityMetricsInterceptor] },
     }),
   );
@@ -147,6 +151,7 @@ export async function startWorkers(
     workers,
     done,
     async shutdown() {
+      stopErpGovernance();
       for (const w of workers) {
         if (w.getState() === 'RUNNING') w.shutdown();
       }

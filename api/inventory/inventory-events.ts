@@ -6,6 +6,7 @@ import type { ErpLevel } from '../../domain/inventory/levels';
 import { INVENTORY_SCOPES } from '../../domain/monitoring/required-hooks';
 import { inventoryBcEventsSignal, inventoryChangesSignal, inventorySweepSignal, type BcInventoryEvent } from '../../workflows/inventory/inventory-sync.contract';
 import { createErpClient } from '../../config/connections';
+import { erpGovernedFetch } from '../../config/erp-governed-fetch';
 import { levelsOfSkus } from '../../connectors/erp/netsuite/inventory-sweep';
 import type { ErpEventDeps } from '../erp/event-deps';
 import { signalInventory } from '../../clients/inventory';
@@ -43,7 +44,7 @@ export async function handleInventoryEvents(deps: ErpEventDeps, events: Inventor
   }
   let read: ErpLevel[];
   try {
-    const netsuite = createErpClient(deps.config, { timeoutMs: 5_000 });
+    const netsuite = createErpClient(deps.config, { timeoutMs: 5_000, fetch: erpGovernedFetch(deps.config, 'api') });
     read = await levelsOfSkus(
       netsuite,
       events.map((e) => e.sku),

@@ -4,6 +4,8 @@ import { erpFailure } from '../../activities/shared/failures';
 import { ConfigError, DEV_DEFAULTS, loadConfig } from '../../config/env';
 import { erpSlotsPerWorkerProcess } from '../../config/erp-governance';
 import { erpGovernedFetch } from '../../config/erp-governed-fetch';
+import { bearerAuth } from '../../connectors/erp/netsuite/auth/bearer';
+import { NetSuiteClient } from '../../connectors/erp/netsuite/client';
 import { parseNetSuiteError } from '../../connectors/erp/netsuite/errors';
 import { governedFetch } from '../../connectors/erp/netsuite/governed-fetch';
 import { governanceLimitsSchema, judgeShare, readGovernanceLimits } from '../../connectors/erp/netsuite/governance-limits';
@@ -11,7 +13,8 @@ import { LoginRejectionWatch } from '../../connectors/erp/netsuite/login-rejecti
 import { httpRequest, type FetchLike } from '../../connectors/http';
 import { erpInFlight, erpRejected } from '../../lib/metrics';
 import type { Logger } from '../../lib/logger';
-import { logGovernanceLimits } from '../../workers/erp-governance';
+import { ERP_LOGIN_REJECTED_ALERT_KEY, logGovernanceLimits, startErpGovernance } from '../../workers/erp-governance';
+import type { Client } from '@temporalio/client';
 
 const asFailure = (x: unknown) => {
   expect(x).toBeInstanceOf(ApplicationFailure);
@@ -260,7 +263,7 @@ describe('governanceLimits', () => {
       seen.push({ url, auth: new Headers(init.headers).get('authorization') });
       return answer.current;
     }) as unknown as FetchLike;
-    const req = { apiUrl: 'https://123-sb1.suitetalk.api.netsuite.com/', authorization: async () => 'Bearer t', fetch: fetchImpl };
+    const req = new NetSuiteClient({ apiUrl: 'https://123-sb1.suitetalk.api.netsuite.com/', auth: bearerAuth('t'), fetch: fetchImpl });
     expect(await readGovernanceLimits(req)).toEqual({ ok: true, limits: integrationSpecific });
     expect(seen[0]).toEqual({ url: 'https://123-sb1.suitetalk.api.netsuite.com/services/rest/system/v1/governanceLimits', auth: 'Bearer t' });
     answer.current = json(403, { title: 'Forbidden', 'o:errorDetails': [{ detail: 'Permission Violation', 'o:errorCode': 'INSUFFICIENT_PERMISSION' }] });
@@ -278,10 +281,44 @@ describe('governanceLimits', () => {
     const config = loadConfig({ ...DEV_DEFAULTS, ERP_CONCURRENCY: '5' });
     const answers = [json(200, accountLimit), json(404, {})];
     const fetchImpl = (async () => answers.shift()!) as unknown as FetchLike;
-    await logGovernanceLimits(config, { logger, authorization: async () => 'Bearer t', fetch: fetchImpl });
-    await logGovernanceLimits(config, { logger, authorization: async () => 'Bearer t', fetch: fetchImpl });
+    const netsuite = new NetSuiteClient({ apiUrl: 'https://123.suitetalk.api.netsuite.com', auth: bearerAuth('t'), fetch: fetchImpl });
+    await logGovernanceLimits(config, { logger, netsuite });
+    await logGovernanceLimits(config, { logger, netsuite });
     expect(logged[0]?.[0]).toBe('warn');
     expect(logged[0]?.[1]).toMatch(/ERP_CONCURRENCY=5 is more than the account's unallocated limit/);
     expect(logged[1]?.[0]).toBe('info');
+  });
+});
+
+describe('persistent login rejections at the worker', () => {
+  it("raise one critical alert through the alert dispatcher's signal-with-start, and stop when asked", async () => {
+    let now = 0;
+    const watch = new LoginRejectionWatch({ persistAfterMs: 1_000, minRejections: 2 }, () => now);
+    const signalWithStart = vi.fn(async () => undefined);
+    const client = { workflow: { signalWithStart } } as unknown as Client;
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as unknown as Logger;
+    const netsuite = {
+      getService: vi.fn(async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: { accountConcurrencyLimit: 5, accountUnallocatedConcurrencyLimit: 5, integrationLimitType: 'accountLimit' },
+      })),
+    };
+    const stop = startErpGovernance(loadConfig({ ...DEV_DEFAULTS }), { client, logger, netsuite, watch });
+    watch.rejected();
+    now = 2_000;
+    watch.rejected();
+    watch.rejected();
+    await sleep(0);
+    expect(signalWithStart).toHaveBeenCalledTimes(1);
+    expect(signalWithStart.mock.calls[0]).toMatchObject([expect.any(String), { signalArgs: [{ key: ERP_LOGIN_REJECTED_ALERT_KEY, severity: 'critical' }] }]);
+    expect(netsuite.getService).toHaveBeenCalledWith('/services/rest/system/v1/governanceLimits');
+    stop();
+    watch.accepted();
+    watch.rejected();
+    now = 5_000;
+    watch.rejected();
+    await sleep(0);
+    expect(signalWithStart).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { httpRequest, NetworkError, type FetchLike } from '../../http';
-import { ErpError, parseNetSuiteError } from './errors';
+import type { HttpResponse } from '../../http';
+import type { NetSuiteClient } from './client';
+import { ErpError } from './errors';
 
 /**
  * `GET /services/rest/system/v1/governanceLimits` (ns:article_0625010817): the account's concurrency
@@ -19,27 +20,15 @@ export type GovernanceLimits = z.infer<typeof governanceLimitsSchema>;
 
 export const GOVERNANCE_LIMITS_PATH = '/services/rest/system/v1/governanceLimits';
 
-export interface GovernanceLimitsRequest {
-  /** The REST base, `https://<account>.suitetalk.api.netsuite.com` or the sandbox. */
-  apiUrl: string;
-  /** The `Authorization` header for a request (the process's NetSuite auth, any mode); never logged. */
-  authorization: (req: { method: string; url: string }) => Promise<string>;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-}
-
 /** The limits, or `unavailable` with why when the role may not read them (403/404). Other failures throw ErpError. */
-export async function readGovernanceLimits(req: GovernanceLimitsRequest): Promise<{ ok: true; limits: GovernanceLimits } | { ok: false; unavailable: string }> {
-  const url = `${req.apiUrl.replace(/\/+$/, '')}${GOVERNANCE_LIMITS_PATH}`;
-  let res: Awaited<ReturnType<typeof httpRequest>>;
+export async function readGovernanceLimits(netsuite: Pick<NetSuiteClient, 'getService'>): Promise<{ ok: true; limits: GovernanceLimits } | { ok: false; unavailable: string }> {
+  let res: HttpResponse;
   try {
-    res = await httpRequest({ method: 'GET', url, headers: { authorization: await req.authorization({ method: 'GET', url }) }, timeoutMs: req.timeoutMs ?? 10_000 }, req.fetch);
+    res = await netsuite.getService(GOVERNANCE_LIMITS_PATH);
   } catch (err) {
-    if (err instanceof NetworkError) throw new ErpError('network', err.message, {}, { cause: err });
+    if (err instanceof ErpError && (err.kind === 'forbidden' || err.kind === 'not_found')) return { ok: false, unavailable: err.message };
     throw err;
   }
-  if (res.status === 403 || res.status === 404) return { ok: false, unavailable: parseNetSuiteError(res.status, res.body).message };
-  if (res.status < 200 || res.status > 299) throw parseNetSuiteError(res.status, res.body);
   const parsed = governanceLimitsSchema.safeParse(res.body);
   if (!parsed.success)
     throw new ErpError('bad_response', `governanceLimits answered an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
