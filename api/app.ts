@@ -9,12 +9,14 @@ import { erpWebhookRouter } from './erp/webhook';
 import { omsWebhookRouter } from './orders/oms-webhook';
 import { opsRouter } from './ops/routes';
 import { secretMatches } from './shared/webhook-secret';
+import { requestDeadline } from './shared/ingress';
 
 export type ApiDeps = WebhookDeps & { oms?: ShipStationClient /** Tests replace the ERP event handlers (api/erp/event-handlers.ts). */; erpHandlers?: ErpEventHandlers };
 
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestDeadline());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -67,6 +69,8 @@ function metricsAuth(token: string | undefined): RequestHandler {
 /** Body-parser errors (malformed JSON, too large) carry a status; anything else is our bug: 500. */
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
+    // Already answered (the request deadline): nothing more can be said.
+    if (res.headersSent) return;
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err }, 'unhandled API error');
     const reason =

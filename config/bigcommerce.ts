@@ -150,9 +150,21 @@ export function loadStores(bc: BigCommerceSettings, readFile: (path: string) => 
       windowMs: e.windowMs ?? bc.windowMs,
       headroom: e.headroom ?? bc.headroom,
       dispatchBurst: e.dispatchBurst ?? bc.dispatchBurst,
-      clientSecrets: [e.clientSecret ?? bc.clientSecret, e.previousClientSecret ?? bc.previousClientSecret].filter((x): x is string => x !== undefined),
+      clientSecrets: clientSecretsOf(e, bc),
     };
   });
+}
+
+/**
+ * A store's signing secrets: its own pair when its entry names a client secret, else the BC_* pair
+ * (one app installed on several stores has one secret). A previous secret without a current one is
+ * refused: it would leave the store verifying with the secret being rotated out.
+ */
+function clientSecretsOf(e: z.infer<typeof storeEntry>, bc: BigCommerceSettings): string[] {
+  const [current, previous] = e.clientSecret !== undefined ? [e.clientSecret, e.previousClientSecret] : [bc.clientSecret, e.previousClientSecret ?? bc.previousClientSecret];
+  if (previous !== undefined && current === undefined)
+    throw new ConfigError([`store ${e.storeHash}: a previous client secret needs the current one (BC_CLIENT_SECRET or clientSecret)`]);
+  return [current, previous].filter((x): x is string => x !== undefined);
 }
 
 function readStoresFile(path: string, readFile: (path: string) => string): string {

@@ -68,6 +68,12 @@ const SECRET_KEYS = new Set([
   'cookie',
   'setcookie',
   'credentials',
+  // BC_STORES / BC_STORES_FILE content: a JSON array of stores with their tokens and secrets.
+  'storesjson',
+  'bcstores',
+  'clientsecrets',
+  'assertion',
+  'clientassertion',
 ]);
 /** ...and keys that end like one (`erpAccessToken`, `OMS_API_SECRET`, `metricsToken`). */
 const SECRET_SUFFIXES = ['token', 'tokens', 'secret', 'secrets', 'password', 'signature', 'apikey', 'privatekey', 'authorization', 'cookie'];

@@ -3,7 +3,7 @@ import type { Config } from '../../config/env';
 import type { Logger } from '../../lib/logger';
 import { webhookSignatureChecks, webhooksReceived } from '../../lib/metrics';
 import { rawBody } from '../shared/ingress';
-import { SignatureVerifier } from '../shared/signed-webhooks';
+import { checkSignature, SignatureVerifier } from '../shared/signed-webhooks';
 import { secretMatches, WEBHOOK_SECRET_HEADER } from '../shared/webhook-secret';
 
 /** BigCommerce's callbacks carry ids only (FACTS.md section 11): well under 1 KB; 16 KB leaves room. */
@@ -28,16 +28,11 @@ export function bigCommerceAuth(deps: { config: Config; logger: Logger }): Reque
     next();
   };
   const signature: RequestHandler = (req, res, next) => {
-    if (mode !== 'off') {
-      const verdict = verifier.verify(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers);
-      const refused = !verdict.ok && mode === 'enforce';
-      webhookSignatureChecks.inc({ sender: 'bigcommerce', outcome: verdict.ok ? 'valid' : verdict.reason, refused: String(refused) });
-      if (verdict.ok) res.locals.signedFor = verdict.owners;
-      else if (refused) {
-        webhooksReceived.inc({ outcome: 'unauthorized' });
-        res.status(401).json({ error: 'unauthorized', reason: verdict.message });
-        return;
-      } else deps.logger.warn({ reason: verdict.reason }, `BigCommerce delivery without a valid signature let through (BC_WEBHOOK_SIGNATURES=log): ${verdict.message}`);
+    const checked = checkSignature({ mode, verifier, sender: 'bigcommerce', setting: 'BC_WEBHOOK_SIGNATURES', logger: deps.logger }, req, res);
+    if (checked.refused) return;
+    if (checked.valid) {
+      res.locals.signedFor = checked.valid.owners;
+      res.locals.webhookId = checked.valid.webhookId;
     }
     res.locals.authenticated = true;
     next();

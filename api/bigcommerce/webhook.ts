@@ -1,15 +1,15 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../config/env';
 import express, { type Request, type Response, type Router } from 'express';
-import { isOrderScope, orderEventDataSchema, storeHashOf, webhookPayloadSchema } from '../../connectors/bigcommerce/webhook-payload';
+import { isOrderScope, orderEventDataSchema, storeHashOf, webhookPayloadSchema, type WebhookPayload } from '../../connectors/bigcommerce/webhook-payload';
 import { orderWorkflowId, orderEventSignal } from '../../workflows/orders/order-sync.contract';
 import type { Logger } from '../../lib/logger';
 import { webhooksReceived } from '../../lib/metrics';
 import { signalOrder } from '../../clients/orders';
 import { startRefund } from '../../clients/refunds';
 import { acceptInventoryWebhook, InventoryWebhookBatcher, isInventoryScope } from '../inventory/inventory-events';
-import { RecentDeliveries } from '../shared/recent-deliveries';
-import { badRequest, describeIssues, unavailable } from '../shared/responses';
+import { DeliveryGate } from '../shared/recent-deliveries';
+import { describeIssues, unavailable } from '../shared/responses';
 import { isTemporalRefusal, parseJsonBody } from '../shared/ingress';
 import { bigCommerceAuth, signedForAnotherStore } from './authenticate';
 
@@ -36,83 +36,63 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
   const storeHashes = new Set(deps.config.stores.map((s) => s.storeHash));
   const inventoryBatcher = new InventoryWebhookBatcher({ client: deps.client, config: deps.config });
-  const delivered = new RecentDeliveries();
+  // A delivery already durable in Temporal is a duplicate; a copy arriving while it is handled waits for it.
+  const gate = new DeliveryGate<Answer>((a) => a.status === 200 && a.body.accepted === true);
 
   router.post('/webhooks/bigcommerce', ...bigCommerceAuth(deps), async (req: Request, res: Response) => {
     const body = parseJsonBody(res, 'bigcommerce', req.body);
-    if (!body.ok) {
-      webhooksReceived.inc({ outcome: 'invalid' });
-      badRequest(res, body.reason, 'invalid payload');
-      return;
-    }
+    if (!body.ok) return void send(res, invalid(body.reason));
     const parsed = webhookPayloadSchema.safeParse(body.value);
-    if (!parsed.success) {
-      webhooksReceived.inc({ outcome: 'invalid' });
-      badRequest(res, describeIssues(parsed.error.issues), 'invalid payload');
-      return;
-    }
+    if (!parsed.success) return void send(res, invalid(describeIssues(parsed.error.issues)));
     const payload = parsed.data;
     const storeHash = storeHashOf(payload);
-    if (signedForAnotherStore(res.locals.signedFor, storeHash)) {
-      res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
-      return;
-    }
-    // A retry or duplicate of a delivery already durable in Temporal: nothing more to do.
-    const webhookId = req.get('webhook-id');
-    const deliveryKey = webhookId ? `${storeHash}:${webhookId}` : undefined;
-    if (deliveryKey && delivered.has(deliveryKey)) {
-      webhooksReceived.inc({ outcome: 'duplicate' });
-      res.status(200).json({ accepted: true, duplicate: true });
-      return;
-    }
     if (!storeHashes.has(storeHash)) {
       // Retrying can never help, and a 4xx counts against the whole domain in BigCommerce's 90%
-      // blocklist rule: 2xx, counted. (Only reachable with signatures off: no secret, no store.)
+      // blocklist rule: 2xx, counted. A store removed from BC_STORES whose app is still installed
+      // signs with the app's shared client secret, so this comes before the signature's store check.
       webhooksReceived.inc({ outcome: 'unknown_store' });
-      res.status(200).json({ accepted: false, ignored: `this service does not sync store ${storeHash}` });
-      return;
+      return void res.status(200).json({ accepted: false, ignored: `this service does not sync store ${storeHash}` });
     }
+    if (signedForAnotherStore(res.locals.signedFor, storeHash)) return void res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
+    // The verified delivery id; with signatures off, the header as sent when it is of a sane length.
+    const header = req.get('webhook-id');
+    const webhookId: string | undefined = res.locals.webhookId ?? (header && header.length <= 256 ? header : undefined);
+    const gated = await gate.run(webhookId ? `${storeHash}:${webhookId}` : undefined, () => handle(payload, storeHash));
+    if (gated.duplicate) {
+      webhooksReceived.inc({ outcome: 'duplicate' });
+      return void res.status(200).json({ accepted: true, duplicate: true });
+    }
+    send(res, gated.outcome);
+  });
+
+  /** What one delivery of a store we sync comes to, once Temporal has (or has not) taken it. */
+  async function handle(payload: WebhookPayload, storeHash: string): Promise<Answer> {
     if (isInventoryScope(payload.scope) && !deps.config.inventory.enabled) {
       // Hooks left from when inventory was on: 2xx, or BigCommerce would deactivate the hook; health removes them.
       webhooksReceived.inc({ outcome: 'ignored' });
-      res.status(200).json({ accepted: false, ignored: 'INVENTORY_SYNC is off' });
-      return;
+      return { status: 200, body: { accepted: false, ignored: 'INVENTORY_SYNC is off' } };
     }
     if (isInventoryScope(payload.scope)) {
       // Inventory: only to tell the echoes of our own writes from changes made elsewhere (api/inventory/inventory-events.ts).
       try {
         const out = await deps.connection.withDeadline(Date.now() + (deps.temporalTimeoutMs ?? 5_000), () => acceptInventoryWebhook(inventoryBatcher, storeHash, payload));
         webhooksReceived.inc({ outcome: out.status === 200 ? 'accepted' : 'invalid' });
-        if (out.status === 200 && deliveryKey) delivered.add(deliveryKey);
-        res.status(out.status).json(out.body);
+        return out;
       } catch (err) {
-        if (refusedByTemporal(res, err, payload.scope)) return;
-        deps.logger.error({ err: errorSummary(err), scope: payload.scope }, 'Temporal did not accept the inventory event; answering 503');
-        webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-        unavailable(res);
+        deps.logger.error({ err: errorSummary(err), scope: payload.scope }, 'Temporal did not accept the inventory event');
+        return notTaken(err, payload.scope);
       }
-      return;
     }
     if (!isOrderScope(payload.scope) || payload.data.type !== 'order') {
       // A valid event we do not act on yet. 2xx, or BigCommerce would retry and then deactivate the hook.
       webhooksReceived.inc({ outcome: 'ignored' });
-      res.status(200).json({ accepted: false, ignored: `no handler for ${payload.scope} (${String(payload.data.type)})` });
-      return;
+      return { status: 200, body: { accepted: false, ignored: `no handler for ${payload.scope} (${String(payload.data.type)})` } };
     }
     const data = orderEventDataSchema.safeParse(payload.data);
-    if (!data.success) {
-      webhooksReceived.inc({ outcome: 'invalid' });
-      badRequest(res, describeIssues(data.error.issues, 'data'), 'invalid payload');
-      return;
-    }
-
+    if (!data.success) return invalid(describeIssues(data.error.issues, 'data'));
     const orderId = data.data.id;
     const refundId = /\/refund\/created$/.test(payload.scope) ? data.data.refund?.refund_id : undefined;
-    if (/\/refund\/created$/.test(payload.scope) && refundId === undefined) {
-      webhooksReceived.inc({ outcome: 'invalid' });
-      res.status(400).json({ error: 'invalid payload', reason: 'data.refund.refund_id: a refund event needs the refund id' });
-      return;
-    }
+    if (/\/refund\/created$/.test(payload.scope) && refundId === undefined) return invalid('data.refund.refund_id: a refund event needs the refund id');
     const workflowId = orderWorkflowId(storeHash, orderId);
     const log = deps.logger.child({ workflowId, scope: payload.scope, hash: payload.hash });
     try {
@@ -124,24 +104,38 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       if (refundId !== undefined) await deps.connection.withDeadline(deadline, () => startRefund(deps.client, deps.config, storeHash, orderId, refundId));
       log.info({ runId: started.runId }, 'webhook accepted');
       webhooksReceived.inc({ outcome: 'accepted' });
-      if (deliveryKey) delivered.add(deliveryKey);
-      res.status(200).json({ accepted: true, workflowId, runId: started.runId });
+      return { status: 200, body: { accepted: true, workflowId, runId: started.runId } };
     } catch (err) {
-      if (refusedByTemporal(res, err, payload.scope)) return;
-      log.error({ err: errorSummary(err) }, 'Temporal did not accept the event; answering 503 so BigCommerce retries');
-      webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-      unavailable(res);
+      log.error({ err: errorSummary(err) }, 'Temporal did not accept the event');
+      return notTaken(err, payload.scope);
     }
-  });
+  }
   return router;
 }
 
-/** Temporal refused the event itself: a retry could never succeed, so 400 naming it, not 503. */
-function refusedByTemporal(res: Response, err: unknown, scope: string): boolean {
-  if (!isTemporalRefusal(err)) return false;
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+function send(res: Response, answer: Answer): void {
+  if (answer.status === 503) return void unavailable(res);
+  res.status(answer.status).json(answer.body);
+}
+
+function invalid(reason: string): Answer {
   webhooksReceived.inc({ outcome: 'invalid' });
-  badRequest(res, `Temporal refused the ${scope} event: ${errorSummary(err).message}`, 'invalid payload');
-  return true;
+  return { status: 400, body: { error: 'invalid payload', reason } };
+}
+
+/**
+ * Temporal did not take the event: refused as invalid (a retry could never succeed: 400 naming it),
+ * or unreachable (503, so BigCommerce retries).
+ */
+function notTaken(err: unknown, scope: string): Answer {
+  if (isTemporalRefusal(err)) return invalid(`Temporal refused the ${scope} event: ${errorSummary(err).message}`);
+  webhooksReceived.inc({ outcome: 'temporal_unavailable' });
+  return { status: 503, body: {} };
 }
 
 function errorSummary(err: unknown): { name: string; message: string; cause?: string } {

@@ -1,14 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Connection } from '@temporalio/client';
 import { checkErpEvent, erpEventEnvelope, type ErpEvent, type RejectedErpEvent } from '../../domain/shared/erp-event';
-import { webhookSignatureChecks, webhooksReceived } from '../../lib/metrics';
+import { webhooksReceived } from '../../lib/metrics';
 import { erpEventHandlers } from './event-handlers';
 import type { ErpEventDeps, ErpEventHandlers, HandlerResult } from './event-deps';
 import { secretMatches } from '../shared/webhook-secret';
 import { describeIssues } from '../shared/responses';
 import { isTemporalRefusal, parseJsonBody, rawBody } from '../shared/ingress';
-import { RecentDeliveries } from '../shared/recent-deliveries';
-import { SignatureVerifier } from '../shared/signed-webhooks';
+import { DeliveryGate } from '../shared/recent-deliveries';
+import { checkSignature, SignatureVerifier } from '../shared/signed-webhooks';
 
 export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';
 
@@ -42,9 +42,8 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
   if (!deps.config.inventory.enabled) delete handlers.inventory;
   const mode = deps.config.erp.webhookSignatures;
   const verifier = new SignatureVerifier([{ owner: 'erp', secrets: deps.config.erp.webhookSigningSecrets }]);
-  const delivered = new RecentDeliveries();
-  // A delivery being handled: a copy arriving meanwhile waits for its outcome instead of starting it again.
-  const inFlight = new Map<string, Promise<Answer>>();
+  // Remembered only once its events are durable: a copy of a batch answered 503 is taken again.
+  const gate = new DeliveryGate<Answer>((answer) => answer.status === 202);
 
   router.post(
     '/webhooks/erp',
@@ -60,36 +59,16 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     rawBody(BODY_LIMIT),
     async (req: Request, res: Response) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let webhookId: string | undefined;
-      if (mode !== 'off') {
-        const verdict = verifier.verify(raw, req.headers);
-        const refused = !verdict.ok && mode === 'enforce';
-        webhookSignatureChecks.inc({ sender: 'erp', outcome: verdict.ok ? 'valid' : verdict.reason, refused: String(refused) });
-        if (verdict.ok) webhookId = verdict.webhookId;
-        else if (refused) {
-          webhooksReceived.inc({ outcome: 'unauthorized' });
-          return void res.status(401).json({ error: 'unauthorized', reason: verdict.message });
-        } else deps.logger.warn({ reason: verdict.reason }, `ERP push with no valid signature let through (ERP_WEBHOOK_SIGNATURES=log): ${verdict.message}`);
-      }
+      const checked = checkSignature({ mode, verifier, sender: 'erp', setting: 'ERP_WEBHOOK_SIGNATURES', logger: deps.logger }, req, res);
+      if (checked.refused) return;
       res.locals.authenticated = true;
-
-      if (webhookId !== undefined) {
-        const running = inFlight.get(webhookId);
-        if (delivered.has(webhookId) || (running && (await running.catch(() => null))?.status === 202)) {
-          webhooksReceived.inc({ outcome: 'duplicate' });
-          return void res.status(200).json({ accepted: 0, ignored: 0, rejected: [], duplicate: true });
-        }
+      // A batch already taken is a duplicate; a copy arriving while it is handled waits for its outcome.
+      const gated = await gate.run(checked.valid?.webhookId, () => take(res, raw));
+      if (gated.duplicate) {
+        webhooksReceived.inc({ outcome: 'duplicate' });
+        return void res.status(200).json({ accepted: 0, ignored: 0, rejected: [], duplicate: true });
       }
-      const work = take(res, raw);
-      if (webhookId !== undefined) inFlight.set(webhookId, work);
-      try {
-        const answer = await work;
-        // Remembered only once its events are durable: a copy of a batch answered 503 is taken again.
-        if (webhookId !== undefined && answer.status === 202) delivered.add(webhookId);
-        send(res, answer);
-      } finally {
-        if (webhookId !== undefined && inFlight.get(webhookId) === work) inFlight.delete(webhookId);
-      }
+      send(res, gated.outcome);
     },
   );
 

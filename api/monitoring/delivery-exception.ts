@@ -9,7 +9,7 @@ import { webhooksReceived } from '../../lib/metrics';
 import { checkWebhooksNow, raiseAlert } from '../../clients/monitoring';
 import { bigCommerceAuth, signedForAnotherStore } from '../bigcommerce/authenticate';
 import { parseJsonBody } from '../shared/ingress';
-import { unavailable } from '../shared/responses';
+import { describeIssues, unavailable } from '../shared/responses';
 
 const exceptionData = z.object({ type: z.literal('webhook'), id: z.number().int(), error_code: z.number().int(), message: z.string().max(1000).default('') });
 
@@ -25,17 +25,26 @@ export function deliveryExceptionRouter(deps: { client: Client; connection: Conn
   router.post('/webhooks/bigcommerce/exceptions', ...bigCommerceAuth(deps), async (req, res) => {
     const body = parseJsonBody(res, 'bigcommerce_exceptions', req.body);
     const payload = webhookPayloadSchema.safeParse(body.ok ? body.value : undefined);
-    const data = payload.success ? exceptionData.safeParse(payload.data.data) : undefined;
-    if (!payload.success || payload.data.scope !== DELIVERY_EXCEPTION_SCOPE || !data?.success) {
+    if (!payload.success) {
       webhooksReceived.inc({ outcome: 'invalid' });
-      return void res.status(400).json({ error: 'invalid payload', reason: `expected a ${DELIVERY_EXCEPTION_SCOPE} event` });
+      return void res.status(400).json({ error: 'invalid payload', reason: body.ok ? describeIssues(payload.error.issues) : body.reason });
     }
     const storeHash = storeHashOf(payload.data);
-    if (signedForAnotherStore(res.locals.signedFor, storeHash)) return void res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
     // Retrying can never help, and a 4xx counts against the domain in BigCommerce's blocklist rule: 2xx, counted.
     if (!stores.has(storeHash)) {
       webhooksReceived.inc({ outcome: 'unknown_store' });
       return void res.status(200).json({ accepted: false, ignored: `this service does not sync store ${storeHash}` });
+    }
+    if (signedForAnotherStore(res.locals.signedFor, storeHash)) return void res.status(401).json({ error: 'unauthorized', reason: `signed for another store than ${storeHash}` });
+    if (payload.data.scope !== DELIVERY_EXCEPTION_SCOPE) {
+      // A valid delivery of another scope at this address (a hook pointed here by mistake): 2xx, counted.
+      webhooksReceived.inc({ outcome: 'ignored' });
+      return void res.status(200).json({ accepted: false, ignored: `only ${DELIVERY_EXCEPTION_SCOPE} is handled here, not ${payload.data.scope}` });
+    }
+    const data = exceptionData.safeParse(payload.data.data);
+    if (!data.success) {
+      webhooksReceived.inc({ outcome: 'invalid' });
+      return void res.status(400).json({ error: 'invalid payload', reason: describeIssues(data.error.issues, 'data') });
     }
     const { id, error_code: code, message } = data.data;
     try {

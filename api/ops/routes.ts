@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/env';
 import { orderWorkflowId } from '../../workflows/orders/order-sync.contract';
 import type { Logger } from '../../lib/logger';
+import { bodiesParsed } from '../../lib/metrics';
 import { decide, DecisionRejected, listAttention, WorkflowNotFoundError } from '../../clients/attention';
 import { decideCatalog } from '../../clients/catalog';
 import { requestReconcile } from '../../clients/monitoring';
@@ -35,7 +36,19 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
   router.use('/ops', opsAuth(deps.config));
   // An order decision's fields are extras (a note, a SKU map with retry): it may come without a body.
   router.post('/ops/{*rest}', jsonBodyOnly({ bodyOptional: (path) => /^\/ops\/orders\/[^/]+\/[^/]+\/[^/]+$/.test(path) }));
-  router.use('/ops', express.json());
+  // 16 KB is far above any decision; the bytes read say whether a body was really sent (a chunked
+  // empty body has a transfer-encoding but nothing in it, and must not become `{}`: skip everything).
+  router.use(
+    '/ops',
+    express.json({
+      limit: '16kb',
+      verify: (_req, res, buf) => {
+        // Only reached once opsAuth let the caller in.
+        bodiesParsed.inc({ route: 'ops', authenticated: 'yes' });
+        (res as unknown as { locals: Record<string, unknown> }).locals.opsBodyEmpty = buf.length === 0;
+      },
+    }),
+  );
   let detailRequests = 0;
 
   const within = <T>(fn: () => Promise<T>) => deps.connection.withDeadline(Date.now() + 15_000, fn);
@@ -76,7 +89,17 @@ export function opsRouter(deps: { client: Client; connection: Connection; logger
     }
   });
 
-  const decisionBody = z.object({ skuMap: z.record(z.string().min(1), z.string().min(1)).optional(), note: z.string().max(500).optional() }).strict();
+  // Bounded: a retry's skuMap is merged into the order's carried state.
+  const sku = z.string().min(1).max(255);
+  const decisionBody = z
+    .object({
+      skuMap: z
+        .record(sku, sku)
+        .refine((m) => Object.keys(m).length <= 100, 'at most 100 SKUs')
+        .optional(),
+      note: z.string().max(500).optional(),
+    })
+    .strict();
   router.post('/ops/orders/:store/:orderId/:action', async (req, res) => {
     const action = z.enum(['retry', 'skip', 'resolve']).safeParse(req.params.action);
     const orderId = Number(req.params.orderId);

@@ -10,7 +10,8 @@ import { startErpRefund } from '../../clients/refunds';
 /**
  * Which store an ERP record belongs to. With one store, that one (no ERP call: the workflow reads
  * the record and ends as NotOurs if it is not). With several, the record's sales order says: one
- * read here, and an ERP that does not answer makes the route answer 503, so the ERP sends again.
+ * read here. An ERP that does not answer makes the route answer 503, so the ERP sends again; a record
+ * that does not exist or cannot be read as a refund rejects that event alone (no poison batch).
  */
 async function storeOf(deps: ErpEventDeps, recordType: ErpRefundType, recordId: string): Promise<string | null> {
   const stores = deps.config.stores;
@@ -49,6 +50,9 @@ export async function handleRefundAuthorized(deps: ErpEventDeps, events: RefundA
       deps.logger.info({ workflowId, started, eventId: e.eventId }, 'ERP refund event handed to its workflow');
     } catch (err) {
       if (err instanceof ErpError && err.kind === 'not_found') rejected.push({ event: e, reason: `the ERP has no ${recordType} ${e.recordId}` });
+      // A record we can never read as a refund of ours (its shape, or NetSuite refusing the id): sending the event again cannot help.
+      else if (err instanceof ErpError && (err.kind === 'bad_response' || err.kind === 'validation'))
+        rejected.push({ event: e, reason: `the ERP's ${recordType} ${e.recordId} cannot be read as a refund: ${err.message}`.slice(0, 300) });
       else if (isTemporalRefusal(err)) rejected.push({ event: e, reason: `Temporal refused it: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) });
       else throw err;
     }

@@ -59,3 +59,29 @@ export function isTemporalRefusal(err: unknown): boolean {
   }
   return false;
 }
+
+/** Longer than any route's own waits (the OMS route's 25 s read, ops' 15 s), shorter than a sender's patience. */
+export const REQUEST_DEADLINE_MS = 40_000;
+
+/**
+ * Every request is answered within `ms`: past it, 503 with Retry-After (nothing is known to be
+ * durable, so the sender must send again; every receiver is idempotent). The route's own answer,
+ * if it comes later, is dropped: writes to an answered response are ignored instead of throwing.
+ */
+export function requestDeadline(ms = REQUEST_DEADLINE_MS): RequestHandler {
+  return (_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res
+        .status(503)
+        .set('Retry-After', '30')
+        .json({ error: 'temporarily unavailable', reason: `not answered within ${ms / 1000} s; send it again` });
+    }, ms);
+    timer.unref();
+    res.on('close', () => clearTimeout(timer));
+    const { json, set } = res;
+    res.json = (body) => (res.headersSent ? res : json.call(res, body));
+    res.set = ((...args: Parameters<typeof set>) => (res.headersSent ? res : set.apply(res, args))) as typeof set;
+    next();
+  };
+}

@@ -40,3 +40,35 @@ export class RecentDeliveries {
     return this.seen.size;
   }
 }
+
+/**
+ * At most one handling of a delivery at a time, and none once it is durable: a key already taken
+ * (within the cache's window) is a duplicate; a copy arriving while the first is being handled
+ * waits for it, and is a duplicate if that one ended durable, else handled itself (a 503'd
+ * delivery must be taken again on the sender's retry). Only durable outcomes are remembered.
+ */
+export class DeliveryGate<T> {
+  private readonly delivered = new RecentDeliveries();
+  private readonly inFlight = new Map<string, Promise<T>>();
+
+  constructor(private readonly durable: (outcome: T) => boolean) {}
+
+  async run(key: string | undefined, handle: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; outcome: T }> {
+    if (key === undefined) return { duplicate: false, outcome: await handle() };
+    if (this.delivered.has(key)) return { duplicate: true };
+    const running = this.inFlight.get(key);
+    if (running) {
+      const earlier = await running.catch(() => undefined);
+      if (earlier !== undefined && this.durable(earlier)) return { duplicate: true };
+    }
+    const work = handle();
+    this.inFlight.set(key, work);
+    try {
+      const outcome = await work;
+      if (this.durable(outcome)) this.delivered.add(key);
+      return { duplicate: false, outcome };
+    } finally {
+      if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+    }
+  }
+}

@@ -1,4 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Request, Response } from 'express';
+import type { Logger } from '../../lib/logger';
+import { webhookSignatureChecks, webhooksReceived } from '../../lib/metrics';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 /** One sender's keys (a store, or the ERP); during a rotation two secrets verify. */
@@ -59,4 +62,30 @@ export class SignatureVerifier {
     if (timestampProblem) return { ok: false, reason: 'stale_timestamp', message: `webhook-timestamp is not within 5 minutes of now (${timestampProblem.toLowerCase()})` };
     return { ok: false, reason: 'bad_signature', message: 'webhook-signature does not match the body with any configured secret' };
   }
+}
+
+export type SignatureMode = 'off' | 'log' | 'enforce';
+
+/**
+ * One sender's signature check on a route, by its mode: `enforce` answers 401 (and the caller
+ * stops), `log` counts and logs a failure and lets it through, `off` checks nothing. Counted in
+ * `bcsync_webhook_signature_checks_total{sender,outcome,refused}`. Answers the verdict when valid.
+ */
+export function checkSignature(
+  check: { mode: SignatureMode; verifier: SignatureVerifier; sender: 'bigcommerce' | 'erp'; setting: string; logger: Logger },
+  req: Request,
+  res: Response,
+): { refused: true } | { refused: false; valid?: Extract<SignatureVerdict, { ok: true }> } {
+  if (check.mode === 'off') return { refused: false };
+  const verdict = check.verifier.verify(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers);
+  const refused = !verdict.ok && check.mode === 'enforce';
+  webhookSignatureChecks.inc({ sender: check.sender, outcome: verdict.ok ? 'valid' : verdict.reason, refused: String(refused) });
+  if (verdict.ok) return { refused: false, valid: verdict };
+  if (refused) {
+    webhooksReceived.inc({ outcome: 'unauthorized' });
+    res.status(401).json({ error: 'unauthorized', reason: verdict.message });
+    return { refused: true };
+  }
+  check.logger.warn({ sender: check.sender, reason: verdict.reason }, `delivery without a valid signature let through (${check.setting}=log): ${verdict.message}`);
+  return { refused: false };
 }

@@ -475,7 +475,11 @@ export class CaseFactory {
     };
   }
 
-  /** Signed with our store's secret, naming another store: 401. */
+  /**
+   * Signed with our store's secret, naming a store we do not sync: 200 `{accepted:false, ignored}`
+   * (a store removed from the configuration whose app is still installed signs with the app's
+   * shared secret; a 4xx would count against the domain in BigCommerce's blocklist rule).
+   */
   bcOtherStore(): FuzzCase {
     const receiver = this.bcRoute();
     return {
@@ -483,7 +487,7 @@ export class CaseFactory {
       receiver,
       kind: 'bad',
       authenticated: true,
-      expect: [401],
+      expect: [200],
       build: () =>
         this.withCredentials(receiver, true, { 'content-type': 'application/json' }, this.bcBody(receiver, { producer: `stores/${this.c.otherStore}`, store_id: '2002' })),
     };
@@ -606,11 +610,15 @@ export class CaseFactory {
     };
   }
 
-  /** A signed, valid-looking inventory.changed with a level that is not the ERP's and a change time ahead of the clock. */
-  private forgedLevel(): Record<string, unknown> {
+  /**
+   * A signed, valid-looking inventory.changed with a level that is not the ERP's: by default with a
+   * change time ahead of the clock (refused), `now` with a plausible one (taken as a hint: the level
+   * written must be the ERP's own, which the forged SKUs' levels witness).
+   */
+  private forgedLevel(now = false): Record<string, unknown> {
     const f = this.pick(this.c.forgedSkus);
     const level = this.pick([f.level + 1000, 0, 999_999_999, f.level + 1, Math.max(0, f.level - 7)]);
-    const changedAt = this.pick([
+    const changedAt = now ? this.changedAt(-this.int(0, 120_000)) : this.pick([
       '2099-01-01T00:00:00Z',
       '2099-12-31T23:59:59.999Z',
       '9999-12-31T23:59:59Z',
@@ -619,6 +627,20 @@ export class CaseFactory {
       '2099-01-01T00:00:00+14:00',
     ]);
     return { type: 'inventory.changed', eventId: `forged-${this.text(10)}`, sku: f.sku, location: '1', quantityOnHand: level, quantityAvailable: level, changedAt };
+  }
+
+  /** Forged levels dated now: accepted as hints (202); judged by the forged SKUs' levels, which must stay the ERP's. */
+  erpForgedLevelsNow(): FuzzCase {
+    const n = this.pick([1, 1, 2, 5, 20]);
+    return {
+      family: 'erp.forged_level_now',
+      receiver: 'erp',
+      kind: 'bad',
+      authenticated: true,
+      expect: [202],
+      allow2xx: "the forged SKUs' levels in both sandboxes (BigCommerce's must stay the ERP's)",
+      build: () => this.erpPost(json({ events: Array.from({ length: n }, () => this.forgedLevel(true)) })),
+    };
   }
 
   erpForgedLevels(): FuzzCase {
@@ -1101,7 +1123,8 @@ export function badCases(f: CaseFactory, scale: number): FuzzCase[] {
     [60, () => f.gzipBomb('bigcommerce_exceptions')],
     [700, () => f.erpAuth()],
     [350, () => f.erpTimestamp()],
-    [600, () => f.erpForgedLevels()],
+    [400, () => f.erpForgedLevels()],
+    [300, () => f.erpForgedLevelsNow()],
     [550, () => f.erpForgedRefund()],
     [500, () => f.erpOverlong()],
     [80, () => f.erpHugeArray(1001)],

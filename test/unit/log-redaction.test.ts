@@ -20,6 +20,10 @@ const SECRETS = ['s3cr3t-access-token', 'Bearer abc.def', 'v1,c2lnbmF0dXJl', 'hu
 describe('log redaction', () => {
   it('censors secret keys case-insensitively, in any spelling of the header names', () => {
     for (const key of [
+      'storesJson',
+      'BC_STORES',
+      'clientSecrets',
+      'client_assertion',
       'token',
       'accessToken',
       'ACCESS_TOKEN',
