@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger';
 import { webhooksReceived } from '../../lib/metrics';
 import { omsShipmentsSignal } from '../../workflows/orders/order-sync.contract';
 import { signalOrder } from '../../clients/orders';
-import { RecentDeliveries } from '../shared/recent-deliveries';
+import { DeliveryGate } from '../shared/recent-deliveries';
 import { secretMatches } from '../shared/webhook-secret';
 import { unavailable } from '../shared/responses';
 import { parseJsonBody, rawBody } from '../shared/ingress';
@@ -36,12 +36,10 @@ type BatchOutcome = { kind: 'accepted'; orders: string[]; truncated: boolean } |
 export function omsWebhookRouter(deps: { client: Client; connection: Connection; logger: Logger; config: Config; oms?: ShipStationClient }): Router {
   const router = express.Router();
   const stores = new Set(deps.config.stores.map((s) => s.storeHash));
-  /** Canonical batch URLs whose shipments are durable in Temporal (bounded, expiring). */
-  const delivered = new RecentDeliveries();
-  /** Canonical batch URL -> the read and signals in progress for it. */
-  const inFlight = new Map<string, Promise<BatchOutcome>>();
+  /** Canonical batch URLs: remembered (bounded, expiring) once their shipments are durable in Temporal. */
+  const gate = new DeliveryGate<BatchOutcome>((o) => o.kind === 'accepted');
 
-  async function readAndSignal(oms: ShipStationClient, batchUrl: URL, key: string): Promise<BatchOutcome> {
+  async function readAndSignal(oms: ShipStationClient, batchUrl: URL): Promise<BatchOutcome> {
     let read: Awaited<ReturnType<typeof shipmentsFromNotification>>;
     try {
       read = await shipmentsFromNotification(oms, batchUrl);
@@ -70,7 +68,6 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
         );
         signalled.push(r.workflowId);
       }
-      delivered.add(key); // only now: a batch that failed is read again on the sender's retry
       return { kind: 'accepted', orders: signalled, truncated: read.truncated };
     } catch (err) {
       deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Temporal did not accept an OMS notification; answering 503');
@@ -115,25 +112,20 @@ export function omsWebhookRouter(deps: { client: Client; connection: Connection;
         return void res.status(400).json({ error: 'invalid payload', reason: err instanceof OmsError ? err.message : 'resource_url refused' });
       }
       const key = batchUrl.toString();
-      if (delivered.has(key)) {
-        // A retry or duplicate of a batch already durable in Temporal: nothing more to do.
+      // A batch already durable in Temporal, or durable by the time the read in flight for it ends: a duplicate.
+      const gated = await gate.run(key, () => readAndSignal(deps.oms!, batchUrl));
+      if (gated.duplicate) {
         webhooksReceived.inc({ outcome: 'duplicate' });
         return void res.status(200).json({ accepted: true, duplicate: true });
       }
-      let pending = inFlight.get(key);
-      const joined = pending !== undefined;
-      if (!pending) {
-        pending = readAndSignal(deps.oms, batchUrl, key).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      const outcome = await pending;
+      const outcome = gated.outcome;
       if (outcome.kind === 'oms_unavailable') return void unavailable(res, 'the OMS did not answer');
       if (outcome.kind === 'temporal_unavailable') {
         webhooksReceived.inc({ outcome: 'temporal_unavailable' });
         return void unavailable(res);
       }
-      webhooksReceived.inc({ outcome: joined ? 'duplicate' : 'accepted' });
-      res.json({ accepted: true, orders: outcome.orders, ...(joined ? { duplicate: true } : {}), ...(outcome.truncated ? { truncated: true } : {}) });
+      webhooksReceived.inc({ outcome: 'accepted' });
+      res.json({ accepted: true, orders: outcome.orders, ...(outcome.truncated ? { truncated: true } : {}) });
     },
   );
   return router;
