@@ -1,4 +1,5 @@
 import { createErpClient } from '../../config/connections';
+import { erpGovernedFetch } from '../../config/erp-governed-fetch';
 import { getErpRefund } from '../../connectors/erp/netsuite/erp-refunds';
 import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../../domain/refunds/erp-refund';
 import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
@@ -16,7 +17,7 @@ import { startErpRefund } from '../../clients/refunds';
 async function storeOf(deps: ErpEventDeps, recordType: ErpRefundType, recordId: string): Promise<string | null> {
   const stores = deps.config.stores;
   if (stores.length === 1) return stores[0]!.storeHash;
-  const netsuite = createErpClient(deps.config, { timeoutMs: 5_000 });
+  const netsuite = createErpClient(deps.config, { timeoutMs: 5_000, fetch: erpGovernedFetch(deps.config, 'api') });
   const record = await getErpRefund(netsuite, recordType, recordId);
   return stores.find((s) => orderIdOfSalesOrder(s.storeHash, record.salesOrderExternalId) !== null)?.storeHash ?? null;
 }
