@@ -213,6 +213,13 @@ export function createErpSandbox(options: ErpSandboxOptions = {}): ErpSandbox {
   });
   app.use('/services/rest/query/v1', query);
 
+  // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/article_0625010817.html (admin roles: every sandbox role is one)
+  const system = express.Router();
+  system.use(requireToken);
+  system.use(governance.middleware());
+  system.get('/governanceLimits', (_req, res) => void res.json(governance.limits()));
+  app.use('/services/rest/system/v1', system);
+
   const location = (req: Request, type: string, id: string) => `${req.protocol}://${req.get('host')}${RECORD_BASE}/${type}/${id}`;
 
   function findByKey<T extends { id: string; externalId: string }>(all: Record<string, T>, key: string): T | undefined {

@@ -18,6 +18,9 @@ export interface ErpGovernanceSettings {
   outage: boolean;
 }
 
+/** The account limit governanceLimits reports while the sandbox has none (concurrencyLimit 0). */
+export const UNLIMITED_REPORTED = 1000;
+
 export class ErpGovernance {
   settings: ErpGovernanceSettings = { concurrencyLimit: 0, processingMs: 0, errorRate: 0, outage: false };
   readonly faults: FaultRegistry;
@@ -26,6 +29,16 @@ export class ErpGovernance {
 
   constructor(private readonly random: () => number = Math.random) {
     this.faults = new FaultRegistry(random);
+  }
+
+  /**
+   * `GET /services/rest/system/v1/governanceLimits` (ns:article_0625010817): the configured limit as
+   * the account's, all of it unallocated, and this integration sharing it (`accountLimit`: no limit
+   * of its own). Unlimited (0) is answered as UNLIMITED_REPORTED, a limit no share reaches.
+   */
+  limits(): { accountConcurrencyLimit: number; accountUnallocatedConcurrencyLimit: number; integrationLimitType: 'accountLimit' } {
+    const limit = this.settings.concurrencyLimit > 0 ? this.settings.concurrencyLimit : UNLIMITED_REPORTED;
+    return { accountConcurrencyLimit: limit, accountUnallocatedConcurrencyLimit: limit, integrationLimitType: 'accountLimit' };
   }
 
   middleware(): RequestHandler {

@@ -74,11 +74,10 @@ describe('bcsync doctor', () => {
     ])
       expect(byId(report, id).status, id).toBe('ok');
     // Skipped only where the configuration turns the feature off (or the feature is not built).
-    for (const id of ['netsuite.auth', 'netsuite.salesorders', 'netsuite.items', 'netsuite.suiteql']) expect(byId(report, id).status, id).toBe('ok');
-    // The ERP sandbox answers governanceLimits as NetSuite does to a role that is not an administrator, or not at all.
-    expect(report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual(
-      byId(report, 'netsuite.governance').status === 'skip' ? ['netsuite.governance', 'secrets.METRICS_TOKEN', 'secrets.codec'] : ['secrets.METRICS_TOKEN', 'secrets.codec'],
-    );
+    for (const id of ['netsuite.auth', 'netsuite.salesorders', 'netsuite.items', 'netsuite.suiteql', 'netsuite.governance']) expect(byId(report, id).status, id).toBe('ok');
+    // The ERP sandbox answers governanceLimits as NetSuite does to an administrator role (no limit set: one no share reaches).
+    expect(byId(report, 'netsuite.governance').detail).toContain('account limit 1000, unallocated 1000, this integration: accountLimit');
+    expect(report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual(['secrets.METRICS_TOKEN', 'secrets.codec']);
     const text = JSON.stringify(report);
     for (const secret of [
       'test-token',
@@ -198,7 +197,7 @@ describe('bcsync doctor', () => {
       expect(JSON.stringify(report)).not.toContain(DEFAULT_TBA.consumerSecret);
     };
 
-    it('m2m and tba set up right: every NetSuite check passes (governance limits skipped where the role may not read them)', async () => {
+    it('m2m and tba set up right: every NetSuite check passes, the governance limits read too', async () => {
       for (const config of [m2mEnv(), tbaEnv()]) {
         const report = await runDoctor(config);
         expect(failures(report)).toEqual([]);
@@ -207,7 +206,7 @@ describe('bcsync doctor', () => {
           'netsuite.salesorders:ok',
           'netsuite.items:ok',
           'netsuite.suiteql:ok',
-          expect.stringMatching(/^netsuite\.governance:(ok|skip)$/),
+          'netsuite.governance:ok',
         ]);
         expect(byId(report, 'netsuite.auth').detail).toContain(config.erp.authMode);
       }
@@ -235,6 +234,19 @@ describe('bcsync doctor', () => {
       const report = await runDoctor(tbaEnv({ NETSUITE_ACCOUNT_ID: '7654321_SB1' }));
       failsAuthNaming(report, 'NETSUITE_ACCOUNT_ID');
       expect(byId(report, 'netsuite.auth').fix).toMatch(/^Check NETSUITE_ACCOUNT_ID first: it is the realm \(7654321_SB1\)/);
+    });
+
+    it("a share above the account's concurrency limit fails the governance check, naming ERP_CONCURRENCY", async () => {
+      m2mErp.erp.governance.settings.concurrencyLimit = 2;
+      try {
+        const config = m2mEnv({ ERP_CONCURRENCY: '3' });
+        const report = await runDoctor(config);
+        expect(failures(report).map((c) => c.id)).toEqual(['netsuite.governance']);
+        expect(byId(report, 'netsuite.governance').detail).toContain('ERP_CONCURRENCY=3 is more than');
+        expect(byId(report, 'netsuite.governance').fix).toContain('ERP_CONCURRENCY');
+      } finally {
+        m2mErp.erp.governance.settings.concurrencyLimit = 0;
+      }
     });
 
     it('a role without a permission fails that check, naming the permission', async () => {
