@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { startApiServer } from '../../api/server';
 import { loadConfig, type Config } from '../../config/env';
 import { registerHooks, registerOmsWebhook } from '../../cli/register-hooks';
+import type { ErpAuthOptions } from '../../sandbox/erp/auth';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
 import { logger } from './setup';
@@ -20,6 +21,8 @@ export const TEST_ERP_SIGNING_SECRET = 'test-erp-signing-secret-0123456789';
 
 export interface Stack {
   config: Config;
+  /** The environment `config` was loaded from (for another worker process of the same stack). */
+  env: Record<string, string>;
   storeHash: string;
   sandboxes: RunningSandboxes;
   /** Sandboxes of the extra stores, by store hash. */
@@ -38,10 +41,10 @@ export interface Stack {
  * the sandbox's hook pointing at the API. Each stack gets its own store hash, so workflow ids and
  * task queues never collide with another test's.
  */
-export async function startStack(overrides: Record<string, string> = {}, opts: { extraStores?: number } = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, opts: { extraStores?: number; erpAuth?: ErpAuthOptions } = {}): Promise<Stack> {
   const storeHash = `t${randomBytes(4).toString('hex')}`;
   const clients = { 'test-token': { clientId: 'test-client', clientSecret: TEST_CLIENT_SECRET } };
-  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients }, oms: { quota: 6000 } });
+  const sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash, clients }, oms: { quota: 6000 }, erp: { auth: opts.erpAuth } });
   // More stores: each its own BigCommerce sandbox (its ERP sandbox unused: all stores share the first ERP).
   const extra = await Promise.all(
     Array.from({ length: opts.extraStores ?? 0 }, async (_, i) => {
@@ -49,7 +52,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
       return { hash, sandboxes: await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: hash, clients } }) };
     }),
   );
-  const stores = extra.length
+  const stores: Record<string, string> = extra.length
     ? {
         BC_STORES: JSON.stringify([
           { storeHash, accessToken: 'test-token', apiUrl: sandboxes.bcUrl },
@@ -59,7 +62,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     : { BC_STORE_HASH: storeHash, BC_ACCESS_TOKEN: 'test-token' };
   // The API's port is chosen first: the webhook-health check needs our destination in the config.
   const apiPort = await freePort();
-  const config = loadConfig({
+  const env: Record<string, string> = {
     HOOKS_DESTINATION: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_WORKFLOW_TASK_QUEUE: `bcsync.workflows.${storeHash}`,
@@ -82,7 +85,8 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     // The sandbox signs its deliveries with the API client's secret: the receiver enforces them.
     BC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     ...overrides,
-  });
+  };
+  const config = loadConfig(env);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -101,6 +105,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
 
   return {
     config,
+    env,
     storeHash,
     sandboxes,
     extraStores: extra,
