@@ -24,7 +24,11 @@ export const UNLIMITED_REPORTED = 1000;
 export class ErpGovernance {
   settings: ErpGovernanceSettings = { concurrencyLimit: 0, processingMs: 0, errorRate: 0, outage: false };
   readonly faults: FaultRegistry;
-  readonly stats = { requests: 0, concurrencyRejected: 0, errors: 0, outageRejected: 0, peakInFlight: 0 };
+  /**
+   * `peakInFlight`: requests admitted at once (never above the limit); `peakDemand`: the most in
+   * flight plus the one arriving, refused or not (above the limit: a client sent more than it may).
+   */
+  readonly stats = { requests: 0, concurrencyRejected: 0, errors: 0, outageRejected: 0, peakInFlight: 0, peakDemand: 0 };
   private inFlight = 0;
 
   constructor(private readonly random: () => number = Math.random) {
@@ -49,6 +53,7 @@ export class ErpGovernance {
         res.status(503).json(netSuiteError(503, 'Service Unavailable', 'The NetSuite service is temporarily unavailable.', 'SERVICE_UNAVAILABLE'));
         return;
       }
+      this.stats.peakDemand = Math.max(this.stats.peakDemand, this.inFlight + 1);
       if (this.settings.concurrencyLimit > 0 && this.inFlight >= this.settings.concurrencyLimit) {
         this.stats.concurrencyRejected++;
         // NetSuite says "Bad Request" in the title of its 429 (FACTS.md section 2).

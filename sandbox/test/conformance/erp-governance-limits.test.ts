@@ -50,6 +50,20 @@ describe('governanceLimits', () => {
     }
   });
 
+  it('counts in peakDemand a request it refused for concurrency (the admitted ones and it), in peakInFlight only the admitted', async () => {
+    Object.assign(s.erp.governance.settings, { concurrencyLimit: 1, processingMs: 200 });
+    Object.assign(s.erp.governance.stats, { peakInFlight: 0, peakDemand: 0 });
+    try {
+      const statuses = (await Promise.all([0, 1, 2].map(() => get('sandbox-erp-token')))).map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 429, 429]);
+      expect(s.erp.governance.stats.peakInFlight).toBe(1);
+      // A refused request is answered at once: at most the one admitted and one refused are in the sandbox together.
+      expect(s.erp.governance.stats.peakDemand).toBe(2);
+    } finally {
+      Object.assign(s.erp.governance.settings, { concurrencyLimit: 0, processingMs: 0 });
+    }
+  });
+
   it('requires authentication like every record route', async () => {
     const refused = s.erp.auth.stats.refused.missing_credentials ?? 0;
     const anonymous = await get();
