@@ -619,14 +619,16 @@ export class CaseFactory {
   private forgedLevel(now = false): Record<string, unknown> {
     const f = this.pick(this.c.forgedSkus);
     const level = this.pick([f.level + 1000, 0, 999_999_999, f.level + 1, Math.max(0, f.level - 7)]);
-    const changedAt = now ? this.changedAt(-this.int(0, 120_000)) : this.pick([
-      '2099-01-01T00:00:00Z',
-      '2099-12-31T23:59:59.999Z',
-      '9999-12-31T23:59:59Z',
-      this.changedAt(6 * 60_000),
-      this.changedAt(86_400_000),
-      '2099-01-01T00:00:00+14:00',
-    ]);
+    const changedAt = now
+      ? this.changedAt(-this.int(0, 120_000))
+      : this.pick([
+          '2099-01-01T00:00:00Z',
+          '2099-12-31T23:59:59.999Z',
+          '9999-12-31T23:59:59Z',
+          this.changedAt(6 * 60_000),
+          this.changedAt(86_400_000),
+          '2099-01-01T00:00:00+14:00',
+        ]);
     return { type: 'inventory.changed', eventId: `forged-${this.text(10)}`, sku: f.sku, location: '1', quantityOnHand: level, quantityAvailable: level, changedAt };
   }
 
