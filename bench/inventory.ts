@@ -221,11 +221,7 @@ export async function main(): Promise<void> {
     for (;;) {
       await sandboxes.erp.events.drain();
       const summary = await handle.query(inventorySummaryQuery);
-      const quiet =
-        erpBooked() === orderIds.length &&
-        summary.dirty === 0 &&
-        summary.pendingSales === 0 &&
-        (!sweep || summary.stats.sweeps > 0);
+      const quiet = erpBooked() === orderIds.length && summary.dirty === 0 && summary.pendingSales === 0 && (!sweep || summary.stats.sweeps > 0);
       if (summary.stats.writeCalls !== lastWrites || summary.stats.changesReceived !== lastReceived || !quiet) {
         lastWrites = summary.stats.writeCalls;
         lastReceived = summary.stats.changesReceived;
