@@ -44,7 +44,7 @@ export const erpSettings = defineSettings({
   module: 'config/erp.ts',
   settings: {
     authMode: setting('NETSUITE_AUTH', oneOf(NETSUITE_AUTH_MODES), {
-      // Until the ERP sandbox enforces M2M in `bcsync dev`, the sandbox profile sends its fixed token.
+      // The sandbox profile's fixed token; `bcsync dev` replaces it with m2m and the key pair it makes.
       sandbox: 'bearer',
       unset: 'unset: `m2m`; `bearer` when only ERP_ACCESS_TOKEN is set (a configuration from before the modes)',
       description:

@@ -58,52 +58,53 @@ export function catalogPageWriter(bc: CatalogBcActivities): (items: CatalogItem[
     const plan = planCatalogChanges(items, products, records, priceLists);
     const refused: ParkedItem[] = [...plan.parked];
     const created: Record<string, number> = {};
+    /** One write of a page: what BigCommerce refused is parked in its answer; a failed call parks its SKUs. */
+    const write = (skus: () => string[], call: () => Promise<void>) => async () => {
+      try {
+        await call();
+      } catch (err) {
+        refused.push(...failureOf(err, skus()));
+      }
+    };
 
     await pool<void>(
       [
-        ...plan.productCreates.map((create) => async () => {
-          try {
-            const r = await bc.catalogCreateProduct(create);
-            counts.bcCalls += r.calls;
-            if (r.ok) {
+        ...plan.productCreates.map((create) =>
+          write(
+            () => [create.sku],
+            async () => {
+              const r = await bc.catalogCreateProduct(create);
+              counts.bcCalls += r.calls;
+              if (r.ok) {
+                Object.assign(created, r.variantIds);
+                counts.productsCreated++;
+              } else refused.push(...r.parked);
+            },
+          ),
+        ),
+        ...productBatches(plan.productUpdates).map((batch) =>
+          write(
+            () => batch.map((b) => b.sku),
+            async () => {
+              const r = await bc.catalogUpdateProducts(batch);
+              counts.bcCalls += r.calls;
+              counts.productsUpdated += r.updated.length;
+              refused.push(...r.parked);
+            },
+          ),
+        ),
+        ...variantBatches(plan.variantWrites).map((batch) =>
+          write(
+            () => batch.map((b) => b.sku),
+            async () => {
+              const r = await bc.catalogWriteVariants(batch);
+              counts.bcCalls += r.calls;
+              counts.variantsWritten += batch.length - r.parked.length;
               Object.assign(created, r.variantIds);
-              counts.productsCreated++;
-            } else refused.push(...r.parked);
-          } catch (err) {
-            refused.push(...failureOf(err, [create.sku]));
-          }
-        }),
-        ...productBatches(plan.productUpdates).map((batch) => async () => {
-          try {
-            const r = await bc.catalogUpdateProducts(batch);
-            counts.bcCalls += r.calls;
-            counts.productsUpdated += r.updated.length;
-            refused.push(...r.parked);
-          } catch (err) {
-            refused.push(
-              ...failureOf(
-                err,
-                batch.map((b) => b.sku),
-              ),
-            );
-          }
-        }),
-        ...variantBatches(plan.variantWrites).map((batch) => async () => {
-          try {
-            const r = await bc.catalogWriteVariants(batch);
-            counts.bcCalls += r.calls;
-            counts.variantsWritten += batch.length - r.parked.length;
-            Object.assign(created, r.variantIds);
-            refused.push(...r.parked);
-          } catch (err) {
-            refused.push(
-              ...failureOf(
-                err,
-                batch.map((b) => b.sku),
-              ),
-            );
-          }
-        }),
+              refused.push(...r.parked);
+            },
+          ),
+        ),
       ],
       WRITES_IN_FLIGHT,
     );
@@ -113,21 +114,17 @@ export function catalogPageWriter(bc: CatalogBcActivities): (items: CatalogItem[
     const recordWrites: PriceRecordWrite[] = [...plan.priceRecords, ...deferred.records];
     refused.push(...unwrittenPrices(deferred.missing, refused));
     await pool(
-      priceRecordBatches(recordWrites).map((b) => async () => {
-        try {
-          const r = await bc.catalogUpsertPriceRecords(b.priceListId, b.records);
-          counts.bcCalls += r.calls;
-          counts.priceRecords += r.written;
-          refused.push(...r.parked);
-        } catch (err) {
-          refused.push(
-            ...failureOf(
-              err,
-              b.records.map((x) => x.sku),
-            ),
-          );
-        }
-      }),
+      priceRecordBatches(recordWrites).map((b) =>
+        write(
+          () => b.records.map((x) => x.sku),
+          async () => {
+            const r = await bc.catalogUpsertPriceRecords(b.priceListId, b.records);
+            counts.bcCalls += r.calls;
+            counts.priceRecords += r.written;
+            refused.push(...r.parked);
+          },
+        ),
+      ),
       PRICE_RECORD_CONCURRENCY,
     );
 
