@@ -138,7 +138,7 @@ export const erpSettings = defineSettings({
     trustPushedLevels: setting('ERP_TRUST_PUSHED_LEVELS', flag, {
       default: 'false',
       description:
-        "`false`: an `inventory.changed` event is only a hint: the API reads the SKUs' levels (and their change times) from the ERP itself, in one batched SuiteQL read per push, and those are what the inventory sync writes. `true`: the level and `changedAt` in the event are taken as they are (one ERP read fewer per push; anyone holding the push credentials can then set stock levels).",
+        "`false`: an `inventory.changed` event is only a hint: the API reads the SKUs' levels (and their change times) from the ERP itself (SuiteQL, 200 SKUs a query), and those are what the inventory sync writes. `true`: the level and `changedAt` in the event are taken as they are (no ERP read per push; anyone holding the push credentials can then set stock levels).",
     }),
   },
   check: (v) => [
