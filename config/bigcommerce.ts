@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { SIGNATURE_MODES, type SignatureMode } from './signature-modes';
+
+export type { SignatureMode };
 import { defineSettings, kind, oneOf, setting, text, url, type GroupValue } from './setting';
 
 /** BigCommerce's documented request quotas per 30 s window, by plan (enterprise: negotiated). */
@@ -26,10 +29,6 @@ const storeEntry = z.object({
   clientSecret: z.string().min(1).optional(),
   previousClientSecret: z.string().min(1).optional(),
 });
-
-/** How BigCommerce's signed deliveries are checked: `log` verifies and counts failures without refusing. */
-export const SIGNATURE_MODES = ['off', 'log', 'enforce'] as const;
-export type SignatureMode = (typeof SIGNATURE_MODES)[number];
 
 /** The stores to sync and how fast each may be called. */
 export const bigcommerceSettings = defineSettings({

@@ -1,5 +1,6 @@
 import { isNetSuiteAccountId, netSuiteAccount, netSuiteApiUrl } from '../connectors/erp/netsuite/auth/account';
 import { defineSettings, flag, kind, oneOf, positiveInt, setting, text, token, url } from './setting';
+import { SIGNATURE_MODES } from './signature-modes';
 import { z } from 'zod';
 
 /** How requests to NetSuite are authorized (connectors/erp/netsuite/auth/). */
@@ -32,10 +33,6 @@ function authModeOf(v: { authMode?: NetSuiteAuthMode; accessToken?: string; clie
   if (v.authMode !== undefined) return v.authMode;
   return v.accessToken !== undefined && v.clientId === undefined && v.consumerKey === undefined ? 'bearer' : 'm2m';
 }
-
-/** How `POST /webhooks/erp` treats the ERP's Standard Webhooks signature (the same switch as BigCommerce's). */
-export const ERP_SIGNATURE_MODES = ['off', 'log', 'enforce'] as const;
-export type ErpSignatureMode = (typeof ERP_SIGNATURE_MODES)[number];
 
 /** The ERP (NetSuite's shape): where it is, how hard it may be called, and its change events' secret. */
 export const erpSettings = defineSettings({
@@ -130,7 +127,7 @@ export const erpSettings = defineSettings({
       description:
         'During a rotation: the secret the ERP signed with until now, still accepted beside `ERP_WEBHOOK_SIGNING_SECRET`. Remove it once the ERP signs with the new one.',
     }),
-    webhookSignatures: setting('ERP_WEBHOOK_SIGNATURES', oneOf(ERP_SIGNATURE_MODES), {
+    webhookSignatures: setting('ERP_WEBHOOK_SIGNATURES', oneOf(SIGNATURE_MODES), {
       unset: 'unset: `enforce` when ERP_WEBHOOK_SIGNING_SECRET is set, else `off`',
       description:
         '`enforce`: an ERP push without a valid signature is refused (401). `log`: verified, and failures are logged and counted (`bcsync_webhook_signature_checks_total{sender="erp"}`) but let through: turn it on this way, watch the counter, then enforce. `off`: not checked (the `x-bcsync-erp-token` header alone).',

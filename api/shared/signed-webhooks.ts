@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
+import type { SignatureMode } from '../../config/signature-modes';
 import type { Logger } from '../../lib/logger';
 import { webhookSignatureChecks, webhooksReceived } from '../../lib/metrics';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -63,8 +64,6 @@ export class SignatureVerifier {
     return { ok: false, reason: 'bad_signature', message: 'webhook-signature does not match the body with any configured secret' };
   }
 }
-
-export type SignatureMode = 'off' | 'log' | 'enforce';
 
 /**
  * One sender's signature check on a route, by its mode: `enforce` answers 401 (and the caller
