@@ -9,7 +9,7 @@ import { signalOrder } from '../../clients/orders';
 import { startRefund } from '../../clients/refunds';
 import { acceptInventoryWebhook, InventoryWebhookBatcher, isInventoryScope } from '../inventory/inventory-events';
 import { DeliveryGate } from '../shared/recent-deliveries';
-import { describeIssues, unavailable } from '../shared/responses';
+import { type Answer, describeIssues, invalidDelivery, sendAnswer, unavailableAnswer } from '../shared/responses';
 import { isTemporalRefusal, parseJsonBody } from '../shared/ingress';
 import { bigCommerceAuth, signedForAnotherStore } from './authenticate';
 
@@ -41,9 +41,9 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
 
   router.post('/webhooks/bigcommerce', ...bigCommerceAuth(deps), async (req: Request, res: Response) => {
     const body = parseJsonBody(res, 'bigcommerce', req.body);
-    if (!body.ok) return void send(res, invalid(body.reason));
+    if (!body.ok) return void sendAnswer(res, invalidDelivery(body.reason));
     const parsed = webhookPayloadSchema.safeParse(body.value);
-    if (!parsed.success) return void send(res, invalid(describeIssues(parsed.error.issues)));
+    if (!parsed.success) return void sendAnswer(res, invalidDelivery(describeIssues(parsed.error.issues)));
     const payload = parsed.data;
     const storeHash = storeHashOf(payload);
     if (!storeHashes.has(storeHash)) {
@@ -62,7 +62,7 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       webhooksReceived.inc({ outcome: 'duplicate' });
       return void res.status(200).json({ accepted: true, duplicate: true });
     }
-    send(res, gated.outcome);
+    sendAnswer(res, gated.outcome);
   });
 
   /** What one delivery of a store we sync comes to, once Temporal has (or has not) taken it. */
@@ -89,10 +89,10 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
       return { status: 200, body: { accepted: false, ignored: `no handler for ${payload.scope} (${String(payload.data.type)})` } };
     }
     const data = orderEventDataSchema.safeParse(payload.data);
-    if (!data.success) return invalid(describeIssues(data.error.issues, 'data'));
+    if (!data.success) return invalidDelivery(describeIssues(data.error.issues, 'data'));
     const orderId = data.data.id;
     const refundId = /\/refund\/created$/.test(payload.scope) ? data.data.refund?.refund_id : undefined;
-    if (/\/refund\/created$/.test(payload.scope) && refundId === undefined) return invalid('data.refund.refund_id: a refund event needs the refund id');
+    if (/\/refund\/created$/.test(payload.scope) && refundId === undefined) return invalidDelivery('data.refund.refund_id: a refund event needs the refund id');
     const workflowId = orderWorkflowId(storeHash, orderId);
     const log = deps.logger.child({ workflowId, scope: payload.scope, hash: payload.hash });
     try {
@@ -113,29 +113,14 @@ export function bigCommerceWebhookRouter(deps: WebhookDeps): Router {
   return router;
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-function send(res: Response, answer: Answer): void {
-  if (answer.status === 503) return void unavailable(res);
-  res.status(answer.status).json(answer.body);
-}
-
-function invalid(reason: string): Answer {
-  webhooksReceived.inc({ outcome: 'invalid' });
-  return { status: 400, body: { error: 'invalid payload', reason } };
-}
-
 /**
  * Temporal did not take the event: refused as invalid (a retry could never succeed: 400 naming it),
  * or unreachable (503, so BigCommerce retries).
  */
 function notTaken(err: unknown, scope: string): Answer {
-  if (isTemporalRefusal(err)) return invalid(`Temporal refused the ${scope} event: ${errorSummary(err).message}`);
+  if (isTemporalRefusal(err)) return invalidDelivery(`Temporal refused the ${scope} event: ${errorSummary(err).message}`);
   webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-  return { status: 503, body: {} };
+  return unavailableAnswer();
 }
 
 function errorSummary(err: unknown): { name: string; message: string; cause?: string } {

@@ -5,8 +5,8 @@ import { webhooksReceived } from '../../lib/metrics';
 import { erpEventHandlers } from './event-handlers';
 import type { ErpEventDeps, ErpEventHandlers, HandlerResult } from './event-deps';
 import { secretMatches } from '../shared/webhook-secret';
-import { describeIssues } from '../shared/responses';
-import { isTemporalRefusal, parseJsonBody, rawBody } from '../shared/ingress';
+import { type Answer, describeIssues, invalidDelivery, sendAnswer, unavailable, unavailableAnswer } from '../shared/responses';
+import { isTemporalRefusal, parseJsonBody, rawBody, temporalRefusalReason } from '../shared/ingress';
 import { DeliveryGate } from '../shared/recent-deliveries';
 import { checkSignature, SignatureVerifier } from '../shared/signed-webhooks';
 
@@ -14,12 +14,6 @@ export const ERP_TOKEN_HEADER = 'x-bcsync-erp-token';
 
 /** An ERP batch is at most 1000 small events: about 512 KB, counted after decompression. */
 const BODY_LIMIT = '512kb';
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  retryAfterS?: number;
-}
 
 /**
  * `POST /webhooks/erp`: change events pushed by the ERP (domain/shared/erp-event.ts), in this order:
@@ -49,7 +43,7 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     '/webhooks/erp',
     (req, res, next) => {
       const expected = deps.config.erp.webhookToken;
-      if (!expected) return void send(res, { status: 503, body: { error: 'temporarily unavailable', reason: 'ERP_WEBHOOK_TOKEN is not configured' }, retryAfterS: 60 });
+      if (!expected) return void unavailable(res, 'ERP_WEBHOOK_TOKEN is not configured');
       if (!secretMatches(req.get(ERP_TOKEN_HEADER), expected)) {
         webhooksReceived.inc({ outcome: 'unauthorized' });
         return void res.status(401).json({ error: 'unauthorized', reason: `missing or wrong ${ERP_TOKEN_HEADER}` });
@@ -68,17 +62,17 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
         webhooksReceived.inc({ outcome: 'duplicate' });
         return void res.status(200).json({ accepted: 0, ignored: 0, rejected: [], duplicate: true });
       }
-      send(res, gated.outcome);
+      sendAnswer(res, gated.outcome);
     },
   );
 
   /** Parses, validates each event and hands the good ones to their flows' handlers. */
   async function take(res: Response, raw: Buffer): Promise<Answer> {
     const body = parseJsonBody(res, 'erp', raw);
-    if (!body.ok) return invalid(body.reason);
+    if (!body.ok) return invalidDelivery(body.reason);
     // The envelope first: an array of at most 1000, before a single event is looked at.
     const envelope = erpEventEnvelope.safeParse(body.value);
-    if (!envelope.success) return invalid(describeIssues(envelope.error.issues));
+    if (!envelope.success) return invalidDelivery(describeIssues(envelope.error.issues));
 
     const now = Date.now();
     const rejected: RejectedErpEvent[] = [];
@@ -103,7 +97,7 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
         for (const r of out?.rejected ?? []) refuse(r.event, r.reason);
       } catch (err) {
         if (!isTemporalRefusal(err)) throw err;
-        const reason = `Temporal refused it: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+        const reason = temporalRefusalReason(err);
         deps.logger.warn({ events: events.length, type: events[0]!.type, reason }, 'ERP events refused by Temporal; reported as rejected');
         for (const e of events) refuse(e, reason);
       }
@@ -117,7 +111,7 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     } catch (err) {
       deps.logger.error({ err: err instanceof Error ? err.message : String(err), events: valid.length }, 'ERP events not accepted by Temporal; answering 503');
       webhooksReceived.inc({ outcome: 'temporal_unavailable' });
-      return { status: 503, body: { error: 'temporarily unavailable', reason: 'workflow service unreachable; retry later' }, retryAfterS: 30 };
+      return unavailableAnswer(undefined, 30);
     }
 
     const ignored =
@@ -138,15 +132,5 @@ export function erpWebhookRouter(deps: ErpEventDeps & { connection: Connection; 
     return { status: 202, body: { accepted, ignored, rejected } };
   }
 
-  function invalid(reason: string): Answer {
-    webhooksReceived.inc({ outcome: 'invalid' });
-    return { status: 400, body: { error: 'invalid payload', reason } };
-  }
-
   return router;
-}
-
-function send(res: Response, answer: Answer): void {
-  if (answer.retryAfterS !== undefined) res.set('Retry-After', String(answer.retryAfterS));
-  res.status(answer.status).json(answer.body);
 }

@@ -5,7 +5,7 @@ import { ERP_REFUND_TYPES, orderIdOfSalesOrder, type ErpRefundType } from '../..
 import type { RefundAuthorizedEvent } from '../../domain/shared/erp-event';
 import type { ErpEventDeps, HandlerRefusals } from '../erp/event-deps';
 import { ErpError } from '../../connectors/erp/netsuite/errors';
-import { isTemporalRefusal } from '../shared/ingress';
+import { isTemporalRefusal, temporalRefusalReason } from '../shared/ingress';
 import { startErpRefund } from '../../clients/refunds';
 
 /**
@@ -54,7 +54,7 @@ export async function handleRefundAuthorized(deps: ErpEventDeps, events: RefundA
       // A record we can never read as a refund of ours (its shape, or NetSuite refusing the id): sending the event again cannot help.
       else if (err instanceof ErpError && (err.kind === 'bad_response' || err.kind === 'validation'))
         rejected.push({ event: e, reason: `the ERP's ${recordType} ${e.recordId} cannot be read as a refund: ${err.message}`.slice(0, 300) });
-      else if (isTemporalRefusal(err)) rejected.push({ event: e, reason: `Temporal refused it: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) });
+      else if (isTemporalRefusal(err)) rejected.push({ event: e, reason: temporalRefusalReason(err) });
       else throw err;
     }
   }

@@ -53,6 +53,11 @@ export function jsonDepth(text: string): number {
  * sending it again can never help, so the answer is a 4xx naming the event, not a 503 that makes
  * the sender retry forever. gRPC INVALID_ARGUMENT only: RESOURCE_EXHAUSTED is also a rate limit.
  */
+/** Why Temporal refused a request, for the sender (bounded: its message can be long). */
+export function temporalRefusalReason(err: unknown): string {
+  return `Temporal refused it: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+}
+
 export function isTemporalRefusal(err: unknown): boolean {
   for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
     if ((e as { code?: unknown }).code === 3) return true;
