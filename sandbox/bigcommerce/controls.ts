@@ -4,6 +4,7 @@ import type { SandboxContext } from './context';
 import { orderControls } from './controls-orders';
 import { inventoryRecordControls } from './inventory-record';
 import { stockTruthControls } from './stock-truth';
+import { invalidControlRequest } from '../control-errors';
 
 /**
  * `/__sandbox/...`: what a real store does not have. Inspect deliveries, reset and seed, turn
@@ -16,9 +17,6 @@ export function controlsRouter(ctx: SandboxContext): Router {
   router.use(stockTruthControls(ctx));
   router.use(express.json());
   router.use(inventoryRecordControls(ctx));
-
-  const bad = (res: express.Response, error: z.ZodError) =>
-    res.status(400).json({ error: 'invalid control request', reason: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
 
   router.get('/summary', (_req, res) => {
     const d = ctx.data;
@@ -85,7 +83,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   });
   router.put('/requests', (req, res) => {
     const parsed = z.object({ record: z.boolean() }).safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     ctx.requests.recording = parsed.data.record;
     res.json({ recording: ctx.requests.recording });
   });
@@ -112,7 +110,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   });
   router.put('/rate-limit', (req, res) => {
     const parsed = rateLimitBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     const b = parsed.data;
     if (b.quota !== undefined) ctx.limiter.quota = b.quota;
     if (b.windowMs !== undefined) ctx.limiter.windowMs = b.windowMs;
@@ -138,7 +136,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   });
   router.post('/faults', (req, res) => {
     const parsed = faultBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     try {
       res.status(201).json(ctx.faults.add(parsed.data));
     } catch (err) {
@@ -163,7 +161,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   });
   router.put('/webhook-faults', (req, res) => {
     const parsed = webhookFaultsBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     ctx.dispatcher.faults = { ...ctx.dispatcher.faults, ...parsed.data };
     res.json(ctx.dispatcher.faults);
   });
@@ -180,7 +178,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
     .partial();
   router.put('/settings', (req, res) => {
     const parsed = settingsBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     Object.assign(ctx.settings, parsed.data);
     res.json(ctx.settings);
   });
@@ -188,7 +186,7 @@ export function controlsRouter(ctx: SandboxContext): Router {
   /** Fire any event, as if the store had changed: for rehearsing handlers of scopes the API cannot trigger. */
   router.post('/events', (req, res) => {
     const parsed = z.object({ scope: z.string().regex(/^store\//), data: z.record(z.string(), z.unknown()) }).safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     ctx.emit(parsed.data.scope, parsed.data.data);
     res.status(202).json({ emitted: parsed.data.scope });
   });

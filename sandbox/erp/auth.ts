@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { M2mIssuer, TOKEN_PATH, oauthErrorFor, type M2mCertificate } from './auth-m2m';
 import { TbaVerifier, type TbaCredentials } from './auth-tba';
 import { netSuiteError } from './netsuite-errors';
+import { invalidControlRequest } from '../control-errors';
 
 /**
  * How the ERP sandbox authenticates record and SuiteQL requests:
@@ -181,22 +182,20 @@ export class ErpAuth {
   controls(): Router {
     const router = express.Router();
     router.use(express.json({ limit: '1mb' }));
-    const bad = (res: express.Response, e: z.ZodError) =>
-      res.status(400).json({ error: 'invalid control request', reason: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
     router.get('/auth', (_req, res) => void res.json({ ...this.describe(), loginAuditTrail: this.loginAuditTrail }));
     router.put('/auth', (req, res) => {
       const parsed = z
         .strictObject({ tokenTtlS: z.number().int().min(1).max(3600) })
         .partial()
         .safeParse(req.body);
-      if (!parsed.success) return void bad(res, parsed.error);
+      if (!parsed.success) return void invalidControlRequest(res, parsed.error);
       if (parsed.data.tokenTtlS !== undefined) this.m2m.tokenTtlS = parsed.data.tokenTtlS;
       res.json(this.describe());
     });
     router.post('/auth/expire-tokens', (_req, res) => void res.json({ expired: this.m2m.expireAll() }));
     router.post('/auth/certificates', (req, res) => {
       const parsed = z.strictObject({ clientId: z.string().min(1), certificateId: z.string().min(1), publicKey: z.string().min(1) }).safeParse(req.body);
-      if (!parsed.success) return void bad(res, parsed.error);
+      if (!parsed.success) return void invalidControlRequest(res, parsed.error);
       try {
         this.m2m.register(parsed.data);
       } catch (err) {

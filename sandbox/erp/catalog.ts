@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
 import type { ErpCatalogRecord } from './state';
 import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
+import { invalidControlRequest } from '../control-errors';
 
 /**
  * The ERP's catalog: what an item record carries for the store (name, store description, weight,
@@ -45,14 +46,7 @@ function installCatalog(ctx: ErpSandboxContext): void {
 
   ctx.controls.post('/catalog', (req, res) => {
     const parsed = catalogControl.safeParse(req.body);
-    if (!parsed.success)
-      return void res.status(400).json({
-        error: 'invalid control request',
-        reason: parsed.error.issues
-          .slice(0, 5)
-          .map((i) => `${i.path.join('.')}: ${i.message}`)
-          .join('; '),
-      });
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     const at = parsed.data.modifiedMs ?? ctx.now();
     const byId = new Map(ctx.data.items.map((i) => [i.itemId, i]));
     let nextId = Math.max(5000, ...ctx.data.items.map((i) => Number(i.id))) + 1;

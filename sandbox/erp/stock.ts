@@ -3,6 +3,7 @@ import type { ErpSandboxContext, ErpSandboxExtension } from './extensions';
 import { SEED_STOCK } from '../bigcommerce/seed';
 import { CHARGE_ITEMS, type ErpSalesOrder, type ErpSandboxData, type ErpStockData, type ErpStockLevel } from './state';
 import { formatTimestamp, parseToTimestamp, type SuiteQlRow } from './suiteql';
+import { invalidControlRequest } from '../control-errors';
 
 /**
  * Stock in the ERP sandbox: per item and location, as NetSuite's `inventoryitemlocations` shows it.
@@ -144,14 +145,7 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
   // POST /__sandbox/stock {levels:[{sku, location?, onHand}]}: receipts and counts, many at once.
   ctx.controls.post('/stock', (req, res) => {
     const parsed = stockBody.safeParse(req.body);
-    if (!parsed.success)
-      return void res.status(400).json({
-        error: 'invalid control request',
-        reason: parsed.error.issues
-          .slice(0, 5)
-          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; '),
-      });
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     const changes = parsed.data.levels.map((l) => {
       ctx.ensureItem(l.sku);
       change(l.sku, l.location, (level) => {
@@ -168,14 +162,7 @@ export const erpStockExtension: ErpSandboxExtension = (ctx: ErpSandboxContext) =
   // ERP's stock (on hand goes down), as far as the ERP shows units available; answers what it sold.
   ctx.controls.post('/stock/sell', (req, res) => {
     const parsed = sellBody.safeParse(req.body);
-    if (!parsed.success)
-      return void res.status(400).json({
-        error: 'invalid control request',
-        reason: parsed.error.issues
-          .slice(0, 5)
-          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; '),
-      });
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     const sold = parsed.data.sales.map((s) => {
       const level = stock().levels[key(s.sku, s.location)];
       const units = level ? Math.min(s.units, Math.max(0, available(level))) : 0;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { OmsContext } from './context';
 import { SsRequestError } from './errors';
 import { shipOrder, voidShipment } from './shipping';
+import { invalidControlRequest } from '../control-errors';
 
 /**
  * `/__sandbox/...`: what ShipStation does not have. The warehouse shipping an order, the 3PL's
@@ -13,8 +14,6 @@ export function omsControlsRouter(ctx: OmsContext): Router {
   const router = express.Router();
   router.use(express.json());
 
-  const bad = (res: Response, error: z.ZodError) =>
-    res.status(400).json({ error: 'invalid control request', reason: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
   const refused = (res: Response, err: unknown) => {
     if (!(err instanceof SsRequestError)) throw err;
     res.status(err.status).json({ error: err.message });
@@ -59,7 +58,7 @@ export function omsControlsRouter(ctx: OmsContext): Router {
   });
   router.put('/rules', (req, res) => {
     const parsed = rulesBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     const { knownSkus, addSkus, ...rules } = parsed.data;
     Object.assign(ctx.data.rules, rules);
     if (knownSkus) ctx.data.knownSkus = [...new Set(knownSkus)];
@@ -84,7 +83,7 @@ export function omsControlsRouter(ctx: OmsContext): Router {
   });
   router.post('/faults', (req, res) => {
     const parsed = faultBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     try {
       res.status(201).json(ctx.faults.add(parsed.data));
     } catch (err) {
@@ -101,7 +100,7 @@ export function omsControlsRouter(ctx: OmsContext): Router {
   });
   router.put('/outage', (req, res) => {
     const parsed = z.object({ down: z.boolean() }).safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     ctx.outage.down = parsed.data.down;
     res.json({ down: ctx.outage.down });
   });
@@ -127,7 +126,7 @@ export function omsControlsRouter(ctx: OmsContext): Router {
   });
   router.put('/settings', (req, res) => {
     const parsed = settingsBody.safeParse(req.body);
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     const b = parsed.data;
     if (b.rateLimit !== undefined || b.windowMs !== undefined || b.rateLimitEnabled !== undefined) {
       ctx.limits.configure({ limit: b.rateLimit, windowMs: b.windowMs, enabled: b.rateLimitEnabled });
@@ -161,7 +160,7 @@ export function omsControlsRouter(ctx: OmsContext): Router {
     .strict();
   router.post('/orders/:orderKey/ship', (req, res) => {
     const parsed = shipBody.safeParse(req.body ?? {});
-    if (!parsed.success) return void bad(res, parsed.error);
+    if (!parsed.success) return void invalidControlRequest(res, parsed.error);
     try {
       const shipment = shipOrder(ctx, String(req.params.orderKey), parsed.data, ctx.publicUrl(req));
       const order = ctx.data.orders[String(shipment.orderId)]!;
