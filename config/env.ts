@@ -9,6 +9,7 @@ import { inventorySettings } from './inventory';
 import { alertSettings, healthSettings, reconcileSettings } from './monitoring';
 import { omsSettings } from './oms';
 import { orderSettings } from './orders';
+import { refusePlaceholderSecrets } from './placeholder-secrets';
 import { processSettings } from './process';
 import { erpRefundSettings, refundSettings } from './refunds';
 import type { GroupValue, Setting, SettingsGroup, Source } from './setting';
@@ -96,5 +97,8 @@ export function loadConfig(source: Source = process.env, readFile: (path: string
   }
   if (issues.length > 0) throw new ConfigError(issues);
   // Every group parsed, each into the value its type names.
-  return compose(values as Values, readFile);
+  const config = compose(values as Values, readFile);
+  // A secret everybody knows (a sandbox or example value) is refused when a real endpoint is configured.
+  refusePlaceholderSecrets(allSettings, source, config);
+  return config;
 }

@@ -14,7 +14,10 @@ describe('bcsync doctor: secrets', () => {
   });
 
   it("the sandbox profile's published values fail once the store is the real BigCommerce, naming each variable and never its value", () => {
-    const checks = checkSecrets(loadConfig({ ...DEV_DEFAULTS, BC_API_URL: 'https://api.bigcommerce.com' }));
+    // loadConfig itself refuses this (config/placeholder-secrets.ts); the doctor's own check is tested on a config pointed there afterwards.
+    expect(() => loadConfig({ ...DEV_DEFAULTS, BC_API_URL: 'https://api.bigcommerce.com' })).toThrow(/WEBHOOK_SECRET: holds a known placeholder/);
+    const sandbox = loadConfig({ ...DEV_DEFAULTS });
+    const checks = checkSecrets({ ...sandbox, stores: sandbox.stores.map((s) => ({ ...s, apiUrl: 'https://api.bigcommerce.com' })) });
     const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
     expect(failed).toEqual([
       'secrets.WEBHOOK_SECRET',
