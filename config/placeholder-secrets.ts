@@ -29,8 +29,8 @@ export const PUBLISHED_SANDBOX_VALUES: readonly string[] = [
   'sandbox-tba-token-secret',
 ];
 
-/** Obvious placeholders, whatever else they say: `change-me`, `changeme`, `replace_me`, `<your-token>`... */
-const PLACEHOLDER_PATTERNS: readonly RegExp[] = [/change[-_. ]?me/i, /replace[-_. ]?me/i, /^<[^>]*>$/, /^(secret|password|token|example|placeholder|xxx+)$/i];
+/** Obvious placeholders, whatever else they say: `change-me`, `CHANGEME`, `replace_me`, `<your-token>`... (as words: `exchange-meter` is not one). */
+const PLACEHOLDER_PATTERNS: readonly RegExp[] = [/(^|[^a-z])(change|replace)[-_. ]?me([^a-z]|$)/i, /^<[^>]*>$/, /^(secret|password|token|example|placeholder|xxx+)$/i];
 
 /**
  * Host names that are a sandbox, not a real endpoint: the compose sandbox service
