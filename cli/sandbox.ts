@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConfigError } from '../config/errors';
 import { createLogger } from '../lib/logger';
 
 export interface SandboxCliOptions {
@@ -20,8 +21,28 @@ export interface SandboxCliOptions {
   erpAuth: 'bearer' | 'm2m' | 'tba';
 }
 
+/** Names the profile a process runs in: `sandbox` lets `bcsync sandbox` start where NODE_ENV=production (the image sets it). */
+export const PROFILE_VARIABLE = 'BCSYNC_PROFILE';
+
+/**
+ * Why the sandboxes must not start in this environment, or undefined when they may. A production
+ * profile (NODE_ENV=production, as in the image, or BCSYNC_PROFILE=production) never runs them:
+ * their controls are unauthenticated and their credentials public. Only BCSYNC_PROFILE=sandbox
+ * says otherwise (docker-compose.sandbox.yml sets it on its sandbox service).
+ */
+export function sandboxRefusal(env: NodeJS.ProcessEnv): string | undefined {
+  const profile = env[PROFILE_VARIABLE];
+  if (profile === 'sandbox') return undefined;
+  const production = profile === 'production' ? `${PROFILE_VARIABLE}=production` : env.NODE_ENV === 'production' ? 'NODE_ENV=production' : undefined;
+  if (production === undefined) return undefined;
+  return `${PROFILE_VARIABLE}: bcsync sandbox does not start in a production profile (${production}): the sandboxes' controls are unauthenticated and their credentials public. For a sandbox deployment (a demo, a test stack), set ${PROFILE_VARIABLE}=sandbox, as docker-compose.sandbox.yml does.`;
+}
+
 /** `bcsync sandbox`: the BigCommerce, ERP and OMS simulators alone. */
 export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
+  // Before the sandbox package is even loaded.
+  const refusal = sandboxRefusal(process.env);
+  if (refusal !== undefined) throw new ConfigError([refusal]);
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'bcsync-sandbox');
   const { DEFAULT_ERP_ACCOUNT_ID, DEFAULT_OMS_API_KEY, DEFAULT_TBA, PLAN_QUOTAS, generateM2mCredentials, startSandboxes } = await import('@bigcommerce-sync/sandbox');
   if (opts.plan === 'enterprise' && opts.quota === undefined) throw new Error('--plan enterprise needs --quota <requests per window>');
