@@ -18,8 +18,9 @@ export function createLogger(
   const options: pino.LoggerOptions = {
     name,
     level,
-    // Humans at a terminal get readable lines; log shippers get JSON.
-    ...(opts.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } } : {}),
+    // Humans at a terminal get readable lines, when pino-pretty is installed (a dev dependency: not
+    // in the image); log shippers, and everyone without it, get JSON.
+    ...(opts.pretty && prettyAvailable() ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } } : {}),
     formatters: {
       log: (object) => redactSecrets(object) as Record<string, unknown>,
       bindings: (bindings) => redactSecrets(bindings) as pino.Bindings,
@@ -36,6 +37,19 @@ export function createLogger(
     return child.call(this, redactSecrets(bindings) as pino.Bindings, options);
   } as typeof child;
   return logger;
+}
+
+/**
+ * Whether pino-pretty can be loaded (pino's transport resolves the target the same way, from here).
+ * It is a dev dependency: a production install (`npm ci --omit=dev`, the image) has none.
+ */
+export function prettyAvailable(resolve: (id: string) => string = require.resolve): boolean {
+  try {
+    resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const REDACTED = '[redacted]';
