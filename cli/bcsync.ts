@@ -7,11 +7,17 @@ const USAGE = `bcsync: keeps a BigCommerce store in sync with its ERP, on Tempor
 
 Usage:
   bcsync dev [--demo] [--data-dir .data] [--temporal-port 7233] [--ui-port 8233]
-             [--bc-port 4010] [--erp-port 4020] [--oms-port 4030]
-      Everything locally: Temporal dev server (unless TEMPORAL_ADDRESS is set), sandboxes,
+             [--bc-port 4010] [--erp-port 4020] [--oms-port 4030] [--codec-port 8089]
+      Everything locally: Temporal dev server (unless TEMPORAL_ADDRESS is set), its Web UI
+      decoding payloads through the codec server, sandboxes,
       workers, API on API_PORT (3000); registers the sandbox webhooks. This is \`npm start\`.
   bcsync worker        Production workers (TEMPORAL_ADDRESS, BC_*, ERP_* from the environment).
   bcsync api           Production webhook API (same environment, plus WEBHOOK_SECRET, API_PORT).
+  bcsync codec-server [--host 127.0.0.1] [--port 8089]
+      Decodes the encrypted payloads for the Temporal Web UI and CLI, for authenticated callers
+      only (TEMPORAL_PAYLOAD_KEYS, CODEC_TOKENS, CODEC_CORS_ORIGINS; docs/encryption.md).
+  bcsync payload-key new [--id k20261203]
+      Prints a fresh payload key (\`id:base64\`): append it to TEMPORAL_PAYLOAD_KEYS to rotate.
   bcsync sandbox [--host 127.0.0.1] [--bc-port 4010] [--erp-port 4020] [--oms-port 4030]
                  [--store-hash sandbox] [--access-token sandbox-token]
                  [--client-secret sandbox-client-secret]
@@ -65,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
           'bc-port': { type: 'string', default: process.env.SANDBOX_BC_PORT ?? '4010' },
           'erp-port': { type: 'string', default: process.env.SANDBOX_ERP_PORT ?? '4020' },
           'oms-port': { type: 'string', default: process.env.SANDBOX_OMS_PORT ?? '4030' },
+          'codec-port': { type: 'string', default: process.env.CODEC_PORT ?? '8089' },
         },
       });
       const { runDev } = await import('./dev');
@@ -76,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
         bcPort: port(values['bc-port']),
         erpPort: port(values['erp-port']),
         omsPort: port(values['oms-port']),
+        codecPort: port(values['codec-port']),
       });
       return;
     }
@@ -87,6 +95,19 @@ async function main(argv: string[]): Promise<void> {
     case 'api': {
       const { runApi } = await import('./api');
       await runApi();
+      return;
+    }
+    case 'codec-server': {
+      const { values } = parseArgs({ args: rest, options: { host: { type: 'string' }, port: { type: 'string' } } });
+      const { runCodecServer } = await import('./codec-server');
+      await runCodecServer({ host: values.host, port: values.port === undefined ? undefined : port(values.port) });
+      return;
+    }
+    case 'payload-key': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { id: { type: 'string' } } });
+      if (positionals[0] !== 'new') throw new UsageError('usage: bcsync payload-key new [--id KEY_ID]');
+      const { printNewPayloadKey } = await import('./codec-server');
+      printNewPayloadKey(values.id);
       return;
     }
     case 'sandbox': {
@@ -186,17 +207,16 @@ async function main(argv: string[]): Promise<void> {
       if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new UsageError(`--since takes a date and time, e.g. 2026-11-27T10:00:00Z; got ${values.since}`);
       const stores = values.store ? config.stores.filter((s) => s.storeHash === values.store) : config.stores;
       if (stores.length === 0) throw new UsageError(`no store ${values.store} in the configuration`);
-      const { Client, Connection } = await import('@temporalio/client');
+      const { connectClient } = await import('../workers/temporal-connection');
       const { requestReconcile } = await import('../clients/monitoring');
-      const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey });
+      const { client, close } = await connectClient(config.temporal);
       try {
-        const client = new Client({ connection, namespace: config.temporal.namespace });
         for (const s of stores) {
           const id = await requestReconcile(client, config, s.storeHash, { sinceS: sinceMs !== undefined ? Math.floor(sinceMs / 1000) : undefined, reason: 'CLI' });
           console.log(`${id}: reconciling store ${s.storeHash} from ${values.since ?? 'its watermark'}`);
         }
       } finally {
-        await connection.close();
+        await close();
       }
       return;
     }

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { readPriceRecords, ensurePriceLists } from '../connectors/bigcommerce/catalog/price-records';
 import { readProductsBySku } from '../connectors/bigcommerce/catalog/read-products';
 import { getItemsBySku, listChangedItems } from '../connectors/erp/netsuite/catalog-items';
@@ -8,6 +8,7 @@ import { chunk, PRICE_RECORD_READ_BATCH, PRODUCT_READ_BATCH } from '../domain/ca
 import { planCatalogChanges, planSummary, productSkusOf, skuKey, type CatalogPlan } from '../domain/catalog/diff';
 import type { BcPriceRecords, CatalogCursor, CatalogItem } from '../domain/catalog/item';
 import { decideCatalog, requestCatalogRun } from '../clients/catalog';
+import { connectClient } from '../workers/temporal-connection';
 import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../workflows/catalog/catalog-sync.contract';
 
 /**
@@ -19,13 +20,7 @@ import { catalogStateQuery, catalogWorkflowId, type CatalogDecision } from '../w
 
 async function temporal(config: Config): Promise<{ client: Client; close: () => Promise<void> } | undefined> {
   try {
-    const connection = await Connection.connect({
-      address: config.temporal.address,
-      tls: config.temporal.tls ? {} : undefined,
-      apiKey: config.temporal.apiKey,
-      connectTimeout: 3_000,
-    });
-    return { client: new Client({ connection, namespace: config.temporal.namespace }), close: () => connection.close() };
+    return await connectClient(config.temporal, { connectTimeoutMs: 3_000 });
   } catch {
     return undefined;
   }

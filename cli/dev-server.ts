@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/shared/search-attributes';
 import { findTemporalBinary, INSTALL_HINT } from './temporal-binary';
 
@@ -13,6 +13,8 @@ export interface DevServerOptions {
   logLevel?: string;
   /** Prometheus metrics of the server itself (its `action` counter is what Temporal bills); off when unset. */
   metricsPort?: number;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`); none when unset. */
+  uiCodecEndpoint?: string;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface DevServerOptions {
 export async function startDevServer(opts: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
   const executable = findTemporalBinary();
   if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  // Loaded here: only the development commands and the tests start a dev server.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   try {
     return await TestWorkflowEnvironment.createLocal({
       server: {
@@ -34,6 +38,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<TestW
         log: { format: 'pretty', level: opts.logLevel ?? 'error' },
         extraArgs: [
           ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
+          ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
           // As Temporal's own CI runs it: fast SQLite, no fsync per write. A dev server, not production.
           '--sqlite-pragma',
           'journal_mode=WAL',

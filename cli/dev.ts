@@ -1,14 +1,15 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { allSettings, DEV_DEFAULTS, loadConfig } from '../config/env';
+import { startCodecServer } from '../api/codec/codec-server';
 import { startApiServer } from '../api/server';
 import { createLogger } from '../lib/logger';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { ensureSchedules } from '../workers/schedules';
 import { startWorkers } from '../workers/start-workers';
-import { connectWorkerConnection, createLazyClient } from '../workers/temporal-connection';
+import { connectClient, connectWorkerConnection, createLazyClient } from '../workers/temporal-connection';
+import { devCodecToken, devPayloadKeysFile } from './dev-secrets';
 import { startDevServer } from './dev-server';
 import { registerHooks, registerOmsWebhook } from './register-hooks';
 
@@ -20,6 +21,7 @@ export interface DevOptions {
   bcPort: number;
   erpPort: number;
   omsPort: number;
+  codecPort: number;
 }
 
 /**
@@ -52,6 +54,16 @@ export async function runDev(opts: DevOptions): Promise<void> {
       : {}),
     ...process.env,
   };
+  // Customer data in the dev server's history is encrypted as in production: with a key made once
+  // for this data dir (not the sandbox profile's published one), unless the environment names keys.
+  if (process.env.TEMPORAL_PAYLOAD_KEYS === undefined && process.env.TEMPORAL_PAYLOAD_KEYS_FILE === undefined) {
+    delete env.TEMPORAL_PAYLOAD_KEYS;
+    env.TEMPORAL_PAYLOAD_KEYS_FILE = devPayloadKeysFile(opts.dataDir);
+  }
+  // The Web UI decodes through the codec server with a token made now, in the endpoint dev gives it.
+  const codecToken = process.env.CODEC_TOKENS === undefined ? devCodecToken(opts.dataDir) : undefined;
+  if (codecToken) env.CODEC_TOKENS = `ui=${codecToken.token}`;
+  env.CODEC_CORS_ORIGINS ??= `http://127.0.0.1:${opts.uiPort},http://localhost:${opts.uiPort}`;
   const logger = createLogger(env.LOG_LEVEL ?? 'info', 'bcsync-dev', { pretty: process.stdout.isTTY });
   installTemporalRuntime(logger);
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -77,7 +89,12 @@ export async function runDev(opts: DevOptions): Promise<void> {
     let address = process.env.TEMPORAL_ADDRESS;
     if (!address) {
       logger.info('starting the Temporal dev server');
-      temporal = await startDevServer({ dbFile: path.join(opts.dataDir, 'temporal.db'), port: opts.temporalPort, uiPort: opts.uiPort });
+      temporal = await startDevServer({
+        dbFile: path.join(opts.dataDir, 'temporal.db'),
+        port: opts.temporalPort,
+        uiPort: opts.uiPort,
+        uiCodecEndpoint: codecToken ? `http://127.0.0.1:${opts.codecPort}/t/${codecToken.token}` : undefined,
+      });
       address = temporal.address;
       const t = temporal;
       cleanups.push(() => t.teardown());
@@ -94,11 +111,13 @@ export async function runDev(opts: DevOptions): Promise<void> {
     });
     cleanups.push(() => sandboxes.close());
 
-    const adminConnection = await Connection.connect({ address });
-    cleanups.push(() => adminConnection.close());
-    await ensureSearchAttributes(adminConnection, config.temporal.namespace, logger);
+    const admin = await connectClient(config.temporal);
+    cleanups.push(() => admin.close());
+    await ensureSearchAttributes(admin.connection, config.temporal.namespace, logger);
+    const adminClient = admin.client;
 
-    const adminClient = new Client({ connection: adminConnection, namespace: config.temporal.namespace });
+    const codec = await startCodecServer(config.temporal, config.codec, { logger, host: '127.0.0.1', port: opts.codecPort });
+    cleanups.push(() => codec.close());
     const nativeConnection = await connectWorkerConnection(config.temporal);
     const workers = await startWorkers(config, { connection: nativeConnection, logger, client: adminClient });
     cleanups.push(async () => {
@@ -128,7 +147,8 @@ export async function runDev(opts: DevOptions): Promise<void> {
         '',
         `bcsync dev is up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  Temporal Web UI      ${ui}`,
-        `  Temporal gRPC        ${address}`,
+        `  Temporal gRPC        ${address}   (payloads encrypted, key ${config.temporal.payloadKeysFile ?? 'TEMPORAL_PAYLOAD_KEYS'})`,
+        `  Codec server         ${codec.url}   (the Web UI decodes through it; CLI: temporal workflow show --codec-endpoint ${codec.url} --codec-auth "Bearer $(cat ${codecToken?.file ?? '<a CODEC_TOKENS token>'})")`,
         `  API                  ${api.url}   (POST /webhooks/bigcommerce, GET /healthz, GET /readyz)`,
         `  BigCommerce sandbox  ${sandboxes.bcUrl}/stores/${store.storeHash}   (X-Auth-Token: ${store.accessToken})`,
         `  ERP sandbox          ${sandboxes.erpUrl}/services/rest/record/v1   (NetSuite record API shape, ${m2m ? `OAuth 2.0 M2M, certificate ${m2m.certificate.certificateId}, key ${m2m.privateKeyFile}` : 'bearer token'})`,

@@ -1,18 +1,21 @@
-import { Client, Connection } from '@temporalio/client';
-import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import { temporalSettings } from '../config/temporal';
+import { ConfigError } from '../config/errors';
+import { connectClient } from '../workers/temporal-connection';
 import type { Decision } from '../workflows/orders/order-sync.contract';
 import { decide, listAttention } from '../clients/attention';
 
 /**
  * `bcsync attention list` and `bcsync retry|skip|resolve <workflowId>`: the ops decisions from a
- * terminal, straight to Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY).
+ * terminal, straight to Temporal (the TEMPORAL_* settings, payload keys included).
  */
-async function connect(): Promise<{ client: Client; connection: Connection }> {
-  const env = z
-    .object({ TEMPORAL_ADDRESS: z.string().default('localhost:7233'), TEMPORAL_NAMESPACE: z.string().default('default'), TEMPORAL_API_KEY: z.string().optional() })
-    .parse(process.env);
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, apiKey: env.TEMPORAL_API_KEY, tls: env.TEMPORAL_API_KEY ? {} : undefined });
-  return { connection, client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }) };
+async function connect(): Promise<{ client: Client; connection: { close: () => Promise<void> } }> {
+  // Only the Temporal settings: an ops terminal needs no store or ERP credentials. The payload keys
+  // decode what the workflows report (problems, notes), as the codec server does for the Web UI.
+  const parsed = temporalSettings.parse(process.env);
+  if (!parsed.ok) throw new ConfigError(parsed.issues);
+  const { client, close } = await connectClient(parsed.value);
+  return { client, connection: { close } };
 }
 
 export async function runAttentionList(opts: { store?: string; json: boolean }): Promise<void> {

@@ -1,4 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
 import { createServer } from 'node:http';
 import { loadConfig } from '../config/env';
 import { metricsRegistry } from '../lib/metrics';
@@ -7,16 +6,16 @@ import { ensureSchedules } from '../workers/schedules';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
-import { connectWorkerConnection } from '../workers/temporal-connection';
+import { connectClient, connectWorkerConnection } from '../workers/temporal-connection';
 
 /** `bcsync worker`: the production worker process. The SDK stops it gracefully on SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'bcsync-worker');
   installTemporalRuntime(logger);
-  const admin = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls ? {} : undefined, apiKey: config.temporal.apiKey });
-  const client = new Client({ connection: admin, namespace: config.temporal.namespace });
-  await ensureSearchAttributes(admin, config.temporal.namespace, logger);
+  const admin = await connectClient(config.temporal);
+  const client = admin.client;
+  await ensureSearchAttributes(admin.connection, config.temporal.namespace, logger);
   await ensureSchedules(client, config, logger);
   const connection = await connectWorkerConnection(config.temporal);
   const workers = await startWorkers(config, { connection, logger, client });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { apiSettings } from './api';
 import { bigcommerceSettings, loadStores, signatureMode } from './bigcommerce';
 import { catalogSettings } from './catalog';
+import { codecSettings } from './codec';
 import { erpSettings } from './erp';
 import { erpGovernanceSettings } from './erp-governance';
 import { ConfigError } from './errors';
@@ -28,6 +29,7 @@ export { PLAN_QUOTAS, type BcPlan, type SignatureMode, type StoreConfig } from '
 /** The groups, in the reference's order (docs/configuration.md), by their place in the Config. */
 const groups = {
   temporal: temporalSettings,
+  codec: codecSettings,
   bigcommerce: bigcommerceSettings,
   erp: erpSettings,
   erpGovernance: erpGovernanceSettings,
@@ -65,6 +67,8 @@ function compose(v: Values, readFile: (path: string) => string) {
   return {
     logLevel: v.process.logLevel,
     temporal: v.temporal,
+    /** `bcsync codec-server` (config/codec.ts); the other processes do not serve it. */
+    codec: v.codec,
     stores,
     /** How `POST /webhooks/bigcommerce` checks BigCommerce's signatures (config/bigcommerce.ts). */
     webhookSignatures: signatureMode(v.bigcommerce, stores),

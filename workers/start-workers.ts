@@ -22,12 +22,15 @@ import { createErpClient, createOmsClient, createStoreClient } from '../config/c
 import { erpGovernedFetch } from '../config/erp-governed-fetch';
 import { activityMetricsInterceptor } from './activity-metrics';
 import { startErpGovernance } from './erp-governance';
+import { FAILURE_CONVERTER_PATH, temporalDataConverter } from './temporal-connection';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows');
 
 /** Bundle once and hand the result to every worker (and test) that needs it: bundling takes seconds. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  // The failure converter goes into the bundle: failures raised in workflow code are encoded (and so
+  // encrypted) like the activities' (workers/temporal-connection.ts).
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
 }
 
 /**
@@ -63,12 +66,15 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const { connection, logger } = deps;
   const namespace = config.temporal.namespace;
+  // Every payload and failure encrypted on its way to Temporal (docs/encryption.md).
+  const dataConverter = temporalDataConverter(config.temporal);
   const workers: Worker[] = [];
 
   workers.push(
     await Worker.create({
       connection,
       namespace,
+      dataConverter,
       taskQueue: config.temporal.workflowTaskQueue,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: {
@@ -100,6 +106,7 @@ export async function startWorkers(
       await Worker.create({
         connection,
         namespace,
+        dataConverter,
         taskQueue: bigCommerceTaskQueue(store.storeHash),
         activities: {
           ...createBigCommerceActivities({ client, signalOrders, hooks }),
@@ -122,6 +129,7 @@ export async function startWorkers(
     await Worker.create({
       connection,
       namespace,
+      dataConverter,
       taskQueue: config.erp.taskQueue,
       activities: {
         ...createErpActivities({ netsuite }),
@@ -139,6 +147,7 @@ export async function startWorkers(
     await Worker.create({
       connection,
       namespace,
+      dataConverter,
       taskQueue: config.oms.taskQueue,
       activities: createOmsActivities({ client: createOmsClient(config, deps.fetch) }),
       maxTaskQueueActivitiesPerSecond: config.oms.ratePerMinute / 60,

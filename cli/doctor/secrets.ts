@@ -1,4 +1,7 @@
 import { allSettings, type Config } from '../../config/env';
+import { SANDBOX_PAYLOAD_KEYS } from '../../config/temporal';
+import { parsePayloadKeys } from '../../lib/temporal/keyring';
+import { payloadKeyring } from '../../workers/temporal-connection';
 import { type Check, fail, ok, skip } from './check';
 
 const G = 'secrets';
@@ -126,6 +129,27 @@ export function checkSecrets(config: Config): Check[] {
     }
     checks.push(ok(G, id, `set (${s.use})`));
   }
-  checks.push(skip(G, 'secrets.codec', 'payload encryption (a codec key) is not built yet: it comes with a later issue'));
+  checks.push(checkPayloadKeys(config, real));
   return checks;
+}
+
+/** The payload keys load, and real customer data is not sealed with the sandbox's published key. */
+function checkPayloadKeys(config: Config, real: boolean): Check {
+  const id = 'secrets.payload-keys';
+  const t = config.temporal;
+  if (!t.payloadEncryption)
+    return real
+      ? fail(G, id, 'TEMPORAL_PAYLOAD_ENCRYPTION=false: customer data is stored in Temporal in clear', 'Run `bcsync payload-key new`, set TEMPORAL_PAYLOAD_KEYS, and remove TEMPORAL_PAYLOAD_ENCRYPTION')
+      : skip(G, id, 'payload encryption is off (sandbox data only)');
+  let ids: readonly string[];
+  try {
+    ids = payloadKeyring(t)?.ids ?? [];
+  } catch (err) {
+    return fail(G, id, err instanceof Error ? err.message : String(err), 'Fix TEMPORAL_PAYLOAD_KEYS_FILE (one `keyId:base64` per line)');
+  }
+  const published = parsePayloadKeys(SANDBOX_PAYLOAD_KEYS).map((k) => k.key);
+  const sandboxKey = t.payloadKeys?.some((k) => published.some((p) => p.equals(k.key)));
+  if (sandboxKey && real)
+    return fail(G, id, "TEMPORAL_PAYLOAD_KEYS holds the sandbox profile's published key while talking to real services", 'Run `bcsync payload-key new` and put its output last in TEMPORAL_PAYLOAD_KEYS');
+  return ok(G, id, `${ids.length} key(s) (${ids.join(', ')}); ${ids[ids.length - 1]} encrypts`);
 }

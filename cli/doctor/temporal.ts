@@ -1,7 +1,8 @@
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/shared/search-attributes';
 import type { Config } from '../../config/env';
 import { INDEXED_TYPE } from '../../workers/search-attributes';
+import { connectClient } from '../../workers/temporal-connection';
 import { type Check, fail, messageOf, ok, skip, withDeadline } from './check';
 
 const G = 'temporal';
@@ -17,17 +18,16 @@ const GRPC_NOT_FOUND = 5;
 export async function checkTemporal(config: Config, opts: { timeoutMs: number }): Promise<Check[]> {
   const t = config.temporal;
   let connection: Connection;
+  let close: () => Promise<void>;
   try {
-    connection = await withDeadline(opts.timeoutMs, 'connect', () =>
-      Connection.connect({ address: t.address, tls: t.tls ? {} : undefined, apiKey: t.apiKey, connectTimeout: opts.timeoutMs }),
-    );
+    ({ connection, close } = await withDeadline(opts.timeoutMs, 'connect', () => connectClient(t, { connectTimeoutMs: opts.timeoutMs })));
   } catch (err) {
     return [
       fail(
         G,
         'temporal.reachable',
         `${t.address}: ${messageOf(err)}`,
-        'Start Temporal or set TEMPORAL_ADDRESS (and TEMPORAL_TLS / TEMPORAL_API_KEY for Temporal Cloud) to its frontend',
+        'Start Temporal or set TEMPORAL_ADDRESS (and TEMPORAL_TLS, TEMPORAL_TLS_* for mTLS, TEMPORAL_API_KEY for Temporal Cloud) to its frontend',
       ),
       skip(G, 'temporal.namespace', 'not checked: Temporal is not reachable'),
       skip(G, 'temporal.search-attributes', 'not checked: Temporal is not reachable'),
@@ -86,6 +86,6 @@ export async function checkTemporal(config: Config, opts: { timeoutMs: number })
     }
     return checks;
   } finally {
-    await connection.close();
+    await close();
   }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { startApiServer } from '../../api/server';
 import { loadConfig, type Config } from '../../config/env';
@@ -8,6 +7,8 @@ import { registerHooks, registerOmsWebhook } from '../../cli/register-hooks';
 import type { ErpAuthOptions } from '../../sandbox/erp/auth';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../../workers/temporal-connection';
+import { TEST_PAYLOAD_KEYS } from './temporal';
 import { logger } from './setup';
 
 export const TEST_SECRET = 'test-webhook-secret-0123456789';
@@ -65,6 +66,7 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
   const env: Record<string, string> = {
     HOOKS_DESTINATION: `http://127.0.0.1:${apiPort}/webhooks/bigcommerce`,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     TEMPORAL_WORKFLOW_TASK_QUEUE: `bcsync.workflows.${storeHash}`,
     BC_API_URL: sandboxes.bcUrl,
     ...stores,
@@ -87,9 +89,9 @@ export async function startStack(overrides: Record<string, string> = {}, opts: {
     ...overrides,
   };
   const config = loadConfig(env);
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The product's own connection builder: payloads encrypted with the test key, as in production.
+  const nativeConnection = await connectWorkerConnection(config.temporal);
+  const { client, connection } = await connectClient(config.temporal);
   const workers = await startWorkers(config, {
     connection: nativeConnection,
     logger,
