@@ -64,7 +64,7 @@ export const codecSettings = defineSettings({
   title: 'Codec server',
   module: 'config/codec.ts',
   about:
-    'The codec server decodes payloads for the Temporal Web UI and CLI with the payload keys. It answers only authenticated requests: a CODEC_TOKENS bearer token (the CLI, a proxy), the same token in the path `/t/<token>/` (a Web UI that cannot send a header), or the Web UI\'s own OIDC access token (CODEC_OIDC_*). It refuses to start with none.',
+    "The codec server decodes payloads for the Temporal Web UI and CLI with the payload keys. It answers only authenticated requests: a CODEC_TOKENS bearer token (the CLI, a proxy), the same token in the path `/t/<token>/` (a Web UI that cannot send a header), or the Web UI's own OIDC access token (CODEC_OIDC_*). It refuses to start with none.",
   settings: {
     host: setting('CODEC_HOST', text, { default: '127.0.0.1', description: 'Address the codec server listens on. Keep it private: it turns ciphertext back into customer data.' }),
     port: setting('CODEC_PORT', positiveInt, { default: '8089', description: 'Port of the codec server.' }),
@@ -78,7 +78,9 @@ export const codecSettings = defineSettings({
       unset: 'unset: no browser origin may call it (the CLI still can)',
       description: 'The Temporal Web UI origins allowed to call the codec server from the browser, e.g. `https://temporal.example.com`.',
     }),
-    oidcIssuer: setting('CODEC_OIDC_ISSUER', url, { description: "The Web UI's OIDC issuer: with `passAccessToken` the UI forwards its user's access token, checked against this issuer." }),
+    oidcIssuer: setting('CODEC_OIDC_ISSUER', url, {
+      description: "The Web UI's OIDC issuer: with `passAccessToken` the UI forwards its user's access token, checked against this issuer.",
+    }),
     oidcAudience: setting('CODEC_OIDC_AUDIENCE', text, { description: 'The audience the forwarded access token must carry.' }),
     oidcJwksUrl: setting('CODEC_OIDC_JWKS_URL', url, { description: "The issuer's signing keys (its `jwks_uri`)." }),
   },

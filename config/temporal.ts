@@ -50,7 +50,7 @@ export const temporalSettings = defineSettings({
       sandbox: SANDBOX_PAYLOAD_KEYS,
       unset: 'unset: TEMPORAL_PAYLOAD_KEYS_FILE must name the keys',
       description:
-        'The keys that encrypt every payload Temporal stores (inputs, results, signals, queries, failures: the shoppers\' names, emails, addresses), as `keyId:base64` entries of 32-byte keys; the last one listed encrypts, the others still decrypt. Rotate by appending a new key; keep an old one while histories that use it are retained. `bcsync payload-key new` prints a fresh entry. See docs/encryption.md.',
+        "The keys that encrypt every payload Temporal stores (inputs, results, signals, queries, failures: the shoppers' names, emails, addresses), as `keyId:base64` entries of 32-byte keys; the last one listed encrypts, the others still decrypt. Rotate by appending a new key; keep an old one while histories that use it are retained. `bcsync payload-key new` prints a fresh entry. See docs/encryption.md.",
     }),
     payloadKeysFile: setting('TEMPORAL_PAYLOAD_KEYS_FILE', text, {
       description: 'A file holding the payload keys (same entries as TEMPORAL_PAYLOAD_KEYS, one per line, `#` comments), instead of the variable. Read at start.',

@@ -27,9 +27,7 @@ export interface CodecAppDeps {
 
 const base64 = z.base64('expected base64');
 const wirePayloads = z.object({
-  payloads: z
-    .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
-    .max(10_000, 'at most 10000 payloads per request'),
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(10_000, 'at most 10000 payloads per request'),
 });
 type WirePayload = z.infer<typeof wirePayloads>['payloads'][number];
 
@@ -89,7 +87,10 @@ export function createCodecApp(deps: CodecAppDeps): Express {
   const authenticate: RequestHandler = async (req, res, next) => {
     const who = await caller(req, deps);
     if (!who) {
-      res.set('www-authenticate', 'Bearer').status(401).json({ error: 'unauthorized', reason: 'a codec token (Authorization: Bearer, or /t/<token>/) or an access token of the configured issuer' });
+      res
+        .set('www-authenticate', 'Bearer')
+        .status(401)
+        .json({ error: 'unauthorized', reason: 'a codec token (Authorization: Bearer, or /t/<token>/) or an access token of the configured issuer' });
       return;
     }
     const namespace = req.get('x-namespace');

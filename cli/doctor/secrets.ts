@@ -139,7 +139,12 @@ function checkPayloadKeys(config: Config, real: boolean): Check {
   const t = config.temporal;
   if (!t.payloadEncryption)
     return real
-      ? fail(G, id, 'TEMPORAL_PAYLOAD_ENCRYPTION=false: customer data is stored in Temporal in clear', 'Run `bcsync payload-key new`, set TEMPORAL_PAYLOAD_KEYS, and remove TEMPORAL_PAYLOAD_ENCRYPTION')
+      ? fail(
+          G,
+          id,
+          'TEMPORAL_PAYLOAD_ENCRYPTION=false: customer data is stored in Temporal in clear',
+          'Run `bcsync payload-key new`, set TEMPORAL_PAYLOAD_KEYS, and remove TEMPORAL_PAYLOAD_ENCRYPTION',
+        )
       : skip(G, id, 'payload encryption is off (sandbox data only)');
   let ids: readonly string[];
   try {
@@ -150,6 +155,11 @@ function checkPayloadKeys(config: Config, real: boolean): Check {
   const published = parsePayloadKeys(SANDBOX_PAYLOAD_KEYS).map((k) => k.key);
   const sandboxKey = t.payloadKeys?.some((k) => published.some((p) => p.equals(k.key)));
   if (sandboxKey && real)
-    return fail(G, id, "TEMPORAL_PAYLOAD_KEYS holds the sandbox profile's published key while talking to real services", 'Run `bcsync payload-key new` and put its output last in TEMPORAL_PAYLOAD_KEYS');
+    return fail(
+      G,
+      id,
+      "TEMPORAL_PAYLOAD_KEYS holds the sandbox profile's published key while talking to real services",
+      'Run `bcsync payload-key new` and put its output last in TEMPORAL_PAYLOAD_KEYS',
+    );
   return ok(G, id, `${ids.length} key(s) (${ids.join(', ')}); ${ids[ids.length - 1]} encrypts`);
 }

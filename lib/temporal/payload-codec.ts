@@ -70,7 +70,10 @@ export class EncryptionCodec implements PayloadCodec {
         const id = metadataText(p, KEY_ID_METADATA);
         if (!id) throw new PayloadDecryptionError('an encrypted payload names no key id');
         const key = await this.keyring.get(id);
-        if (!key) throw new PayloadDecryptionError(`payload encrypted with key ${id}, which this process does not hold (TEMPORAL_PAYLOAD_KEYS must keep every key histories may still use)`);
+        if (!key)
+          throw new PayloadDecryptionError(
+            `payload encrypted with key ${id}, which this process does not hold (TEMPORAL_PAYLOAD_KEYS must keep every key histories may still use)`,
+          );
         const data = p.data ?? new Uint8Array();
         if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`payload encrypted with key ${id} is truncated`);
         const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));

@@ -87,7 +87,11 @@ describe('the codec server lets in only who may read customer data', () => {
   });
 
   it("refuses another namespace's payloads and a body that is not JSON", async () => {
-    const other = await fetch(`${url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-namespace': 'other' }, body: '{"payloads":[]}' });
+    const other = await fetch(`${url}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-namespace': 'other' },
+      body: '{"payloads":[]}',
+    });
     expect(other.status).toBe(403);
     const text = await fetch(`${url}/decode`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}` }, body: 'x' });
     expect(text.status).toBe(415);
