@@ -88,6 +88,9 @@ const SECRET_KEYS = new Set([
   'clientsecrets',
   'assertion',
   'clientassertion',
+  // TEMPORAL_PAYLOAD_KEYS: the keys that encrypt customer data in Temporal (docs/encryption.md).
+  'payloadkeys',
+  'temporalpayloadkeys',
 ]);
 /** ...and keys that end like one (`erpAccessToken`, `OMS_API_SECRET`, `metricsToken`). */
 const SECRET_SUFFIXES = ['token', 'tokens', 'secret', 'secrets', 'password', 'signature', 'apikey', 'privatekey', 'authorization', 'cookie'];

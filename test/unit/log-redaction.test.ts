@@ -44,6 +44,9 @@ describe('log redaction', () => {
       'Set-Cookie',
       'erpAccessToken',
       'OMS_API_SECRET',
+      'payloadKeys',
+      'TEMPORAL_PAYLOAD_KEYS',
+      'CODEC_TOKENS',
     ])
       expect(isSecretKey(key), key).toBe(true);
     for (const key of ['storeHash', 'orderId', 'sku', 'hash', 'scope', 'tokenCount', 'signatureMode', 'by']) expect(isSecretKey(key), key).toBe(false);
