@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allSettings } from '../../config/env';
 import { DELIVERY_EXCEPTION_SCOPE, INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually } from '../support/stack';
+import { testClient } from '../support/temporal';
 
 const CLI = path.resolve(__dirname, '../../dist/cli/bcsync.js');
 
@@ -94,10 +94,11 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
       expect(hook).toMatchObject({ destination: `http://127.0.0.1:${apiPort}${path}`, isActive: true });
     }
     // The schedules, on the Web UI's Schedules page.
-    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    // Through the connection builder (schedule ids and types are not encrypted: the test key serves).
+    const { client, close } = await testClient({ TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` });
     try {
       const ids: string[] = [];
-      for await (const sc of new Client({ connection }).schedule.list()) ids.push(sc.scheduleId);
+      for await (const sc of client.schedule.list()) ids.push(sc.scheduleId);
       expect(ids.sort()).toEqual([
         'bcsync-alert-monitor',
         'bcsync-catalog-sandbox',
@@ -107,7 +108,7 @@ describe('`bcsync dev` (what `npm start` runs)', () => {
         'bcsync-webhook-health-sandbox',
       ]);
     } finally {
-      await connection.close();
+      await close();
     }
     const omsHooks = (await (
       await fetch(`http://127.0.0.1:${omsPort}/webhooks`, { headers: { authorization: `Basic ${Buffer.from('sandbox-oms-key:sandbox-oms-secret').toString('base64')}` } })

@@ -1,18 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer } from '../../cli/dev-server';
 import { loadConfig } from '../../config/env';
 import { requestCatalogRun } from '../../clients/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../sandbox/start-sandboxes';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../../workers/temporal-connection';
 import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalog/catalog-sync.contract';
 import { logger } from '../support/setup';
 import { eventually, freePort } from '../support/stack';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 
 /**
  * A Temporal restart in the middle of a catalog run: its own dev server with its state in a SQLite
@@ -38,6 +39,7 @@ describe('catalog sync across a Temporal restart', () => {
     sandboxes = await startSandboxes({ bcPort: 0, erpPort: 0, bigcommerce: { storeHash: STORE, quota: 30, clients: { 'r-token': { clientId: 'r', clientSecret: 'r-secret' } } } });
     const config = loadConfig({
       TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       BC_API_URL: sandboxes.bcUrl,
       BC_STORE_HASH: STORE,
       BC_ACCESS_TOKEN: 'r-token',
@@ -61,15 +63,14 @@ describe('catalog sync across a Temporal restart', () => {
 
     const up = async () => {
       server = await startDevServer({ dbFile, port });
-      const native = await NativeConnection.connect({ address: config.temporal.address });
-      const connection = await Connection.connect({ address: config.temporal.address });
-      const client = new Client({ connection, namespace: config.temporal.namespace });
+      const native = await connectWorkerConnection(config.temporal);
+      const { client, close } = await connectClient(config.temporal);
       workers = await startWorkers(config, { connection: native, logger, client, workflowBundle: { codePath: inject('workflowBundlePath') } });
       const down = async () => {
         await workers!.shutdown();
         workers = undefined;
         await native.close();
-        await connection.close();
+        await close();
       };
       closers.push(down);
       return { client, down };

@@ -1,9 +1,10 @@
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { erpRefundWorkflowId, erpRefundStateQuery, type ErpRefundSyncState } from '../../workflows/refunds/erp-refund-sync.contract';
 import { decide, listAttention } from '../../clients/attention';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { startWorkers } from '../../workers/start-workers';
+import { connectWorkerConnection } from '../../workers/temporal-connection';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { refundStateQuery } from '../../workflows/refunds/refund-sync.contract';
 import { recordHistory } from '../support/histories';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   // The inventory sync (ERP levels -> BigCommerce) is pointed at an ERP location that does not exist: the
   // stock this test reads is then BigCommerce's own, so it shows what the refunds did (nothing) and nothing else.
   stack = await startStack({ ORDER_RETRY_WINDOW: '20s', ORDER_PARK_RETRY: '2s', REFUND_DECLINE_CHECKS: '1s', INVENTORY_LOCATIONS: 'none:1' });
-  native = await NativeConnection.connect({ address: stack.config.temporal.address });
+  native = await connectWorkerConnection(stack.config.temporal);
 });
 afterAll(async () => {
   await rerun?.shutdown();

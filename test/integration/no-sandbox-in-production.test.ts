@@ -4,9 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually } from '../support/stack';
+import { TEST_PAYLOAD_KEYS, testClient } from '../support/temporal';
 
 /**
  * `bcsync worker` and `bcsync api` never load the sandbox (the test doubles): only the development
@@ -69,6 +70,7 @@ describe('the production commands load no sandbox module', () => {
   const storeHash = `ns${randomBytes(4).toString('hex')}`;
   const production = async (): Promise<Record<string, string>> => ({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     BC_API_URL: 'http://127.0.0.1:9',
     BC_STORE_HASH: storeHash,
     BC_ACCESS_TOKEN: 'test-token',
@@ -92,11 +94,11 @@ describe('the production commands load no sandbox module', () => {
   // monitor): they are removed afterwards, so later tests find the namespace as it was.
   let alertMonitorExisted = true;
   const withClient = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
-    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const { client, close } = await testClient();
     try {
-      return await fn(new Client({ connection }));
+      return await fn(client);
     } finally {
-      await connection.close();
+      await close();
     }
   };
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import { catalogWorkflowId, type CatalogSyncState } from '../../workflows/catalo
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
 import { runCatalog as runCatalogRun } from '../support/store-calls';
 import type { Json } from '../support/json';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 
 /**
  * Parked catalog items where ops already look: GET /ops/attention (one item per parked SKU),
@@ -94,7 +95,9 @@ describe('parked catalog items in the ops attention list and the ops API', () =>
 
     // `bcsync attention list` prints one line per parked SKU.
     const address = process.env.TEMPORAL_ADDRESS;
+    const keys = process.env.TEMPORAL_PAYLOAD_KEYS;
     process.env.TEMPORAL_ADDRESS = inject('temporalAddress');
+    process.env.TEMPORAL_PAYLOAD_KEYS = TEST_PAYLOAD_KEYS;
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     let printed = '';
     try {
@@ -104,6 +107,8 @@ describe('parked catalog items in the ops attention list and the ops API', () =>
       log.mockRestore();
       if (address === undefined) delete process.env.TEMPORAL_ADDRESS;
       else process.env.TEMPORAL_ADDRESS = address;
+      if (keys === undefined) delete process.env.TEMPORAL_PAYLOAD_KEYS;
+      else process.env.TEMPORAL_PAYLOAD_KEYS = keys;
     }
     expect(printed).toMatch(new RegExp(`^catalog:${stack.storeHash}  OPS-DUP  BcConflict: .*name`, 'mi'));
     expect(printed).toMatch(new RegExp(`^catalog:${stack.storeHash}  OPS-DUP2  BcConflict: `, 'm'));

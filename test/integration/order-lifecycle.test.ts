@@ -8,6 +8,7 @@ import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
 import { recordHistory } from '../support/histories';
 import { eventually, startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
 import type { Json } from '../support/json';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../dist/cli/bcsync.js');
@@ -190,7 +191,7 @@ describe('compensation and ops decisions', () => {
   });
 
   it('resolve and skip from the CLI; attention list shows parked orders', async () => {
-    const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress') };
+    const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
     const a = await mugOrder();
     const b = await mugOrder();
     await parked(a.id);

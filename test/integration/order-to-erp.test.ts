@@ -1,11 +1,11 @@
 import { postDelivery } from '../support/bigcommerce-delivery';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BcErpId, BcOrderId, BcStoreHash, BcSyncStatus } from '../../domain/shared/search-attributes';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import type { DeliveryRecord } from '../../sandbox/bigcommerce/webhook-dispatcher';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
-import { recordHistory } from '../support/histories';
+import { recordHistory, replayOptions } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 import type { Json } from '../support/json';
 
@@ -115,7 +115,7 @@ describe('a BigCommerce order reaches the ERP through orderSync', () => {
 
     // The history this produced replays against the current workflow code.
     const history = await handle.fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);
+    await Worker.runReplayHistory(replayOptions(), history, workflowId);
     await recordHistory(handle, 'order-sync-v2-created-duplicate-updated');
   });
 });

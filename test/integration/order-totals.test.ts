@@ -1,5 +1,5 @@
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   erpTotalRepairWorkflowId,
   REPAIR_ERP_TOTALS_WORKFLOW,
@@ -8,7 +8,7 @@ import {
   type RepairErpTotalsState,
 } from '../../workflows/orders/repair-erp-totals.contract';
 import { orderStateQuery } from '../../workflows/orders/order-sync.contract';
-import { recordHistory } from '../support/histories';
+import { recordHistory, replayOptions } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 import type { Json } from '../support/json';
 
@@ -165,7 +165,7 @@ describe('ERP totals equal BigCommerce totals', () => {
       'the order in the OMS',
     );
 
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), workflowId);
+    await Worker.runReplayHistory(replayOptions(), await handle.fetchHistory(), workflowId);
     await recordHistory(handle, 'order-sync-v3-erp-total-mismatch-parked-then-retried');
   });
 

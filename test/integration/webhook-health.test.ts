@@ -14,6 +14,7 @@ import { eventually, startStack, TEST_SECRET, type Stack } from '../support/stac
 import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required-hooks';
 import { WEBHOOK_HEALTH_WORKFLOW, type WebhookHealthWorkflow } from '../../workflows/monitoring/webhook-health.contract';
 import type { Json } from '../support/json';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 
 let stack: Stack;
 let alerts: Awaited<ReturnType<typeof startReceiver>>;
@@ -204,6 +205,7 @@ async function resetAlertCooldown(): Promise<void> {
 function envOf(s: Stack): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: s.config.temporal.address,
+    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     BC_STORE_HASH: s.storeHash,
     BC_ACCESS_TOKEN: 'test-token',
     BC_API_URL: s.sandboxes.bcUrl,

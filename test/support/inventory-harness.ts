@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { InventoryBigCommerceActivities } from '../../activities/inventory/inventory';
 import type { AbsoluteItem } from '../../domain/inventory/batches';
 import { bigCommerceTaskQueue } from '../../domain/shared/ids';
 import { inventoryWorkflowId, type InventorySyncInput, INVENTORY_SYNC_WORKFLOW, type InventorySyncWorkflow } from '../../workflows/inventory/inventory-sync.contract';
+import { testClient, testDataConverter, testWorkerConnection } from './temporal';
 
 /**
  * One store's inventorySync on the real dev server, driven message by message, with BigCommerce's
@@ -22,25 +23,34 @@ export interface InventoryStore {
 
 export interface InventoryHarness {
   client: Client;
-  startStore(
-    overrides?: Partial<InventorySyncInput>,
-    opts?: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean },
-  ): Promise<InventoryStore>;
+  startStore(overrides?: Partial<InventorySyncInput>, opts?: StoreOptions): Promise<InventoryStore>;
   close(): Promise<void>;
 }
 
-export async function inventoryHarness(): Promise<InventoryHarness> {
-  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const client = new Client({ connection });
+export interface StoreOptions {
+  lookupDelayMs?: number;
+  writeDelayMs?: number;
+  shown?: Record<string, number | Record<number, number>>;
+  bigCommerceWorker?: boolean;
+  workflowWorker?: boolean;
+  /** Serve a store whose inventorySync another harness started (its workers, on this harness's connection): the run is not started again. */
+  attachTo?: string;
+}
+
+/**
+ * `temporal`: TEMPORAL_* settings over the test ones (test/support/temporal.ts), e.g. other payload
+ * keys for a key rotation.
+ */
+export async function inventoryHarness(temporal: Record<string, string> = {}): Promise<InventoryHarness> {
+  // The product's connection builder and the test key: what the harness writes is encrypted as in production.
+  const nativeConnection = await testWorkerConnection(temporal);
+  const { client, close: closeClient } = await testClient(temporal);
+  const dataConverter = testDataConverter(temporal);
   const workers: Array<{ worker: Worker; run: Promise<void> }> = [];
 
   /** A store of one location, its inventorySync started with `overrides`, and a stand-in BigCommerce on its queue (unless left out). */
-  async function startStore(
-    overrides: Partial<InventorySyncInput> = {},
-    opts: { lookupDelayMs?: number; writeDelayMs?: number; shown?: Record<string, number | Record<number, number>>; bigCommerceWorker?: boolean; workflowWorker?: boolean } = {},
-  ): Promise<InventoryStore> {
-    const storeHash = `inv${randomBytes(3).toString('hex')}`;
+  async function startStore(overrides: Partial<InventorySyncInput> = {}, opts: StoreOptions = {}): Promise<InventoryStore> {
+    const storeHash = opts.attachTo ?? `inv${randomBytes(3).toString('hex')}`;
     const taskQueue = `bcsync.workflows.${storeHash}`;
     const writes: InventoryStore['writes'] = [];
     const lookups: string[][] = [];
@@ -64,11 +74,11 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
       },
     };
     if (opts.workflowWorker !== false) {
-      const w = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') } });
+      const w = await Worker.create({ connection: nativeConnection, dataConverter, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') } });
       workers.push({ worker: w, run: w.run() });
     }
     if (opts.bigCommerceWorker !== false) {
-      const w = await Worker.create({ connection: nativeConnection, taskQueue: bigCommerceTaskQueue(storeHash), activities: bigCommerce });
+      const w = await Worker.create({ connection: nativeConnection, dataConverter, taskQueue: bigCommerceTaskQueue(storeHash), activities: bigCommerce });
       workers.push({ worker: w, run: w.run() });
     }
     const input: InventorySyncInput = {
@@ -85,7 +95,9 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
       sweep: { overlapMs: 60_000, initialLookbackMs: 3_600_000 },
       ...overrides,
     };
-    const handle = await client.workflow.start<InventorySyncWorkflow>(INVENTORY_SYNC_WORKFLOW, { taskQueue, workflowId: inventoryWorkflowId(storeHash), args: [input] });
+    const handle = opts.attachTo
+      ? client.workflow.getHandle<InventorySyncWorkflow>(inventoryWorkflowId(storeHash))
+      : await client.workflow.start<InventorySyncWorkflow>(INVENTORY_SYNC_WORKFLOW, { taskQueue, workflowId: inventoryWorkflowId(storeHash), args: [input] });
     return { storeHash, handle, writes, lookups };
   }
 
@@ -96,7 +108,7 @@ export async function inventoryHarness(): Promise<InventoryHarness> {
       for (const w of workers) w.worker.shutdown();
       await Promise.all(workers.map((w) => w.run));
       await nativeConnection.close();
-      await connection.close();
+      await closeClient();
     },
   };
 }

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/shared/search-attributes';
 import { isExecutable, pythonScriptsDir } from '../../cli/temporal-binary';
 import { INDEXED_TYPE } from '../../workers/search-attributes';
+import { testDataConverter } from './temporal';
 
 /**
  * Workflow tests with stubbed activities, on Temporal's time-skipping test server (the Java test
@@ -65,7 +66,9 @@ export interface TestQueues {
 }
 
 export async function startTestbed(): Promise<Testbed> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTestServer() } } });
+  // The test key's data converter on the client and every worker: payloads encrypted as in production.
+  const dataConverter = testDataConverter();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTestServer() } }, client: { dataConverter } });
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_TYPE[k.type]])),
@@ -78,8 +81,8 @@ export async function startTestbed(): Promise<Testbed> {
     },
     async run<T>(queues: TestQueues, activitiesByQueue: Record<string, object>, fn: () => Promise<T>): Promise<T> {
       const workers = await Promise.all([
-        Worker.create({ connection: env.nativeConnection, taskQueue: queues.workflows, workflowBundle: { codePath: inject('workflowBundlePath') } }),
-        ...Object.entries(activitiesByQueue).map(([taskQueue, activities]) => Worker.create({ connection: env.nativeConnection, taskQueue, activities })),
+        Worker.create({ connection: env.nativeConnection, dataConverter, taskQueue: queues.workflows, workflowBundle: { codePath: inject('workflowBundlePath') } }),
+        ...Object.entries(activitiesByQueue).map(([taskQueue, activities]) => Worker.create({ connection: env.nativeConnection, dataConverter, taskQueue, activities })),
       ]);
       // runUntil shuts each worker down when fn settles, and fails if the worker fails.
       return workers.reduce<() => Promise<T>>((inner, w) => () => w.runUntil(inner), fn)();
