@@ -18,6 +18,9 @@ export async function doctorEnvironment(env: NodeJS.ProcessEnv, dataDir = '.data
   const m2m = (env.NETSUITE_AUTH ?? 'm2m') === 'm2m' && existsSync(keyFile);
   // Loaded only here, for the sandbox profile: a deployment's doctor never loads the sandbox package.
   const sandbox = m2m ? await import('@bigcommerce-sync/sandbox') : undefined;
+  // `bcsync dev` encrypts with the key it made for its data dir, not the sandbox profile's published one.
+  const payloadKeysFile = path.resolve(dataDir, 'sandbox', 'payload-keys');
+  const devKeys = existsSync(payloadKeysFile) ? { TEMPORAL_PAYLOAD_KEYS: undefined, TEMPORAL_PAYLOAD_KEYS_FILE: payloadKeysFile } : {};
   return {
     sandboxProfile: true,
     env: {
@@ -27,6 +30,7 @@ export async function doctorEnvironment(env: NodeJS.ProcessEnv, dataDir = '.data
       ERP_API_URL: `http://127.0.0.1:${port('SANDBOX_ERP_PORT', '4020')}`,
       OMS_API_URL: `http://127.0.0.1:${port('SANDBOX_OMS_PORT', '4030')}`,
       HOOKS_DESTINATION: `http://127.0.0.1:${port('API_PORT', '3000')}/webhooks/bigcommerce`,
+      ...devKeys,
       ...(sandbox
         ? {
             NETSUITE_AUTH: 'm2m',

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodecApp } from '../../api/codec/codec-app';
 import { codecSettings } from '../../config/codec';
@@ -14,8 +14,8 @@ const TOKEN = 'oncall-token-0123456789abcdef';
 
 let server: Server;
 let url: string;
-let signingKey: CryptoKey;
-let otherKey: CryptoKey;
+let signingKey: KeyLike;
+let otherKey: KeyLike;
 
 const codec = new EncryptionCodec(staticKeyring([{ id: 'k1', key: Buffer.alloc(32, 7) }]));
 
@@ -50,7 +50,7 @@ const decode = async (authorization: string | undefined, path = '/decode') =>
     body: JSON.stringify({ payloads: [await sealed()] }),
   });
 
-const jwt = (key: CryptoKey, claims: { iss?: string; aud?: string; exp?: string } = {}) =>
+const jwt = (key: KeyLike, claims: { iss?: string; aud?: string; exp?: string } = {}) =>
   new SignJWT({ sub: 'alice' })
     .setProtectedHeader({ alg: 'ES256', kid: 'ui-1' })
     .setIssuer(claims.iss ?? ISSUER)
