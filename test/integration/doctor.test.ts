@@ -77,7 +77,7 @@ describe('bcsync doctor', () => {
     for (const id of ['netsuite.auth', 'netsuite.salesorders', 'netsuite.items', 'netsuite.suiteql', 'netsuite.governance']) expect(byId(report, id).status, id).toBe('ok');
     // The ERP sandbox answers governanceLimits as NetSuite does to an administrator role (no limit set: one no share reaches).
     expect(byId(report, 'netsuite.governance').detail).toContain('account limit 1000, unallocated 1000, this integration: accountLimit');
-    expect(report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual(['secrets.METRICS_TOKEN', 'secrets.codec']);
+    expect(report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual(['secrets.METRICS_TOKEN']);
     const text = JSON.stringify(report);
     for (const secret of [
       'test-token',

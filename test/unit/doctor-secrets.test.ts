@@ -10,7 +10,7 @@ describe('bcsync doctor: secrets', () => {
   it('the sandbox profile passes against the sandboxes', () => {
     const checks = checkSecrets(loadConfig({ ...DEV_DEFAULTS }));
     expect(checks.filter((c) => c.status === 'fail')).toEqual([]);
-    expect(status(checks)['secrets.codec']).toBe('skip');
+    expect(status(checks)['secrets.payload-keys']).toBe('ok');
   });
 
   it("the sandbox profile's published values fail once the store is the real BigCommerce, naming each variable and never its value", () => {
@@ -26,9 +26,22 @@ describe('bcsync doctor: secrets', () => {
       'secrets.ERP_WEBHOOK_SIGNING_SECRET',
       'secrets.OMS_WEBHOOK_TOKEN',
       'secrets.BC_CLIENT_SECRET',
+      'secrets.payload-keys',
     ]);
     const text = JSON.stringify(checks);
-    for (const [env, value] of Object.entries(DEV_DEFAULTS)) if (/SECRET|TOKEN/.test(env)) expect(text, env).not.toContain(value);
+    for (const [env, value] of Object.entries(DEV_DEFAULTS)) if (/SECRET|TOKEN|KEYS/.test(env)) expect(text, env).not.toContain(value.slice(value.indexOf(':') + 1));
+  });
+
+  it('payload keys: clear payloads fail against real services, an unreadable key file fails, a fresh key passes', () => {
+    const real = (config: ReturnType<typeof loadConfig>) => ({ ...config, stores: config.stores.map((s) => ({ ...s, apiUrl: 'https://api.bigcommerce.com' })) });
+    const check = (config: ReturnType<typeof loadConfig>) => checkSecrets(config).find((c) => c.id === 'secrets.payload-keys');
+    expect(check(real(loadConfig({ ...DEV_DEFAULTS, TEMPORAL_PAYLOAD_KEYS: undefined, TEMPORAL_PAYLOAD_ENCRYPTION: 'false' })))?.status).toBe('fail');
+    expect(check(loadConfig({ ...DEV_DEFAULTS, TEMPORAL_PAYLOAD_KEYS: undefined, TEMPORAL_PAYLOAD_KEYS_FILE: '/nonexistent/payload-keys' }))?.status).toBe('fail');
+    const fresh = check(real(loadConfig({ ...DEV_DEFAULTS, TEMPORAL_PAYLOAD_KEYS: `${DEV_DEFAULTS.TEMPORAL_PAYLOAD_KEYS},k2:${Buffer.alloc(32, 9).toString('base64')}` })));
+    // A published key fails against real services wherever it is listed: what it decrypts, anyone can.
+    expect(fresh?.status).toBe('fail');
+    const only = check(real(loadConfig({ ...DEV_DEFAULTS, TEMPORAL_PAYLOAD_KEYS: `k2:${Buffer.alloc(32, 9).toString('base64')}` })));
+    expect(only).toMatchObject({ status: 'ok', detail: '1 key(s) (k2); k2 encrypts' });
   });
 
   it('one value used for two doors fails the second, naming the first', () => {
