@@ -1,5 +1,4 @@
 // @ts-check
-
 /**
  * Failure messages and stack traces go into the failure's encoded attributes, which the payload
  * codec encrypts: an error text can quote a shopper's email or address (a 422 from an API, a
