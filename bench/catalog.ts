@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { startApiServer } from '../api/server';
 import { startDevServer } from '../cli/dev-server';
@@ -16,8 +16,10 @@ import { nextId, type BcSandboxData } from '../sandbox/bigcommerce/state';
 import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxes';
 import { bundleWorkflows } from '../workers/start-workers';
 import { installTemporalRuntime } from '../workers/runtime';
+import { connectClient } from '../workers/temporal-connection';
 import { catalogStateQuery, catalogWorkflowId, type CatalogSyncState } from '../workflows/catalog/catalog-sync.contract';
 import { ForkedWorker } from './support/forked-worker';
+import { BENCH_PAYLOAD_KEYS } from './support/temporal';
 import { control, must, writeResult, type Figure } from './support/result';
 import { bcRequestCounts, byRoute, sumRequests, type BcRequestCount } from './support/witness';
 
@@ -320,6 +322,7 @@ export async function main(): Promise<void> {
 
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     TEMPORAL_WORKFLOW_TASK_QUEUE: 'catalog.workflows',
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
@@ -345,8 +348,7 @@ export async function main(): Promise<void> {
     BENCH_BUNDLE: bundlePath,
   };
   const config = loadConfig(env);
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  const { client, connection, close: closeClient } = await connectClient(config.temporal);
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
   await registerHooks(config.stores[0]!, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
   await registerOmsWebhook(config, `${api.url}/webhooks/oms`);
@@ -575,7 +577,7 @@ export async function main(): Promise<void> {
   } finally {
     for (const w of workers) await w.stop();
     await api.close();
-    await connection.close();
+    await closeClient();
     await sandboxes.close();
     await temporal.teardown();
   }

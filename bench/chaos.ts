@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startApiServer } from '../api/server';
 import { startDevServer } from '../cli/dev-server';
@@ -13,10 +13,12 @@ import { seededRandom } from '../sandbox/random';
 import { ensureSchedules } from '../workers/schedules';
 import { bundleWorkflows } from '../workers/start-workers';
 import { installTemporalRuntime } from '../workers/runtime';
+import { connectClient } from '../workers/temporal-connection';
 import { ForkedWorker } from './support/forked-worker';
 import { judgeOrder, shapesOf, type OrderVerdict } from './support/order-witness';
 import { control, must, writeResult } from './support/result';
 import { seedStock } from './support/stock';
+import { BENCH_PAYLOAD_KEYS, payloadValue } from './support/temporal';
 import { freePort, temporalActions, type ActionCount } from './support/witness';
 import type { Json } from '../test/support/json';
 
@@ -304,6 +306,7 @@ export async function main(): Promise<void> {
   const apiPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     TEMPORAL_WORKFLOW_TASK_QUEUE: 'chaos.workflows',
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
@@ -328,8 +331,7 @@ export async function main(): Promise<void> {
     ORDER_PARK_RETRY: '10s',
   };
   const config = loadConfig(env);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection });
+  const { client, connection } = await connectClient(config.temporal);
   // The API's error lines while Temporal is down or restarting are expected here: quiet by default.
   const apiLogger = createLogger(process.env.CHAOS_API_LOG_LEVEL ?? 'fatal', 'chaos-api');
   const api = await startApiServer(config, { client, connection, logger: apiLogger, host: '127.0.0.1', port: apiPort });
@@ -464,13 +466,16 @@ export async function main(): Promise<void> {
       const runs: string[] = [];
       for await (const wf of client.workflow.list({ query: `WorkflowId = "order:${STORE}:${id}"` })) {
         const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-        const signals = (history.events ?? [])
-          .filter((e) => e.workflowExecutionSignaledEventAttributes)
-          .map((e) => {
-            const input = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
-            const scope = input ? (JSON.parse(Buffer.from(input).toString()) as { scope?: string }).scope : undefined;
-            return `${e.workflowExecutionSignaledEventAttributes?.signalName}${scope ? `(${scope})` : ''}@${e.eventTime?.seconds}`;
-          });
+        // Signal inputs are encrypted: decoded with the client's data converter (the run's key).
+        const signals = await Promise.all(
+          (history.events ?? [])
+            .filter((e) => e.workflowExecutionSignaledEventAttributes)
+            .map(async (e) => {
+              const input = await payloadValue<{ scope?: string }>(client, e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]);
+              const scope = input && typeof input === 'object' ? input.scope : undefined;
+              return `${e.workflowExecutionSignaledEventAttributes?.signalName}${scope ? `(${scope})` : ''}@${e.eventTime?.seconds}`;
+            }),
+        );
         // What the run did: each activity by type and how it ended (the history is kept to read).
         const scheduled = new Map<string, string>();
         const steps: string[] = [];

@@ -3,8 +3,6 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { startDevServer } from '../cli/dev-server';
@@ -15,11 +13,13 @@ import { seededRandom } from '../sandbox/random';
 import { startSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { bundleWorkflows, startWorkers } from '../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../workers/temporal-connection';
 import { orderWorkflowId } from '../workflows/orders/order-sync.contract';
 import { badCases, CaseFactory, OMS_EXTRA_PARAM_BATCHES, signV1, type FuzzCase, type Receiver } from './support/fuzz-cases';
 import { canary, recordingProxy, send, type FuzzAnswer, type FuzzRequest } from './support/fuzz-http';
 import { control, must, writeResult } from './support/result';
 import { seedStock } from './support/stock';
+import { BENCH_PAYLOAD_KEYS } from './support/temporal';
 import { actionsBetween, freePort, temporalActions } from './support/witness';
 
 /**
@@ -153,6 +153,7 @@ export async function main(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const common = {
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: 'fuzz-token',
@@ -180,9 +181,8 @@ export async function main(): Promise<void> {
   const config = loadConfig({ ...common, OMS_API_URL: sandboxes.omsUrl });
   must(config.api.opsTokens?.[0]?.stores !== '*' && config.api.opsTokens?.[0]?.name === 'other-store', 'OPS_TOKENS did not configure the other-store token');
 
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const { client, close: closeClient } = await connectClient(config.temporal);
+  const nativeConnection = await connectWorkerConnection(config.temporal);
   const workers = await startWorkers(config, { connection: nativeConnection, logger, client, workflowBundle: { code: bundle.code } });
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: env.FUZZ_CONCURRENCY });
@@ -622,7 +622,7 @@ export async function main(): Promise<void> {
     }
     await workers.shutdown();
     await nativeConnection.close();
-    await connection.close();
+    await closeClient();
     await omsProxy.close();
     await forbidden.close();
     await sandboxes.close();

@@ -3,7 +3,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { orderWorkflowInput } from '../clients/orders';
@@ -13,7 +12,9 @@ import { loadConfig } from '../config/env';
 import type { OrderEvent } from '../domain/orders/order-event';
 import { orderWorkflowId, orderEventSignal, ORDER_SYNC_WORKFLOW, type OrderSyncWorkflow } from '../workflows/orders/order-sync.contract';
 import { BcOrderId, BcStoreHash } from '../domain/shared/search-attributes';
+import { connectClient } from '../workers/temporal-connection';
 import { must, writeResult } from './support/result';
+import { BENCH_PAYLOAD_KEYS } from './support/temporal';
 import { actionsBetween, freePort, temporalActions, type ActionCount } from './support/witness';
 
 /**
@@ -116,6 +117,7 @@ export async function main(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const configEnv = {
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: 'ingest-token',
     // Never called: no worker runs and the receiver only talks to Temporal.
@@ -134,8 +136,8 @@ export async function main(): Promise<void> {
   };
   const config = loadConfig(configEnv);
   let api: ChildProcess | undefined;
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The raw side encrypts too, through the same builder as the API: the two differ in the receiver only.
+  const { client, close: closeClient } = await connectClient(config.temporal);
   const agent = new http.Agent({ keepAlive: true, maxSockets: C });
   try {
     api = await startApi(configEnv, apiUrl);
@@ -329,7 +331,7 @@ export async function main(): Promise<void> {
       await Promise.race([exited, sleep(5_000)]);
       if (api.exitCode === null) api.kill('SIGKILL');
     }
-    await connection.close();
+    await closeClient();
     await temporal.teardown();
   }
 }

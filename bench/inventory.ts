@@ -1,5 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { startApiServer } from '../api/server';
 import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
@@ -11,10 +11,12 @@ import { demoOrderBody } from '../sandbox/demo-orders';
 import { seededRandom } from '../sandbox/random';
 import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../workers/temporal-connection';
 import { signalInventory } from '../clients/inventory';
 import { judgeLevel, percentile, type ErpChange, type LevelStart, type LevelVerdict, type StoreChange } from './support/inventory-referee';
 import { control, must, writeResult, type Figure } from './support/result';
 import { startBenchSystems } from './support/systems';
+import { BENCH_PAYLOAD_KEYS, payloadValue } from './support/temporal';
 import { bcRequestCounts, byRoute, clearBcRequests, sumRequests, type BcRequestCount } from './support/witness';
 import type { Json } from '../test/support/json';
 
@@ -143,6 +145,7 @@ export async function main(): Promise<void> {
   const bcData = sandboxes.bigcommerce.ctx.data;
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: OUR_TOKEN,
@@ -166,9 +169,8 @@ export async function main(): Promise<void> {
   };
   const config = loadConfig(env);
 
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  const nativeConnection = await connectWorkerConnection(config.temporal);
+  const { client, connection, close: closeClient } = await connectClient(config.temporal);
   const workers = await startWorkers(config, { connection: nativeConnection, logger, client, workflowBundle: bundle });
   const api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: 0 });
   await registerHooks(config.stores[0]!, `${api.url}/webhooks/bigcommerce`, config.api.webhookSecret);
@@ -593,7 +595,7 @@ export async function main(): Promise<void> {
     await api.close();
     await workers.shutdown();
     await nativeConnection.close();
-    await connection.close();
+    await closeClient();
     await sandboxes.close();
     await temporal.teardown();
   }
@@ -605,9 +607,10 @@ export async function main(): Promise<void> {
  * BENCH_TRACE=run traces from phase 1's start, any other value from phase 2's.
  */
 async function traceActivities(client: Client, fromMs: number): Promise<void> {
-  // How many SKUs a lookup or items a write carried, how many levels a change signal.
-  const size = (payload: { data?: Uint8Array | null } | undefined) => {
-    const v: unknown = payload?.data ? JSON.parse(Buffer.from(payload.data).toString('utf8')) : undefined;
+  // How many SKUs a lookup or items a write carried, how many levels a change signal (payloads are
+  // encrypted: decoded with the client's data converter).
+  const size = async (payload: Payload | undefined) => {
+    const v = await payloadValue(client, payload);
     return Array.isArray(v) ? v.length : v && typeof v === 'object' && 'levels' in v && Array.isArray(v.levels) ? v.levels.length : '?';
   };
   // Every run of the workflow (it continues as new when its history grows), oldest first.
@@ -634,8 +637,8 @@ async function traceActivities(client: Client, fromMs: number): Promise<void> {
     const started = e.activityTaskStartedEventAttributes;
     const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
     const signaled = e.workflowExecutionSignaledEventAttributes;
-    if (signaled?.signalName === 'inventoryChanges') out.push(`${((t - fromMs) / 1000).toFixed(2)} changes ${size(signaled.input?.payloads?.[0] ?? undefined)}`);
-    if (scheduled) out.push(`${((t - fromMs) / 1000).toFixed(2)} sched ${scheduled.activityType?.name} ${size(scheduled.input?.payloads?.[0] ?? undefined)}`);
+    if (signaled?.signalName === 'inventoryChanges') out.push(`${((t - fromMs) / 1000).toFixed(2)} changes ${await size(signaled.input?.payloads?.[0] ?? undefined)}`);
+    if (scheduled) out.push(`${((t - fromMs) / 1000).toFixed(2)} sched ${scheduled.activityType?.name} ${await size(scheduled.input?.payloads?.[0] ?? undefined)}`);
     const run = id.slice(0, id.indexOf(':') + 1);
     if (started) out.push(`${((t - fromMs) / 1000).toFixed(2)} start ${byId.get(run + String(started.scheduledEventId))}`);
     else if (closed) out.push(`${((t - fromMs) / 1000).toFixed(2)} done ${byId.get(run + String(closed.scheduledEventId))}`);

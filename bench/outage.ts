@@ -1,6 +1,4 @@
 import http from 'node:http';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApiServer } from '../api/server';
 import { registerHooks, registerOmsWebhook } from '../cli/register-hooks';
@@ -12,9 +10,11 @@ import type { RunningSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { ensureSchedules } from '../workers/schedules';
 import { startWorkers } from '../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../workers/temporal-connection';
 import { ALERT_DISPATCHER_ID, alertStateQuery } from '../workflows/monitoring/alerts.contract';
 import { control, must, writeResult } from './support/result';
 import { startBenchSystems } from './support/systems';
+import { BENCH_PAYLOAD_KEYS } from './support/temporal';
 import { bcRequestCounts, byRoute, clearBcRequests, freePort, sumRequests } from './support/witness';
 
 /**
@@ -262,6 +262,7 @@ export async function main(): Promise<void> {
 
   const config = loadConfig({
     TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: STORE,
     BC_ACCESS_TOKEN: PRODUCT_TOKEN,
@@ -288,9 +289,8 @@ export async function main(): Promise<void> {
     ALERT_PARKED_THRESHOLD: '1000',
     ORDER_QUIET_PERIOD: '1m',
   });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: temporal.address });
+  const { client, connection, close: closeClient } = await connectClient(config.temporal);
+  const native = await connectWorkerConnection(config.temporal);
   const workers = await startWorkers(config, { connection: native, logger, client, workflowBundle: bundle });
   let api = await startApiServer(config, { client, connection, logger, host: '127.0.0.1', port: apiPort });
   await registerHooks(config.stores[0]!, config.health.destination!, config.api.webhookSecret, config.health.exceptionDestination);
@@ -428,7 +428,7 @@ export async function main(): Promise<void> {
     await workers.shutdown();
     await native.close();
     await api.close();
-    await connection.close();
+    await closeClient();
     front.server.close();
     alertReceiver.close();
     await sandboxes.close();

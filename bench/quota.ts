@@ -2,8 +2,8 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { startDevServer } from '../cli/dev-server';
 import { loadConfig, type Config } from '../config/env';
@@ -15,7 +15,9 @@ import { generateOrders } from '../sandbox/bigcommerce/order-generate';
 import { startSandboxes, type RunningSandboxes } from '../sandbox/start-sandboxes';
 import { installTemporalRuntime } from '../workers/runtime';
 import { startWorkers } from '../workers/start-workers';
+import { connectClient, connectWorkerConnection, FAILURE_CONVERTER_PATH } from '../workers/temporal-connection';
 import { control, must, writeResult, type Figure } from './support/result';
+import { BENCH_PAYLOAD_KEYS } from './support/temporal';
 import { bcRequestCounts, sumRequests, type BcRequestCount } from './support/witness';
 
 /**
@@ -98,6 +100,7 @@ async function setupStore(storeHash: string, temporalAddress: string, orders: nu
 function productEnv(temporalAddress: string, sandboxes: { bcUrl: string; erpUrl: string; omsUrl: string }, storeHash: string): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     TEMPORAL_WORKFLOW_TASK_QUEUE: `bench.${storeHash}`,
     BC_API_URL: sandboxes.bcUrl,
     BC_STORE_HASH: storeHash,
@@ -313,7 +316,7 @@ async function governed(label: string, temporalAddress: string, client: Client, 
   const otherStarted = Date.now();
   await startOrders(client, store); // the whole backlog is waiting before any worker runs
   if (other) await sleep(Math.max(0, otherStarted + WINDOW_MS - Date.now()));
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await connectWorkerConnection(store.config.temporal);
   const workers = await startWorkers(store.config, { connection, logger, client, workflowBundle: { codePath: bundlePath } });
   const synced = await waitForErp(store, ORDERS, 600_000);
   await workers.shutdown();
@@ -489,7 +492,7 @@ async function priority(temporalAddress: string, client: Client, bundlePath: str
   const store = await setupStore(`benchprio${mode}`, temporalAddress, 630);
   const batchIds = store.orderIds.slice(0, 600);
   const orderIds = store.orderIds.slice(600);
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await connectWorkerConnection(store.config.temporal);
   const workers = await startWorkers(store.config, { connection, logger, client, workflowBundle: { codePath: bundlePath } });
   const batches = Array.from({ length: 20 }, (_, i) =>
     client.workflow.execute('batchFetch', {
@@ -530,13 +533,14 @@ export async function main(): Promise<void> {
   const env = await startDevServer({ logLevel: 'error' });
   const bundle = await bundleWorkflowCode({
     workflowsPath: path.join(__dirname, 'support/bench-workflows.ts'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
   });
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'bundle.js');
   writeFileSync(bundlePath, bundle.code);
-  const connection = await Connection.connect({ address: env.address });
-  const client = new Client({ connection });
-  const headroom = loadConfig(productEnv(env.address, { bcUrl: 'http://127.0.0.1:1', erpUrl: 'http://127.0.0.1:1', omsUrl: 'http://127.0.0.1:1' }, 'probe')).stores[0]!.headroom;
+  const probe = loadConfig(productEnv(env.address, { bcUrl: 'http://127.0.0.1:1', erpUrl: 'http://127.0.0.1:1', omsUrl: 'http://127.0.0.1:1' }, 'probe'));
+  const { client, close: closeClient } = await connectClient(probe.temporal);
+  const headroom = probe.stores[0]!.headroom;
   const ceiling = ceilingOf(headroom);
   try {
     console.log(
@@ -659,7 +663,7 @@ export async function main(): Promise<void> {
       durationS: Number(durationS.toFixed(0)),
     });
   } finally {
-    await connection.close();
+    await closeClient();
     await env.teardown();
   }
 }

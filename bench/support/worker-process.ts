@@ -1,18 +1,20 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
 import { createLogger } from '../../lib/logger';
 import { installTemporalRuntime } from '../../workers/runtime';
 import { startWorkers } from '../../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../../workers/temporal-connection';
 
-/** A worker process for the multi-process bench: the same workers `bcsync worker` runs. */
+/**
+ * A worker process for the multi-process bench: the same workers `bcsync worker` runs, connected
+ * through the same builder. Its configuration (TEMPORAL_PAYLOAD_KEYS included: the bench run's key)
+ * comes from the environment the bench gives it.
+ */
 async function main() {
   const logger = createLogger('warn', 'bench-worker');
   installTemporalRuntime(logger);
   const config = loadConfig(process.env);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const connection = await connectWorkerConnection(config.temporal);
+  const { client } = await connectClient(config.temporal);
   const workers = await startWorkers(config, { connection, logger, client, workflowBundle: { codePath: process.env.BENCH_BUNDLE! } });
   process.send!({ ready: true });
   process.on('message', async (m) => {

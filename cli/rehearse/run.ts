@@ -1,14 +1,15 @@
 import type { RunningSandboxes } from '@bigcommerce-sync/sandbox';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { startApiServer } from '../../api/server';
 import { loadConfig } from '../../config/env';
 import { erpSalesOrderExternalId } from '../../domain/shared/ids';
 import { orderWorkflowId } from '../../workflows/orders/order-sync.contract';
 import { createLogger } from '../../lib/logger';
+import { newPayloadKeyEntry } from '../../lib/temporal/keyring';
 import { installTemporalRuntime } from '../../workers/runtime';
 import { startWorkers } from '../../workers/start-workers';
+import { connectClient, connectWorkerConnection } from '../../workers/temporal-connection';
 import { startDevServer } from '../dev-server';
 import { registerHooks, registerOmsWebhook } from '../register-hooks';
 import { arrivalMinutes } from './curve';
@@ -158,6 +159,8 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     const env: NodeJS.ProcessEnv = {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       TEMPORAL_ADDRESS: temporal.address,
+      // Payloads encrypted as in production, with a key of this rehearsal's own (its dev server goes with it).
+      TEMPORAL_PAYLOAD_KEYS: newPayloadKeyEntry('rehearsal'),
       BC_API_URL: sandboxes.bcUrl,
       BC_STORE_HASH: STORE,
       BC_ACCESS_TOKEN: TOKEN,
@@ -184,10 +187,9 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     };
     const config = loadConfig(env);
     const store = config.stores[0]!;
-    const connection = await Connection.connect({ address: temporal.address });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const { client, connection, close: closeClient } = await connectClient(config.temporal);
+    cleanups.push(closeClient);
+    const nativeConnection = await connectWorkerConnection(config.temporal);
     const workers = await startWorkers(config, { connection: nativeConnection, logger, client });
     cleanups.push(async () => {
       await workers.shutdown();
