@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AllowList, allowListSchema, findingsOf, judgeAdvisories, judgeLockfile, packageName } from '../../.ci/audit';
@@ -147,6 +147,38 @@ describe('the lockfile, offline', () => {
     for (const devOnly of ['pino-pretty', '@temporalio/testing', 'vitest', 'tsx', 'typescript', 'ajv', 'autocannon']) expect(Object.keys(pkg.dependencies)).not.toContain(devOnly);
     const locked = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean }> };
     for (const devOnly of ['pino-pretty', '@temporalio/testing']) expect(locked.packages[`node_modules/${devOnly}`]?.dev, devOnly).toBe(true);
+  });
+});
+
+describe('product code and dev dependencies', () => {
+  /** Every .ts file under the product folders (what the image compiles and runs). */
+  const productFiles = (): string[] => {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const rel = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(rel);
+        else if (entry.name.endsWith('.ts')) out.push(rel);
+      }
+    };
+    for (const dir of ['activities', 'api', 'cli', 'clients', 'config', 'connectors', 'domain', 'lib', 'workers', 'workflows']) walk(dir);
+    return out;
+  };
+
+  it('imports no dev dependency at load time (type-only imports and lazy import() inside a dev command are fine)', () => {
+    const dev = Object.keys((JSON.parse(read('package.json')) as { devDependencies: Record<string, string> }).devDependencies);
+    const files = productFiles();
+    expect(files.length).toBeGreaterThan(100);
+    const offending: string[] = [];
+    for (const file of files) {
+      const text = read(file);
+      for (const m of text.matchAll(/^\s*import\s+(?!type\s)[^;]*?from\s+'([^']+)'|^\s*export\s+(?!type\s)[^;]*?from\s+'([^']+)'|require\('([^']+)'\)/gms)) {
+        const spec = m[1] ?? m[2] ?? m[3]!;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (dev.includes(name)) offending.push(`${file}: ${spec}`);
+      }
+    }
+    expect(offending).toEqual([]);
   });
 });
 
