@@ -6,8 +6,8 @@ import { type CodecConfig, startCodecServer } from '../../api/codec/codec-server
 import { findTemporalBinary } from '../../cli/temporal-binary';
 import { codecSettings } from '../../config/codec';
 import { BcErrorType, BcSyncStatus } from '../../domain/shared/search-attributes';
-import { demoOrderBody } from '../../sandbox/demo-orders';
 import type { Json } from '../support/json';
+import { type KnownCustomer, knownCustomer, orderFor } from '../support/known-customer';
 import { logger } from '../support/setup';
 import { eventually, startStack, type Stack } from '../support/stack';
 
@@ -42,33 +42,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A customer nobody else has: every value is unique to this run, so a hit can only be a leak. */
-function customer() {
-  const tag = randomBytes(3).toString('hex');
-  const digits = String(1_000_000 + (randomBytes(3).readUIntBE(0, 3) % 9_000_000));
-  return {
-    email: `wilhelmina.quist.${tag}@example.org`,
-    firstName: `Wilhelmina${tag}`,
-    lastName: `Quistgaard${tag}`,
-    phone: `+1 415 ${digits.slice(0, 3)} ${digits.slice(3)}`,
-    billingStreet: `${digits.slice(0, 4)} Larkspur Hollow ${tag}`,
-    shippingStreet: `${digits.slice(2, 6)} Juniper Crescent ${tag}`,
-  };
-}
-type Customer = ReturnType<typeof customer>;
-
-function orderBody(c: Customer) {
-  const body = demoOrderBody(0);
-  const address = { ...body.billing_address, first_name: c.firstName, last_name: c.lastName, email: c.email, phone: c.phone };
-  return {
-    ...body,
-    billing_address: { ...address, street_1: c.billingStreet },
-    shipping_addresses: body.shipping_addresses.map((a) => ({ ...a, ...address, street_1: c.shippingStreet })),
-  };
-}
-
 /** The values to look for: each as written, and the phone also as digits only (a normalised copy would leak too). */
-const needles = (c: Customer): Record<string, string> => ({
+const needles = (c: KnownCustomer): Record<string, string> => ({
   email: c.email,
   firstName: c.firstName,
   lastName: c.lastName,
@@ -137,8 +112,8 @@ function payloads(json: unknown, where = '$', out: Array<{ where: string; payloa
 }
 const encodingOf = (p: Json) => Buffer.from(String(p.metadata.encoding), 'base64').toString('utf8');
 
-async function syncedOrder(c: Customer): Promise<string> {
-  const order = await stack.createOrder(orderBody(c));
+async function syncedOrder(c: KnownCustomer): Promise<string> {
+  const order = await stack.createOrder(orderFor(c));
   const workflowId = `order:${stack.storeHash}:${order.id}`;
   await eventually(
     async () => ((await stack.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(BcSyncStatus) === 'Synced' ? true : undefined),
@@ -149,7 +124,7 @@ async function syncedOrder(c: Customer): Promise<string> {
 }
 
 describe('an order in Temporal is ciphertext without the codec server and clear text through it', () => {
-  const c = customer();
+  const c = knownCustomer();
   let workflowId: string;
 
   it("the raw history and description (the CLI's JSON, no codec) hold none of the customer's values, anywhere", async () => {
@@ -205,7 +180,7 @@ describe('an order in Temporal is ciphertext without the codec server and clear 
 describe('the codec server answers only its tokens and only the configured browser origin', () => {
   let encrypted: Json;
   beforeAll(async () => {
-    const c = customer();
+    const c = knownCustomer();
     const workflowId = await syncedOrder(c);
     const started = (await cli(['workflow', 'show', '-w', workflowId])).json.events[0];
     encrypted = { payloads: started.workflowExecutionStartedEventAttributes.input.payloads };
@@ -277,7 +252,7 @@ describe('the codec server answers only its tokens and only the configured brows
 
 describe("an activity's failure message is encrypted too", () => {
   it('an ERP validation error quoting the customer parks the order: the recorded failure shows none of it without the codec, all of it with', async () => {
-    const c = customer();
+    const c = knownCustomer();
     // NetSuite's 400s quote the offending value; this one quotes the customer's email and street.
     const detail = `Invalid field value ${c.email} for email; address ${c.billingStreet} is not deliverable.`;
     const fault = await fetch(`${stack.sandboxes.erpUrl}/__sandbox/faults`, {
@@ -297,7 +272,7 @@ describe("an activity's failure message is encrypted too", () => {
       }),
     });
     expect(fault.status).toBe(201);
-    const order = await stack.createOrder(orderBody(c));
+    const order = await stack.createOrder(orderFor(c));
     const workflowId = `order:${stack.storeHash}:${order.id}`;
     const attrs = await eventually(
       async () => {
