@@ -25,7 +25,11 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<TestW
   const executable = findTemporalBinary();
   if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   // Loaded here: only the development commands and the tests start a dev server.
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing').catch((err: unknown) => {
+    throw new Error(
+      `the Temporal dev server needs the development dependencies (npm ci, not --omit=dev); the production image runs worker, api and codec-server against a Temporal you run (${err instanceof Error ? err.message : String(err)})`,
+    );
+  });
   try {
     return await TestWorkflowEnvironment.createLocal({
       server: {
