@@ -1,4 +1,4 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
@@ -71,6 +71,7 @@ export interface ApiKeySource {
 }
 
 const keySources = new Map<string, { source: ApiKeySource; users: number }>();
+const timers = new Map<string, NodeJS.Timeout>();
 
 export function apiKeySource(t: TemporalConfig, read: ReadFile = readFile, intervalMs = 5_000): ApiKeySource {
   if (!t.apiKeyFile) return { current: () => t.apiKey, onChange: () => {}, close: () => {} };
@@ -98,8 +99,12 @@ export function apiKeySource(t: TemporalConfig, read: ReadFile = readFile, inter
     key = next;
     for (const l of listeners) l(next);
   };
-  // Polling, not fs.watch: a mounted secret is swapped by replacing a symlink, which watch misses.
-  watchFile(file, { interval: intervalMs, persistent: false }, poll);
+  // The file's content is read again every interval (it is a few bytes): fs.watch misses a mounted
+  // secret swapped by replacing a symlink, and a stat-based watch misses a change made between the
+  // first read and its own first look.
+  const timer = setInterval(poll, intervalMs);
+  timer.unref();
+  timers.set(file, timer);
   const source: ApiKeySource = {
     current: () => key,
     onChange: (l) => void listeners.push(l),
@@ -113,7 +118,8 @@ function release(file: string) {
   const shared = keySources.get(file);
   if (!shared || --shared.users > 0) return;
   keySources.delete(file);
-  unwatchFile(file);
+  clearInterval(timers.get(file));
+  timers.delete(file);
 }
 
 /** The keyring from TEMPORAL_PAYLOAD_KEYS or its file; undefined when encryption is off. */

@@ -184,9 +184,7 @@ describe('API keys', () => {
     expect(source.current()).toBe('key-one');
     const seen: string[] = [];
     source.onChange((k) => seen.push(k));
-    // The watch takes its first look at the file a moment after it starts (a change before that is its baseline).
-    await new Promise((r) => setTimeout(r, 100));
-
+    // Rotated at once after the first read: nothing may be missed between the read and the first poll.
     // A mounted secret is swapped by replacing the file, not writing into it.
     const next = path.join(dir, 'api-key.next');
     writeFileSync(next, 'key-two-rotated\n');
@@ -217,7 +215,6 @@ describe('API keys', () => {
     expect(typeof options.apiKey).toBe('function');
     const apiKey = options.apiKey as () => string;
     expect(apiKey()).toBe('first-key');
-    await new Promise((r) => setTimeout(r, 100));
     writeFileSync(file, 'second-key');
     await waitFor(() => apiKey() === 'second-key', 'the client option to answer the new key');
     options.close();
