@@ -6,6 +6,7 @@ import { expectUnansweredCountsAsStalled, withoutWorkflowWorker } from '../suppo
 import { startReceiver } from '../support/receiver';
 import { runCatalog } from '../support/store-calls';
 import { eventually, startStack, type Stack } from '../support/stack';
+import { recordHistory } from '../support/histories';
 
 /**
  * A catalog run can stop making progress without failing: its calls wait for a BigCommerce worker
@@ -77,6 +78,7 @@ describe('catalog: a run that stops making progress without failing is found', (
     expect(result.catalogStalled?.[0]?.why).toMatch(/does not answer its state query/);
     const sent = await eventually(() => alerts.received.find((a) => String(a.body.text).includes(`catalog:${stack.storeHash} does not answer`)), 'the alert delivered', 20_000);
     expect(String(sent.body.text)).toMatch(/Catalog sync of store .* is not making progress/);
+    await recordHistory(stack.client.workflow.getHandle(`test-alert-monitor-${stack.storeHash}`), 'alert-monitor-v1-raises-catalog-stalled');
     await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).terminate('test done');
   });
 });

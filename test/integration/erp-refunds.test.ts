@@ -164,6 +164,7 @@ describe('refunds authorised in the ERP become exactly one BigCommerce refund', 
       args: [sweepArgs],
     });
     expect(first).toMatchObject({ found: 1, started: 1 });
+    await recordHistory(stack.client.workflow.getHandle(`erp-refund-sweep-test-1:${stack.storeHash}`), 'erp-refund-sweep-v1-starts-lost-refund');
     const state = await settled('returnAuthorization', record.id);
     expect(state.erpRefund?.goodsReceived).toBe(true);
     expect(state.bcRefund?.created).toBe(true);

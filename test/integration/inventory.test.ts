@@ -95,13 +95,14 @@ describe('inventory ERP -> BigCommerce', () => {
     const view = await inventory().query(inventorySkuQuery, 'JKT-RDG-M');
     expect(view.map((v) => v.location).sort()).toEqual(['1', '2']);
     // Each write is findable by SKU in the Web UI (one record per location it carried).
-    await eventually(async () => {
-      let n = 0;
-      for await (const _ of stack.client.workflow.list({ query: `BcSkus = "PACK-22" AND BcStoreHash = "${stack.storeHash}"` })) n++;
-      return n >= 2 ? n : undefined;
+    const records = await eventually(async () => {
+      const ids: string[] = [];
+      for await (const w of stack.client.workflow.list({ query: `BcSkus = "PACK-22" AND BcStoreHash = "${stack.storeHash}"` })) ids.push(w.workflowId);
+      return ids.length >= 2 ? ids.sort() : undefined;
     }, 'write records of PACK-22 in visibility');
     await recordHistory(inventory(), 'inventory-sync-v1-burst-converges');
     await recordHistory(inventory(), 'inventory-sync-v6-one-request-all-locations');
+    await recordHistory(stack.client.workflow.getHandle(records[0]!), 'inventory-write-record-v1-burst-write');
   });
 
   it("a level changed in the BigCommerce admin is set back to the ERP level; that write's own echo starts nothing", async () => {

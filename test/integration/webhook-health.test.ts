@@ -15,6 +15,7 @@ import { INVENTORY_SCOPES, ORDER_SCOPES } from '../../domain/monitoring/required
 import { WEBHOOK_HEALTH_WORKFLOW, type WebhookHealthWorkflow } from '../../workflows/monitoring/webhook-health.contract';
 import type { Json } from '../support/json';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
+import { recordHistory } from '../support/histories';
 
 let stack: Stack;
 let alerts: Awaited<ReturnType<typeof startReceiver>>;
@@ -109,6 +110,8 @@ describe('reconciliation', () => {
     const fourth = await runNumber(handle, 4);
     expect(fourth.lastRun!.listed).toBeGreaterThanOrEqual(2);
     expect(reconcileWorkflowId(stack.storeHash)).toBe(id);
+    // Still running (it waits for the next request): four runs, the watermark kept between them.
+    await recordHistory(handle, 'reconcile-v1-four-runs-keep-watermark');
   });
 });
 
@@ -134,11 +137,12 @@ describe('webhook health and alerts', () => {
     await fetch(`${stack.sandboxes.bcUrl}/__sandbox/hooks/${updatedHook.id}/deactivate`, { method: 'POST' });
     await fetch(`${stack.sandboxes.bcUrl}/stores/${stack.storeHash}/v3/hooks/${createdHook.id}`, { method: 'DELETE', headers: { 'x-auth-token': 'test-token' } });
 
-    const result = await stack.client.workflow.execute<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, {
+    const repair = await stack.client.workflow.start<WebhookHealthWorkflow>(WEBHOOK_HEALTH_WORKFLOW, {
       workflowId: `health-${Date.now()}`,
       taskQueue: stack.config.temporal.workflowTaskQueue,
       args: [{ storeHash: stack.storeHash, reason: 'test' }],
     });
+    const result = await repair.result();
     expect(result.repaired.map((c) => [c.scope, c.was]).sort()).toEqual([
       ['store/order/created', 'missing'],
       ['store/order/updated', 'inactive'],
@@ -165,6 +169,9 @@ describe('webhook health and alerts', () => {
     // The repair also woke reconciliation.
     const r = await stack.client.workflow.getHandle(reconcileWorkflowId(stack.storeHash)).query(reconcileStateQuery);
     expect(r.lastRun?.reason).toMatch(/hook repair/);
+    await recordHistory(repair, 'webhook-health-v1-repairs-missing-and-inactive');
+    // Still running: one alert sent, the same one again within the cool-down suppressed.
+    await recordHistory(stack.client.workflow.getHandle(ALERT_DISPATCHER_ID), 'alert-dispatcher-v1-sent-once-then-suppressed');
   });
 
   it('a delivery exception starts the health check at once', async () => {

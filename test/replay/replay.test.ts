@@ -8,6 +8,8 @@ import { ENCRYPTED_ENCODING, EncryptionCodec } from '../../lib/temporal/payload-
 import { FAILURE_CONVERTER_PATH } from '../../workers/temporal-connection';
 import { CLEAR_HISTORIES, ENCRYPTED_HISTORIES, type HistoryPayload, payloadsOf, recordedHistories, replayOptions } from '../support/histories';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
+import * as workflows from '../../workflows';
+import * as withExtraTimer from './fixtures/with-extra-timer';
 
 /**
  * Every recorded history replays against the current workflow code, through the data converter the
@@ -16,12 +18,21 @@ import { TEST_PAYLOAD_KEYS } from '../support/temporal';
  */
 const clear = recordedHistories(CLEAR_HISTORIES);
 const encrypted = recordedHistories(ENCRYPTED_HISTORIES);
-/** The workflow types the replay suite covers (each has a changed twin in fixtures/with-extra-timer.ts). */
-const TYPES = ['catalogSync', 'erpRefundSync', 'inventorySync', 'orderSync', 'refundSync'];
+/**
+ * The workflow types the workers register (every export of workflows/index.ts): each needs an
+ * encrypted history here, and a changed twin in fixtures/with-extra-timer.ts.
+ */
+const TYPES = Object.keys(workflows).sort();
 
 const workflowType = (history: unknown): string | undefined =>
   (history as { events?: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> }).events?.[0]?.workflowExecutionStartedEventAttributes
     ?.workflowType?.name;
+
+/** The types with no history among these (`npm run record-histories` records them: docs/testing.md). */
+function typesWithoutHistory(types: readonly string[], histories: Array<{ history: unknown }>): string[] {
+  const recorded = new Set(histories.map((h) => workflowType(h.history)));
+  return types.filter((t) => !recorded.has(t));
+}
 
 async function replayAll(histories: Array<{ workflowId: string; history: unknown }>) {
   const failures: string[] = [];
@@ -42,15 +53,31 @@ describe('recorded workflow histories replay against the current code', () => {
     expect(replayed).toBe(clear.length);
   });
 
-  it('replays every encrypted history, at least one of each workflow type, decoding with the test key', async () => {
-    expect([...new Set(encrypted.map((h) => workflowType(h.history)))].sort()).toEqual(TYPES);
+  it('has an encrypted history of every workflow type workflows/index.ts exports: a new type cannot ship without one', () => {
+    expect(TYPES).toContain('orderSync');
+    expect(typesWithoutHistory(TYPES, encrypted), 'record one: npm run record-histories (docs/testing.md)').toEqual([]);
+    // Every recording is of a type the workers still register (else it could not replay at all).
+    expect(encrypted.map((h) => workflowType(h.history)).filter((t) => !TYPES.includes(t ?? ''))).toEqual([]);
+    // The check can fail: a type added without a recording, or one whose recordings are gone, is named.
+    expect(typesWithoutHistory([...TYPES, 'aNewWorkflow'], encrypted)).toEqual(['aNewWorkflow']);
+    expect(
+      typesWithoutHistory(
+        TYPES,
+        encrypted.filter((h) => workflowType(h.history) !== 'reconcileTick'),
+      ),
+    ).toEqual(['reconcileTick']);
+  });
+
+  it('replays every encrypted history, decoding with the test key', async () => {
     const { failures, replayed } = await replayAll(encrypted);
     expect(failures).toEqual([]);
     expect(replayed).toBe(encrypted.length);
   });
 
-  it('catches a non-deterministic change in either kind (the check can fail)', async () => {
-    // The same workflows with one extra timer before their first step, as a careless edit would add.
+  it('catches a non-deterministic change in either kind, in every workflow type (the check can fail)', async () => {
+    // The same workflows with one extra timer before their first step, as a careless edit would add:
+    // every exported type has its changed twin, so every recorded history is checked.
+    expect(Object.keys(withExtraTimer).sort()).toEqual(TYPES);
     const changed = await bundleWorkflowCode({
       workflowsPath: path.resolve(__dirname, 'fixtures/with-extra-timer.ts'),
       failureConverterPath: FAILURE_CONVERTER_PATH,
