@@ -51,6 +51,14 @@ Usage:
       and has them written again; reports what it found and whether it came right.
   bcsync demo [--count 3]
       Creates realistic orders in the BigCommerce sandbox (BC_API_URL, default the local one).
+  bcsync replay <workflowId>... | --query '<visibility query>' [--limit 100] [--json]
+      Downloads histories from Temporal (TEMPORAL_*) and replays them against the code at hand:
+      per run ok, non-deterministic (the event and the command that differ) or failed, then
+      \`replay: histories=N ok=K nondeterministic=M failed=F\`. Exit 0 only when all replay: a
+      deploy gate (docs/replay.md).
+  bcsync history export <workflowId> [--run-id ID] [--out FILE] [--scrub] [--no-verify]
+      One run's history as JSON for the replay test set (test/histories); --scrub decodes it and
+      replaces personal data with fakes of the same shape, in clear. Checked by replaying it.
   bcsync rehearse (--preset flash-sale|black-friday | --scenario sale.yaml) --out DIR
                   [--plan P] [--quota N] [--time-scale K] [--headroom 0.1] [--lag-threshold-s 300]
       Rehearses a sale against the sandboxes at compressed time; writes DIR/index.html (charts,
@@ -305,6 +313,16 @@ async function main(argv: string[]): Promise<void> {
         offset: Math.floor(Math.random() * 3),
       });
       console.log(`created sandbox orders ${ids.join(', ')}: find them in the Web UI with BcOrderId in (${ids.join(', ')})`);
+      return;
+    }
+    case 'replay':
+    case 'history': {
+      const { runReplayCommand, runHistoryExportCommand, ReplayUsageError } = await import('./replay/command');
+      try {
+        process.exitCode = await (command === 'replay' ? runReplayCommand(rest) : runHistoryExportCommand(rest));
+      } catch (err) {
+        throw err instanceof ReplayUsageError ? new UsageError(err.message) : err;
+      }
       return;
     }
     case 'rehearse': {
