@@ -8,7 +8,8 @@ import { JSONToPayload, type JSONPayload, payloadToJSON } from '@temporalio/comm
  *
  * - a value under a personal key, at any depth, is replaced by a fake of the same shape (letters
  *   stay letters in the same case, digits stay digits, spaces and punctuation stay; an email becomes
- *   `<same-shaped local part>@example.com`). The keys are those of our order, sales order and OMS
+ *   `<same-shaped local part>@example.com`), word by word, so a full name is the fake first name
+ *   and the fake last name. The keys are those of our order, sales order and OMS
  *   order models and of BigCommerce's, NetSuite's and ShipStation's wire shapes (domain/orders,
  *   connectors/*): names, emails, phones, street lines, company, addressee, customer messages, notes;
  *   `name` too, in an object that also holds an email, phone or street (a customer, an address);
@@ -82,23 +83,28 @@ export class Faker {
   /** A fake with the value's shape; an email keeps the form of an email, at example.com. */
   fake(value: string): string {
     const email = /^([^@\s]+)@[^@\s]+$/.exec(value);
-    if (email) return `${this.shape(email[1]!, 'email')}@example.com`;
-    return this.shape(value, 'text');
+    if (email) return `${this.shape(email[1]!)}@example.com`;
+    return this.shape(value);
   }
 
-  private shape(value: string, kind: string): string {
-    // Keyed on the lower-cased value: "QUIST" and "Quist" get the same letters, each in its own case.
-    const bytes = this.stream(`${kind}:${value.toLowerCase()}`, value.length);
-    let out = '';
-    for (let i = 0; i < value.length; i++) {
-      const c = value[i]!;
-      const b = bytes[i]!;
-      if (/[0-9]/.test(c)) out += String.fromCharCode(48 + (b % 10));
-      else if (/\p{Lu}/u.test(c)) out += String.fromCharCode(65 + (b % 26));
-      else if (/\p{L}/u.test(c)) out += String.fromCharCode(97 + (b % 26));
-      else out += c;
-    }
-    return out;
+  /**
+   * Word by word (runs of letters and digits), each word keyed on its lower-case form: the full name
+   * is the fake first name and the fake last name, "QUIST" gets the letters "Quist" got, each in its
+   * own case; spaces and punctuation stay.
+   */
+  private shape(value: string): string {
+    return value.replace(/[\p{L}\p{N}]+/gu, (word) => {
+      const bytes = this.stream(word.toLowerCase(), word.length);
+      let out = '';
+      for (let i = 0; i < word.length; i++) {
+        const c = word[i]!;
+        const b = bytes[i]!;
+        if (/\p{N}/u.test(c)) out += String.fromCharCode(48 + (b % 10));
+        else if (/\p{Lu}/u.test(c)) out += String.fromCharCode(65 + (b % 26));
+        else out += String.fromCharCode(97 + (b % 26));
+      }
+      return out;
+    });
   }
 
   private stream(seed: string, length: number): Buffer {
@@ -141,17 +147,17 @@ export async function scrubHistory(history: unknown, codecs: PayloadCodec[], fak
   // The personal values, from every decoded payload, so free text anywhere can be checked for them.
   const known = new Set<string>();
   for (const { value } of decoded) if (value !== undefined) collectPersonal(value, known);
-  const variants = new Map<string, string>();
+  // A phone also as its digits only: a normalised copy would leak it as well.
+  const words = new Set(known);
   for (const v of known) {
-    variants.set(v.toLowerCase(), faker.fake(v));
-    // A phone also as its digits only: a normalised copy would leak it as well.
     const digits = v.replace(/\D/g, '');
-    if (/^[\d\s()+.-]+$/.test(v) && digits.length >= 7 && digits !== v) variants.set(digits, faker.fake(digits));
+    if (/^[\d\s()+.-]+$/.test(v) && digits.length >= 7 && digits !== v) words.add(digits);
   }
-  const pattern = freeTextPattern([...variants.keys()]);
+  const pattern = freeTextPattern([...words]);
   let replaced = 0;
+  // The fake of what matched, in its own case: "QUIST" in a note gets the letters "Quist" got.
   const freeText = (text: string): string => {
-    const out = text.replace(pattern, (match) => variants.get(match.toLowerCase()) ?? faker.fake(match));
+    const out = text.replace(pattern, (match) => faker.fake(match));
     if (out !== text) replaced++;
     return out;
   };

@@ -11,9 +11,9 @@ import { countOutcomes, gatePasses, outcomeLines, summaryLine } from '../../cli/
  * Node SDK puts around them, as a replay printed them); the history is a recorded one, so the event
  * and command the SDK leaves out are found where they really are.
  */
-const HISTORY_JSON = JSON.parse(
-  readFileSync(path.resolve(__dirname, '../histories/encrypted/order-sync-v3-created-paid-shipped-sdk-1.24.0.json'), 'utf8'),
-) as { events: Array<Record<string, unknown> & { eventId: string; eventType: string }> };
+const HISTORY_JSON = JSON.parse(readFileSync(path.resolve(__dirname, '../histories/encrypted/order-sync-v3-created-paid-shipped-sdk-1.24.0.json'), 'utf8')) as {
+  events: Array<Record<string, unknown> & { eventId: string; eventType: string }>;
+};
 const history = historyFromJSON(HISTORY_JSON);
 
 /** The Node SDK's wrapping of a core sentence, as DeterminismViolationError.message has it. */
@@ -75,11 +75,19 @@ describe('the determinism error, taken apart', () => {
   });
 
   it('another activity type at the same place: both types; the event when only one of that type was scheduled', () => {
-    const writeBack = HISTORY_JSON.events.find((e) => (e.activityTaskScheduledEventAttributes as { activityType?: { name: string } } | undefined)?.activityType?.name === 'writeBackErpId')!;
-    const once = parseDeterminismMessage(sdkMessage("Activity type of scheduled event 'writeBackErpId' does not match activity type of activity command 'writeBackErpIdV2'"), history);
+    const writeBack = HISTORY_JSON.events.find(
+      (e) => (e.activityTaskScheduledEventAttributes as { activityType?: { name: string } } | undefined)?.activityType?.name === 'writeBackErpId',
+    )!;
+    const once = parseDeterminismMessage(
+      sdkMessage("Activity type of scheduled event 'writeBackErpId' does not match activity type of activity command 'writeBackErpIdV2'"),
+      history,
+    );
     expect(once).toMatchObject({ eventId: Number(writeBack.eventId), expected: 'ScheduleActivityTask writeBackErpId', actual: 'ScheduleActivityTask writeBackErpIdV2' });
     // fetchOrderSnapshot was scheduled twice: the SDK does not say which, so no event is guessed.
-    const twice = parseDeterminismMessage(sdkMessage("Activity type of scheduled event 'fetchOrderSnapshot' does not match activity type of activity command 'fetchOrder'"), history);
+    const twice = parseDeterminismMessage(
+      sdkMessage("Activity type of scheduled event 'fetchOrderSnapshot' does not match activity type of activity command 'fetchOrder'"),
+      history,
+    );
     expect(twice.eventId).toBeUndefined();
     expect(twice).toMatchObject({ expected: 'ScheduleActivityTask fetchOrderSnapshot', actual: 'ScheduleActivityTask fetchOrder' });
   });
