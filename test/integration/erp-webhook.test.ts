@@ -12,6 +12,7 @@ import { postErp } from '../support/erp-push';
 import { storeApi } from '../support/store-calls';
 import { logger } from '../support/setup';
 import { eventually, startStack, TEST_ERP_SIGNING_SECRET, type Stack } from '../support/stack';
+import { payloadValue } from '../support/temporal';
 import type { Json } from '../support/json';
 
 let stack: Stack;
@@ -248,10 +249,12 @@ describe('POST /webhooks/erp with the real handlers', () => {
     expect(forged).toMatchObject({ status: 202, body: { accepted: 1 } });
     // The signal the push became (durable before the 202, so the last one in the history) carries the ERP's record, level and change time.
     const history = await stack.client.workflow.getHandle(`inventory:${stack.storeHash}`).fetchHistory();
-    const signals = (history.events ?? []).flatMap((e) => {
-      const a = e.workflowExecutionSignaledEventAttributes;
-      return a?.signalName === 'inventoryChanges' ? [JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString()) as { levels: Json[] }] : [];
-    });
+    const signals = await Promise.all(
+      (history.events ?? []).flatMap((e) => {
+        const a = e.workflowExecutionSignaledEventAttributes;
+        return a?.signalName === 'inventoryChanges' ? [payloadValue<{ levels: Json[] }>(a.input!.payloads![0]!)] : [];
+      }),
+    );
     const erpLevel = ((await (await fetch(`${stack.sandboxes.erpUrl}/__sandbox/stock`)).json()) as { levels: Json[] }).levels.find(
       (l) => l.sku === 'PACK-22' && l.location === '1',
     );

@@ -4,6 +4,7 @@ import type { Config } from '../../config/env';
 import { catalogStateQuery, catalogWorkflowId } from '../../workflows/catalog/catalog-sync.contract';
 import { logger } from '../support/setup';
 import { startStack, TEST_OPS_TOKEN, type Stack } from '../support/stack';
+import { payloadValue } from '../support/temporal';
 import { runCatalog } from '../support/store-calls';
 import type { Json } from '../support/json';
 
@@ -103,16 +104,17 @@ describe('the ops API with named, store-scoped tokens', () => {
     expect(res.status).toBe(200);
     expect(await parked()).toEqual(['GUARD-2']);
     const history = await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).fetchHistory();
-    const decisions = (history.events ?? []).flatMap((e) =>
-      (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as Json),
+    // The history holds the decision encrypted; the test key opens it.
+    const decisions = await Promise.all(
+      (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []).map((p) => payloadValue<Json>(p))),
     );
     expect(decisions).toContainEqual({ action: 'skip', skus: ['GUARD-1'], note: 'name taken on purpose', by: 'bob' });
     // OPS_TOKEN still works, for every store, as `ops`.
     expect((await post(skip, TEST_OPS_TOKEN, '{}')).status).toBe(200);
     const all = await stack.client.workflow.getHandle(catalogWorkflowId(stack.storeHash)).fetchHistory();
     const last = (all.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).at(-1);
-    const payload = last?.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads?.[0]?.data;
-    expect(JSON.parse(Buffer.from(payload ?? []).toString('utf8'))).toEqual({ action: 'skip', by: 'ops' });
+    const payload = last?.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads?.[0];
+    expect(payload && (await payloadValue(payload))).toEqual({ action: 'skip', by: 'ops' });
     expect(await parked()).toEqual([]);
   });
 

@@ -1,4 +1,8 @@
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { inject } from 'vitest';
+import { staticKeyring } from '../../lib/temporal/keyring';
+import { EncryptionCodec } from '../../lib/temporal/payload-codec';
 import { temporalSettings } from '../../config/temporal';
 import { connectClient, connectWorkerConnection, type TemporalConfig, temporalDataConverter } from '../../workers/temporal-connection';
 
@@ -28,4 +32,10 @@ export function testWorkerConnection(overrides: Record<string, string> = {}) {
 /** The data converter test workers pass to Worker.create (encryption with the test key). */
 export function testDataConverter(overrides: Record<string, string> = {}) {
   return temporalDataConverter(testTemporalConfig(overrides));
+}
+
+/** A payload of a fetched history as the code saw it: decrypted with the test key, then parsed (json/plain). */
+export async function payloadValue<T = unknown>(payload: temporal.api.common.v1.IPayload, overrides: Record<string, string> = {}): Promise<T> {
+  const [clear] = await new EncryptionCodec(staticKeyring(testTemporalConfig(overrides).payloadKeys ?? [])).decode([payload as Payload]);
+  return defaultPayloadConverter.fromPayload<T>(clear!);
 }
