@@ -59,6 +59,12 @@ Usage:
   bcsync history export <workflowId> [--run-id ID] [--out FILE] [--scrub] [--no-verify]
       One run's history as JSON for the replay test set (test/histories); --scrub decodes it and
       replaces personal data with fakes of the same shape, in clear. Checked by replaying it.
+  bcsync cluster up|down|status [--data-dir .data/cluster] [--port 7333] [--pg-port 55432]
+                 [--metrics-port 7341] [--ui-port 8333 | --no-ui] [--shards 4] [--purge]
+      A production-shaped Temporal on this machine, no Docker: PostgreSQL from the OS packages,
+      Temporal's server built from the Go module proxy (cached), the project's config files
+      (deploy/temporal), namespace, search attributes, Web UI. up prints TEMPORAL_ADDRESS; down
+      stops it all (--purge deletes the data). docs/deployment.md.
   bcsync rehearse (--preset flash-sale|black-friday | --scenario sale.yaml) --out DIR
                   [--plan P] [--quota N] [--time-scale K] [--headroom 0.1] [--lag-threshold-s 300]
       Rehearses a sale against the sandboxes at compressed time; writes DIR/index.html (charts,
@@ -322,6 +328,15 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = await (command === 'replay' ? runReplayCommand(rest) : runHistoryExportCommand(rest));
       } catch (err) {
         throw err instanceof ReplayUsageError ? new UsageError(err.message) : err;
+      }
+      return;
+    }
+    case 'cluster': {
+      const { runClusterCommand, ClusterUsageError } = await import('./cluster');
+      try {
+        await runClusterCommand(rest);
+      } catch (err) {
+        throw err instanceof ClusterUsageError ? new UsageError(err.message) : err;
       }
       return;
     }
