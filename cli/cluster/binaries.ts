@@ -38,6 +38,12 @@ export function binDir(explicit?: string, env: NodeJS.ProcessEnv = process.env):
 
 const binaryPath = (dir: string, name: string, version: string) => path.join(dir, `${name}-${version}`);
 
+/** The cached server binary, when built (a machine without Go can still run a cluster with it). */
+export function cachedServerBinary(dir: string): string | undefined {
+  const file = binaryPath(dir, 'temporal-server', TEMPORAL_SERVER_VERSION);
+  return isExecutable(file) ? file : undefined;
+}
+
 export const GO_HINT =
   'Go 1.21 or newer is needed to build Temporal from the Go module proxy (it fetches the toolchain the module asks for): install it from https://go.dev/dl (or your OS packages if new enough) and put `go` on PATH.';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { binDir, ensureServerBinaries, ensureUiBinary, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from './binaries';
@@ -118,6 +118,10 @@ export async function clusterUp(opts: UpOptions, say: Say = stderrSay): Promise<
     const binaries = await ensureServerBinaries(bins, say);
     const pg = await ensurePostgres(say);
     const as = postgresRunAs();
+    // PostgreSQL, run as another user, must get through the data directory to its own folder
+    // (o+x lets it through without listing it; the secrets in it are 0600).
+    const mode = statSync(layout.dir).mode;
+    if (as && (mode & 0o001) === 0) chmodSync(layout.dir, (mode & 0o7777) | 0o011);
     const initialized = existsSync(path.join(layout.pgDir, 'PG_VERSION'));
     if (initialized && !existsSync(layout.passwordFile)) {
       throw new Error(`${layout.passwordFile} is missing, and the database in ${layout.pgDir} was made with it: restore it, or \`bcsync cluster down --purge\` and up again`);
