@@ -17,18 +17,24 @@ import { testClient } from '../support/temporal';
 /**
  * `bcsync cluster up|down|status`: Temporal on PostgreSQL on this machine, no Docker. The server and
  * its SQL tool are built from the Go module proxy the first time (minutes) and cached by version in
- * ~/.cache/bcsync-cluster/bin (BCSYNC_CLUSTER_BIN_DIR), so later runs (and CI, with that folder
- * cached) start it in seconds. Skipped, loudly, only where Go (and no cached build) or PostgreSQL
- * (and no way to install it) is missing.
+ * ~/.cache/bcsync-cluster/bin (BCSYNC_CLUSTER_BIN_DIR), so later runs start it in seconds. Skipped,
+ * loudly, where no build is cached and BCSYNC_CLUSTER_BUILD=1 does not ask for one (a fresh CI
+ * machine: docs/testing.md), or where PostgreSQL cannot be had.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli/bcsync.js');
 const DYNAMIC_CONFIG = path.join(ROOT, 'deploy/temporal/dynamicconfig.yaml');
 
 const bins = binDir();
-const haveServer = cachedServerBinary(bins) !== undefined || findGo() !== undefined;
+// A cold build of the server takes 5 to 13 minutes of these 2 cores, which CI's 20-minute budget
+// cannot carry on a fresh machine: without a cached build, the test runs only when asked to build.
+const cached = cachedServerBinary(bins) !== undefined;
+const mayBuild = process.env.BCSYNC_CLUSTER_BUILD === '1' && findGo() !== undefined;
 const havePostgres = findPostgres() !== undefined || (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get'));
-const missing = [haveServer ? '' : `Go (and no cached Temporal build in ${bins})`, havePostgres ? '' : 'PostgreSQL (and no apt-get as root to install it)'].filter(Boolean);
+const missing = [
+  cached || mayBuild ? '' : `cached Temporal build in ${bins} (run \`bcsync cluster up\` once, or BCSYNC_CLUSTER_BUILD=1 to build it in the test)`,
+  havePostgres ? '' : 'PostgreSQL (and no apt-get as root to install it)',
+].filter(Boolean);
 if (missing.length > 0) console.warn(`\n*** bcsync cluster tests SKIPPED: no ${missing.join(', no ')} on this machine ***\n`);
 
 function cli(args: string[], timeoutMs = 60_000) {
