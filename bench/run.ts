@@ -11,6 +11,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   catalog: () => import('./catalog').then((m) => m.main()),
   ingest: () => import('./ingest').then((m) => m.main()),
   fuzz: () => import('./fuzz').then((m) => m.main()),
+  cluster: () => import('./cluster').then((m) => m.main()),
   report: () => import('./report').then((m) => m.main()),
 };
 
