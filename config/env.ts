@@ -15,6 +15,7 @@ import { processSettings } from './process';
 import { erpRefundSettings, refundSettings } from './refunds';
 import type { GroupValue, Setting, SettingsGroup, Source } from './setting';
 import { temporalSettings } from './temporal';
+import { workerSettings } from './worker';
 
 /**
  * Every setting the processes read, validated once at start-up. A bad value stops the process with
@@ -36,6 +37,7 @@ const groups = {
   oms: omsSettings,
   api: apiSettings,
   process: processSettings,
+  worker: workerSettings,
   orders: orderSettings,
   refunds: refundSettings,
   erpRefunds: erpRefundSettings,
@@ -78,6 +80,8 @@ function compose(v: Values, readFile: (path: string) => string) {
     oms: v.oms,
     api: v.api,
     metricsPort: v.process.metricsPort,
+    /** The workflow worker's cache, task concurrency and sticky queue timeout (config/worker.ts). */
+    worker: v.worker,
     orders: v.orders,
     refunds: v.refunds,
     erpRefunds: v.erpRefunds,

@@ -77,6 +77,11 @@ export async function startWorkers(
       dataConverter,
       taskQueue: config.temporal.workflowTaskQueue,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+      // What bounds the process's memory (config/worker.ts, docs/deployment.md#worker-memory);
+      // an `auto` cache size is left to the SDK.
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+      stickyQueueScheduleToStartTimeout: config.worker.stickyQueueTimeoutMs,
       activities: {
         ...createControlActivities({ client: deps.client, config, logger, fetch: deps.fetch }),
         ...createCatalogControlActivities({ client: deps.client, config }),
