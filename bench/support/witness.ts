@@ -1,4 +1,4 @@
-import { type ActionCount, serverActions } from '../../cli/rehearse/witness';
+import { type ActionCount, settledServerActions } from '../../cli/rehearse/witness';
 
 /**
  * Independent witnesses for bench figures: what the systems themselves recorded, never the
@@ -14,9 +14,12 @@ import { type ActionCount, serverActions } from '../../cli/rehearse/witness';
 // what happened between two readings.
 export { type ActionCount, actionsBetween, freePort } from '../../cli/rehearse/witness';
 
-/** The Temporal server's billable actions so far in `namespace`. Throws when the endpoint does not answer. */
+/**
+ * The Temporal server's billable actions so far in `namespace`, read until settled (the server
+ * publishes its counters once a second). Throws when the endpoint does not answer.
+ */
 export function temporalActions(metricsPort: number, namespace = 'default'): Promise<ActionCount> {
-  return serverActions(metricsPort, namespace);
+  return settledServerActions(metricsPort, namespace);
 }
 
 export interface BcRequestCount {

@@ -34,11 +34,19 @@ export function servicePorts(port: number) {
   };
 }
 
+/** The highest port Temporal's SQL persistence can record for a service's membership (a SMALLINT column). */
+export const MAX_MEMBERSHIP_PORT = 32767;
+
 const portNumber = z.number().int().min(1).max(65535);
 
 /** What a cluster was made with (cluster.json): later `up`s reuse it unless a flag says otherwise. */
 export const clusterSettings = z.object({
-  port: portNumber.max(65535 - 7),
+  // Temporal's SQL schema keeps each service's membership (ringpop) port in cluster_membership.rpc_port, a
+  // SMALLINT: a port above 32767 fails the server's start with "value out of range for type smallint".
+  port: portNumber.max(
+    MAX_MEMBERSHIP_PORT - 7,
+    `the server's ports run from --port to --port + 7 and must stay at or below ${MAX_MEMBERSHIP_PORT} (PostgreSQL keeps them as SMALLINT)`,
+  ),
   pgPort: portNumber,
   metricsPort: portNumber,
   /** 0: no Web UI. */

@@ -15,7 +15,7 @@ import { registerHooks, registerOmsWebhook } from '../register-hooks';
 import { arrivalMinutes } from './curve';
 import { compressedWindow, quotaOf, usablePerWindow, STORE_WINDOW_S, type Scenario } from './scenario';
 import { describeOrderPath, type CallRecord, type HistoryStep, type OrderRecord, type RunRecord, type WindowRecord } from './summary';
-import { actionsBetween, freePort, serverActions } from './witness';
+import { actionsBetween, freePort, serverActions, settledServerActions } from './witness';
 import { duration } from './verdict';
 
 /**
@@ -353,7 +353,7 @@ export async function runRehearsal(opts: RunOptions): Promise<RunOutcome> {
     const endMs = Date.now();
 
     // ---- the witnesses ----
-    const actions = actionsBetween(actionsBefore, await serverActions(metricsPort, config.temporal.namespace));
+    const actions = actionsBetween(actionsBefore, await settledServerActions(metricsPort, config.temporal.namespace));
     const log = requestEntries.parse(
       await (await control(fetch(`${sandboxes.bcUrl}/__sandbox/requests?entries=1&since_ms=${startMs}`), 'BigCommerce GET /__sandbox/requests')).json(),
     );

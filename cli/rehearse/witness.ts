@@ -34,6 +34,22 @@ export async function serverActions(metricsPort: number, namespace: string): Pro
   return parseActions(await res.text(), namespace);
 }
 
+/**
+ * The Temporal server reports its counters to Prometheus once a second (tally's report interval in
+ * common/metrics/config.go): a reading taken right after the last action can miss it. This reads
+ * until two readings 1.5 s apart agree (at most `timeoutMs`), so a witness counts every action.
+ */
+export async function settledServerActions(metricsPort: number, namespace: string, timeoutMs = 15_000): Promise<ActionCount> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await serverActions(metricsPort, namespace);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const now = await serverActions(metricsPort, namespace);
+    if (now.total === last.total || Date.now() > deadline) return now;
+    last = now;
+  }
+}
+
 export function actionsBetween(before: ActionCount, after: ActionCount): ActionCount {
   const byType: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.byType)) {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { binDir, cachedServerBinary, findGo } from '../../cli/cluster/binaries';
-import { clusterSettings, servicePorts } from '../../cli/cluster/layout';
+import { clusterSettings, MAX_MEMBERSHIP_PORT, servicePorts } from '../../cli/cluster/layout';
 import { findPostgres } from '../../cli/cluster/postgres';
 import { serverEnv } from '../../cli/cluster/temporal-server';
-import { parseActions } from '../../cli/rehearse/witness';
+import { settledServerActions } from '../../cli/rehearse/witness';
 import { demoOrderBody } from '../../sandbox/demo-orders';
 import { eventually, startStack } from '../support/stack';
 import { testClient } from '../support/temporal';
@@ -53,7 +53,8 @@ function free(port: number): Promise<boolean> {
 /** Ten free ports in a row: the server's eight, its metrics, the UI; PostgreSQL's apart. */
 async function portBlock(): Promise<{ port: number; metricsPort: number; uiPort: number; pgPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below 32767 - 7: the membership ports are SMALLINT in Temporal's schema (MAX_MEMBERSHIP_PORT).
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const pgPort = base + 100;
     const all = [...Array.from({ length: 10 }, (_, i) => base + i), pgPort];
     if ((await Promise.all(all.map(free))).every(Boolean)) return { port: base, metricsPort: base + 8, uiPort: base + 9, pgPort };
@@ -84,6 +85,11 @@ describe('deploy/temporal/dynamicconfig.yaml: one file for bcsync cluster and do
 
     const settings = clusterSettings.parse({ port: 7333, pgPort: 55432, metricsPort: 7341, uiPort: 8333, shards: 4, namespace: 'default', retentionDays: 3 });
     expect(serverEnv(settings, 'pw', path.join(ROOT, 'deploy/temporal')).DYNAMIC_CONFIG_FILE_PATH).toBe(DYNAMIC_CONFIG);
+    // A frontend port whose membership ports pass 32767 is refused before anything starts (the schema's SMALLINT).
+    expect(clusterSettings.safeParse({ ...settings, port: MAX_MEMBERSHIP_PORT - 7 }).success).toBe(true);
+    const high = clusterSettings.safeParse({ ...settings, port: 40_989 });
+    expect(high.success).toBe(false);
+    expect(high.error?.issues[0]?.message).toContain('SMALLINT');
 
     const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
       services: { temporal: { environment: Record<string, string>; volumes: string[]; command?: string[] } };
@@ -157,7 +163,7 @@ describe.skipIf(missing.length > 0)('bcsync cluster: Temporal on PostgreSQL, no 
   );
 
   it('an order syncs through it (encrypted, found by its search attributes) and the server counts its actions', async () => {
-    const before = parseActions(await (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text(), 'default');
+    const before = await settledServerActions(ports.metricsPort, 'default');
     const stack = await startStack({ TEMPORAL_ADDRESS: address });
     try {
       const order = await stack.createOrder(demoOrderBody(1));
@@ -174,7 +180,8 @@ describe.skipIf(missing.length > 0)('bcsync cluster: Temporal on PostgreSQL, no 
     } finally {
       await stack.close();
     }
-    const after = parseActions(await (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text(), 'default');
+    // Read until settled: the server publishes its counters once a second.
+    const after = await settledServerActions(ports.metricsPort, 'default');
     expect(after.total).toBeGreaterThan(before.total);
   });
 

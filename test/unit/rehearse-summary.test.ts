@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { chartSpecs, escapeHtml, renderHtml, renderSvgs, thin } from '../../cli/rehearse/report';
 import { resolveScenario } from '../../cli/rehearse/scenario';
 import { computeSummary, describeOrderPath, isLost, percentile, sustainedOrdersPerHour, type CallRecord, type OrderRecord, type RunRecord } from '../../cli/rehearse/summary';
 import { duration, verdictOf } from '../../cli/rehearse/verdict';
-import { actionsBetween, parseActions } from '../../cli/rehearse/witness';
+import { actionsBetween, parseActions, settledServerActions } from '../../cli/rehearse/witness';
 
 /**
  * A run as the witnesses would record it, built by hand so every figure can be worked out on
@@ -119,6 +121,24 @@ describe('summary from the witnesses', () => {
       byType: { grpc_SignalWithStartWorkflowExecution: 12, command_ScheduleActivityTask: 20 },
     });
   });
+
+  it('waits for the counter to settle: the server publishes it once a second, so the first reading can lag', async () => {
+    // Five actions taken just now reach the page at the next flush, a second later.
+    const flushAt = Date.now() + 1_000;
+    let reads = 0;
+    const server = createServer((_req, res) => {
+      reads++;
+      res.end(`action{action_type="command_StartTimer",namespace="default"} ${Date.now() >= flushAt ? 5 : 0}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      expect((await settledServerActions(port, 'default')).total).toBe(5);
+      expect(reads).toBe(3); // 0, then 5, then 5 again: settled
+    } finally {
+      server.close();
+    }
+  }, 20_000);
 });
 
 describe('the verdict in words', () => {
