@@ -64,7 +64,8 @@ Usage:
       A production-shaped Temporal on this machine, no Docker: PostgreSQL from the OS packages,
       Temporal's server built from the Go module proxy (cached), the project's config files
       (deploy/temporal), namespace, search attributes, Web UI. up prints TEMPORAL_ADDRESS; down
-      stops it all (--purge deletes the data). docs/deployment.md.
+      stops it all (--purge deletes the data). docs/deployment.md. \`bcsync cluster build\` only
+      builds (or finds cached) the server, SQL tool and UI binaries and prints their paths.
   bcsync rehearse (--preset flash-sale|black-friday | --scenario sale.yaml) --out DIR
                   [--plan P] [--quota N] [--time-scale K] [--headroom 0.1] [--lag-threshold-s 300]
       Rehearses a sale against the sandboxes at compressed time; writes DIR/index.html (charts,

@@ -31,7 +31,7 @@ import { startUi, stopUi, uiPid, uiUrl } from './web-ui';
 export class ClusterUsageError extends Error {}
 
 export const CLUSTER_USAGE =
-  'usage: bcsync cluster up|down|status [--data-dir .data/cluster] [--port 7333] [--pg-port 55432] [--metrics-port 7341] [--ui-port 8333 | --no-ui] [--shards 4] [--namespace default] [--retention-days 3] [--bin-dir DIR] [--purge]';
+  'usage: bcsync cluster up|down|status|build [--data-dir .data/cluster] [--port 7333] [--pg-port 55432] [--metrics-port 7341] [--ui-port 8333 | --no-ui] [--shards 4] [--namespace default] [--retention-days 3] [--bin-dir DIR] [--purge]';
 
 export interface UpOptions {
   dataDir: string;
@@ -295,6 +295,16 @@ export async function runClusterCommand(args: string[]): Promise<void> {
     case 'down':
       await clusterDown(dataDir, values.purge);
       return;
+    case 'build': {
+      // Only the binaries (built once, cached by version), as NAME=value lines: what
+      // deploy/local-images/build.sh copies into its images. Starts nothing.
+      const bins = binDir(values['bin-dir']);
+      const { server, sqlTool } = await ensureServerBinaries(bins, stderrSay);
+      const ui = await ensureUiBinary(bins, stderrSay);
+      console.log(`TEMPORAL_SERVER_VERSION=${TEMPORAL_SERVER_VERSION}\nTEMPORAL_SERVER_BIN=${server}\nTEMPORAL_SQL_TOOL_BIN=${sqlTool}`);
+      console.log(`TEMPORAL_UI_VERSION=${TEMPORAL_UI_VERSION}\nTEMPORAL_UI_SERVER_BIN=${ui}`);
+      return;
+    }
     case 'status': {
       const state = await clusterStatus(dataDir);
       if (!state) {
