@@ -61,17 +61,52 @@ export interface TakenEvents {
   repairAsked: boolean;
 }
 
-export function takeEvents(events: readonly OrderEvent[], read: { order: BcOrder | null; lastReadAtS: number }, forceRead: boolean): TakenEvents {
+/**
+ * Whether reconciliation's copy of the order may replace ours. Both read times are whole seconds
+ * (BigCommerce's Date header), so a listing made in the same second as our read may be the older
+ * of the two: the order's own `date_modified` decides first (an older one is stale, a newer one
+ * fresher); with the same `date_modified`, the later read wins; with the same second too, a copy
+ * that differs from ours cannot be placed: neither is taken and the order is read again.
+ * (The rule before: any copy read in our read's second or later replaced ours; the cluster bench
+ * caught a listing made just before a payment overwrite the paid order we had just read, and the
+ * OMS got the order back as awaiting payment for a reconciliation interval.)
+ */
+export function snapshotVerdict(ours: { order: BcOrder | null; lastReadAtS: number }, snapshot: { order: BcOrder; readAtS: number }): 'take' | 'stale' | 'unsure' {
+  if (!ours.order) return 'take';
+  const theirs = Date.parse(snapshot.order.dateModified);
+  const mine = Date.parse(ours.order.dateModified);
+  if (Number.isFinite(theirs) && Number.isFinite(mine) && theirs !== mine) return theirs > mine ? 'take' : 'stale';
+  if (snapshot.readAtS !== ours.lastReadAtS) return snapshot.readAtS > ours.lastReadAtS ? 'take' : 'stale';
+  return JSON.stringify(snapshot.order) === JSON.stringify(ours.order) ? 'take' : 'unsure';
+}
+
+/**
+ * `staleGuard`: whether a copy the rule before this one would have taken may be judged by
+ * `snapshotVerdict` (the workflow asks its patch, and only then: histories recorded before it replay
+ * as they ran, and a run where the two rules agree records no marker).
+ */
+export function takeEvents(
+  events: readonly OrderEvent[],
+  read: { order: BcOrder | null; lastReadAtS: number },
+  forceRead: boolean,
+  staleGuard: () => boolean = () => true,
+): TakenEvents {
   let { order, lastReadAtS } = read;
+  let unsure = false;
   for (const e of events) {
-    if (e.snapshot && e.snapshot.readAtS >= lastReadAtS) {
+    if (!e.snapshot) continue;
+    const before = e.snapshot.readAtS >= lastReadAtS;
+    const verdict = snapshotVerdict({ order, lastReadAtS }, e.snapshot);
+    const now = verdict === 'take';
+    const judged = before !== now && staleGuard();
+    if (judged ? now : before) {
       order = e.snapshot.order;
       lastReadAtS = e.snapshot.readAtS;
-    }
+    } else if (judged && verdict === 'unsure') unsure = true;
   }
   const last = events[events.length - 1];
   // Events from seconds before our last read are already in what we read: no call needed.
-  const needRead = forceRead || !order || events.some((e) => e.createdAt >= lastReadAtS);
+  const needRead = forceRead || unsure || !order || events.some((e) => e.createdAt >= lastReadAtS);
   return {
     order,
     lastReadAtS,

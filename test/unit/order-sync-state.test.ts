@@ -95,6 +95,35 @@ describe('order sync state: events', () => {
     expect(takeEvents([event(90, { repair: 'erp-total' })], { order: order(), lastReadAtS: 100 }, false).repairAsked).toBe(true);
   });
 
+  it("never lets reconciliation's older copy of the order replace a fresher read made in the same second", () => {
+    // The cluster bench's case: the order paid at :30 and read by us at :30; reconciliation listed it
+    // unpaid a moment earlier in the same second (its date_modified the creation's, :22).
+    const unpaid = order({ statusId: 7, status: 'Awaiting Payment', dateModified: '2019-03-11T15:17:22.000Z' });
+    const paid = order({ dateModified: '2019-03-11T15:17:30.000Z' });
+    const ours = { order: paid, lastReadAtS: 100 };
+    const late = event(92, { scope: 'bcsync/reconcile', snapshot: { order: unpaid, readAtS: 100 } });
+    let asked = 0;
+    const taken = takeEvents([late], ours, false, () => ++asked > 0);
+    expect(taken.order).toBe(paid);
+    expect(taken).toMatchObject({ lastReadAtS: 100, needRead: false, fromReconciliation: true });
+    expect(asked).toBe(1);
+    // A history recorded before the rule (its patch absent) replays as it ran: the copy was taken.
+    expect(takeEvents([late], ours, false, () => false).order).toBe(unpaid);
+    // A newer date_modified is fresher whatever the read seconds say; the same one, the later read.
+    const shipped = order({ statusId: 2, status: 'Shipped', dateModified: '2019-03-11T15:17:31.000Z' });
+    expect(takeEvents([event(101, { snapshot: { order: shipped, readAtS: 100 } })], ours, false).order).toBe(shipped);
+    const sameVersion = { ...paid, customerMessage: 'listed later' };
+    expect(takeEvents([event(90, { snapshot: { order: sameVersion, readAtS: 101 } })], ours, false).order).toBe(sameVersion);
+    // Same date_modified, same second, different content: neither is trusted, the order is read.
+    const unsure = takeEvents([event(90, { snapshot: { order: sameVersion, readAtS: 100 } })], ours, false);
+    expect(unsure).toMatchObject({ order: paid, needRead: true });
+    // The two rules agree (a plainly fresher or plainly older copy): the patch is not asked.
+    let guardCalls = 0;
+    const guard = () => ++guardCalls > 0;
+    takeEvents([event(101, { snapshot: { order: shipped, readAtS: 130 } }), event(80, { snapshot: { order: unpaid, readAtS: 90 } })], ours, false, guard);
+    expect(guardCalls).toBe(0);
+  });
+
   it('keeps the latest report of each shipment, without voided or copied ones', () => {
     const pending = [shipment(1), shipment(2)];
     const updated = { ...shipment(2), trackingNumber: 'T2' } as OmsShipment;

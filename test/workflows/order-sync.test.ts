@@ -423,6 +423,40 @@ describe('orderSync on the time-skipping server, activities stubbed', () => {
     });
   });
 
+  it('a reconciliation copy listed just before the payment, in the same second as our read, does not take the paid order back out of the OMS', async () => {
+    const q = bed.queues();
+    const calls: StubCall[] = [];
+    const created = '2026-12-03T19:45:22.000Z';
+    const unpaid = bcOrder({ statusId: STATUS.awaitingPayment, status: 'Awaiting Payment', dateModified: created });
+    const store: Store = { order: unpaid, clockS: 1_780_000_000 };
+    const omsStatuses: string[] = [];
+    const stubs = orderActivities(q, calls, store, {
+      oms: {
+        async upsertOmsOrder(o) {
+          omsStatuses.push(o.status);
+          return { orderId: 9001, orderStatus: o.status };
+        },
+      },
+    });
+    await bed.run(q, stubs, async () => {
+      const handle = await startOrder(q, store);
+      await waitFor(handle, 'the unpaid order in the ERP', (s) => s.erp.id !== null);
+      // Paid: BigCommerce's order changes, its webhook comes, the run reads it (second S).
+      store.order = { ...unpaid, statusId: STATUS.awaitingFulfillment, status: 'Awaiting Fulfillment', dateModified: '2026-12-03T19:45:30.000Z' };
+      await handle.signal(orderEventSignal, orderUpdated(store, 'paid'));
+      await waitFor(handle, 'the paid order in the OMS', (s) => s.oms.order !== null);
+      const readAtS = (await stateOf(handle)).lastReadAtS;
+      // Reconciliation's listing, made in that same second just before the payment, arrives late.
+      await handle.signal(orderEventSignal, { scope: 'bcsync/reconcile', hash: 'listed', createdAt: readAtS - 8, snapshot: { order: unpaid, readAtS } });
+      await waitFor(handle, 'the listing taken in', (s) => s.lastEvent?.hash === 'listed');
+      const state = await stateOf(handle);
+      expect(state.order?.statusId).toBe(STATUS.awaitingFulfillment);
+      expect(omsStatuses).toEqual(['awaiting_shipment']);
+      expect(names(calls).filter((n) => n === 'fetchOrderSnapshot')).toHaveLength(2);
+      await handle.terminate('done');
+    });
+  });
+
   it('a completed order ends its run after the quiet period, with its state as the result', async () => {
     const q = bed.queues();
     const calls: StubCall[] = [];

@@ -1,4 +1,4 @@
-import { ActivityFailure, CancellationScope, getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, getExternalWorkflowHandle, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { orderLines, orderUnits } from '../../domain/inventory/levels';
 import { erpContent, erpTotalMismatch, hasRefunds, isCancelled, isIncomplete, STATUS, wantsFulfilment } from '../../domain/orders/lifecycle';
@@ -34,6 +34,12 @@ export const INVENTORY_PATCH = 'inventory-pending-units';
 export const NOTES_BY_SIGNAL_PATCH = 'inventory-notes-by-signal';
 /** Compares the ERP's total with BigCommerce's after every sales-order write; a difference parks the order. */
 export const ERP_TOTAL_PATCH = 'erp-total-check';
+/**
+ * Reconciliation's copy of the order replaces ours only when it is not older (its date_modified,
+ * then its read time; domain/orders/order-sync-state.ts snapshotVerdict). Asked only when the new
+ * rule and the one before disagree, so a run where they agree records no marker.
+ */
+export const STALE_SNAPSHOT_PATCH = 'stale-snapshot-ignored';
 
 /**
  * One pass over an order, step by step: read it (unless every new event is older than our last
@@ -273,7 +279,7 @@ export function orderPass(input: OrderLifecycleInput, state: OrderLifecycleState
   return async function syncPass(forceRead: boolean, decided = false): Promise<boolean> {
     state.passes++;
     const events = state.pending.splice(0);
-    const taken = takeEvents(events, state, forceRead);
+    const taken = takeEvents(events, state, forceRead, () => patched(STALE_SNAPSHOT_PATCH));
     if (taken.lastEvent) state.lastEvent = taken.lastEvent;
     state.order = taken.order;
     state.lastReadAtS = taken.lastReadAtS;
