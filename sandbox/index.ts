@@ -24,3 +24,6 @@ export type { M2mCertificate } from './erp/auth-m2m';
 export { generateM2mCredentials, type GeneratedM2mCredentials } from './erp/m2m-keys';
 export { ERP_TOKEN_HEADER, type ErpEvent } from './erp/events';
 export { createOmsSandbox, DEFAULT_OMS_API_KEY, DEFAULT_OMS_API_SECRET, type OmsSandbox, type OmsSandboxOptions } from './oms/app';
+export { createCrmSandbox, DEFAULT_CRM_TOKEN, type CrmSandbox, type CrmSandboxOptions } from './crm/app';
+export { signatureV3 as hubSpotSignatureV3, type HubSpotWebhookEvent } from './crm/webhooks';
+export { createMarketingSandbox, DEFAULT_KLAVIYO_API_KEY, type MarketingSandbox, type MarketingSandboxOptions } from './marketing/app';

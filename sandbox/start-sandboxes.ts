@@ -7,6 +7,10 @@ import type { ErpAuthOptions } from './erp/auth';
 import type { ErpSandboxData } from './erp/state';
 import { createOmsSandbox, type OmsSandbox, type OmsSandboxOptions } from './oms/app';
 import type { OmsSandboxData } from './oms/state';
+import { createCrmSandbox, type CrmSandbox, type CrmSandboxOptions } from './crm/app';
+import type { CrmSandboxData } from './crm/state';
+import { createMarketingSandbox, type MarketingSandbox, type MarketingSandboxOptions } from './marketing/app';
+import type { MarketingSandboxData } from './marketing/state';
 
 export interface SandboxesOptions {
   host?: string;
@@ -28,53 +32,80 @@ export interface SandboxesOptions {
   /** The ERP sandbox: how it authenticates (`{auth: {mode: 'm2m' | 'tba' | 'bearer', ...}}`, erp/auth.ts). */
   erp?: { auth?: ErpAuthOptions };
   oms?: Omit<OmsSandboxOptions, 'data' | 'onChange' | 'publicUrl'>;
+  /** CRM (HubSpot CRM v3 shape) port, 4060 by default (4040 is ngrok's inspector, often running beside a BigCommerce app); any free port when the BigCommerce port is 0, as for the OMS. */
+  crmPort?: number;
+  crm?: Omit<CrmSandboxOptions, 'data' | 'onChange'>;
+  /** Marketing (Klaviyo shape) port, 4050 by default; any free port when the BigCommerce port is 0, as for the OMS. */
+  marketingPort?: number;
+  /** Where clients reach the marketing sandbox (its JSON:API `links` point there); default its listen address. */
+  marketingPublicUrl?: string;
+  marketing?: Omit<MarketingSandboxOptions, 'data' | 'onChange' | 'publicUrl'>;
 }
 
 export interface RunningSandboxes {
   bigcommerce: BcSandbox;
   erp: ErpSandbox;
   oms: OmsSandbox;
+  crm: CrmSandbox;
+  marketing: MarketingSandbox;
   bcUrl: string;
   erpUrl: string;
   omsUrl: string;
+  crmUrl: string;
+  marketingUrl: string;
   close(): Promise<void>;
 }
 
-/** Starts the BigCommerce, ERP and OMS simulators on their ports (0 = any free port, for tests). */
+/** Starts the BigCommerce, ERP, OMS, CRM and marketing simulators on their ports (0 = any free port, for tests). */
 export async function startSandboxes(opts: SandboxesOptions = {}): Promise<RunningSandboxes> {
   const host = opts.host ?? '127.0.0.1';
   const bcStore = opts.stateDir ? jsonStore<unknown>(path.join(opts.stateDir, 'bigcommerce.json')) : undefined;
   const erpStore = opts.stateDir ? jsonStore<ErpSandboxData>(path.join(opts.stateDir, 'erp.json')) : undefined;
   const omsStore = opts.stateDir ? jsonStore<OmsSandboxData>(path.join(opts.stateDir, 'oms.json')) : undefined;
+  const crmStore = opts.stateDir ? jsonStore<CrmSandboxData>(path.join(opts.stateDir, 'crm.json')) : undefined;
+  const marketingStore = opts.stateDir ? jsonStore<MarketingSandboxData>(path.join(opts.stateDir, 'marketing.json')) : undefined;
 
   const bigcommerce = createBigCommerceSandbox({ ...opts.bigcommerce, data: bcStore?.load(), onChange: bcStore?.save });
   const oms = createOmsSandbox({ ...opts.oms, data: omsStore?.load(), onChange: omsStore?.save });
   const erp = createErpSandbox({ accessToken: opts.erpAccessToken, auth: opts.erp?.auth, data: erpStore?.load(), onChange: erpStore?.save });
+  const crm = createCrmSandbox({ ...opts.crm, data: crmStore?.load(), onChange: crmStore?.save });
+  const marketing = createMarketingSandbox({ ...opts.marketing, data: marketingStore?.load(), onChange: marketingStore?.save });
 
   const bcServer = await listen(bigcommerce.app, host, opts.bcPort ?? 4010);
   const erpServer = await listen(erp.app, host, opts.erpPort ?? 4020);
   const omsServer = await listen(oms.app, host, opts.omsPort ?? (opts.bcPort === 0 ? 0 : 4030));
+  const crmServer = await listen(crm.app, host, opts.crmPort ?? (opts.bcPort === 0 ? 0 : 4060));
+  const marketingServer = await listen(marketing.app, host, opts.marketingPort ?? (opts.bcPort === 0 ? 0 : 4050));
   const url = (s: Server) => {
     const a = s.address();
     return typeof a === 'object' && a ? `http://${host}:${a.port}` : '';
   };
   // SHIP_NOTIFY resource URLs must point where clients reach the sandbox, not at a request's Host.
   oms.setPublicUrl(opts.omsPublicUrl ?? url(omsServer));
+  marketing.setPublicUrl(opts.marketingPublicUrl ?? url(marketingServer));
   return {
     bigcommerce,
     erp,
     oms,
+    crm,
+    marketing,
     bcUrl: url(bcServer),
     erpUrl: url(erpServer),
     omsUrl: url(omsServer),
+    crmUrl: url(crmServer),
+    marketingUrl: url(marketingServer),
     async close() {
       bigcommerce.stop();
       oms.stop();
       erp.stop();
+      crm.stop();
+      marketing.stop();
       bcStore?.flush();
       erpStore?.flush();
       omsStore?.flush();
-      await Promise.all([close(bcServer), close(erpServer), close(omsServer)]);
+      crmStore?.flush();
+      marketingStore?.flush();
+      await Promise.all([close(bcServer), close(erpServer), close(omsServer), close(crmServer), close(marketingServer)]);
     },
   };
 }
