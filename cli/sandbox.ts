@@ -38,7 +38,7 @@ export function sandboxRefusal(env: NodeJS.ProcessEnv): string | undefined {
   return `${PROFILE_VARIABLE}: bcsync sandbox does not start in a production profile (${production}): the sandboxes' controls are unauthenticated and their credentials public. For a sandbox deployment (a demo, a test stack), set ${PROFILE_VARIABLE}=sandbox, as docker-compose.sandbox.yml does.`;
 }
 
-/** `bcsync sandbox`: the BigCommerce, ERP and OMS simulators alone. */
+/** `bcsync sandbox`: the BigCommerce, ERP, OMS, CRM and marketing simulators alone (CRM on 4060, marketing on 4050). */
 export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
   // Before the sandbox package is even loaded.
   const refusal = sandboxRefusal(process.env);
@@ -98,6 +98,8 @@ export async function runSandbox(opts: SandboxCliOptions): Promise<void> {
               }
             : { NETSUITE_AUTH: 'bearer', ERP_ACCESS_TOKEN: 'the sandbox default (sandbox/README.md)' },
       oms: `${sandboxes.omsUrl} (ShipStation V1 shape, Basic auth key ${DEFAULT_OMS_API_KEY})`,
+      crm: `${sandboxes.crmUrl} (HubSpot CRM v3 shape, private app token: the sandbox default, sandbox/README.md)`,
+      marketing: `${sandboxes.marketingUrl}/api (Klaviyo shape, Klaviyo-API-Key: the sandbox default, sandbox/README.md)`,
       plan: opts.plan,
       quota,
       windowMs: opts.windowMs,
