@@ -63,6 +63,7 @@ function compose(args: string[], env: Record<string, string> = {}) {
 
 interface ComposeService {
   image?: string;
+  build?: { args?: Record<string, string> };
   ports?: (string | { published?: number | string; target?: number | string; host_ip?: string })[];
   environment?: Record<string, string | null>;
   read_only?: boolean;
@@ -167,6 +168,83 @@ describe.skipIf(!hasCompose)('docker-compose', () => {
       CODEC_PORT: '8089',
     });
     expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:8089/t/${OWN_VALUES.CODEC_UI_TOKEN}`);
+  });
+
+  it("every image keeps the official default and is overridable (deploy/local-images); the NODE_IMAGE default is the Dockerfile's", () => {
+    const images = (services: Record<string, ComposeService>) => Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.image]));
+    const defaults = {
+      postgresql: 'postgres:16',
+      'temporal-schema': 'temporalio/admin-tools:1.31.2',
+      temporal: 'temporalio/server:1.31.2',
+      'temporal-create-namespace': 'temporalio/admin-tools:1.31.2',
+      'temporal-ui': 'temporalio/ui:2.49.1',
+      'codec-server': 'bigcommerce-sync:local',
+      worker: 'bigcommerce-sync:local',
+      api: 'bigcommerce-sync:local',
+      'register-hooks': 'bigcommerce-sync:local',
+    };
+    expect(images(resolved(['-f', BASE], OWN_VALUES))).toEqual(defaults);
+    expect(images(resolved(['--env-file', SANDBOX_ENV], {}))).toEqual({ ...defaults, sandbox: 'bigcommerce-sync:local' });
+
+    const dockerfileDefault = /^ARG NODE_IMAGE=(\S+)$/m.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+    expect(dockerfileDefault).toMatch(/^node:\S+@sha256:[0-9a-f]{64}$/);
+    const sandboxRun = resolved(['--env-file', SANDBOX_ENV], {});
+    for (const name of ['worker', 'api', 'codec-server', 'register-hooks', 'sandbox']) expect(sandboxRun[name]?.build?.args?.NODE_IMAGE, name).toBe(dockerfileDefault);
+
+    const local = {
+      POSTGRES_IMAGE: 'local/postgres:15',
+      TEMPORAL_SERVER_IMAGE: 'local/temporal-server',
+      TEMPORAL_ADMIN_TOOLS_IMAGE: 'local/temporal-admin-tools',
+      TEMPORAL_VERSION: '1.29.1',
+      TEMPORAL_UI_IMAGE: 'local/temporal-ui',
+      TEMPORAL_UI_VERSION: '2.41.0',
+      NODE_IMAGE: 'local/node:20',
+      BCSYNC_IMAGE: 'local/bigcommerce-sync:local',
+    };
+    const overridden = resolved(['--env-file', SANDBOX_ENV], local);
+    expect(images(overridden)).toEqual({
+      postgresql: 'local/postgres:15',
+      'temporal-schema': 'local/temporal-admin-tools:1.29.1',
+      temporal: 'local/temporal-server:1.29.1',
+      'temporal-create-namespace': 'local/temporal-admin-tools:1.29.1',
+      'temporal-ui': 'local/temporal-ui:2.41.0',
+      'codec-server': 'local/bigcommerce-sync:local',
+      worker: 'local/bigcommerce-sync:local',
+      api: 'local/bigcommerce-sync:local',
+      'register-hooks': 'local/bigcommerce-sync:local',
+      sandbox: 'local/bigcommerce-sync:local',
+    });
+    for (const name of ['worker', 'api', 'codec-server', 'register-hooks', 'sandbox']) {
+      expect(overridden[name]?.build?.args?.NODE_IMAGE, name).toBe('local/node:20');
+      // The hardening follows the image, whatever its name.
+      expect(overridden[name]?.read_only, name).toBe(true);
+      expect(overridden[name]?.cap_drop, name).toEqual(['ALL']);
+    }
+  });
+
+  it('moved host ports stay on loopback (all but the API), and the Web UI follows the codec server to its port', () => {
+    const moved = {
+      API_PUBLISHED_PORT: '23000',
+      TEMPORAL_PUBLISHED_PORT: '27233',
+      TEMPORAL_UI_PUBLISHED_PORT: '28233',
+      CODEC_PUBLISHED_PORT: '28089',
+      SANDBOX_BC_PUBLISHED_PORT: '24010',
+      SANDBOX_ERP_PUBLISHED_PORT: '24020',
+      SANDBOX_OMS_PUBLISHED_PORT: '24030',
+    };
+    const services = resolved(['--env-file', SANDBOX_ENV], moved);
+    expect(published(services).sort()).toEqual(
+      [
+        'api 0.0.0.0:23000',
+        'codec-server 127.0.0.1:28089',
+        'sandbox 127.0.0.1:24010',
+        'sandbox 127.0.0.1:24020',
+        'sandbox 127.0.0.1:24030',
+        'temporal 127.0.0.1:27233',
+        'temporal-ui 127.0.0.1:28233',
+      ].sort(),
+    );
+    expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toMatch(/^http:\/\/localhost:28089\/t\//);
   });
 
   it("the sandbox run's secrets are all known placeholders: the worker's environment loads against the sandbox and is refused against a real store", () => {
