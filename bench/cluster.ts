@@ -372,14 +372,38 @@ function redeliveries(lb: RoundRobin, fromMs: number) {
   return { answered503, deliveries503, redelivered, non2xx };
 }
 
-/** Every schedule-started workflow of each schedule, from the cluster's visibility, against the schedule's own count. */
+/**
+ * Every schedule-started workflow of each schedule, from the cluster's visibility, against the
+ * schedule's own count of actions taken. The schedules are paused first (the run is over), so the
+ * two readings cannot straddle a new action; visibility may lag a start by a moment: read again
+ * for up to 15 s until the counts settle.
+ */
 async function scheduleRuns(client: Client, ids: string[]) {
+  for (const id of ids) await client.schedule.getHandle(id).pause('cluster bench: counting runs');
   const out: Array<{ id: string; runs: number; distinct: number; taken: number }> = [];
   for (const id of ids) {
-    const workflowIds: string[] = [];
-    for await (const wf of client.workflow.list({ query: `TemporalScheduledById = "${id}"` })) workflowIds.push(wf.workflowId);
-    const taken = (await client.schedule.getHandle(id).describe()).info.numActionsTaken;
-    out.push({ id, runs: workflowIds.length, distinct: new Set(workflowIds).size, taken });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const taken = (await client.schedule.getHandle(id).describe()).info.numActionsTaken;
+      const workflowIds: string[] = [];
+      for await (const wf of client.workflow.list({ query: `TemporalScheduledById = "${id}"` })) workflowIds.push(wf.workflowId);
+      if (workflowIds.length === taken || Date.now() > deadline) {
+        out.push({ id, runs: workflowIds.length, distinct: new Set(workflowIds).size, taken });
+        break;
+      }
+      await sleep(1_000);
+    }
+  }
+  return out;
+}
+
+/** The long-lived workflows (neither orders nor schedule ticks): each run's history length and size, from visibility. */
+async function longLived(client: Client): Promise<string[]> {
+  const out: string[] = [];
+  const query = `WorkflowType != "orderSync" AND TemporalScheduledById IS NULL`;
+  for await (const wf of client.workflow.list({ query })) {
+    out.push(`${wf.type} ${wf.workflowId} ${wf.status.name} ${wf.historyLength} events ${wf.historySize ? `${(wf.historySize / 1e6).toFixed(2)} MB` : ''}`.trim());
+    if (out.length >= 30) break;
   }
   return out;
 }
@@ -745,6 +769,7 @@ export async function main(): Promise<void> {
     for await (const sch of c.schedule.list()) scheduleIds.push(sch.scheduleId);
     const desired = desiredSchedules(config).map((d) => d.id);
     const runsBySchedule = await scheduleRuns(c, scheduleIds);
+    const longRuns = await longLived(c);
     const scheduleDuplicates = runsBySchedule.reduce((n, r) => n + (r.runs - r.distinct), 0);
     const scheduleMismatch = runsBySchedule.filter((r) => r.runs !== r.taken);
     const schedulesOnce = scheduleDuplicates === 0 && scheduleMismatch.length === 0 && scheduleIds.length === desired.length && desired.every((d) => scheduleIds.includes(d));
@@ -759,12 +784,23 @@ export async function main(): Promise<void> {
     must(kills === 2, `the worker was SIGKILLed ${kills} times, not twice`);
     must(lbRun.answered503 > 0, 'the APIs answered no 503 while Temporal was unavailable');
 
+    // Engineers' replay against the cluster that ran the faults: the CLI an engineer runs, the code
+    // at hand, the last 200 order histories (decoded with the run's payload key).
+    const replayQuery = 'WorkflowType="orderSync"';
+    const replayed = await bcsync(['replay', '--query', replayQuery, '--limit', '200'], { ...productEnv, LOG_LEVEL: 'warn' }, 900_000).catch(
+      (err: Error & { stdout?: string }) => ({ stdout: err.stdout ?? '', stderr: err.message }),
+    );
+    const replaySummary = /^replay: histories=(\d+) ok=(\d+) nondeterministic=(\d+) failed=(\d+)$/m.exec(replayed.stdout);
+    must(replaySummary !== null, `bcsync replay printed no summary: ${replayed.stderr.slice(0, 500)}`);
+    const [replayHistories, replayOk] = [Number(replaySummary![1]), Number(replaySummary![2])];
+    const replayNotOk = replayed.stdout.split('\n').filter((l) => /non-deterministic|failed:/.test(l));
+
     const totalS = Math.round((Date.now() - startedAt.getTime()) / 1000);
     const line =
       `cluster: engine=postgresql orders=${run.orders} workers=${WORKERS} apis=${APIS} server_restarts=1 worker_kills=${kills} db_outage_s=${Math.round(faultResult.outageS)} ` +
       `lost=${run.lost} field_mismatches=${run.fieldMismatches} extra_writes=${run.extraWrites} over_quota_windows=${quotaRun.over} p95_sync_s=${run.p95.toFixed(2)} ` +
       `api_503s=${lbRun.answered503} api_503_redelivered=${lbRun.redelivered}/${lbRun.deliveries503} quota=${QUOTA}/${WINDOW_MS / 1000}s bc_queue_rps=${queueRps.toFixed(1)} ` +
-      `erp_peak_concurrency=${erpStats.peakDemand}/${ERP_CONFIGURED} alerts_once=${alertsOnce} schedules_once=${schedulesOnce} crashes=${crashes}`;
+      `erp_peak_concurrency=${erpStats.peakDemand}/${ERP_CONFIGURED} alerts_once=${alertsOnce} schedules_once=${schedulesOnce} crashes=${crashes} replay_ok=${replayOk}/${replayHistories}`;
     const baseline =
       `baseline (same cluster and processes, no fault, measured first): orders=${base.orders} lost=${base.lost} field_mismatches=${base.fieldMismatches} ` +
       `extra_writes=${base.extraWrites} over_quota_windows=${quotaBaseline.over} p95_sync_s=${base.p95.toFixed(2)}`;
@@ -783,6 +819,8 @@ export async function main(): Promise<void> {
       `ERP sandbox: peak concurrent requests ${erpStats.peakDemand} (admitted ${erpStats.peakInFlight}) vs the configured share ${ERP_SHARE} for the workers + ${ERP_API_CONCURRENCY} x ${APIS} APIs = ${ERP_CONFIGURED} (the account limit set in the sandbox); refused for concurrency ${erpStats.concurrencyRejected}`,
       `alerts received: ${JSON.stringify(Object.fromEntries(alertKinds))}`,
       `schedules (${scheduleIds.length}, desired ${desired.length}): ${runsBySchedule.map((r) => `${r.id} runs=${r.runs} distinct=${r.distinct} server_count=${r.taken}`).join('; ')}`,
+      `long-lived workflow runs (visibility): ${longRuns.join('; ')}`,
+      `bcsync replay --query '${replayQuery}' --limit 200 on the cluster after the faults: ${replaySummary![0]}${replayNotOk.length ? `; ${replayNotOk.slice(0, 5).join(' | ')}` : ''}`,
       `Temporal server survived the database outage: ${faultResult.serverSurvivedDb}; processes that exited on their own: ${crashes}${crashes ? ` (${[...workers, ...apis].flatMap((p) => p.crashLog).join(' | ')})` : ''}`,
       ...run.flagged,
       ...base.flagged.map((f) => `baseline ${f}`),
@@ -833,6 +871,12 @@ export async function main(): Promise<void> {
         alerts_once: fig(alertsOnce, "the bench's alert receiver (each alert delivered once)", 'true', alertsOnce),
         schedules_once: fig(schedulesOnce, "the cluster's schedules and visibility (one workflow per scheduled time, one schedule per desired id)", 'true', schedulesOnce),
         crashes: fig(crashes, 'the bench (worker and API processes that exited on their own)', '0', crashes === 0),
+        replay_ok: fig(
+          `${replayOk}/${replayHistories}`,
+          `bcsync replay --query '${replayQuery}' --limit 200 against the cluster: its histories (Temporal server) replayed with the code at hand`,
+          '200/200',
+          replayHistories >= 200 && replayOk === replayHistories,
+        ),
       },
       details,
       startedAt: startedAt.toISOString(),

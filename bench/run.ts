@@ -12,6 +12,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   ingest: () => import('./ingest').then((m) => m.main()),
   fuzz: () => import('./fuzz').then((m) => m.main()),
   cluster: () => import('./cluster').then((m) => m.main()),
+  memory: () => import('./memory').then((m) => m.main()),
   report: () => import('./report').then((m) => m.main()),
 };
 

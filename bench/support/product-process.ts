@@ -34,8 +34,12 @@ export function bcsync(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number
       if (code === 0) resolve({ stdout, stderr });
       else
         reject(
-          new Error(
-            `bcsync ${args.join(' ')} ${signal ? `was killed (${signal}, over ${timeoutMs / 1000} s)` : `exited ${code}`}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`,
+          // Its stdout too: a command that reports and then exits non-zero (a replay gate) still said what it found.
+          Object.assign(
+            new Error(
+              `bcsync ${args.join(' ')} ${signal ? `was killed (${signal}, over ${timeoutMs / 1000} s)` : `exited ${code}`}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`,
+            ),
+            { stdout },
           ),
         );
     });
@@ -87,7 +91,10 @@ export class ProductProcess {
       exited = true;
       if (this.stopping || this.child !== child || signal === 'SIGKILL') return;
       this.crashes++;
-      this.crashLog.push(`${new Date().toISOString()} ${this.name} (pid ${pid}) exited on its own (${signal ?? code}); its log ends with:\n${tail(this.logFile, 8)}`);
+      // The fatal line (a thrown error, a V8 or Node fatal error) rather than the native stack under it.
+      const last = tail(this.logFile, 80).split('\n');
+      const fatal = last.filter((l) => /(^|\s)(Error|FATAL|Fatal|Uncaught)\b|error":/.test(l)).pop() ?? last.pop() ?? '';
+      this.crashLog.push(`${new Date().toISOString()} ${this.name} (pid ${pid}) exited on its own (${signal ?? code}): ${fatal.slice(0, 300)}`);
       if (this.opts.supervise) setTimeout(() => void this.start().catch(() => undefined), 1_000);
     });
     const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 120_000);

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { loadConfig } from '../../config/env';
 import { createLogger } from '../../lib/logger';
 import { installTemporalRuntime } from '../../workers/runtime';
@@ -16,7 +17,8 @@ async function main() {
   const connection = await connectWorkerConnection(config.temporal);
   const { client } = await connectClient(config.temporal);
   const workers = await startWorkers(config, { connection, logger, client, workflowBundle: { codePath: process.env.BENCH_BUNDLE! } });
-  process.send!({ ready: true });
+  // What the workflow worker runs with (the SDK's own choice when the cache is `auto`), for the memory bench.
+  process.send!({ ready: true, maxCachedWorkflows: workers.workers[0]?.options.maxCachedWorkflows, heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) });
   process.on('message', async (m) => {
     if ((m as { stop?: boolean }).stop) {
       await workers.shutdown();
