@@ -62,6 +62,8 @@ APP="$PREFIX/bigcommerce-sync:local"
 if [ "$REMOVE" = 1 ]; then
   mapfile -t ours < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$PREFIX/" || true)
   if [ "${#ours[@]}" -gt 0 ]; then docker rmi "${ours[@]}" >/dev/null; say "removed ${ours[*]}"; else say "no $PREFIX/ images"; fi
+  # Untagged leftovers of earlier builds (they inherit the label from the images built here).
+  docker image prune -f --filter "label=$LABEL" >/dev/null
   exit 0
 fi
 
@@ -103,6 +105,7 @@ build_image() {
 }
 
 TOTAL_START=$(date +%s)
+RUN_START="$(date -u +%Y-%m-%dT%H:%M:%S)"
 
 # ---- base: Debian bookworm from debootstrap ----
 step=$(date +%s)
@@ -192,6 +195,9 @@ failed=0
 wait "$app_pid" || failed=1
 wait "$temporal_pid" || failed=1
 [ "$failed" = 0 ] || die "an image did not build (above)"
+# Untagged images older than this run: earlier versions of these tags and earlier builds' stages
+# (everything built here inherits the label). The newest build stage stays, the layer cache of the next build.
+docker image prune -f --filter "label=$LABEL" --filter "until=$RUN_START" >/dev/null
 
 mkdir -p "$(dirname "$ENV_FILE")"
 cat >"$ENV_FILE" <<EOF
