@@ -39,6 +39,8 @@ COPY sandbox/tsconfig.json sandbox/*.ts ./sandbox/
 COPY sandbox/bigcommerce ./sandbox/bigcommerce
 COPY sandbox/erp ./sandbox/erp
 COPY sandbox/oms ./sandbox/oms
+COPY sandbox/crm ./sandbox/crm
+COPY sandbox/marketing ./sandbox/marketing
 COPY cli ./cli
 COPY bin ./bin
 

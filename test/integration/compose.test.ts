@@ -222,6 +222,13 @@ describe.skipIf(!hasCompose)('docker-compose', () => {
     }
   });
 
+  it('the Dockerfile copies every folder the sandbox package compiles (sandbox/tsconfig.json include)', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const include = (JSON.parse(readFileSync(path.join(ROOT, 'sandbox/tsconfig.json'), 'utf8')) as { include: string[] }).include;
+    expect(include.length).toBeGreaterThan(3);
+    for (const entry of include.filter((e) => !e.includes('*'))) expect(dockerfile, entry).toMatch(new RegExp(`^COPY sandbox/${entry} \\./sandbox/${entry}$`, 'm'));
+  });
+
   it('moved host ports stay on loopback (all but the API), and the Web UI follows the codec server to its port', () => {
     const moved = {
       API_PUBLISHED_PORT: '23000',
